@@ -1,0 +1,54 @@
+# Qiaolian: two commands on a fresh machine — `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate seed lint bench vendor messages screenshots clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv
+
+seed: migrate
+	$(PY) manage.py seed --scale article
+
+run: seed
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py demo_logins
+	@echo "Qiaolian: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(VENV)/bin/gunicorn qiaolian.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - ; \
+	  wait
+
+test: $(STAMP)
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy qiaolian/core
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+vendor:
+	bash scripts/vendor_static.sh
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --no-obsolete
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles media

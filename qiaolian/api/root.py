@@ -1,0 +1,86 @@
+"""The API root: one NinjaAPI, token auth, one error shape; each app adds its router."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from qiaolian.core.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer ql_…`; only the SHA-256 of a token is stored."""
+
+    def authenticate(self, request, token):
+        digest = ApiToken.hash_key(token)
+        api_token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
+        if api_token is None or not api_token.is_usable or not api_token.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        request.user = api_token.user
+        return api_token.user
+
+
+api = NinjaAPI(
+    title="Qiaolian API",
+    version="1",
+    description="侨联通 API. Every operation is scoped to the caller's unit subtrees.",
+    auth=TokenAuth(),
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+def error(request, status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return error(request, 403, "forbidden", str(exc) or _("You may not do this."))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return error(request, 401, "unauthorized", _("A valid API token is required."))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return error(request, 422, "invalid", _("Some fields are invalid."), fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request, exc):
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        name = ".".join(str(p) for p in item.get("loc", [])[1:]) or "__all__"
+        fields.setdefault(name, []).append(item.get("msg", ""))
+    return error(request, 422, "invalid", _("Some fields are invalid."), fields)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return error(request, exc.status_code, "error", str(exc))
+
+
+def _register_routers() -> None:
+    from qiaolian.core.api import router as core_router
+
+    api.add_router("/", core_router)
+
+
+_register_routers()

@@ -1,0 +1,116 @@
+"""Writing the audit trail. Services call `record()` explicitly; nothing is signal-driven
+except authentication events, which Django and axes only announce through signals."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import models
+
+from qiaolian.core.models import AuditEvent, LoginEvent, Unit
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    ip: str | None
+    user_agent: str
+
+
+_request_info: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar(
+    "qiaolian_request_info", default=None
+)
+
+
+def client_ip(request) -> str | None:
+    # Behind a trusted proxy the proxy sets REMOTE_ADDR through gunicorn's forwarded-allow-ips.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def bind_request(request) -> contextvars.Token:
+    info = RequestInfo(client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:200])
+    return _request_info.set(info)
+
+
+def unbind_request(token: contextvars.Token) -> None:
+    _request_info.reset(token)
+
+
+def current_request_info() -> RequestInfo:
+    return _request_info.get() or RequestInfo(None, "")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Field values of `obj` as JSON-ready data, for before/after comparison."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the fields whose value changed."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    unit: Unit | None = None,
+    changes: dict[str, Any] | None = None,
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    message: str = "",
+) -> AuditEvent:
+    """Append one operation to the audit log, inside the caller's transaction."""
+    info = current_request_info()
+    if unit is None and obj is not None:
+        unit = obj if isinstance(obj, Unit) else getattr(obj, "unit", None)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        actor_name=actor_obj.get_username() if actor_obj else "system",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", None) or getattr(obj, "pk", "") or ""),
+        object_repr=str(obj)[:200] if obj is not None else "",
+        unit=unit,
+        outcome=outcome,
+        changes=changes or {},
+        message=message,
+        ip=info.ip,
+        user_agent=info.user_agent,
+    )
+
+
+def record_login(*, request, username: str, outcome: str, user=None, reason: str = "") -> None:
+    ip = client_ip(request) if request is not None else current_request_info().ip
+    agent = request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else ""
+    LoginEvent.objects.create(
+        user=user,
+        username=(username or "")[:150],
+        outcome=outcome,
+        reason=reason[:200],
+        unit=getattr(user, "home_unit", None),
+        ip=ip,
+        user_agent=agent,
+    )

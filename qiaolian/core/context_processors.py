@@ -1,0 +1,45 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.selectors import switchable_units
+
+# (section label, [(label, url name, icon, action needed anywhere)])
+NAVIGATION = [
+    (_("Workbench"), [(_("Dashboard"), "core:dashboard", "ti-layout-dashboard", Action.VIEW)]),
+    (
+        _("System"),
+        [
+            (_("Units"), "core:unit_list", "ti-sitemap", Action.VIEW),
+            (_("Users"), "core:user_list", "ti-users", Action.ADMIN),
+            (_("Dictionaries"), "core:dict_list", "ti-list-details", Action.VIEW),
+            (_("Operation log"), "core:audit_list", "ti-history", Action.AUDIT),
+            (_("Login log"), "core:login_log", "ti-login", Action.AUDIT),
+            (_("API tokens"), "core:token_list", "ti-key", Action.VIEW),
+        ],
+    ),
+]
+
+
+def shell(request):
+    """Header and navigation data for every page of the staff shell."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    current = request.path
+    sections = []
+    for title, items in NAVIGATION:
+        links = []
+        for label, url_name, icon, action in items:
+            if not holds_anywhere(user, action):
+                continue
+            url = reverse(url_name)
+            active = current == url or (url != "/" and current.startswith(url))
+            links.append({"label": label, "url": url, "icon": icon, "active": active})
+        if links:
+            sections.append({"title": title, "links": links})
+    return {
+        "nav_sections": sections,
+        "active_unit": getattr(request, "active_unit", None),
+        "switchable_units": switchable_units(user=user),
+    }

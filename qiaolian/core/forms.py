@@ -1,0 +1,207 @@
+"""Forms of the core. Choice fields that point at scoped records are restricted the same way
+as every read: a form never offers a unit the user does not govern."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core.models import DictItem, Role, Unit, UnitKind, User
+from qiaolian.core.phones import normalize_phone
+from qiaolian.core.scoping import Action
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit picker limited to the units where the user holds `action`."""
+
+    def __init__(self, *, user, action: Action, **kwargs):
+        queryset = Unit.objects.restrict(user, action).filter(is_active=True)
+        super().__init__(queryset=queryset, **kwargs)
+        self.widget.attrs.setdefault("data-tom-select", "1")
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{'　' * (obj.depth - 1)}{obj.name} ({obj.code})"
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username, mobile phone or email"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "The login name or password is wrong. After 5 failed attempts the account is "
+            "locked for 30 minutes."
+        ),
+        "inactive": _("This account is disabled. Ask your unit administrator."),
+    }
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or code"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *UnitKind.choices]
+    )
+    show_inactive = forms.BooleanField(label=_("Show inactive"), required=False)
+
+
+class UnitForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(label=_("English name"), max_length=150, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
+
+
+class UnitCreateForm(UnitForm):
+    def __init__(self, *args, user, initial_parent: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"] = UnitChoiceField(
+            user=user, action=Action.ADMIN, label=_("Parent unit"), initial=initial_parent
+        )
+        self.order_fields(["parent", "code", "name", "name_en", "kind"])
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if Unit.objects.filter(code__iexact=code).exists():
+            raise forms.ValidationError(_("This code is already used by another unit."))
+        return code
+
+
+class UnitEditForm(UnitForm):
+    def __init__(self, *args, unit: Unit, **kwargs):
+        self.unit = unit
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if Unit.objects.filter(code__iexact=code).exclude(pk=self.unit.pk).exists():
+            raise forms.ValidationError(_("This code is already used by another unit."))
+        return code
+
+
+class UnitMoveForm(forms.Form):
+    def __init__(self, *args, user, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        choices = Unit.objects.restrict(user, Action.ADMIN).filter(is_active=True)
+        choices = choices.exclude(path__startswith=unit.path)
+        self.fields["new_parent"] = UnitChoiceField(
+            user=user, action=Action.ADMIN, label=_("New parent unit")
+        )
+        self.fields["new_parent"].queryset = choices
+
+
+class UserForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
+    )
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=32, required=False,
+        help_text=_("Any format, e.g. 138 1234 5678 or +39 333 123 4567."),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def __init__(self, *args, user, instance: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.fields["home_unit"] = UnitChoiceField(
+            user=user, action=Action.ADMIN, label=_("Home unit")
+        )
+        if instance is None:
+            self.fields["password"] = forms.CharField(
+                label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
+                help_text=password_validation.password_validators_help_text_html(),
+            )
+        else:
+            self.fields["is_active"] = forms.BooleanField(label=_("Active"), required=False)
+
+    def _others(self):
+        others = User.objects.all()
+        return others.exclude(pk=self.instance.pk) if self.instance else others
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if self._others().filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return None
+        phone = normalize_phone(raw)
+        if phone is None:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a valid phone number. Add the country code for numbers "
+                  "outside mainland China, e.g. +39 333 123 4567."),
+                params={"value": raw},
+            )
+        if self._others().filter(phone=phone).exists():
+            raise forms.ValidationError(_("This phone number belongs to another user."))
+        return phone
+
+    def clean_email(self):
+        email = (self.cleaned_data["email"] or "").strip().lower() or None
+        if email and self._others().filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("This email belongs to another user."))
+        return email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class GrantForm(forms.Form):
+    role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitChoiceField(user=user, action=Action.ADMIN, label=_("Unit"))
+        self.order_fields(["unit", "role"])
+
+
+class DictItemForm(forms.ModelForm):
+    class Meta:
+        model = DictItem
+        fields = ["value", "label", "label_en", "sort_order", "is_active"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    days = forms.TypedChoiceField(
+        label=_("Valid for"), coerce=int,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("1 year"))], initial=90,
+    )
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    action = forms.CharField(label=_("Operation"), required=False)
+    outcome = forms.CharField(label=_("Outcome"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("6-digit code"), regex=r"^\d{6}$", max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
+    )
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, phone or email"), required=False)
+    role = forms.ModelChoiceField(
+        label=_("Role"), queryset=Role.objects.all(), required=False, empty_label=_("All roles")
+    )

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from qiaolian.core import seed_data
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins created by `seed`."
+
+    def handle(self, *args, **options):
+        self.stdout.write("Demo logins / 演示账号 (password / 密码: %s)" % seed_data.DEMO_PASSWORD)
+        for username, display, _home, role, unit in seed_data.DEMO_USERS:
+            self.stdout.write(f"  {username:<18} {role:<11} @ {unit:<10} {display}")

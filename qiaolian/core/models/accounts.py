@@ -1,0 +1,146 @@
+import hashlib
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin
+
+
+class UserQuerySet(RestrictedQuerySet):
+    pass
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(ScopedMixin, AbstractUser):
+    """A person who logs in: staff, volunteer or portal user.
+
+    The home unit owns the account (who may manage it); what the user may see comes from the
+    grants (UnitRole), which can lie in several units.
+    """
+
+    unit_path_lookup = "home_unit__path"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    phone = models.CharField(_("mobile phone"), max_length=32, blank=True, null=True, unique=True)
+    email = models.EmailField(_("email address"), blank=True, null=True, unique=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    home_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("home unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @classmethod
+    def owned_by(cls, user) -> Q:
+        return Q(pk=user.pk)
+
+    def save(self, *args, **kwargs):
+        # Empty strings would collide on the unique constraints; store NULL instead.
+        self.phone = self.phone or None
+        self.email = self.email or None
+        super().save(*args, **kwargs)
+
+
+class Role(models.Model):
+    """A named set of Actions, granted per unit through UnitRole."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    actions = models.JSONField(_("actions"), default=list)
+    narrowing = models.CharField(
+        _("narrowing"), max_length=10, choices=Narrowing.choices, default=Narrowing.SUBTREE
+    )
+    requires_otp = models.BooleanField(_("requires second factor"), default=False)
+    is_builtin = models.BooleanField(default=False, editable=False)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def grants(self, action: Action) -> bool:
+        return action.value in (self.actions or ())
+
+
+class UnitRole(ScopedMixin, models.Model):
+    """A grant: `user` holds `role` over `unit` and its whole subtree."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="unit_roles")
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="unit_roles")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="unit_roles")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = models.Manager.from_queryset(RestrictedQuerySet)()
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unitrole_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} @ {self.unit}"
+
+
+class ApiToken(ScopedMixin, models.Model):
+    """A bearer token for the API. Only a SHA-256 hash of the secret is stored."""
+
+    unit_path_lookup = "user__home_unit__path"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = models.Manager.from_queryset(RestrictedQuerySet)()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def owned_by(cls, user) -> Q:
+        return Q(user=user)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

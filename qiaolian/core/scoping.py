@@ -1,0 +1,169 @@
+"""The one scoping chokepoint: `Model.objects.restrict(user, action)`.
+
+A grant (UnitRole) at a unit covers the unit's whole subtree (materialized path prefix). A role
+may narrow what it grants: to records assigned to the user (liaison officers, volunteers) or to
+the user's own records (portal users). Every view, API handler, export, search and count starts
+from `restrict()`; an object outside it is a 404, and 403 is reserved for users who hold the
+action nowhere (`holds_anywhere`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Self
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qiaolian.core.models import User
+
+
+class Action(enum.StrEnum):
+    """What a role lets its holder do to the records of a unit subtree."""
+
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+    EXPORT = "export"
+    REVEAL = "reveal"  # see sensitive fields in clear; each reveal is audited
+    ADMIN = "admin"  # manage units, users and grants of the subtree
+    AUDIT = "audit"  # read the operation and login logs of the subtree
+    CONFIGURE = "configure"  # edit shared dictionaries (at a root unit only)
+
+
+class Narrowing(models.TextChoices):
+    """How a role's grant is narrowed inside the unit subtree."""
+
+    SUBTREE = "subtree", "整个下级范围 / Whole subtree"
+    ASSIGNED = "assigned", "仅分配给本人 / Assigned to the user"
+    OWN = "own", "仅本人记录 / The user's own records"
+
+
+@dataclass(frozen=True)
+class Grant:
+    path: str
+    narrowing: str
+
+
+class OutOfScope(PermissionDenied):
+    """A write left its object outside the actor's scope; the transaction must roll back."""
+
+
+def grants_for(user: User | AnonymousUser | None, action: Action) -> tuple[Grant, ...]:
+    """The unit paths (with narrowing) where `user` holds `action`.
+
+    Computed once per request: the whole grant table of the user is loaded on first use and
+    cached on the user object (a new request gets a new user object).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    cache: dict[Action, tuple[Grant, ...]] | None = getattr(user, "_scope_grants", None)
+    if cache is None:
+        cache = _load_grants(user)
+        user._scope_grants = cache  # type: ignore[union-attr]
+    return cache.get(action, ())
+
+
+def _load_grants(user: Any) -> dict[Action, tuple[Grant, ...]]:
+    from qiaolian.core.models import Unit, UnitRole
+
+    if user.is_superuser:
+        roots = Unit.get_root_nodes().values_list("path", flat=True)
+        every = tuple(Grant(path, Narrowing.SUBTREE) for path in roots)
+        return {action: every for action in Action}
+    table: dict[Action, set[Grant]] = {}
+    rows = UnitRole.objects.filter(user=user, unit__is_active=True).values_list(
+        "unit__path", "role__actions", "role__narrowing"
+    )
+    for path, actions, narrowing in rows:
+        for value in actions or ():
+            table.setdefault(Action(value), set()).add(Grant(path, narrowing))
+    return {action: _drop_covered(grants) for action, grants in table.items()}
+
+
+def _drop_covered(grants: set[Grant]) -> tuple[Grant, ...]:
+    """Drop grants already covered by a wider subtree grant (keeps the SQL short)."""
+    wide = [g for g in grants if g.narrowing == Narrowing.SUBTREE]
+    kept = [g for g in grants if not any(w != g and g.path.startswith(w.path) for w in wide)]
+    return tuple(sorted(kept, key=lambda g: (g.path, g.narrowing)))
+
+
+def holds_anywhere(user: Any, action: Action) -> bool:
+    return bool(grants_for(user, action))
+
+
+def clear_grant_cache(user: Any) -> None:
+    if hasattr(user, "_scope_grants"):
+        del user._scope_grants
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """QuerySet whose `restrict()` is the only sanctioned way to read scoped records."""
+
+    def restrict(self, user: Any, action: Action = Action.VIEW) -> Self:
+        grants = grants_for(user, action)
+        if not grants:
+            return self.none()
+        model = self.model
+        condition = Q()
+        for grant in grants:
+            subtree = Q(**{f"{model.unit_path_lookup}__startswith": grant.path})
+            if grant.narrowing == Narrowing.ASSIGNED:
+                subtree &= model.assigned_to(user)
+            elif grant.narrowing == Narrowing.OWN:
+                subtree &= model.owned_by(user)
+            condition |= subtree
+        return self.filter(condition)
+
+    def in_subtree(self, unit: Any) -> Self:
+        """Narrow to one unit's subtree (the unit picked in the header switcher)."""
+        if unit is None:
+            return self
+        return self.filter(**{f"{self.model.unit_path_lookup}__startswith": unit.path})
+
+    def get_visible(self, user: Any, action: Action = Action.VIEW, **lookup: Any) -> Any:
+        """The one record matching `lookup` inside the user's scope, else 404 (or 403)."""
+        if not holds_anywhere(user, action):
+            raise PermissionDenied
+        try:
+            return self.restrict(user, action).get(**lookup)
+        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
+
+
+ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+class ScopedMixin:
+    """Behaviour shared by every model that lives inside the unit tree.
+
+    Subclasses set `unit_path_lookup` (how to reach the owning unit's path) and may override
+    `assigned_to` / `owned_by` to say which records a narrowed role sees.
+    """
+
+    unit_path_lookup = "unit__path"
+
+    @classmethod
+    def assigned_to(cls, user: Any) -> Q:
+        return Q(pk__in=[])
+
+    @classmethod
+    def owned_by(cls, user: Any) -> Q:
+        return Q(pk__in=[])
+
+
+def assert_visible(actor: Any, obj: models.Model, action: Action = Action.CHANGE) -> None:
+    """Re-check inside a write's transaction that the actor still reaches the object.
+
+    Stops "move a record into a sibling unit": the write is rolled back by raising.
+    """
+    manager = type(obj)._default_manager
+    if not manager.restrict(actor, action).filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
+        raise OutOfScope("The record would leave your scope / 记录将超出您的管辖范围")

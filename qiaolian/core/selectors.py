@@ -1,0 +1,93 @@
+"""Scoped reads of the core, shared by pages, API and exports. All start from restrict()."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from qiaolian.core.models import AuditEvent, DictType, LoginEvent, Unit, UnitRole, User
+from qiaolian.core.scoping import Action
+
+
+def switchable_units(*, user) -> list[Unit]:
+    """Units the header switcher offers: those where the user holds a grant."""
+    if user.is_superuser:
+        return list(Unit.get_root_nodes())
+    cached = getattr(user, "_switchable_units", None)
+    if cached is None:
+        ids = UnitRole.objects.filter(user=user, unit__is_active=True).values("unit_id")
+        cached = list(Unit.objects.filter(pk__in=ids))
+        user._switchable_units = cached
+    return cached
+
+
+def unit_list(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> QuerySet:
+    return Unit.objects.restrict(user, action).in_subtree(within)
+
+
+def user_list(*, user, within: Unit | None = None) -> QuerySet:
+    return (
+        User.objects.restrict(user, Action.ADMIN)
+        .in_subtree(within)
+        .select_related("home_unit")
+        .order_by("username")
+    )
+
+
+def user_grants(*, user, subject: User) -> QuerySet:
+    """The grants of `subject` that `user` may see (those inside the user's subtrees)."""
+    return (
+        UnitRole.objects.restrict(user, Action.ADMIN)
+        .filter(user=subject)
+        .select_related("unit", "role")
+        .order_by("unit__path")
+    )
+
+
+def audit_list(*, user, within: Unit | None = None) -> QuerySet:
+    return (
+        AuditEvent.objects.restrict(user, Action.AUDIT)
+        .in_subtree(within)
+        .select_related("unit")
+    )
+
+
+def login_log(*, user, within: Unit | None = None) -> QuerySet:
+    return LoginEvent.objects.restrict(user, Action.AUDIT).in_subtree(within).select_related("unit")
+
+
+def dictionary_list() -> QuerySet:
+    return DictType.objects.annotate(item_count=Count("items")).order_by("code")
+
+
+def dashboard_figures(*, user, within: Unit | None = None) -> dict:
+    """Counts for the dashboard, each on a restricted queryset."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today - timedelta(days=13), time.min))
+    units = Unit.objects.restrict(user, Action.VIEW).in_subtree(within)
+    events = AuditEvent.objects.restrict(user, Action.AUDIT).in_subtree(within)
+    by_kind = dict(units.filter(is_active=True).values_list("kind").annotate(n=Count("id")))
+    per_day = dict(
+        events.filter(created_at__gte=start)
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    days = [today - timedelta(days=offset) for offset in range(13, -1, -1)]
+    return {
+        "units": units.filter(is_active=True).count(),
+        "units_by_kind": by_kind,
+        "users": User.objects.restrict(user, Action.VIEW).in_subtree(within)
+        .filter(is_active=True)
+        .count(),
+        "audit_today": events.filter(created_at__date=today).count(),
+        "logins_today": LoginEvent.objects.restrict(user, Action.AUDIT)
+        .in_subtree(within)
+        .filter(created_at__date=today, outcome=LoginEvent.Outcome.SUCCESS)
+        .count(),
+        "audit_days": [d.isoformat() for d in days],
+        "audit_series": [per_day.get(d, 0) for d in days],
+    }

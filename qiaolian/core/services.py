@@ -1,0 +1,257 @@
+"""Every state change of the core: one function per use case, one transaction, one audit row.
+
+Signature habit: keyword-only, `actor` first. Each write re-checks, inside its transaction, that
+the actor still reaches what it wrote (`assert_visible`), so a record cannot be pushed into a
+unit the actor does not govern.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiaolian.core import audit
+from qiaolian.core.models import ApiToken, DictItem, DictType, Role, Unit, UnitRole, User
+from qiaolian.core.scoping import Action, assert_visible, clear_grant_cache, grants_for
+
+UNIT_FIELDS = ("code", "name", "name_en", "kind", "is_active")
+USER_FIELDS = ("username", "display_name", "phone", "email", "home_unit", "is_active")
+DICT_ITEM_FIELDS = ("value", "label", "label_en", "sort_order", "is_active")
+
+
+def _require(actor, action: Action, unit: Unit) -> None:
+    """The actor must hold `action` on `unit` (the unit lies in one of their subtrees)."""
+    if not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("You do not manage this unit."))
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_create(
+    *, actor, parent: Unit | None, code: str, name: str, kind: str, name_en: str = ""
+) -> Unit:
+    if parent is None:
+        if not actor.is_superuser:
+            raise PermissionDenied(_("Only a system administrator can add a top-level unit."))
+    else:
+        _require(actor, Action.ADMIN, parent)
+    unit = Unit(code=code.strip(), name=name.strip(), name_en=name_en.strip(), kind=kind)
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    unit = Unit.add_root(instance=unit) if parent is None else parent.add_child(instance=unit)
+    audit.record(
+        actor=actor, action="unit.create", obj=unit,
+        changes=audit.diff({}, audit.snapshot(unit, UNIT_FIELDS)),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, **fields: Any) -> Unit:
+    """Rename or recode a unit (also used to (re)activate it)."""
+    _require(actor, Action.ADMIN, unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    for name, value in fields.items():
+        if name not in UNIT_FIELDS:
+            raise ValueError(f"unit field {name!r} cannot be updated here")
+        setattr(unit, name, value.strip() if isinstance(value, str) else value)
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    changes = audit.diff(before, audit.snapshot(unit, UNIT_FIELDS))
+    if changes:
+        unit.save(update_fields=list(changes))
+        action = "unit.update"
+        if "is_active" in changes:
+            action = "unit.activate" if unit.is_active else "unit.deactivate"
+        audit.record(actor=actor, action=action, obj=unit, changes=changes)
+    return unit
+
+
+def unit_deactivate(*, actor, unit: Unit) -> Unit:
+    if unit.is_root():
+        raise ValidationError(_("The top-level federation cannot be deactivated."))
+    return unit_update(actor=actor, unit=unit, is_active=False)
+
+
+def unit_activate(*, actor, unit: Unit) -> Unit:
+    return unit_update(actor=actor, unit=unit, is_active=True)
+
+
+@transaction.atomic
+def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
+    """Move a unit (and its whole subtree) under another parent; paths are rewritten at once."""
+    _require(actor, Action.ADMIN, unit)
+    _require(actor, Action.ADMIN, new_parent)
+    if unit.is_root():
+        raise ValidationError(_("The top-level federation cannot be moved."))
+    if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
+        raise ValidationError(_("A unit cannot be moved under itself or one of its sub-units."))
+    old_parent = unit.get_parent()
+    if old_parent and old_parent.pk == new_parent.pk:
+        return unit
+    unit.move(new_parent, pos="last-child")
+    unit = Unit.objects.get(pk=unit.pk)
+    clear_grant_cache(actor)
+    assert_visible(actor, unit, Action.ADMIN)
+    audit.record(
+        actor=actor, action="unit.move", obj=unit,
+        changes={"parent": [str(old_parent), str(new_parent)]},
+    )
+    return unit
+
+
+# --- users and grants ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, home_unit: Unit, password: str | None = None,
+    display_name: str = "", phone: str | None = None, email: str | None = None,
+) -> User:
+    _require(actor, Action.ADMIN, home_unit)
+    user = User(
+        username=username.strip(), display_name=display_name.strip(), phone=phone or None,
+        email=email or None, home_unit=home_unit,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    assert_visible(actor, user, Action.ADMIN)
+    audit.record(
+        actor=actor, action="user.create", obj=user, unit=home_unit,
+        changes=audit.diff({}, audit.snapshot(user, USER_FIELDS)),
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, **fields: Any) -> User:
+    _require(actor, Action.ADMIN, user.home_unit)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(user, USER_FIELDS)
+    for name, value in fields.items():
+        if name not in USER_FIELDS:
+            raise ValueError(f"user field {name!r} cannot be updated here")
+        setattr(user, name, value)
+    if user.pk == actor.pk and not user.is_active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    user.full_clean(exclude=["password"])
+    changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
+    if changes:
+        user.save(update_fields=list(changes))
+        assert_visible(actor, user, Action.ADMIN)
+        audit.record(
+            actor=actor, action="user.update", obj=user, unit=user.home_unit, changes=changes
+        )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> None:
+    """Set a password (an admin resetting it, or the user changing their own)."""
+    if actor.pk != user.pk:
+        _require(actor, Action.ADMIN, user.home_unit)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action="user.set_password", obj=user, unit=user.home_unit)
+
+
+@transaction.atomic
+def grant_role(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
+    """Give `user` `role` over `unit`. Only roles whose actions the actor holds can be given."""
+    _require(actor, Action.ADMIN, unit)
+    if not actor.is_superuser:
+        for value in role.actions:
+            if not any(unit.path.startswith(g.path) for g in grants_for(actor, Action(value))):
+                raise PermissionDenied(_("You cannot grant a role with more rights than yours."))
+    grant, created = UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
+    if created:
+        audit.record(
+            actor=actor, action="user.grant", obj=user, unit=unit,
+            changes={"grant": [None, f"{role.code}@{unit.code}"]},
+        )
+    clear_grant_cache(user)
+    return grant
+
+
+@transaction.atomic
+def revoke_role(*, actor, grant: UnitRole) -> None:
+    _require(actor, Action.ADMIN, grant.unit)
+    if grant.user_id == actor.pk and grant.role.grants(Action.ADMIN):
+        raise ValidationError(_("You cannot remove your own administrator grant."))
+    label = f"{grant.role.code}@{grant.unit.code}"
+    UnitRole.objects.filter(pk=grant.pk).delete()
+    audit.record(
+        actor=actor, action="user.revoke", obj=grant.user, unit=grant.unit,
+        changes={"grant": [label, None]},
+    )
+    clear_grant_cache(grant.user)
+
+
+# --- dictionaries --------------------------------------------------------------------------
+
+
+def can_configure(actor) -> bool:
+    """Dictionaries are federation-wide, so only CONFIGURE held at a root unit counts."""
+    return any(len(g.path) == Unit.steplen for g in grants_for(actor, Action.CONFIGURE))
+
+
+def _require_configure(actor) -> None:
+    if not can_configure(actor):
+        raise PermissionDenied(_("Only the city federation's administrators edit dictionaries."))
+
+
+@transaction.atomic
+def dict_item_save(*, actor, dict_type: DictType, item: DictItem | None = None, **fields) -> DictItem:
+    """Create (item=None) or update an option of a dictionary."""
+    _require_configure(actor)
+    before = audit.snapshot(item, DICT_ITEM_FIELDS) if item else {}
+    item = item or DictItem(dict_type=dict_type)
+    for name, value in fields.items():
+        if name not in DICT_ITEM_FIELDS:
+            raise ValueError(f"dictionary field {name!r} cannot be set here")
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    audit.record(
+        actor=actor, action="dict.item_save", obj=item,
+        changes=audit.diff(before, audit.snapshot(item, DICT_ITEM_FIELDS)),
+        message=dict_type.code,
+    )
+    return item
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, actor, name: str, days: int | None = 90) -> tuple[ApiToken, str]:
+    """A new token for the actor. The secret is returned once and never stored."""
+    secret = "ql_" + secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(days=days) if days else None
+    token = ApiToken(
+        user=actor, name=name.strip() or "API", prefix=secret[:10],
+        key_hash=ApiToken.hash_key(secret), expires_at=expires,
+    )
+    token.full_clean()
+    token.save()
+    audit.record(actor=actor, action="api_token.create", obj=token, unit=actor.home_unit)
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        _require(actor, Action.ADMIN, token.user.home_unit)
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    audit.record(actor=actor, action="api_token.revoke", obj=token, unit=token.user.home_unit)

@@ -1,0 +1,47 @@
+"""Background work through the django.tasks API. Enqueue with `enqueue_on_commit` so a task
+never sees (or acts on) a transaction that rolled back."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task, task_backends
+
+
+@task()
+def send_email(*, subject: str, body: str, to: list[str], html: str | None = None) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, html_message=html)
+
+
+@task()
+def echo(value: str) -> str:
+    """A no-op task for health checks and for testing that workers run."""
+    return value
+
+
+def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
+    transaction.on_commit(partial(task_obj.enqueue, *args, **kwargs))
+
+
+def queue_status() -> dict:
+    """Backend name and backlog, for /healthz."""
+    backend = task_backends["default"]
+    status: dict = {"ok": True, "backend": settings.TASKS_BACKEND}
+    try:
+        if settings.TASKS_BACKEND == "rq":
+            import django_rq
+
+            queue = django_rq.get_queue("default")
+            queue.connection.ping()
+            status["pending"] = queue.count
+        else:
+            from django_tasks_db.models import DBTaskResult
+
+            status["pending"] = DBTaskResult.objects.ready().count()
+    except Exception as exc:  # noqa: BLE001 - any failure means the queue is unhealthy
+        status.update(ok=False, error=exc.__class__.__name__)
+    status["alias"] = backend.alias
+    return status

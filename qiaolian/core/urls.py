@@ -1,0 +1,73 @@
+from django.urls import path
+
+from qiaolian.core.views import audit, auth, dictionaries, system, units, users
+
+app_name = "core"
+
+urlpatterns = [
+    path("", system.DashboardView.as_view(), name="dashboard"),
+    path("switch-unit/", system.switch_unit, name="switch_unit"),
+    # accounts
+    path("account/login/", auth.LoginView.as_view(), name="login"),
+    path("account/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("account/password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "account/password/reset/sent/",
+        auth.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "account/password/reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("account/otp/verify/", auth.otp_verify, name="otp_verify"),
+    path("account/otp/setup/", auth.otp_setup, name="otp_setup"),
+    path("account/tokens/", system.TokenListView.as_view(), name="token_list"),
+    path("account/tokens/new/", system.TokenCreateView.as_view(), name="token_create"),
+    path(
+        "account/tokens/<uuid:public_id>/revoke/",
+        system.TokenRevokeView.as_view(),
+        name="token_revoke",
+    ),
+    # units
+    path("units/", units.UnitListView.as_view(), name="unit_list"),
+    path("units/new/", units.UnitCreateView.as_view(), name="unit_create"),
+    path("units/<uuid:public_id>/", units.UnitDetailView.as_view(), name="unit_detail"),
+    path("units/<uuid:public_id>/edit/", units.UnitEditView.as_view(), name="unit_edit"),
+    path("units/<uuid:public_id>/move/", units.UnitMoveView.as_view(), name="unit_move"),
+    path(
+        "units/<uuid:public_id>/deactivate/",
+        units.UnitDeactivateView.as_view(),
+        name="unit_deactivate",
+    ),
+    path(
+        "units/<uuid:public_id>/activate/", units.UnitActivateView.as_view(), name="unit_activate"
+    ),
+    # users and grants
+    path("users/", users.UserListView.as_view(), name="user_list"),
+    path("users/new/", users.UserCreateView.as_view(), name="user_create"),
+    path("users/<uuid:public_id>/", users.UserDetailView.as_view(), name="user_detail"),
+    path("users/<uuid:public_id>/edit/", users.UserEditView.as_view(), name="user_edit"),
+    path("users/<uuid:public_id>/grant/", users.UserGrantView.as_view(), name="user_grant"),
+    path(
+        "grants/<uuid:public_id>/revoke/", users.GrantRevokeView.as_view(), name="grant_revoke"
+    ),
+    # dictionaries
+    path("dictionaries/", dictionaries.DictListView.as_view(), name="dict_list"),
+    path("dictionaries/<slug:code>/", dictionaries.DictDetailView.as_view(), name="dict_detail"),
+    path(
+        "dictionaries/<slug:code>/new/",
+        dictionaries.DictItemEditView.as_view(),
+        name="dict_item_create",
+    ),
+    path(
+        "dictionaries/<slug:code>/<int:item_id>/",
+        dictionaries.DictItemEditView.as_view(),
+        name="dict_item_edit",
+    ),
+    # audit
+    path("audit/operations/", audit.AuditListView.as_view(), name="audit_list"),
+    path("audit/logins/", audit.LoginLogView.as_view(), name="login_log"),
+]

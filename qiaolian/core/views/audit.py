@@ -1,0 +1,94 @@
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from qiaolian.core import audit, selectors
+from qiaolian.core.exports import export_response
+from qiaolian.core.forms import AuditFilterForm
+from qiaolian.core.scoping import Action
+from qiaolian.core.views.generic import ScopedListView
+
+EXPORT_LIMIT = 100_000
+
+
+class AuditLogMixin:
+    """Shared by the operation log and the login log: filters, sorting and export."""
+
+    action = Action.AUDIT
+    filter_form_class = AuditFilterForm
+    sort_fields = {"time": "created_at"}
+    default_sort = "-time"
+    text_fields: tuple[str, ...] = ()
+    export_name = ""
+
+    def filter_queryset(self, queryset, data):
+        if q := data.get("q"):
+            condition = Q()
+            for field in self.text_fields:
+                condition |= Q(**{f"{field}__icontains": q})
+            queryset = queryset.filter(condition)
+        if data.get("action") and hasattr(queryset.model, "action"):
+            queryset = queryset.filter(action__startswith=data["action"])
+        if data.get("outcome"):
+            queryset = queryset.filter(outcome=data["outcome"])
+        if data.get("date_from"):
+            queryset = queryset.filter(created_at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(created_at__date__lte=data["date_to"])
+        return queryset
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt: str):
+        context = self.get_context_data()
+        queryset = context["page"].paginator.object_list[:EXPORT_LIMIT]
+        audit.record(
+            actor=self.request.user, action=f"export.{self.export_name}",
+            unit=self.request.active_unit or self.request.user.home_unit,
+            message=f"{fmt}: {self.request.GET.urlencode()}",
+        )
+        return export_response(fmt, self.export_name, self.export_header(), self.export_rows(queryset))
+
+
+class AuditListView(AuditLogMixin, ScopedListView):
+    template_name = "core/audit/list.html"
+    text_fields = ("actor_name", "object_repr", "object_id", "message", "ip")
+    export_name = "operation-log"
+
+    def scoped_queryset(self):
+        return selectors.audit_list(user=self.request.user, within=self.request.active_unit)
+
+    def export_header(self):
+        return [_("Time"), _("Actor"), _("IP address"), _("Unit"), _("Operation"), _("Object type"),
+                _("Object id"), _("Object"), _("Outcome"), _("Changes"), _("Message")]
+
+    def export_rows(self, queryset):
+        for e in queryset.iterator(chunk_size=2000):
+            yield [e.created_at, e.actor_name, e.ip, e.unit.name if e.unit else "", e.action,
+                   e.object_type, e.object_id, e.object_repr, e.get_outcome_display(),
+                   _format_changes(e.changes), e.message]
+
+
+class LoginLogView(AuditLogMixin, ScopedListView):
+    template_name = "core/audit/logins.html"
+    text_fields = ("username", "ip", "reason")
+    export_name = "login-log"
+
+    def scoped_queryset(self):
+        return selectors.login_log(user=self.request.user, within=self.request.active_unit)
+
+    def export_header(self):
+        return [_("Time"), _("Login name"), _("IP address"), _("Unit"), _("Outcome"), _("Detail"),
+                _("Browser")]
+
+    def export_rows(self, queryset):
+        for e in queryset.iterator(chunk_size=2000):
+            yield [e.created_at, e.username, e.ip, e.unit.name if e.unit else "",
+                   e.get_outcome_display(), e.reason, e.user_agent]
+
+
+def _format_changes(changes: dict) -> str:
+    return "; ".join(f"{field}: {pair[0]} → {pair[1]}" for field, pair in (changes or {}).items())

@@ -1,0 +1,72 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core import selectors, services
+from qiaolian.core.forms import DictItemForm
+from qiaolian.core.models import DictItem, DictType
+from qiaolian.core.scoping import Action
+from qiaolian.core.views.generic import ScopedFormView, ScopedListView, ScopedView
+
+# Dictionaries are federation-wide reference data (not unit-owned): any staff member who can
+# view anything reads them; services.dict_item_save checks CONFIGURE at a root unit.
+
+
+class DictListView(ScopedListView):
+    template_name = "core/dictionaries/list.html"
+    paginate_by = 100
+
+    def scoped_queryset(self):
+        return selectors.dictionary_list()
+
+
+class DictDetailView(ScopedListView):
+    template_name = "core/dictionaries/detail.html"
+    paginate_by = 200
+
+    def dispatch(self, request, *args, **kwargs):
+        self.dict_type = get_object_or_404(DictType, code=kwargs["code"])  # scoping: exempt, global
+        return super().dispatch(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return self.dict_type.items.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dict_type"] = self.dict_type
+        context["can_configure"] = services.can_configure(self.request.user)
+        return context
+
+
+class DictItemEditView(ScopedFormView):
+    template_name = "core/dictionaries/item_form.html"
+    action = Action.CONFIGURE
+    success_message = _("Dictionary saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.dict_type = get_object_or_404(DictType, code=kwargs["code"])  # scoping: exempt, global
+        self.item = None
+        if item_id := kwargs.get("item_id"):
+            self.item = self.dict_type.items.filter(pk=item_id).first()
+            if self.item is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        return DictItemForm(data, instance=self.item or DictItem(dict_type=self.dict_type))
+
+    def get_context_data(self, **kwargs):
+        return {"dict_type": self.dict_type, "item": self.item, **kwargs}
+
+    def perform(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        return services.dict_item_save(
+            actor=self.request.user, dict_type=self.dict_type, item=self.item, **fields
+        )
+
+    def get_success_url(self, obj):
+        return reverse("core:dict_detail", args=[self.dict_type.code])
+
+
+__all__ = ["DictDetailView", "DictItemEditView", "DictListView", "ScopedView"]

@@ -1,0 +1,191 @@
+"""Generic scoped views. A domain view names its queryset source, action, template and the
+service it calls; the base classes own scoping (403 vs 404), filtering, sorting, pagination,
+HTMX fragments and the translation of service errors into form errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from qiaolian.core.scoping import Action, holds_anywhere
+
+
+class ScopedView(LoginRequiredMixin, View):
+    """Base: login required, and 403 when the user holds `action` nowhere."""
+
+    action: Action = Action.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not holds_anywhere(request.user, self.action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def scoped_queryset(self) -> QuerySet:
+        """The restricted queryset this view reads; subclasses return `X.objects.restrict(...)`."""
+        raise NotImplementedError
+
+    def get_object(self):
+        """The object named in the URL, from the restricted queryset, else 404."""
+        try:
+            return self.scoped_queryset().get(public_id=self.kwargs["public_id"])
+        except (self.scoped_queryset().model.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
+
+
+class ScopedListView(ScopedView, TemplateView):
+    """List with filter form, whitelisted sorting and pagination; HTMX gets `#rows` only."""
+
+    filter_form_class: Any = None
+    sort_fields: dict[str, str] = {}
+    default_sort: str = ""
+    paginate_by = 25
+
+    def filter_queryset(self, queryset: QuerySet, data: dict) -> QuerySet:
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = self.scoped_queryset()
+        form = self.filter_form_class(self.request.GET or None) if self.filter_form_class else None
+        if form is not None and form.is_valid():
+            queryset = self.filter_queryset(queryset, form.cleaned_data)
+        sort = self.request.GET.get("sort", self.default_sort)
+        if sort.lstrip("-") in self.sort_fields:
+            field = self.sort_fields[sort.lstrip("-")]
+            queryset = queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form, page=page, object_list=page.object_list, sort=sort,
+            query=query.urlencode(),
+        )
+        return context
+
+    def get_template_names(self):
+        names = super().get_template_names()
+        if self.request.headers.get("HX-Request") and not self.request.headers.get(
+            "HX-Boosted"
+        ):
+            return [f"{names[0]}#rows"]
+        return names
+
+
+class ScopedDetailView(ScopedView, TemplateView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+
+class ScopedFormView(ScopedView):
+    """Create or edit through a service. `perform(form)` calls the service and returns the
+    object; service ValidationError / PermissionDenied become form errors, nothing is saved."""
+
+    template_name = ""
+    form_class: Any = None
+    object = None
+    needs_object = False  # edit views load the object named in the URL first
+    success_message = ""
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_form(self, data=None):
+        return self.form_class(data, **self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        return {"object": self.object, **kwargs}
+
+    def get_success_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and holds_anywhere(request.user, self.action):
+            self.object = self.get_object() if self.needs_object else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                obj = self.perform(form)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("You may not make this change."))
+            else:
+                if self.success_message:
+                    messages.success(request, self.success_message)
+                return HttpResponseRedirect(self.get_success_url(obj))
+        return self.render(form, status=400)
+
+    def render(self, form, status: int = 200):
+        context = self.get_context_data(form=form)
+        return render(self.request, self.template_name, context, status=status)
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class ScopedActionView(ScopedView):
+    """A POST-only state change on one scoped object (deactivate, revoke, …)."""
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def perform(self, obj) -> None:
+        raise NotImplementedError
+
+    def get_success_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            self.perform(obj)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            if self.success_message:
+                messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url(obj))
+
+
+__all__ = [
+    "ScopedActionView",
+    "ScopedDetailView",
+    "ScopedFormView",
+    "ScopedListView",
+    "ScopedView",
+]

@@ -1,0 +1,131 @@
+"""Dashboard, unit switcher, API tokens, health check and error pages."""
+
+import json
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from qiaolian.core import selectors, services
+from qiaolian.core.forms import TokenForm
+from qiaolian.core.models import ApiToken, Unit, UnitKind
+from qiaolian.core.scoping import Action
+from qiaolian.core.tasks import queue_status
+from qiaolian.core.views.generic import ScopedActionView, ScopedFormView, ScopedListView, ScopedView
+
+
+class DashboardView(ScopedView):
+    template_name = "core/dashboard.html"
+
+    def get(self, request):
+        figures = selectors.dashboard_figures(user=request.user, within=request.active_unit)
+        kinds = dict(UnitKind.choices)
+        chart = {
+            "days": figures["audit_days"],
+            "series": figures["audit_series"],
+            "kinds": [
+                {"name": str(kinds.get(k, k)), "value": n}
+                for k, n in figures["units_by_kind"].items()
+            ],
+        }
+        return render(request, "core/dashboard.html", {"figures": figures, "chart": chart})
+
+
+@require_POST
+def switch_unit(request):
+    """Remember the unit picked in the header; only units the user reaches are accepted."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("core:login"))
+    public_id = request.POST.get("unit", "")
+    allowed = {str(u.public_id) for u in selectors.switchable_units(user=request.user)}
+    if public_id in allowed:
+        request.session["active_unit"] = public_id
+    else:
+        request.session.pop("active_unit", None)
+    target = request.POST.get("next") or reverse("core:dashboard")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("core:dashboard")
+    return HttpResponseRedirect(target)
+
+
+class TokenListView(ScopedListView):
+    """The user's own API tokens (each user manages their own)."""
+
+    template_name = "core/tokens/list.html"
+
+    def scoped_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = TokenForm()
+        context["new_secret"] = self.request.session.pop("new_token_secret", None)
+        return context
+
+
+class TokenCreateView(ScopedFormView):
+    template_name = "core/tokens/list.html"
+    form_class = TokenForm
+    success_message = _("Token created. Copy it now: it will not be shown again.")
+
+    def perform(self, form):
+        token, secret = services.api_token_create(
+            actor=self.request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+        )
+        self.request.session["new_token_secret"] = secret
+        return token
+
+    def get_success_url(self, obj):
+        return reverse("core:token_list")
+
+    def get_context_data(self, **kwargs):
+        tokens = ApiToken.objects.filter(user=self.request.user).order_by("-created_at")
+        return {"object_list": tokens, **kwargs}
+
+
+class TokenRevokeView(ScopedActionView):
+    success_message = _("Token revoked.")
+
+    def scoped_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user)
+
+    def perform(self, obj):
+        services.api_token_revoke(actor=self.request.user, token=obj)
+
+    def get_success_url(self, obj):
+        return reverse("core:token_list")
+
+
+def healthz(request):
+    """Liveness of the database, the cache and the task queue, for load balancers."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
+    try:
+        cache.set("healthz", "1", 10)
+        checks["cache"] = {"ok": cache.get("healthz") == "1"}
+    except Exception as exc:  # noqa: BLE001
+        checks["cache"] = {"ok": False, "error": exc.__class__.__name__}
+    checks["queue"] = queue_status()
+    ok = all(c.get("ok") for c in checks.values())
+    return JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+
+
+def error_page(status: int):
+    def view(request, exception=None):
+        return render(request, f"errors/{status}.html", status=status)
+
+    return view
+
+
+__all__ = ["DashboardView", "Unit", "json"]

@@ -1,0 +1,136 @@
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core import services
+from qiaolian.core.forms import UnitCreateForm, UnitEditForm, UnitFilterForm, UnitMoveForm
+from qiaolian.core.models import Unit
+from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.generic import (
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+)
+
+
+class UnitListView(ScopedListView):
+    """The unit tree, indented by depth, filterable by name/code and kind."""
+
+    template_name = "core/units/list.html"
+    paginate_by = 100
+
+    def scoped_queryset(self):
+        return Unit.objects.restrict(self.request.user, Action.VIEW).in_subtree(
+            self.request.active_unit
+        )
+
+    filter_form_class = UnitFilterForm
+
+    def filter_queryset(self, queryset, data):
+        if data.get("q"):
+            queryset = queryset.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if not data.get("show_inactive"):
+            queryset = queryset.filter(is_active=True)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_admin"] = holds_anywhere(self.request.user, Action.ADMIN)
+        return context
+
+
+class UnitDetailView(ScopedDetailView):
+    template_name = "core/units/detail.html"
+
+    def scoped_queryset(self):
+        return Unit.objects.restrict(self.request.user, Action.VIEW)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = self.object
+        user = self.request.user
+        context["ancestors"] = unit.get_ancestors().restrict(user, Action.VIEW)
+        context["children"] = unit.get_children().restrict(user, Action.VIEW)
+        context["can_admin"] = Unit.objects.restrict(user, Action.ADMIN).filter(pk=unit.pk).exists()
+        context["members"] = unit.members.restrict(user, Action.VIEW).order_by("username")[:50]
+        return context
+
+
+class UnitCreateView(ScopedFormView):
+    action = Action.ADMIN
+    template_name = "core/units/form.html"
+    form_class = UnitCreateForm
+    success_message = _("Unit created.")
+
+    def get_form_kwargs(self):
+        parent = None
+        if parent_id := self.request.GET.get("parent"):
+            parent = Unit.objects.restrict(self.request.user, Action.ADMIN).filter(
+                public_id=parent_id
+            ).first()
+        return {"user": self.request.user, "initial_parent": parent}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.unit_create(
+            actor=self.request.user, parent=data["parent"], code=data["code"],
+            name=data["name"], name_en=data["name_en"], kind=data["kind"],
+        )
+
+    def get_success_url(self, obj):
+        return reverse("core:unit_detail", args=[obj.public_id])
+
+
+class UnitObjectMixin:
+    action = Action.ADMIN
+    needs_object = True
+
+    def scoped_queryset(self):
+        return Unit.objects.restrict(self.request.user, Action.ADMIN)
+
+    def get_success_url(self, obj):
+        return reverse("core:unit_detail", args=[obj.public_id])
+
+
+class UnitEditView(UnitObjectMixin, ScopedFormView):
+    template_name = "core/units/form.html"
+    form_class = UnitEditForm
+    success_message = _("Unit saved.")
+
+    def get_form(self, data=None):
+        unit = self.object
+        initial = {f: getattr(unit, f) for f in ("code", "name", "name_en", "kind")}
+        return UnitEditForm(data, unit=unit, initial=initial)
+
+    def perform(self, form):
+        return services.unit_update(actor=self.request.user, unit=self.object, **form.cleaned_data)
+
+
+class UnitMoveView(UnitObjectMixin, ScopedFormView):
+    template_name = "core/units/form.html"
+    success_message = _("Unit moved with its whole subtree.")
+
+    def get_form(self, data=None):
+        return UnitMoveForm(data, user=self.request.user, unit=self.object)
+
+    def perform(self, form):
+        return services.unit_move(
+            actor=self.request.user, unit=self.object, new_parent=form.cleaned_data["new_parent"]
+        )
+
+
+class UnitDeactivateView(UnitObjectMixin, ScopedActionView):
+    success_message = _("Unit deactivated.")
+
+    def perform(self, obj):
+        services.unit_deactivate(actor=self.request.user, unit=obj)
+
+
+class UnitActivateView(UnitObjectMixin, ScopedActionView):
+    success_message = _("Unit activated.")
+
+    def perform(self, obj):
+        services.unit_activate(actor=self.request.user, unit=obj)
