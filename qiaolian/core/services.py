@@ -45,7 +45,10 @@ def unit_create(
         _require(actor, Action.ADMIN, parent)
     unit = Unit(code=code.strip(), name=name.strip(), name_en=name_en.strip(), kind=kind)
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    unit = Unit.add_root(instance=unit) if parent is None else parent.add_child(instance=unit)
+    if parent is None:
+        unit = Unit.objects.add_root(instance=unit)
+    else:
+        unit = Unit.objects.add_child(parent, instance=unit)
     audit.record(
         actor=actor, action="unit.create", obj=unit,
         changes=audit.diff({}, audit.snapshot(unit, UNIT_FIELDS)),
@@ -96,7 +99,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     old_parent = unit.get_parent()
     if old_parent and old_parent.pk == new_parent.pk:
         return unit
-    unit.move(new_parent, pos="last-child")
+    Unit.objects.move(unit, new_parent, pos="last-child")
     unit = Unit.objects.get(pk=unit.pk)
     clear_grant_cache(actor)
     assert_visible(actor, unit, Action.ADMIN)

@@ -30,6 +30,9 @@ class UnitManager(MP_NodeManager):
     def restrict(self, user, action):
         return self.get_queryset().restrict(user, action)
 
+    def get_visible(self, user, action, **lookup):
+        return self.get_queryset().get_visible(user, action, **lookup)
+
 
 class Unit(ScopedMixin, MP_Node):
     """A node of the federation tree (city → district → township → grassroots).

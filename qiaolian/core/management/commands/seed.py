@@ -38,8 +38,8 @@ def _unit(parent: Unit | None, code: str, name: str, kind: str, name_en: str = "
         return existing, False
     unit = Unit(code=code, name=name, name_en=name_en, kind=kind)
     if parent is None:
-        return Unit.add_root(instance=unit), True
-    return Unit.objects.get(pk=parent.pk).add_child(instance=unit), True
+        return Unit.objects.add_root(instance=unit), True
+    return Unit.objects.add_child(Unit.objects.get(pk=parent.pk), instance=unit), True
 
 
 def seed(factor: int = 1) -> dict:

@@ -1,0 +1,31 @@
+from django import template
+
+register = template.Library()
+
+_CLASSES = {
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "checkbox": "form-check-input",
+    "radioselect": "",
+}
+
+
+@register.filter
+def styled(field, extra: str = ""):
+    """Render a bound field's widget with the Tabler class for its type (and is-invalid)."""
+    css = _CLASSES.get(field.widget_type, "form-control")
+    if field.errors:
+        css += " is-invalid"
+    if extra:
+        css += f" {extra}"
+    return field.as_widget(attrs={"class": css.strip()})
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str) -> str:
+    """The query string that sorts by `key`, flipping the direction when already sorted by it."""
+    current = context.get("sort", "")
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["sort"] = f"-{key}" if current == key else key
+    return "?" + query.urlencode()

@@ -1,0 +1,91 @@
+"""The leak sweep's vocabulary.
+
+Every URL pattern of the project must appear in some app's `tests/sweep.py` either as
+
+- `Detail(make)`: `make(cast)` returns the URL kwargs of an object owned by the sibling
+  district (cast.district_b). A user of district A with every action there must get 404 on GET
+  and on POST (and for API operations, with the operation's method).
+- `Listing(make)`: `make(cast)` returns `(kwargs, marker)`: the marker (a name or code of a
+  sibling-owned record) must not appear in the page, its HTMX fragment, or its exports.
+- `Exempt(reason)`: not unit-scoped, with the reason written down.
+
+`SWEEP` maps URL names (with namespace) to one of these. `all_url_names()` lists what exists,
+so a URL added without an entry fails the sweep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+@dataclass(frozen=True)
+class Detail:
+    """`payload(cast)` gives a valid API body, so the request reaches the scoping check."""
+
+    make: Callable[[Any], dict]
+    methods: tuple[str, ...] = ("GET", "POST")
+    payload: Callable[[Any], dict] | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    make: Callable[[Any], tuple[dict, str]]
+    exports: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Exempt:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    methods: tuple[str, ...]
+
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None) -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            ns = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield Route(name or f"<unnamed {prefix}{pattern.pattern}>", prefix + str(pattern.pattern),
+                        _methods(pattern))
+
+
+def _methods(pattern: URLPattern) -> tuple[str, ...]:
+    view = pattern.callback
+    operation = getattr(view, "__self__", None)  # ninja's PathView bound method
+    if operation is not None and hasattr(operation, "operations"):
+        return tuple(sorted({m for op in operation.operations for m in op.methods}))
+    return ("GET", "POST")
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def collected_sweep() -> dict[str, Detail | Listing | Exempt]:
+    """Merge the `SWEEP` dicts of every project app's `tests/sweep.py`."""
+    merged: dict[str, Detail | Listing | Exempt] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qiaolian."):
+            continue
+        try:
+            module = import_module(f"{config.name}.tests.sweep")
+        except ModuleNotFoundError:
+            continue
+        for name, entry in module.SWEEP.items():
+            assert name not in merged, f"{name} is declared twice in the sweep"
+            merged[name] = entry
+    return merged

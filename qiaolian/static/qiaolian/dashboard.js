@@ -1,0 +1,19 @@
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("chart-data").textContent);
+  var red = "#b42318";
+  var line = echarts.init(document.getElementById("chart-audit"));
+  line.setOption({
+    grid: { left: 40, right: 16, top: 16, bottom: 32 },
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: data.days.map(function (d) { return d.slice(5); }) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ type: "line", data: data.series, smooth: true, areaStyle: { opacity: 0.15 }, color: red }]
+  });
+  var pie = echarts.init(document.getElementById("chart-kinds"));
+  pie.setOption({
+    tooltip: { trigger: "item" },
+    series: [{ type: "pie", radius: ["40%", "70%"], data: data.kinds, label: { formatter: "{b}\n{c}" } }]
+  });
+  window.addEventListener("resize", function () { line.resize(); pie.resize(); });
+})();
