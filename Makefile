@@ -18,7 +18,6 @@ install: $(STAMP)
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages -v 0 --ignore=.venv
 
 seed: migrate
 	$(PY) manage.py seed --scale article
@@ -33,7 +32,6 @@ run: seed
 	  wait
 
 test: $(STAMP)
-	$(PY) manage.py compilemessages -v 0 --ignore=.venv
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -47,8 +45,10 @@ bench: $(STAMP)
 vendor:
 	bash scripts/vendor_static.sh
 
+# Translations: the compiled .mo files are committed, so users need no gettext tools.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=tests --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media

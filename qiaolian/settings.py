@@ -35,7 +35,8 @@ DEBUG = env_bool("DEBUG", True)
 # Local defaults are deliberately unusable in production: `check --deploy` flags them.
 SECRET_KEY = env("SECRET_KEY", "django-insecure-local-development-key-change-me")
 # 32 url-safe base64 bytes (Fernet). Several keys, comma-separated, rotate: the first encrypts.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "Qs6cQ3b4gI9v1d8V5YqE0f2l7Zs3Jw8RkT1mN4pX6aU=")
+LOCAL_FIELD_ENCRYPTION_KEY = "Qs6cQ3b4gI9v1d8V5YqE0f2l7Zs3Jw8RkT1mN4pX6aU="
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", LOCAL_FIELD_ENCRYPTION_KEY)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
+    "ninja",
     "qiaolian.core",
 ]
 
@@ -121,11 +123,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background tasks (django.tasks API). "db" by default; "rq" runs them on Redis.
+# Background tasks (django.tasks API). "db" by default; "rq" runs them on Redis with our small
+# backend (core/tasks_rq.py says why not django-tasks-rq); its worker is `manage.py rqworker`.
 TASKS_BACKEND = env("TASKS_BACKEND", "rq" if REDIS_URL else "db")
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "qiaolian.core.tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -209,6 +212,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The project package is not an installed app, so its static/ (vendor files, app.css, app.js)
+# is only found through this.
+STATICFILES_DIRS = [BASE_DIR / "qiaolian" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -227,7 +233,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 MAILERS = {
     "default": {
-        "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": env(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "qiaolian@localhost")

@@ -1,5 +1,6 @@
 """The API root: one NinjaAPI, token auth, one error shape; each app adds its router."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -31,6 +32,7 @@ api = NinjaAPI(
     description="侨联通 API. Every operation is scoped to the caller's unit subtrees.",
     auth=TokenAuth(),
     docs_url="/docs",
+    docs_decorator=login_required,
     urls_namespace="api",
 )
 

@@ -118,8 +118,12 @@ def unit_detail(request, unit_id: UUID):
 def unit_create(request, payload: UnitIn):
     parent = Unit.objects.get_visible(request.auth, Action.ADMIN, public_id=payload.parent)
     unit = services.unit_create(
-        actor=request.auth, parent=parent, code=payload.code, name=payload.name,
-        name_en=payload.name_en, kind=payload.kind,
+        actor=request.auth,
+        parent=parent,
+        code=payload.code,
+        name=payload.name,
+        name_en=payload.name_en,
+        kind=payload.kind,
     )
     return 201, _with_parents([unit])[0]
 

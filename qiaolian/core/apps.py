@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Qiaolian core"
 
     def ready(self) -> None:
-        from qiaolian.core import roles, signals
+        from qiaolian.core import checks, roles, signals  # noqa: F401 - checks register themselves
 
         roles.connect(self)
         signals.connect()

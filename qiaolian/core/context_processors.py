@@ -12,6 +12,7 @@ NAVIGATION = [
         [
             (_("Units"), "core:unit_list", "ti-sitemap", Action.VIEW),
             (_("Users"), "core:user_list", "ti-users", Action.ADMIN),
+            (_("Roles"), "core:role_list", "ti-shield-lock", Action.VIEW),
             (_("Dictionaries"), "core:dict_list", "ti-list-details", Action.VIEW),
             (_("Operation log"), "core:audit_list", "ti-history", Action.AUDIT),
             (_("Login log"), "core:login_log", "ti-login", Action.AUDIT),

@@ -28,7 +28,9 @@ class _Echo:
         return value
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence]
+) -> StreamingHttpResponse:
     """UTF-8 with a BOM, which Chinese Excel needs to read the file as UTF-8."""
     writer = csv.writer(_Echo())
 

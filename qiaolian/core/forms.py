@@ -16,8 +16,10 @@ from qiaolian.core.scoping import Action
 class UnitChoiceField(forms.ModelChoiceField):
     """A unit picker limited to the units where the user holds `action`."""
 
-    def __init__(self, *, user, action: Action, **kwargs):
+    def __init__(self, *, user, action: Action, exclude_subtree: Unit | None = None, **kwargs):
         queryset = Unit.objects.restrict(user, action).filter(is_active=True)
+        if exclude_subtree is not None:
+            queryset = queryset.exclude(path__startswith=exclude_subtree.path)
         super().__init__(queryset=queryset, **kwargs)
         self.widget.attrs.setdefault("data-tom-select", "1")
 
@@ -86,22 +88,23 @@ class UnitMoveForm(forms.Form):
     def __init__(self, *args, user, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
-        choices = Unit.objects.restrict(user, Action.ADMIN).filter(is_active=True)
-        choices = choices.exclude(path__startswith=unit.path)
         self.fields["new_parent"] = UnitChoiceField(
-            user=user, action=Action.ADMIN, label=_("New parent unit")
+            user=user, action=Action.ADMIN, exclude_subtree=unit, label=_("New parent unit")
         )
-        self.fields["new_parent"].queryset = choices
 
 
 class UserForm(forms.Form):
     username = forms.RegexField(
-        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
     )
     display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
     phone = forms.CharField(
-        label=_("Mobile phone"), max_length=32, required=False,
+        label=_("Mobile phone"),
+        max_length=32,
+        required=False,
         help_text=_("Any format, e.g. 138 1234 5678 or +39 333 123 4567."),
     )
     email = forms.EmailField(label=_("Email"), required=False)
@@ -114,7 +117,8 @@ class UserForm(forms.Form):
         )
         if instance is None:
             self.fields["password"] = forms.CharField(
-                label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
+                label=_("Initial password"),
+                widget=forms.PasswordInput(render_value=False),
                 help_text=password_validation.password_validators_help_text_html(),
             )
         else:
@@ -137,8 +141,10 @@ class UserForm(forms.Form):
         phone = normalize_phone(raw)
         if phone is None:
             raise forms.ValidationError(
-                _("“%(value)s” is not a valid phone number. Add the country code for numbers "
-                  "outside mainland China, e.g. +39 333 123 4567."),
+                _(
+                    "“%(value)s” is not a valid phone number. Add the country code for numbers "
+                    "outside mainland China, e.g. +39 333 123 4567."
+                ),
                 params={"value": raw},
             )
         if self._others().filter(phone=phone).exists():
@@ -166,6 +172,48 @@ class GrantForm(forms.Form):
         self.order_fields(["unit", "role"])
 
 
+ACTION_LABELS = {
+    Action.VIEW: _("View"),
+    Action.ADD: _("Add"),
+    Action.CHANGE: _("Change"),
+    Action.DELETE: _("Delete"),
+    Action.EXPORT: _("Export"),
+    Action.REVEAL: _("Reveal sensitive fields"),
+    Action.ADMIN: _("Manage units, users and roles"),
+    Action.AUDIT: _("Read audit logs"),
+    Action.CONFIGURE: _("Edit dictionaries and roles (city level)"),
+}
+
+
+class RoleForm(forms.ModelForm):
+    actions = forms.MultipleChoiceField(
+        label=_("Actions"),
+        choices=[(a.value, ACTION_LABELS[a]) for a in Action],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Role
+        fields = ["code", "name", "name_en", "actions", "narrowing", "requires_otp", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_builtin:
+            self.fields["code"].disabled = True
+
+
+class DictChoiceField(forms.ChoiceField):
+    """Options from a dictionary (数据字典), read when the form is built, labels localised."""
+
+    def __init__(self, dict_code: str, **kwargs):
+        super().__init__(choices=lambda: dict_choices(dict_code), **kwargs)
+
+
+def dict_choices(dict_code: str) -> list[tuple[str, str]]:
+    items = DictItem.objects.filter(dict_type__code=dict_code, is_active=True)
+    return [("", "---------"), *((item.value, item.display) for item in items)]
+
+
 class DictItemForm(forms.ModelForm):
     class Meta:
         model = DictItem
@@ -175,8 +223,10 @@ class DictItemForm(forms.ModelForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     days = forms.TypedChoiceField(
-        label=_("Valid for"), coerce=int,
-        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("1 year"))], initial=90,
+        label=_("Valid for"),
+        coerce=int,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("1 year"))],
+        initial=90,
     )
 
 
@@ -194,7 +244,9 @@ class AuditFilterForm(forms.Form):
 
 class OTPTokenForm(forms.Form):
     token = forms.RegexField(
-        label=_("6-digit code"), regex=r"^\d{6}$", max_length=6,
+        label=_("6-digit code"),
+        regex=r"^\d{6}$",
+        max_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
     )

@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -67,7 +67,7 @@ def grants_for(user: User | AnonymousUser | None, action: Action) -> tuple[Grant
     cache: dict[Action, tuple[Grant, ...]] | None = getattr(user, "_scope_grants", None)
     if cache is None:
         cache = _load_grants(user)
-        user._scope_grants = cache  # type: ignore[union-attr]
+        user._scope_grants = cache  # type: ignore[union-attr,attr-defined]
     return cache.get(action, ())
 
 
@@ -111,7 +111,7 @@ class RestrictedQuerySet(models.QuerySet):
         grants = grants_for(user, action)
         if not grants:
             return self.none()
-        model = self.model
+        model: Any = self.model
         condition = Q()
         for grant in grants:
             subtree = Q(**{f"{model.unit_path_lookup}__startswith": grant.path})
@@ -126,7 +126,8 @@ class RestrictedQuerySet(models.QuerySet):
         """Narrow to one unit's subtree (the unit picked in the header switcher)."""
         if unit is None:
             return self
-        return self.filter(**{f"{self.model.unit_path_lookup}__startswith": unit.path})
+        lookup = getattr(self.model, "unit_path_lookup")  # noqa: B009 - set by ScopedMixin
+        return self.filter(**{f"{lookup}__startswith": unit.path})
 
     def get_visible(self, user: Any, action: Action = Action.VIEW, **lookup: Any) -> Any:
         """The one record matching `lookup` inside the user's scope, else 404 (or 403)."""
@@ -134,7 +135,7 @@ class RestrictedQuerySet(models.QuerySet):
             raise PermissionDenied
         try:
             return self.restrict(user, action).get(**lookup)
-        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+        except (ObjectDoesNotExist, ValueError, TypeError) as exc:
             raise Http404 from exc
 
 

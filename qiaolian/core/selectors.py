@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from qiaolian.core.models import AuditEvent, DictType, LoginEvent, Unit, UnitRole, User
+from qiaolian.core.models import AuditEvent, DictType, LoginEvent, Role, Unit, UnitRole, User
 from qiaolian.core.scoping import Action
 
 
@@ -48,15 +48,16 @@ def user_grants(*, user, subject: User) -> QuerySet:
 
 
 def audit_list(*, user, within: Unit | None = None) -> QuerySet:
-    return (
-        AuditEvent.objects.restrict(user, Action.AUDIT)
-        .in_subtree(within)
-        .select_related("unit")
-    )
+    return AuditEvent.objects.restrict(user, Action.AUDIT).in_subtree(within).select_related("unit")
 
 
 def login_log(*, user, within: Unit | None = None) -> QuerySet:
     return LoginEvent.objects.restrict(user, Action.AUDIT).in_subtree(within).select_related("unit")
+
+
+def role_list() -> QuerySet:
+    """Roles with how many grants use each (federation-wide reference data)."""
+    return Role.objects.annotate(grant_count=Count("unit_roles")).order_by("id")
 
 
 def dictionary_list() -> QuerySet:
@@ -80,7 +81,8 @@ def dashboard_figures(*, user, within: Unit | None = None) -> dict:
     return {
         "units": units.filter(is_active=True).count(),
         "units_by_kind": by_kind,
-        "users": User.objects.restrict(user, Action.VIEW).in_subtree(within)
+        "users": User.objects.restrict(user, Action.VIEW)
+        .in_subtree(within)
         .filter(is_active=True)
         .count(),
         "audit_today": events.filter(created_at__date=today).count(),

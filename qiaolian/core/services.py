@@ -23,11 +23,12 @@ from qiaolian.core.scoping import Action, assert_visible, clear_grant_cache, gra
 UNIT_FIELDS = ("code", "name", "name_en", "kind", "is_active")
 USER_FIELDS = ("username", "display_name", "phone", "email", "home_unit", "is_active")
 DICT_ITEM_FIELDS = ("value", "label", "label_en", "sort_order", "is_active")
+ROLE_FIELDS = ("code", "name", "name_en", "actions", "narrowing", "requires_otp", "description")
 
 
-def _require(actor, action: Action, unit: Unit) -> None:
+def _require(actor, action: Action, unit: Unit | None) -> None:
     """The actor must hold `action` on `unit` (the unit lies in one of their subtrees)."""
-    if not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
+    if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
         raise PermissionDenied(_("You do not manage this unit."))
 
 
@@ -50,7 +51,9 @@ def unit_create(
     else:
         unit = Unit.objects.add_child(parent, instance=unit)
     audit.record(
-        actor=actor, action="unit.create", obj=unit,
+        actor=actor,
+        action="unit.create",
+        obj=unit,
         changes=audit.diff({}, audit.snapshot(unit, UNIT_FIELDS)),
     )
     return unit
@@ -104,7 +107,9 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     clear_grant_cache(actor)
     assert_visible(actor, unit, Action.ADMIN)
     audit.record(
-        actor=actor, action="unit.move", obj=unit,
+        actor=actor,
+        action="unit.move",
+        obj=unit,
         changes={"parent": [str(old_parent), str(new_parent)]},
     )
     return unit
@@ -115,13 +120,22 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, home_unit: Unit, password: str | None = None,
-    display_name: str = "", phone: str | None = None, email: str | None = None,
+    *,
+    actor,
+    username: str,
+    home_unit: Unit,
+    password: str | None = None,
+    display_name: str = "",
+    phone: str | None = None,
+    email: str | None = None,
 ) -> User:
     _require(actor, Action.ADMIN, home_unit)
     user = User(
-        username=username.strip(), display_name=display_name.strip(), phone=phone or None,
-        email=email or None, home_unit=home_unit,
+        username=username.strip(),
+        display_name=display_name.strip(),
+        phone=phone or None,
+        email=email or None,
+        home_unit=home_unit,
     )
     if password:
         user.set_password(password)
@@ -131,7 +145,10 @@ def user_create(
     user.save()
     assert_visible(actor, user, Action.ADMIN)
     audit.record(
-        actor=actor, action="user.create", obj=user, unit=home_unit,
+        actor=actor,
+        action="user.create",
+        obj=user,
+        unit=home_unit,
         changes=audit.diff({}, audit.snapshot(user, USER_FIELDS)),
     )
     return user
@@ -180,7 +197,10 @@ def grant_role(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
     grant, created = UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit.record(
-            actor=actor, action="user.grant", obj=user, unit=unit,
+            actor=actor,
+            action="user.grant",
+            obj=user,
+            unit=unit,
             changes={"grant": [None, f"{role.code}@{unit.code}"]},
         )
     clear_grant_cache(user)
@@ -195,7 +215,10 @@ def revoke_role(*, actor, grant: UnitRole) -> None:
     label = f"{grant.role.code}@{grant.unit.code}"
     UnitRole.objects.filter(pk=grant.pk).delete()
     audit.record(
-        actor=actor, action="user.revoke", obj=grant.user, unit=grant.unit,
+        actor=actor,
+        action="user.revoke",
+        obj=grant.user,
+        unit=grant.unit,
         changes={"grant": [label, None]},
     )
     clear_grant_cache(grant.user)
@@ -215,7 +238,9 @@ def _require_configure(actor) -> None:
 
 
 @transaction.atomic
-def dict_item_save(*, actor, dict_type: DictType, item: DictItem | None = None, **fields) -> DictItem:
+def dict_item_save(
+    *, actor, dict_type: DictType, item: DictItem | None = None, **fields
+) -> DictItem:
     """Create (item=None) or update an option of a dictionary."""
     _require_configure(actor)
     before = audit.snapshot(item, DICT_ITEM_FIELDS) if item else {}
@@ -227,11 +252,36 @@ def dict_item_save(*, actor, dict_type: DictType, item: DictItem | None = None, 
     item.full_clean()
     item.save()
     audit.record(
-        actor=actor, action="dict.item_save", obj=item,
+        actor=actor,
+        action="dict.item_save",
+        obj=item,
         changes=audit.diff(before, audit.snapshot(item, DICT_ITEM_FIELDS)),
         message=dict_type.code,
     )
     return item
+
+
+@transaction.atomic
+def role_save(*, actor, role: Role | None = None, **fields) -> Role:
+    """Create (role=None) or update a role. Roles are federation-wide, like dictionaries."""
+    _require_configure(actor)
+    before = audit.snapshot(role, ROLE_FIELDS) if role else {}
+    role = role or Role()
+    for name, value in fields.items():
+        if name not in ROLE_FIELDS or (name == "code" and role.is_builtin):
+            raise ValueError(f"role field {name!r} cannot be set here")
+        setattr(role, name, value)
+    role.actions = sorted({Action(a).value for a in role.actions})
+    role.full_clean()
+    role.save()
+    audit.record(
+        actor=actor,
+        action="role.save",
+        obj=role,
+        unit=actor.home_unit,
+        changes=audit.diff(before, audit.snapshot(role, ROLE_FIELDS)),
+    )
+    return role
 
 
 # --- API tokens ----------------------------------------------------------------------------
@@ -243,8 +293,11 @@ def api_token_create(*, actor, name: str, days: int | None = 90) -> tuple[ApiTok
     secret = "ql_" + secrets.token_urlsafe(32)
     expires = timezone.now() + timedelta(days=days) if days else None
     token = ApiToken(
-        user=actor, name=name.strip() or "API", prefix=secret[:10],
-        key_hash=ApiToken.hash_key(secret), expires_at=expires,
+        user=actor,
+        name=name.strip() or "API",
+        prefix=secret[:10],
+        key_hash=ApiToken.hash_key(secret),
+        expires_at=expires,
     )
     token.full_clean()
     token.save()

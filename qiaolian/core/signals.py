@@ -9,27 +9,37 @@ from qiaolian.core.models import LoginEvent, User
 
 
 def _on_login(sender, request, user, **kwargs):
-    record_login(request=request, username=user.get_username(), user=user,
-                 outcome=LoginEvent.Outcome.SUCCESS)
+    record_login(
+        request=request, username=user.get_username(), user=user, outcome=LoginEvent.Outcome.SUCCESS
+    )
 
 
 def _on_logout(sender, request, user, **kwargs):
     if user is not None:
         reason = getattr(request, "logout_reason", "")
         outcome = LoginEvent.Outcome.EXPIRED if reason else LoginEvent.Outcome.LOGOUT
-        record_login(request=request, username=user.get_username(), user=user,
-                     outcome=outcome, reason=reason)
+        record_login(
+            request=request, username=user.get_username(), user=user, outcome=outcome, reason=reason
+        )
 
 
 def _on_failure(sender, credentials, request=None, **kwargs):
     username = credentials.get("username", "")
-    record_login(request=request, username=username, user=_known_user(username),
-                 outcome=LoginEvent.Outcome.FAILURE)
+    record_login(
+        request=request,
+        username=username,
+        user=_known_user(username),
+        outcome=LoginEvent.Outcome.FAILURE,
+    )
 
 
 def _on_locked(sender, request, username, ip_address, **kwargs):
-    record_login(request=request, username=username or "", user=_known_user(username),
-                 outcome=LoginEvent.Outcome.LOCKED)
+    record_login(
+        request=request,
+        username=username or "",
+        user=_known_user(username),
+        outcome=LoginEvent.Outcome.LOCKED,
+    )
 
 
 def _known_user(username: str | None):

@@ -51,9 +51,7 @@ urlpatterns = [
     path("users/<uuid:public_id>/", users.UserDetailView.as_view(), name="user_detail"),
     path("users/<uuid:public_id>/edit/", users.UserEditView.as_view(), name="user_edit"),
     path("users/<uuid:public_id>/grant/", users.UserGrantView.as_view(), name="user_grant"),
-    path(
-        "grants/<uuid:public_id>/revoke/", users.GrantRevokeView.as_view(), name="grant_revoke"
-    ),
+    path("grants/<uuid:public_id>/revoke/", users.GrantRevokeView.as_view(), name="grant_revoke"),
     # dictionaries
     path("dictionaries/", dictionaries.DictListView.as_view(), name="dict_list"),
     path("dictionaries/<slug:code>/", dictionaries.DictDetailView.as_view(), name="dict_detail"),
@@ -67,6 +65,10 @@ urlpatterns = [
         dictionaries.DictItemEditView.as_view(),
         name="dict_item_edit",
     ),
+    # roles
+    path("roles/", dictionaries.RoleListView.as_view(), name="role_list"),
+    path("roles/new/", dictionaries.RoleEditView.as_view(), name="role_create"),
+    path("roles/<slug:code>/edit/", dictionaries.RoleEditView.as_view(), name="role_edit"),
     # audit
     path("audit/operations/", audit.AuditListView.as_view(), name="audit_list"),
     path("audit/logins/", audit.LoginLogView.as_view(), name="login_log"),

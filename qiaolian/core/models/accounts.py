@@ -29,7 +29,9 @@ class User(ScopedMixin, AbstractUser):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     phone = models.CharField(_("mobile phone"), max_length=32, blank=True, null=True, unique=True)
-    email = models.EmailField(_("email address"), blank=True, null=True, unique=True)
+    email = models.EmailField(  # type: ignore[assignment]
+        _("email address"), blank=True, null=True, unique=True
+    )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     home_unit = models.ForeignKey(
         "core.Unit",
@@ -40,7 +42,7 @@ class User(ScopedMixin, AbstractUser):
         related_name="members",
     )
 
-    objects = ScopedUserManager()
+    objects = ScopedUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")
@@ -80,7 +82,13 @@ class Role(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from qiaolian.core.models.dictionaries import localized
+
+        return localized(self.name, self.name_en)
 
     def grants(self, action: Action) -> bool:
         return action.value in (self.actions or ())

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.scoping import RestrictedQuerySet, ScopedMixin, grants_for
+from qiaolian.core.scoping import Action, RestrictedQuerySet, ScopedMixin, grants_for
 
 
 class AppendOnlyError(RuntimeError):
@@ -11,10 +11,12 @@ class AppendOnlyError(RuntimeError):
 class AuditQuerySet(RestrictedQuerySet):
     """Audit rows are never updated or deleted by the application."""
 
-    def restrict(self, user, action):
+    def restrict(self, user, action=Action.AUDIT):
+        from qiaolian.core.models.units import Unit
+
         scoped = super().restrict(user, action)
         # Rows with no unit (e.g. failed logins for unknown usernames) belong to the root.
-        root_length = self.model._meta.get_field("unit").related_model.steplen
+        root_length = Unit.steplen
         if any(len(g.path) == root_length for g in grants_for(user, action)):
             scoped = scoped | self.filter(unit__isnull=True)
         return scoped
@@ -31,7 +33,11 @@ class AppendOnlyModel(ScopedMixin, models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
     unit = models.ForeignKey(
-        "core.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,
+        "core.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -59,7 +65,11 @@ class AuditEvent(AppendOnlyModel):
         DENIED = "denied", _("Denied")
 
     actor = models.ForeignKey(
-        "core.User", verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True,
+        "core.User",
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
@@ -106,5 +116,3 @@ class LoginEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.outcome}"
-
-

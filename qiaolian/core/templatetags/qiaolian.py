@@ -6,6 +6,7 @@ _CLASSES = {
     "select": "form-select",
     "selectmultiple": "form-select",
     "checkbox": "form-check-input",
+    "checkboxselectmultiple": "form-check-input",
     "radioselect": "",
 }
 

@@ -103,6 +103,9 @@ SWEEP = {
     "core:dict_detail": Exempt(GLOBAL_DICTIONARY),
     "core:dict_item_create": Exempt(GLOBAL_DICTIONARY),
     "core:dict_item_edit": Exempt(GLOBAL_DICTIONARY),
+    "core:role_list": Exempt("Roles are federation-wide sets of actions, owned by no unit."),
+    "core:role_create": Exempt("Roles are federation-wide; editing needs CONFIGURE at a root."),
+    "core:role_edit": Exempt("Roles are federation-wide; editing needs CONFIGURE at a root."),
     "core:audit_list": Listing(_audit_listing, exports=("csv", "xlsx")),
     "core:login_log": Listing(_login_listing, exports=("csv", "xlsx")),
 }

@@ -10,7 +10,7 @@ from qiaolian.core.views.generic import ScopedListView
 EXPORT_LIMIT = 100_000
 
 
-class AuditLogMixin:
+class AuditLogMixin(ScopedListView):
     """Shared by the operation log and the login log: filters, sorting and export."""
 
     action = Action.AUDIT
@@ -42,18 +42,27 @@ class AuditLogMixin:
             return self.export(fmt)
         return super().get(request, *args, **kwargs)
 
+    def export_header(self) -> list:
+        raise NotImplementedError
+
+    def export_rows(self, queryset):
+        raise NotImplementedError
+
     def export(self, fmt: str):
         context = self.get_context_data()
         queryset = context["page"].paginator.object_list[:EXPORT_LIMIT]
         audit.record(
-            actor=self.request.user, action=f"export.{self.export_name}",
+            actor=self.request.user,
+            action=f"export.{self.export_name}",
             unit=self.request.active_unit or self.request.user.home_unit,
             message=f"{fmt}: {self.request.GET.urlencode()}",
         )
-        return export_response(fmt, self.export_name, self.export_header(), self.export_rows(queryset))
+        return export_response(
+            fmt, self.export_name, self.export_header(), self.export_rows(queryset)
+        )
 
 
-class AuditListView(AuditLogMixin, ScopedListView):
+class AuditListView(AuditLogMixin):
     template_name = "core/audit/list.html"
     text_fields = ("actor_name", "object_repr", "object_id", "message", "ip")
     export_name = "operation-log"
@@ -62,17 +71,38 @@ class AuditListView(AuditLogMixin, ScopedListView):
         return selectors.audit_list(user=self.request.user, within=self.request.active_unit)
 
     def export_header(self):
-        return [_("Time"), _("Actor"), _("IP address"), _("Unit"), _("Operation"), _("Object type"),
-                _("Object id"), _("Object"), _("Outcome"), _("Changes"), _("Message")]
+        return [
+            _("Time"),
+            _("Actor"),
+            _("IP address"),
+            _("Unit"),
+            _("Operation"),
+            _("Object type"),
+            _("Object id"),
+            _("Object"),
+            _("Outcome"),
+            _("Changes"),
+            _("Message"),
+        ]
 
     def export_rows(self, queryset):
         for e in queryset.iterator(chunk_size=2000):
-            yield [e.created_at, e.actor_name, e.ip, e.unit.name if e.unit else "", e.action,
-                   e.object_type, e.object_id, e.object_repr, e.get_outcome_display(),
-                   _format_changes(e.changes), e.message]
+            yield [
+                e.created_at,
+                e.actor_name,
+                e.ip,
+                e.unit.name if e.unit else "",
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.get_outcome_display(),
+                _format_changes(e.changes),
+                e.message,
+            ]
 
 
-class LoginLogView(AuditLogMixin, ScopedListView):
+class LoginLogView(AuditLogMixin):
     template_name = "core/audit/logins.html"
     text_fields = ("username", "ip", "reason")
     export_name = "login-log"
@@ -81,13 +111,27 @@ class LoginLogView(AuditLogMixin, ScopedListView):
         return selectors.login_log(user=self.request.user, within=self.request.active_unit)
 
     def export_header(self):
-        return [_("Time"), _("Login name"), _("IP address"), _("Unit"), _("Outcome"), _("Detail"),
-                _("Browser")]
+        return [
+            _("Time"),
+            _("Login name"),
+            _("IP address"),
+            _("Unit"),
+            _("Outcome"),
+            _("Detail"),
+            _("Browser"),
+        ]
 
     def export_rows(self, queryset):
         for e in queryset.iterator(chunk_size=2000):
-            yield [e.created_at, e.username, e.ip, e.unit.name if e.unit else "",
-                   e.get_outcome_display(), e.reason, e.user_agent]
+            yield [
+                e.created_at,
+                e.username,
+                e.ip,
+                e.unit.name if e.unit else "",
+                e.get_outcome_display(),
+                e.reason,
+                e.user_agent,
+            ]
 
 
 def _format_changes(changes: dict) -> str:

@@ -44,8 +44,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit.record(actor=self.request.user, action="user.change_own_password",
-                     obj=self.request.user, unit=self.request.user.home_unit)
+        user = form.user  # the authenticated user whose password changed
+        audit.record(actor=user, action="user.change_own_password", obj=user, unit=user.home_unit)
         messages.success(self.request, _("Your password was changed."))
         return response
 
@@ -53,8 +53,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset mail from a worker, after the request has committed."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         from django.template import loader
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
@@ -102,8 +109,12 @@ def otp_verify(request):
         if device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(_safe_next(request))
-        audit.record_login(request=request, username=request.user.get_username(),
-                           user=request.user, outcome=LoginEvent.Outcome.OTP_FAILURE)
+        audit.record_login(
+            request=request,
+            username=request.user.get_username(),
+            user=request.user,
+            outcome=LoginEvent.Outcome.OTP_FAILURE,
+        )
         form.add_error("token", _("The code is wrong or expired. Try the current code."))
     return render(request, "core/auth/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
@@ -122,8 +133,12 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit.record(actor=request.user, action="user.otp_enrol", obj=request.user,
-                         unit=request.user.home_unit)
+            audit.record(
+                actor=request.user,
+                action="user.otp_enrol",
+                obj=request.user,
+                unit=request.user.home_unit,
+            )
             messages.success(request, _("Second factor enabled."))
             return redirect(_safe_next(request))
         form.add_error("token", _("The code is wrong or expired. Try the current code."))

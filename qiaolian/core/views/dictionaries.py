@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core import selectors, services
-from qiaolian.core.forms import DictItemForm
-from qiaolian.core.models import DictItem, DictType
+from qiaolian.core.forms import ACTION_LABELS, DictItemForm, RoleForm
+from qiaolian.core.models import DictItem, DictType, Role
 from qiaolian.core.scoping import Action
 from qiaolian.core.views.generic import ScopedFormView, ScopedListView, ScopedView
 
@@ -70,3 +70,46 @@ class DictItemEditView(ScopedFormView):
 
 
 __all__ = ["DictDetailView", "DictItemEditView", "DictListView", "ScopedView"]
+
+
+class RoleListView(ScopedListView):
+    """Roles are federation-wide sets of actions; everyone with VIEW may read them."""
+
+    template_name = "core/roles/list.html"
+    paginate_by = 100
+
+    def scoped_queryset(self):
+        return selectors.role_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_configure"] = services.can_configure(self.request.user)
+        context["action_labels"] = ACTION_LABELS
+        return context
+
+
+class RoleEditView(ScopedFormView):
+    template_name = "core/roles/form.html"
+    action = Action.CONFIGURE
+    success_message = _("Role saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.role = None
+        if code := kwargs.get("code"):
+            self.role = Role.objects.filter(code=code).first()  # scoping: exempt, global
+            if self.role is None:
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        return RoleForm(data, instance=self.role or Role())
+
+    def get_context_data(self, **kwargs):
+        return {"role": self.role, **kwargs}
+
+    def perform(self, form):
+        fields = {n: form.cleaned_data[n] for n in form.Meta.fields if not form.fields[n].disabled}
+        return services.role_save(actor=self.request.user, role=self.role, **fields)
+
+    def get_success_url(self, obj):
+        return reverse("core:role_list")

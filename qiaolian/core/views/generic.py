@@ -4,7 +4,7 @@ HTMX fragments and the translation of service errors into form errors."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,11 +19,15 @@ from django.views.generic import TemplateView
 
 from qiaolian.core.scoping import Action, holds_anywhere
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as Promise
+
 
 class ScopedView(LoginRequiredMixin, View):
     """Base: login required, and 403 when the user holds `action` nowhere."""
 
     action: Action = Action.VIEW
+    request: Any  # an HttpRequest carrying `active_unit` (RequestContextMiddleware)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -69,16 +73,17 @@ class ScopedListView(ScopedView, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            filter_form=form, page=page, object_list=page.object_list, sort=sort,
+            filter_form=form,
+            page=page,
+            object_list=page.object_list,
+            sort=sort,
             query=query.urlencode(),
         )
         return context
 
     def get_template_names(self):
         names = super().get_template_names()
-        if self.request.headers.get("HX-Request") and not self.request.headers.get(
-            "HX-Boosted"
-        ):
+        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
             return [f"{names[0]}#rows"]
         return names
 
@@ -100,9 +105,9 @@ class ScopedFormView(ScopedView):
 
     template_name = ""
     form_class: Any = None
-    object = None
+    object: Any = None
     needs_object = False  # edit views load the object named in the URL first
-    success_message = ""
+    success_message: str | Promise = ""
 
     def get_form_kwargs(self) -> dict:
         return {}
@@ -162,7 +167,7 @@ class ScopedActionView(ScopedView):
     """A POST-only state change on one scoped object (deactivate, revoke, …)."""
 
     http_method_names = ["post"]
-    success_message = ""
+    success_message: str | Promise = ""
 
     def perform(self, obj) -> None:
         raise NotImplementedError

@@ -11,6 +11,7 @@ from qiaolian.core.views.generic import (
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
+    ScopedView,
 )
 
 
@@ -68,23 +69,29 @@ class UnitCreateView(ScopedFormView):
     def get_form_kwargs(self):
         parent = None
         if parent_id := self.request.GET.get("parent"):
-            parent = Unit.objects.restrict(self.request.user, Action.ADMIN).filter(
-                public_id=parent_id
-            ).first()
+            parent = (
+                Unit.objects.restrict(self.request.user, Action.ADMIN)
+                .filter(public_id=parent_id)
+                .first()
+            )
         return {"user": self.request.user, "initial_parent": parent}
 
     def perform(self, form):
         data = form.cleaned_data
         return services.unit_create(
-            actor=self.request.user, parent=data["parent"], code=data["code"],
-            name=data["name"], name_en=data["name_en"], kind=data["kind"],
+            actor=self.request.user,
+            parent=data["parent"],
+            code=data["code"],
+            name=data["name"],
+            name_en=data["name_en"],
+            kind=data["kind"],
         )
 
     def get_success_url(self, obj):
         return reverse("core:unit_detail", args=[obj.public_id])
 
 
-class UnitObjectMixin:
+class UnitObjectMixin(ScopedView):
     action = Action.ADMIN
     needs_object = True
 

@@ -11,6 +11,7 @@ from qiaolian.core.views.generic import (
     ScopedDetailView,
     ScopedFormView,
     ScopedListView,
+    ScopedView,
 )
 
 
@@ -27,15 +28,17 @@ class UserListView(ScopedListView):
     def filter_queryset(self, queryset, data):
         if q := data.get("q"):
             queryset = queryset.filter(
-                Q(username__icontains=q) | Q(display_name__icontains=q)
-                | Q(phone__contains=q) | Q(email__icontains=q)
+                Q(username__icontains=q)
+                | Q(display_name__icontains=q)
+                | Q(phone__contains=q)
+                | Q(email__icontains=q)
             )
         if data.get("role"):
             queryset = queryset.filter(unit_roles__role=data["role"]).distinct()
         return queryset
 
 
-class UserObjectMixin:
+class UserObjectMixin(ScopedView):
     action = Action.ADMIN
 
     def scoped_queryset(self):
@@ -60,7 +63,9 @@ class UserCreateView(UserObjectMixin, ScopedFormView):
     success_message = _("User created.")
 
     def get_form(self, data=None):
-        return UserForm(data, user=self.request.user, initial={"home_unit": self.request.active_unit})
+        return UserForm(
+            data, user=self.request.user, initial={"home_unit": self.request.active_unit}
+        )
 
     def perform(self, form):
         return services.user_create(actor=self.request.user, **form.cleaned_data)

@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--scale", default="article",
+            "--scale",
+            default="article",
             help="'article' for the reference text's volumes, or an integer multiplier.",
         )
 
@@ -26,10 +27,12 @@ class Command(BaseCommand):
             raise CommandError("--scale must be 'article' or a positive integer")
         with transaction.atomic():
             created = seed(factor)
-        self.stdout.write(self.style.SUCCESS(
-            f"Seed complete: {created['units']} units and {created['users']} users created "
-            f"({Unit.objects.count()} units in all)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seed complete: {created['units']} units and {created['users']} users created "
+                f"({Unit.objects.count()} units in all)."
+            )
+        )
 
 
 def _unit(parent: Unit | None, code: str, name: str, kind: str, name_en: str = "") -> tuple:
@@ -74,7 +77,8 @@ def seed(factor: int = 1) -> dict:
         )
         for order, (value, label, label_en) in enumerate(items, start=1):
             DictItem.objects.get_or_create(
-                dict_type=dict_type, value=value,
+                dict_type=dict_type,
+                value=value,
                 defaults={"label": label, "label_en": label_en, "sort_order": order},
             )
 
@@ -82,8 +86,9 @@ def seed(factor: int = 1) -> dict:
     for username, display, home_code, role_code, unit_code in seed_data.DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, display_name=display,
-                        home_unit=Unit.objects.get(code=home_code))
+            user = User(
+                username=username, display_name=display, home_unit=Unit.objects.get(code=home_code)
+            )
             user.set_password(seed_data.DEMO_PASSWORD)
             user.save()
             made["users"] += 1
@@ -91,6 +96,10 @@ def seed(factor: int = 1) -> dict:
             user=user, unit=Unit.objects.get(code=unit_code), role=roles[role_code]
         )
     if made["units"] or made["users"]:
-        audit.record(actor=None, action="seed.run", unit=city,
-                     message=f"scale={factor} units={made['units']} users={made['users']}")
+        audit.record(
+            actor=None,
+            action="seed.run",
+            unit=city,
+            message=f"scale={factor} units={made['units']} users={made['users']}",
+        )
     return made
