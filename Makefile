@@ -39,8 +39,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy qiaolian/core
 
+# Benchmarks on a throw-away SQLite file, then on PostgreSQL when it is reachable.
 bench: $(STAMP)
 	$(PY) -m bench
+	@if pg_isready -h 127.0.0.1 -q 2>/dev/null; then \
+	  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS qiaolian_bench" -c "CREATE DATABASE qiaolian_bench" 2>/dev/null && \
+	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/qiaolian_bench $(PY) -m bench; \
+	fi
 
 vendor:
 	bash scripts/vendor_static.sh

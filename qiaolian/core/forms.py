@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.models import DictItem, Role, Unit, UnitKind, User
 from qiaolian.core.phones import normalize_phone
-from qiaolian.core.scoping import Action
+from qiaolian.core.scoping import ACTION_LABELS, Action
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -170,19 +170,6 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(user=user, action=Action.ADMIN, label=_("Unit"))
         self.order_fields(["unit", "role"])
-
-
-ACTION_LABELS = {
-    Action.VIEW: _("View"),
-    Action.ADD: _("Add"),
-    Action.CHANGE: _("Change"),
-    Action.DELETE: _("Delete"),
-    Action.EXPORT: _("Export"),
-    Action.REVEAL: _("Reveal sensitive fields"),
-    Action.ADMIN: _("Manage units, users and roles"),
-    Action.AUDIT: _("Read audit logs"),
-    Action.CONFIGURE: _("Edit dictionaries and roles (city level)"),
-}
 
 
 class RoleForm(forms.ModelForm):

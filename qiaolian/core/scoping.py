@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -36,6 +37,19 @@ class Action(enum.StrEnum):
     ADMIN = "admin"  # manage units, users and grants of the subtree
     AUDIT = "audit"  # read the operation and login logs of the subtree
     CONFIGURE = "configure"  # edit shared dictionaries (at a root unit only)
+
+
+ACTION_LABELS = {
+    Action.VIEW: _("View"),
+    Action.ADD: _("Add"),
+    Action.CHANGE: _("Change"),
+    Action.DELETE: _("Delete"),
+    Action.EXPORT: _("Export"),
+    Action.REVEAL: _("Reveal sensitive fields"),
+    Action.ADMIN: _("Manage units, users and roles"),
+    Action.AUDIT: _("Read audit logs"),
+    Action.CONFIGURE: _("Edit dictionaries and roles (city level)"),
+}
 
 
 class Narrowing(models.TextChoices):

@@ -115,9 +115,10 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def shoot(page, flow: str) -> Path:
-    """A full-page PNG named after the flow and the language the page is in."""
-    lang = page.locator("html").get_attribute("lang") or ""
+def shoot(page, flow: str, lang: str | None = None) -> Path:
+    """A full-page PNG named after the flow and the language the page is in (or `lang`, for
+    the bilingual error pages)."""
+    lang = lang or page.locator("html").get_attribute("lang") or ""
     path = SCREENSHOTS / f"{flow}-{'en' if lang.startswith('en') else 'zh'}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=path, full_page=True)

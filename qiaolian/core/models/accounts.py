@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin
+from qiaolian.core.scoping import ACTION_LABELS, Action, Narrowing, RestrictedQuerySet, ScopedMixin
 
 
 class UserQuerySet(RestrictedQuerySet):
@@ -89,6 +89,10 @@ class Role(models.Model):
         from qiaolian.core.models.dictionaries import localized
 
         return localized(self.name, self.name_en)
+
+    @property
+    def action_labels(self) -> list[str]:
+        return [str(ACTION_LABELS[Action(a)]) for a in self.actions or () if a in Action]
 
     def grants(self, action: Action) -> bool:
         return action.value in (self.actions or ())

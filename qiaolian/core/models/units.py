@@ -60,13 +60,11 @@ class Unit(ScopedMixin, MP_Node):
         verbose_name_plural = _("units")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     @property
-    def level(self) -> int:
-        return self.depth
+    def label(self) -> str:
+        """The name in the reader's language (the English name when reading English)."""
+        from qiaolian.core.models.dictionaries import localized
 
-    def display_name(self, language: str = "zh-hans") -> str:
-        if language.startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)

@@ -6,7 +6,7 @@ The tree (codes in brackets):
     ├── district A [DA]           district_manager: unit_admin; district_clerk: readonly;
     │   │                         volunteer: volunteer (assigned only); portal_user: portal (own)
     │   └── township A1 [DA1]     township_worker: staff
-    └── district B [DB]           sibling_manager: unit_admin  (the sibling whose data must never leak)
+    └── district B [DB]           sibling_manager: unit_admin (its data must never leak)
                                   nobody: a user with no grant at all
 
 Build it once per test class with `Cast.build()` inside `setUpTestData`, or through the
@@ -41,20 +41,28 @@ class Cast:
     def build(cls) -> "Cast":
         ensure_builtin_roles()
         city = UnitFactory(code="C", name="测试市侨联", name_en="Test City", kind=UnitKind.CITY)
-        district_a = UnitFactory(parent=city, code="DA", name="甲区侨联", name_en="District A",
-                                 kind=UnitKind.DISTRICT)
-        township_a1 = UnitFactory(parent=district_a, code="DA1", name="甲一街道侨联",
-                                  name_en="Township A1", kind=UnitKind.TOWNSHIP)
-        district_b = UnitFactory(parent=city, code="DB", name="乙区侨联", name_en="District B",
-                                 kind=UnitKind.DISTRICT)
+        district_a = UnitFactory(
+            parent=city, code="DA", name="甲区侨联", name_en="District A", kind=UnitKind.DISTRICT
+        )
+        township_a1 = UnitFactory(
+            parent=district_a,
+            code="DA1",
+            name="甲一街道侨联",
+            name_en="Township A1",
+            kind=UnitKind.TOWNSHIP,
+        )
+        district_b = UnitFactory(
+            parent=city, code="DB", name="乙区侨联", name_en="District B", kind=UnitKind.DISTRICT
+        )
         district_a.refresh_from_db()
         city.refresh_from_db()
 
         def member(username, home, role_code=None, grant_unit=None):
             user = UserFactory(username=username, display_name=username, home_unit=home)
             if role_code:
-                UnitRole.objects.create(user=user, unit=grant_unit or home,
-                                        role=Role.objects.get(code=role_code))
+                UnitRole.objects.create(
+                    user=user, unit=grant_unit or home, role=Role.objects.get(code=role_code)
+                )
             return user
 
         return cls(

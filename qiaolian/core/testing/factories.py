@@ -1,11 +1,29 @@
 """factory-boy factories for the core models. Units are built through treebeard so paths are
 real; `unit_tree()` in cast.py builds the standard small tree."""
 
+import functools
+
 import factory
+from django.contrib.auth.hashers import make_password
 
-from qiaolian.core.models import ApiToken, AuditEvent, DictItem, DictType, Role, Unit, UnitKind, UnitRole, User
+from qiaolian.core.models import (
+    ApiToken,
+    AuditEvent,
+    DictItem,
+    DictType,
+    Role,
+    Unit,
+    UnitKind,
+    UnitRole,
+    User,
+)
 
-TEST_PASSWORD = "Test-Passw0rd!"
+TEST_PASSWORD = "Test-Passw0rd!"  # noqa: S105 - test fixtures only
+
+
+@functools.cache
+def _test_password_hash() -> str:
+    return make_password(TEST_PASSWORD)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -34,7 +52,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        """`UserFactory(password="…")` hashes that password; by default every user shares one
+        hash of TEST_PASSWORD, computed once: a real hash costs about half a second."""
+        if extracted is None:
+            obj.password = _test_password_hash()
+        else:
+            obj.set_password(extracted)
 
     @factory.post_generation
     def persist(obj, create, extracted, **kwargs):
@@ -79,5 +105,12 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     object_repr = factory.Sequence(lambda n: f"object {n}")
 
 
-__all__ = ["ApiToken", "AuditEventFactory", "DictItemFactory", "DictTypeFactory", "UnitFactory",
-           "UnitRoleFactory", "UserFactory"]
+__all__ = [
+    "ApiToken",
+    "AuditEventFactory",
+    "DictItemFactory",
+    "DictTypeFactory",
+    "UnitFactory",
+    "UnitRoleFactory",
+    "UserFactory",
+]

@@ -59,8 +59,11 @@ def _walk(patterns, prefix: str = "", namespace: str | None = None) -> Iterator[
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield Route(name or f"<unnamed {prefix}{pattern.pattern}>", prefix + str(pattern.pattern),
-                        _methods(pattern))
+            yield Route(
+                name or f"<unnamed {prefix}{pattern.pattern}>",
+                prefix + str(pattern.pattern),
+                _methods(pattern),
+            )
 
 
 def _methods(pattern: URLPattern) -> tuple[str, ...]:

@@ -4,10 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core import selectors, services
-from qiaolian.core.forms import ACTION_LABELS, DictItemForm, RoleForm
+from qiaolian.core.forms import DictItemForm, RoleForm
 from qiaolian.core.models import DictItem, DictType, Role
 from qiaolian.core.scoping import Action
-from qiaolian.core.views.generic import ScopedFormView, ScopedListView, ScopedView
+from qiaolian.core.views.generic import ScopedFormView, ScopedListView
 
 # Dictionaries are federation-wide reference data (not unit-owned): any staff member who can
 # view anything reads them; services.dict_item_save checks CONFIGURE at a root unit.
@@ -69,8 +69,6 @@ class DictItemEditView(ScopedFormView):
         return reverse("core:dict_detail", args=[self.dict_type.code])
 
 
-__all__ = ["DictDetailView", "DictItemEditView", "DictListView", "ScopedView"]
-
 
 class RoleListView(ScopedListView):
     """Roles are federation-wide sets of actions; everyone with VIEW may read them."""
@@ -84,7 +82,6 @@ class RoleListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_configure"] = services.can_configure(self.request.user)
-        context["action_labels"] = ACTION_LABELS
         return context
 
 

@@ -1,6 +1,5 @@
 """Dashboard, unit switcher, API tokens, health check and error pages."""
 
-import json
 
 from django.core.cache import cache
 from django.db import connection
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from qiaolian.core import selectors, services
 from qiaolian.core.forms import TokenForm
-from qiaolian.core.models import ApiToken, Unit, UnitKind
+from qiaolian.core.models import ApiToken, UnitKind
 from qiaolian.core.tasks import queue_status
 from qiaolian.core.views.generic import ScopedActionView, ScopedFormView, ScopedListView, ScopedView
 
@@ -126,5 +125,3 @@ def error_page(status: int):
 
     return view
 
-
-__all__ = ["DashboardView", "Unit", "json"]

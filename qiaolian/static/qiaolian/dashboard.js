@@ -13,7 +13,12 @@
   var pie = echarts.init(document.getElementById("chart-kinds"));
   pie.setOption({
     tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["40%", "70%"], data: data.kinds, label: { formatter: "{b}\n{c}" } }]
+    // Kind names go in the legend: as outside labels they were cut to "…" in a narrow card.
+    legend: { type: "scroll", bottom: 0 },
+    series: [{
+      type: "pie", radius: ["40%", "65%"], center: ["50%", "44%"], data: data.kinds,
+      label: { formatter: "{c}" }
+    }]
   });
   window.addEventListener("resize", function () { line.resize(); pie.resize(); });
 })();

@@ -27,12 +27,13 @@ class Command(BaseCommand):
             raise CommandError("--scale must be 'article' or a positive integer")
         with transaction.atomic():
             created = seed(factor)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Seed complete: {created['units']} units and {created['users']} users created "
-                f"({Unit.objects.count()} units in all)."
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Seed complete: {created['units']} units and {created['users']} users created "
+                    f"({Unit.objects.count()} units in all)."
+                )
             )
-        )
 
 
 def _unit(parent: Unit | None, code: str, name: str, kind: str, name_en: str = "") -> tuple:

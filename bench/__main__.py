@@ -1,0 +1,75 @@
+"""`make bench`: benchmarks, each printed beside its baseline measured in the same run.
+
+Runs against a throw-away database: a temporary SQLite file by default, or the PostgreSQL
+database named by BENCH_DATABASE_URL. Results go to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def _setup_django() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        path = Path(tempfile.mkdtemp(prefix="qiaolian-bench-")) / "bench.sqlite3"
+        url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiaolian.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def timed(fn, repeat: int = 30) -> dict:
+    """p50/p95 wall time of `fn` in milliseconds, after one warm-up call."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {
+        "p50": statistics.median(samples),
+        "p95": samples[max(0, int(len(samples) * 0.95) - 1)],
+    }
+
+
+def main() -> int:
+    scale = int(os.environ.get("BENCH_SCALE", "8"))
+    _setup_django()
+    from bench import scoping
+
+    rows = scoping.run(scale=scale, timed=timed)
+    width = max(len(r["name"]) for r in rows)
+    print(f"{'benchmark':<{width}}  {'value':>10}  {'baseline':>10}  {'ratio':>7}  unit")
+    for r in rows:
+        print(
+            f"{r['name']:<{width}}  {r['value']:>10.2f}  {r['baseline']:>10.2f}  "
+            f"{r['ratio']:>6.1f}x  {r['unit']} ({r['database']})"
+        )
+    # Keep the other database's rows: one run per database fills the file.
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    databases = {r["database"] for r in rows}
+    merged = [r for r in previous if r.get("database") not in databases] + rows
+    RESULTS.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    print(f"written to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Fixtures for the core's tests: an isolated task queue that a real worker drains."""
+
+import pytest
+
+from qiaolian.core.testing import workers
+
+
+@pytest.fixture(autouse=True)
+def _redis_test_database(settings):
+    """With RQ selected, jobs go to a Redis database of the tests' own, never REDIS_URL's."""
+    if workers.uses_rq():
+        settings.RQ_QUEUES = {"default": {"URL": workers.redis_test_url()}}
+
+
+@pytest.fixture
+def task_queue():
+    """An empty queue at the start of the test, and `run()` to let a real worker drain it."""
+
+    class Queue:
+        run = staticmethod(workers.run_queued_tasks)
+
+    if workers.uses_rq():
+        workers.flush_rq()
+    yield Queue()
+    if workers.uses_rq():
+        workers.flush_rq()
