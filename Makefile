@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint bench vendor messages screenshots clean
+.PHONY: run test install migrate seed lint bench vendor messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ run: seed
 	$(PY) manage.py demo_logins
 	@echo "Qiaolian: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(PY) manage.py worker & \
 	  $(VENV)/bin/gunicorn qiaolian.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - ; \
 	  wait
 

@@ -40,6 +40,9 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", LOCAL_FIELD_ENCRYPTION_KEY)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted for
+# the client IP written to audit rows (0: use the socket address).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -65,11 +68,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before SessionLimitsMiddleware, which tells the user why their session ended.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "qiaolian.core.middleware.RequestContextMiddleware",
     "qiaolian.core.middleware.SessionLimitsMiddleware",
     "qiaolian.core.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -171,6 +175,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/auth/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures per account, whichever login (username in any case, phone, email) was typed.
+AXES_USERNAME_CALLABLE = "qiaolian.core.auth.lockout_username"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Qiaolian"
 
@@ -188,7 +194,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
 if not DEBUG:
@@ -241,6 +247,15 @@ MAILERS = {
         ),
     }
 }
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env("EMAIL_HOST", "localhost"),
+        "port": int(env("EMAIL_PORT", "587")),
+        "username": env("EMAIL_HOST_USER"),
+        "password": env("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        "timeout": 20,
+    }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "qiaolian@localhost")
 
 SITE_NAME = _("Qiaolian")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import models
 
 from qiaolian.core.models import AuditEvent, LoginEvent, Unit
@@ -28,7 +29,14 @@ _request_info: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextV
 
 
 def client_ip(request) -> str | None:
-    # Behind a trusted proxy the proxy sets REMOTE_ADDR through gunicorn's forwarded-allow-ips.
+    """The client address: the socket peer, or — behind TRUSTED_PROXY_COUNT proxies — the
+    address the outermost trusted proxy saw (entries further left can be forged by clients)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies] or None
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -19,20 +19,38 @@ class UsernamePhoneEmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        login = username.strip()
-        condition = Q(username__iexact=login) | Q(email__iexact=login)
-        phone = normalize_phone(login)
-        if phone:
-            condition |= Q(phone=phone)
-        candidates = list(User.objects.filter(condition)[:2])
-        if len(candidates) != 1:
+        user = find_login_user(username)
+        if user is None:
             # Run the hasher anyway so timing does not reveal which logins exist.
             User().set_password(password)
             return None
-        user = candidates[0]
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def find_login_user(login: str) -> User | None:
+    """The one user a login name (username in any case, phone in any format, email) names."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    condition = Q(username__iexact=login) | Q(email__iexact=login)
+    phone = normalize_phone(login)
+    if phone:
+        condition |= Q(phone=phone)
+    candidates = list(User.objects.filter(condition)[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def lockout_username(request, credentials) -> str:
+    """What axes counts failures against: the account, not the spelling typed.
+
+    `Zhang`, `zhang`, `138 0000 1234` and `+8613800001234` all lock the same account; an
+    unknown login is counted as typed (lower-cased) so guessing still locks.
+    """
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    user = find_login_user(typed)
+    return user.username.lower() if user else typed.strip().lower()
 
 
 class CharacterClassesValidator:

@@ -43,7 +43,9 @@ def _active_unit(request):
 def _reaches(user, unit) -> bool:
     if user.is_superuser:
         return True
-    paths = UnitRole.objects.filter(user=user).values_list("unit__path", flat=True)
+    paths = UnitRole.objects.filter(user=user, unit__is_active=True).values_list(
+        "unit__path", flat=True
+    )
     return any(unit.path.startswith(p) for p in paths)
 
 

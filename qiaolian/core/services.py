@@ -190,6 +190,8 @@ def user_set_password(*, actor, user: User, password: str) -> None:
 def grant_role(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
     """Give `user` `role` over `unit`. Only roles whose actions the actor holds can be given."""
     _require(actor, Action.ADMIN, unit)
+    if not User.objects.restrict(actor, Action.ADMIN).filter(pk=user.pk).exists():
+        raise PermissionDenied(_("You do not manage this user."))
     if not actor.is_superuser:
         for value in role.actions:
             if not any(unit.path.startswith(g.path) for g in grants_for(actor, Action(value))):

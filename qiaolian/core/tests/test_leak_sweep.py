@@ -16,7 +16,7 @@ ROUTES = all_routes()
 
 def test_it_has_an_entry_for_every_url_pattern():
     missing = sorted({route.name for route in ROUTES} - set(SWEEP))
-    assert not missing, f"URL patterns with no leak-sweep entry (add them to tests/sweep.py): {missing}"
+    assert not missing, f"URL patterns with no leak-sweep entry (add to tests/sweep.py): {missing}"
 
 
 def test_it_names_no_url_that_does_not_exist():
@@ -44,8 +44,9 @@ def _request(client, method: str, url: str, api: bool, payload: dict):
     if method == "GET":
         return client.get(url)
     if api:
-        return client.generic(method, url, data=json.dumps(payload),
-                              content_type="application/json")
+        return client.generic(
+            method, url, data=json.dumps(payload), content_type="application/json"
+        )
     return client.generic(method, url, data="")
 
 
@@ -103,6 +104,9 @@ def _xlsx_text(content: bytes) -> str:
 
     workbook = load_workbook(io.BytesIO(content), read_only=True)
     return "\n".join(
-        str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True)
-        for cell in row if cell is not None
+        str(cell)
+        for sheet in workbook
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
     )

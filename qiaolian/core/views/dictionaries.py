@@ -69,7 +69,6 @@ class DictItemEditView(ScopedFormView):
         return reverse("core:dict_detail", args=[self.dict_type.code])
 
 
-
 class RoleListView(ScopedListView):
     """Roles are federation-wide sets of actions; everyone with VIEW may read them."""
 

@@ -1,6 +1,5 @@
 """Dashboard, unit switcher, API tokens, health check and error pages."""
 
-
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
@@ -57,6 +56,7 @@ class TokenListView(ScopedListView):
     template_name = "core/tokens/list.html"
 
     def scoped_queryset(self):
+        # scoping: exempt — a user's own tokens only (owner filter), never another user's.
         return ApiToken.objects.filter(user=self.request.user).order_by("-created_at")
 
     def get_context_data(self, **kwargs):
@@ -90,6 +90,7 @@ class TokenRevokeView(ScopedActionView):
     success_message = _("Token revoked.")
 
     def scoped_queryset(self):
+        # scoping: exempt — a user's own tokens only; another user's token id is a 404.
         return ApiToken.objects.filter(user=self.request.user)
 
     def perform(self, obj):
@@ -124,4 +125,3 @@ def error_page(status: int):
         return render(request, f"errors/{status}.html", status=status)
 
     return view
-
