@@ -57,7 +57,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "ninja",
+    "django_countries",
     "qiaolian.core",
+    "qiaolian.people",
+    "qiaolian.network",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
+    path("people/", include("qiaolian.people.urls")),
+    path("grid/", include("qiaolian.network.urls")),
     path("", include("qiaolian.core.urls")),
 ]
 

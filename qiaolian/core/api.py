@@ -2,13 +2,14 @@
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from qiaolian.core import services
 from qiaolian.core.models import Unit, UnitKind
-from qiaolian.core.scoping import Action
+from qiaolian.core.scoping import Action, holds_anywhere
 
 router = Router(tags=["units"])
 
@@ -81,6 +82,8 @@ def me(request):
 @router.get("/units", response=list[UnitOut])
 @paginate(PageNumberPagination, page_size=100)
 def unit_list(request, q: str = "", kind: UnitKind | None = None, within: UUID | None = None):
+    if not holds_anywhere(request.auth, Action.VIEW):
+        raise PermissionDenied  # like the pages: 403 for a caller who may view nothing at all
     units = Unit.objects.restrict(request.auth, Action.VIEW)
     if within:
         root = Unit.objects.get_visible(request.auth, Action.VIEW, public_id=within)

@@ -62,7 +62,9 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    return value
+    if value is None or isinstance(value, str | int | float | bool | dict):
+        return value
+    return str(value)  # e.g. django-countries' Country, Promise
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:

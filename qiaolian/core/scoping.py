@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -149,7 +149,8 @@ class RestrictedQuerySet(models.QuerySet):
             raise PermissionDenied
         try:
             return self.restrict(user, action).get(**lookup)
-        except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+            # ValidationError: a malformed id (e.g. not a UUID) names no record either.
             raise Http404 from exc
 
 

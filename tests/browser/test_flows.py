@@ -73,7 +73,10 @@ def log_in(page, username: str, password: str = Cast.password) -> None:
     page.goto("/account/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("#login-submit")
+    # Wait for the answer to load: the login page is Chinese too, so a check of the next page
+    # could pass on this one, and its selects are only wired once the page has loaded.
+    with page.expect_navigation():
+        page.click("#login-submit")
 
 
 def expect_charts_drawn(page) -> None:
@@ -148,9 +151,10 @@ def test_language_switcher_to_english_and_back(page, world, console):
     expect(page.locator(".page-title")).to_have_text("Unit tree")
     expect(unit_rows(page)).to_have_count(6)
     shoot(page, "unit-tree")
-    page.locator("#unit-table a", has_text=cast.district_a.name).click()
-    expect(page.locator(".page-title")).to_contain_text(cast.district_a.name)
-    expect(page.locator("#children")).to_contain_text(cast.township_a1.name)
+    # Units go by their English names when reading English.
+    page.locator("#unit-table a", has_text=cast.district_a.name_en).click()
+    expect(page.locator(".page-title")).to_contain_text(cast.district_a.name_en)
+    expect(page.locator("#children")).to_contain_text(cast.township_a1.name_en)
     shoot(page, "unit-detail")
     page.click("#unit-add-child")
     page.fill("#id_code", "DA9")

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.scoping import Action, RestrictedQuerySet, ScopedMixin, grants_for
+from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, grants_for
 
 
 class AppendOnlyError(RuntimeError):
@@ -15,9 +15,11 @@ class AuditQuerySet(RestrictedQuerySet):
         from qiaolian.core.models.units import Unit
 
         scoped = super().restrict(user, action)
-        # Rows with no unit (e.g. failed logins for unknown usernames) belong to the root.
+        # Rows with no unit (e.g. failed logins for unknown usernames) belong to the root:
+        # only a whole-subtree grant there reads them, not one narrowed to assigned/own rows.
         root_length = Unit.steplen
-        if any(len(g.path) == root_length for g in grants_for(user, action)):
+        grants = grants_for(user, action)
+        if any(len(g.path) == root_length and g.narrowing == Narrowing.SUBTREE for g in grants):
             scoped = scoped | self.filter(unit__isnull=True)
         return scoped
 

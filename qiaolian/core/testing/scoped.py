@@ -276,7 +276,7 @@ class ScopedViewTests:
                 self.assertNotIn(self.marker(self.own_object), response_text(response), who)
 
         @applies_when(lambda cls: cls.narrows_to_active_unit)
-        def test_it_narrows_THING_to_the_active_unit(self):
+        def test_it_narrows_the_THING_list_to_the_active_unit(self):
             self.login(self.actor)
             self.set_active_unit(self.cast.township_a1)
             text = response_text(self.client.get(self.list_url()))
@@ -501,7 +501,7 @@ class ScopedViewTests:
         def assert_done(self, obj) -> None:
             raise NotImplementedError(f"{type(self).__name__} must define assert_done(obj)")
 
-        def test_it_applies_to_THING_of_own_subtree(self):
+        def test_it_performs_the_change_on_THING_of_own_subtree(self):
             self.login(self.actor)
             response = self.client.post(self.url(self.subtree_object))
             self.assertEqual(response.status_code, 302)

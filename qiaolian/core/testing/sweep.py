@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -79,16 +80,15 @@ def all_routes() -> list[Route]:
 
 
 def collected_sweep() -> dict[str, Detail | Listing | Exempt]:
-    """Merge the `SWEEP` dicts of every project app's `tests/sweep.py`."""
+    """Merge the `SWEEP` dicts of every project app's `tests/sweep*.py` modules."""
     merged: dict[str, Detail | Listing | Exempt] = {}
     for config in apps.get_app_configs():
-        if not config.name.startswith("qiaolian."):
+        tests_dir = Path(config.path) / "tests"
+        if not config.name.startswith("qiaolian.") or not tests_dir.is_dir():
             continue
-        try:
-            module = import_module(f"{config.name}.tests.sweep")
-        except ModuleNotFoundError:
-            continue
-        for name, entry in module.SWEEP.items():
-            assert name not in merged, f"{name} is declared twice in the sweep"
-            merged[name] = entry
+        for path in sorted(tests_dir.glob("sweep*.py")):
+            module = import_module(f"{config.name}.tests.{path.stem}")
+            for name, entry in module.SWEEP.items():
+                assert name not in merged, f"{name} is declared twice in the sweep"
+                merged[name] = entry
     return merged

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
@@ -44,7 +44,7 @@ class ScopedView(LoginRequiredMixin, View):
         """The object named in the URL, from the restricted queryset, else 404."""
         try:
             return self.scoped_queryset().get(public_id=self.kwargs["public_id"])
-        except (self.scoped_queryset().model.DoesNotExist, ValueError, TypeError) as exc:
+        except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
             raise Http404 from exc
 
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -69,11 +70,14 @@ class UnitCreateView(ScopedFormView):
     def get_form_kwargs(self):
         parent = None
         if parent_id := self.request.GET.get("parent"):
-            parent = (
-                Unit.objects.restrict(self.request.user, Action.ADMIN)
-                .filter(public_id=parent_id)
-                .first()
-            )
+            try:
+                parent = (
+                    Unit.objects.restrict(self.request.user, Action.ADMIN)
+                    .filter(public_id=parent_id)
+                    .first()
+                )
+            except ValidationError:  # a malformed id in the query string preselects nothing
+                parent = None
         return {"user": self.request.user, "initial_parent": parent}
 
     def perform(self, form):

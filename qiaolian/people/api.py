@@ -1,0 +1,5 @@
+"""The people app's API operations (added to the API root in qiaolian/api/root.py)."""
+
+from ninja import Router
+
+router = Router(tags=["people"])

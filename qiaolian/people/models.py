@@ -1,0 +1,338 @@
+"""The register of people (overseas Chinese, relatives, returnees), their family links,
+consents, and the overseas associations (侨团) they lead or belong to."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from qiaolian.core.crypto import EncryptedTextField, mask
+from qiaolian.core.scoping import RestrictedQuerySet, ScopedMixin
+
+ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+class Gender(models.TextChoices):
+    MALE = "m", _("Male")
+    FEMALE = "f", _("Female")
+    UNKNOWN = "u", _("Unknown")
+
+
+class Source(models.TextChoices):
+    FORM = "form", _("Entered by staff")
+    IMPORT = "import", _("Imported")
+    PORTAL = "portal", _("Self-service portal")
+    SEED = "seed", _("Demo data")
+
+
+class Person(ScopedMixin, models.Model):
+    """One overseas Chinese, relative or returnee in the register, owned by a unit.
+
+    Names are kept as surname + given name (shown surname first); pinyin, initials and the
+    search text are derived by `people.services` on every write. ID and passport numbers are
+    encrypted, with a blind index for exact lookup; they are shown masked unless revealed.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="people"
+    )
+    surname = models.CharField(_("surname"), max_length=40)
+    given_name = models.CharField(_("given name"), max_length=60, blank=True)
+    name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True)
+    name_initials = models.CharField(_("initials"), max_length=40, blank=True, db_index=True)
+    romanized_names = models.CharField(
+        _("other spellings"),
+        max_length=200,
+        blank=True,
+        help_text=_("Passport or local spellings, separated by commas: Wong Wai, Ng"),
+    )
+    gender = models.CharField(
+        _("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=40, blank=True, db_index=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    country = CountryField(_("country of residence"), blank=True, db_index=True)
+    city = models.CharField(_("city of residence"), max_length=100, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    hometown = models.CharField(_("hometown (籍贯)"), max_length=100, blank=True)
+    hometown_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("hometown unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="natives",
+    )
+    wechat_id = models.CharField(_("WeChat ID"), max_length=60, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    employer = models.CharField(_("employer"), max_length=150, blank=True)
+    languages = models.CharField(_("languages"), max_length=150, blank=True)
+    tags = models.CharField(_("tags"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    id_number = EncryptedTextField(_("ID card number"), blank=True)
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    passport_number = EncryptedTextField(_("passport number"), blank=True)
+    passport_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.FORM
+    )
+    import_batch = models.ForeignKey(
+        "people.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["unit", "surname", "given_name"], name="person_unit_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.surname}{self.given_name}"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask(self.id_number, 4, 4)
+
+    @property
+    def passport_masked(self) -> str:
+        return mask(self.passport_number, 2, 2)
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+
+
+class PersonContact(ScopedMixin, models.Model):
+    """A phone number or email of a person: kept as typed, and normalised (E.164, lower case)."""
+
+    unit_path_lookup = "person__unit__path"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(max_length=5, choices=ContactKind.choices)
+    value = models.CharField(_("as typed"), max_length=120)
+    normalized = models.CharField(max_length=120, db_index=True)
+    is_primary = models.BooleanField(default=False)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("contact")
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class RelationKind(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse")
+    PARENT = "parent", _("Parent of")
+    CHILD = "child", _("Child of")
+    SIBLING = "sibling", _("Sibling")
+    OVERSEAS_RELATIVE = "overseas_relative", _("Overseas relative of")
+    DOMESTIC_RELATIVE = "domestic_relative", _("Relative in China (侨眷) of")
+
+
+INVERSE_RELATION = {
+    RelationKind.SPOUSE: RelationKind.SPOUSE,
+    RelationKind.PARENT: RelationKind.CHILD,
+    RelationKind.CHILD: RelationKind.PARENT,
+    RelationKind.SIBLING: RelationKind.SIBLING,
+    RelationKind.OVERSEAS_RELATIVE: RelationKind.DOMESTIC_RELATIVE,
+    RelationKind.DOMESTIC_RELATIVE: RelationKind.OVERSEAS_RELATIVE,
+}
+
+
+class Relationship(ScopedMixin, models.Model):
+    """A typed family link `person —kind→ relative`; the inverse is derived for display."""
+
+    unit_path_lookup = "person__unit__path"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(_("relation"), max_length=20, choices=RelationKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("family link")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "relative", "kind"], name="relationship_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("relative")), name="relationship_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} {self.relative}"
+
+
+class Consent(ScopedMixin, models.Model):
+    """Consent to process a person's data for one purpose (PIPL art. 13–17)."""
+
+    unit_path_lookup = "person__unit__path"
+
+    class LegalBasis(models.TextChoices):
+        CONSENT = "consent", _("Consent")
+        DUTY = "duty", _("Statutory duty")
+        EMERGENCY = "emergency", _("Protection of life, health or property")
+        PUBLIC_INTEREST = "public_interest", _("Public interest")
+
+    class Channel(models.TextChoices):
+        PAPER = "paper", _("Paper form")
+        PHONE = "phone", _("Phone, recorded")
+        PORTAL = "portal", _("Portal")
+        WECHAT = "wechat", _("WeChat")
+        IMPORT = "import", _("Import (consent collected by the source)")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=200)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
+    notice_version = models.CharField(_("notice version"), max_length=40, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    granted_at = models.DateTimeField(_("granted at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("consent")
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.purpose}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Association(ScopedMixin, models.Model):
+    """An overseas Chinese association (侨团) followed by a unit."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("owner unit"),
+        on_delete=models.PROTECT,
+        related_name="associations",
+    )
+    name = models.CharField(_("Chinese name"), max_length=150)
+    name_local = models.CharField(_("local name"), max_length=200, blank=True)
+    country = CountryField(_("country"), db_index=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    contacts = models.TextField(_("contacts"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssociationLeader(ScopedMixin, models.Model):
+    """A person holding a post in an association (会长, 副会长, 秘书长 …)."""
+
+    unit_path_lookup = "association__unit__path"
+
+    class Post(models.TextChoices):
+        PRESIDENT = "president", _("President (会长)")
+        VICE_PRESIDENT = "vice_president", _("Vice president (副会长)")
+        SECRETARY_GENERAL = "secretary_general", _("Secretary general (秘书长)")
+        DIRECTOR = "director", _("Director (理事)")
+        MEMBER = "member", _("Member")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="leaders")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="posts")
+    post = models.CharField(_("post"), max_length=20, choices=Post.choices)
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("association post")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "person", "post"], name="leader_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} {self.get_post_display()} {self.person}"
+
+
+class ImportBatch(ScopedMixin, models.Model):
+    """One uploaded file of people: its preview, commit progress and what it changed.
+
+    Filled in by `people.imports`; defined here so Person can point at the batch it came from.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        PREVIEWED = "previewed", _("Previewed")
+        COMMITTING = "committing", _("Committing")
+        COMMITTED = "committed", _("Committed")
+        UNDONE = "undone", _("Undone")
+        REFUSED = "refused", _("Refused")
+        DISCARDED = "discarded", _("Discarded")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="import_batches")
+    created_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    on_duplicate = models.CharField(max_length=8, default="skip")
+    mapping = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("import")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -1,0 +1,407 @@
+"""Writes to the register of people and associations: one function per use case, one
+transaction, one audit row each (sensitive values never enter the audit row in clear)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiaolian.core import audit
+from qiaolian.core.crypto import blind_index, mask
+from qiaolian.core.models import Unit
+from qiaolian.core.scoping import Action, assert_visible
+from qiaolian.people.models import (
+    INVERSE_RELATION,
+    Association,
+    AssociationLeader,
+    Consent,
+    ContactKind,
+    Person,
+    PersonContact,
+    Relationship,
+)
+from qiaolian.people.names import name_pinyin
+from qiaolian.people.normalize import normalize_email, normalize_phone, time_zone_for
+
+PERSON_FIELDS = (
+    "surname",
+    "given_name",
+    "romanized_names",
+    "gender",
+    "birth_date",
+    "category",
+    "nationality",
+    "country",
+    "city",
+    "time_zone",
+    "hometown",
+    "hometown_unit",
+    "wechat_id",
+    "address",
+    "occupation",
+    "employer",
+    "languages",
+    "tags",
+    "notes",
+    "unit",
+)
+SENSITIVE_FIELDS = ("id_number", "passport_number")
+ASSOCIATION_FIELDS = (
+    "name",
+    "name_local",
+    "country",
+    "city",
+    "founded_year",
+    "member_count",
+    "contacts",
+    "notes",
+    "unit",
+)
+
+
+class EditConflict(ValidationError):
+    """Someone saved the record after this form was opened; `changed` names their changes."""
+
+    def __init__(self, changed: dict[str, list[Any]]):
+        self.changed = changed
+        names = ", ".join(changed) or "—"
+        super().__init__(
+            _(
+                "Someone else saved this record while you were editing it (changed: %(fields)s). "
+                "Your changes were not saved; reload to see theirs, then edit again."
+            )
+            % {"fields": names},
+            code="conflict",
+        )
+
+
+def _require_unit(actor, action: Action, unit: Unit | None) -> None:
+    if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("You cannot put records into this unit."))
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    data = audit.snapshot(person, PERSON_FIELDS)
+    # Sensitive values are audited masked: the log shows that they changed, not what they are.
+    for name in SENSITIVE_FIELDS:
+        data[name] = mask(getattr(person, name) or "")
+    return data
+
+
+def _derive(person: Person, primary_phone: str | None) -> None:
+    person.surname = person.surname.strip()
+    person.given_name = person.given_name.strip()
+    person.name_pinyin, person.name_initials = name_pinyin(person.surname, person.given_name)
+    person.id_number_index = blind_index(person.id_number or "")
+    person.passport_index = blind_index(person.passport_number or "")
+    if not person.time_zone:
+        person.time_zone = time_zone_for(
+            country=str(person.country or ""), phone_e164=primary_phone or ""
+        )
+
+
+def normalized_contacts(
+    phones: Iterable[str], emails: Iterable[str], *, region: str = "CN"
+) -> list[PersonContact]:
+    """Contacts as typed plus their normalised form; a bad one raises naming its value."""
+    contacts = []
+    for raw in (p.strip() for p in phones if p and p.strip()):
+        e164 = normalize_phone(raw, region or "CN")
+        if e164 is None:
+            raise ValidationError(
+                {
+                    "phones": _(
+                        "“%(value)s” is not a valid phone number. Write it with the country code, "
+                        "e.g. +39 333 123 4567."
+                    )
+                    % {"value": raw}
+                }
+            )
+        contacts.append(PersonContact(kind=ContactKind.PHONE, value=raw, normalized=e164))
+    for raw in (e.strip() for e in emails if e and e.strip()):
+        email = normalize_email(raw)
+        if email is None:
+            raise ValidationError(
+                {"emails": _("“%(value)s” is not a valid email address.") % {"value": raw}}
+            )
+        contacts.append(PersonContact(kind=ContactKind.EMAIL, value=raw, normalized=email))
+    for kind in ContactKind:
+        first = next((c for c in contacts if c.kind == kind), None)
+        if first:
+            first.is_primary = True
+    return contacts
+
+
+def _replace_contacts(person: Person, contacts: list[PersonContact]) -> None:
+    person.contacts.all().delete()
+    for contact in contacts:
+        contact.person = person
+    PersonContact.objects.bulk_create(contacts)
+
+
+def _primary_phone(contacts: list[PersonContact]) -> str | None:
+    return next((c.normalized for c in contacts if c.kind == ContactKind.PHONE), None)
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    unit: Unit,
+    surname: str,
+    given_name: str = "",
+    phones: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    id_number: str = "",
+    passport_number: str = "",
+    source: str = "form",
+    **fields: Any,
+) -> Person:
+    _require_unit(actor, Action.ADD, unit)
+    person = Person(
+        unit=unit,
+        surname=surname,
+        given_name=given_name,
+        id_number=id_number,
+        passport_number=passport_number,
+        source=source,
+    )
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS:
+            raise ValueError(f"person field {name!r} cannot be set here")
+        setattr(person, name, value)
+    contacts = normalized_contacts(phones, emails, region=str(person.country or "CN"))
+    _derive(person, _primary_phone(contacts))
+    person.full_clean(exclude=["import_batch", "merged_into"])
+    person.save()
+    _replace_contacts(person, contacts)
+    assert_visible(actor, person, Action.VIEW)
+    filled = {k: v for k, v in _snapshot(person).items() if v not in ("", None)}
+    audit.record(actor=actor, action="person.create", obj=person, changes=audit.diff({}, filled))
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor,
+    person: Person,
+    expected_version: int | None = None,
+    phones: Iterable[str] | None = None,
+    emails: Iterable[str] | None = None,
+    **fields: Any,
+) -> Person:
+    """Update a person. With `expected_version` (the version the form was opened at) a save
+    over someone else's newer save is refused with EditConflict, and nothing is written."""
+    _require_unit(actor, Action.CHANGE, person.unit)
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    before = _snapshot(current)
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict(audit.diff(_snapshot(person), before))
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS + SENSITIVE_FIELDS:
+            raise ValueError(f"person field {name!r} cannot be updated here")
+        setattr(current, name, value)
+    if "unit" in fields:
+        _require_unit(actor, Action.CHANGE, current.unit)
+    contacts = None
+    if phones is not None or emails is not None:
+        old = list(current.contacts.all())
+        contacts = normalized_contacts(
+            phones if phones is not None else [c.value for c in old if c.kind == "phone"],
+            emails if emails is not None else [c.value for c in old if c.kind == "email"],
+            region=str(current.country or "CN"),
+        )
+    primary = (
+        _primary_phone(contacts)
+        if contacts is not None
+        else (
+            current.contacts.filter(kind=ContactKind.PHONE)
+            .values_list("normalized", flat=True)
+            .first()
+        )
+    )
+    _derive(current, primary)
+    current.full_clean(exclude=["import_batch", "merged_into"])
+    changes = audit.diff(before, _snapshot(current))
+    old_numbers = sorted(current.contacts.values_list("normalized", flat=True))
+    if contacts is not None and sorted(c.normalized for c in contacts) != old_numbers:
+        changes["contacts"] = [old_numbers, sorted(c.normalized for c in contacts)]
+    if not changes:
+        return current
+    current.version = F("version") + 1
+    current.save()
+    if contacts is not None:
+        _replace_contacts(current, contacts)
+    current.refresh_from_db()
+    assert_visible(actor, current, Action.VIEW)
+    audit.record(actor=actor, action="person.update", obj=current, changes=changes)
+    return current
+
+
+@transaction.atomic
+def person_reveal(*, actor, person: Person, field: str) -> str:
+    """The clear value of a sensitive field; needs REVEAL on the person and is audited."""
+    if field not in SENSITIVE_FIELDS:
+        raise ValueError(f"{field!r} is not a sensitive field")
+    if not Person.objects.restrict(actor, Action.REVEAL).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("You may not see this field in clear."))
+    audit.record(actor=actor, action="person.reveal", obj=person, message=field)
+    return getattr(person, field) or ""
+
+
+# --- consent and family links -------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    actor,
+    person: Person,
+    purpose: str,
+    channel: str,
+    legal_basis: str = "consent",
+    notice_version: str = "",
+) -> Consent:
+    _require_unit(actor, Action.CHANGE, person.unit)
+    consent = Consent(
+        person=person,
+        purpose=purpose.strip(),
+        channel=channel,
+        legal_basis=legal_basis,
+        notice_version=notice_version.strip(),
+        granted_at=timezone.now(),
+        recorded_by=actor,
+    )
+    consent.full_clean(exclude=["recorded_by"])
+    consent.save()
+    audit.record(
+        actor=actor,
+        action="person.consent_grant",
+        obj=person,
+        changes={"consent": [None, consent.purpose]},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent: Consent) -> Consent:
+    _require_unit(actor, Action.CHANGE, consent.person.unit)
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+        audit.record(
+            actor=actor,
+            action="person.consent_withdraw",
+            obj=consent.person,
+            changes={"consent": [consent.purpose, None]},
+        )
+    return consent
+
+
+@transaction.atomic
+def relationship_add(
+    *, actor, person: Person, relative: Person, kind: str, note: str = ""
+) -> Relationship:
+    """Link two people; both must be visible to the actor (the relative may be in another
+    unit the actor also governs)."""
+    _require_unit(actor, Action.CHANGE, person.unit)
+    if not Person.objects.restrict(actor, Action.VIEW).filter(pk=relative.pk).exists():
+        raise PermissionDenied(_("You cannot link to this person."))
+    if person.pk == relative.pk:
+        raise ValidationError(_("A person cannot be their own relative."))
+    if Relationship.objects.filter(
+        person=relative, relative=person, kind=INVERSE_RELATION[kind]
+    ).exists():
+        raise ValidationError(_("These two people are already linked this way."))
+    link, created = Relationship.objects.get_or_create(
+        person=person, relative=relative, kind=kind, defaults={"note": note.strip()}
+    )
+    if not created:
+        raise ValidationError(_("These two people are already linked this way."))
+    audit.record(
+        actor=actor,
+        action="person.link",
+        obj=person,
+        changes={"relation": [None, f"{kind}:{relative.public_id}"]},
+    )
+    return link
+
+
+@transaction.atomic
+def relationship_remove(*, actor, link: Relationship) -> None:
+    _require_unit(actor, Action.CHANGE, link.person.unit)
+    audit.record(
+        actor=actor,
+        action="person.unlink",
+        obj=link.person,
+        changes={"relation": [f"{link.kind}:{link.relative.public_id}", None]},
+    )
+    link.delete()
+
+
+# --- associations -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def association_save(
+    *, actor, association: Association | None = None, **fields: Any
+) -> Association:
+    """Create (association=None) or update an overseas association."""
+    target_unit = fields.get("unit") or (association.unit if association else None)
+    _require_unit(actor, Action.CHANGE if association else Action.ADD, target_unit)
+    if association is not None:
+        _require_unit(actor, Action.CHANGE, association.unit)
+    before = audit.snapshot(association, ASSOCIATION_FIELDS) if association else {}
+    association = association or Association()
+    for name, value in fields.items():
+        if name not in ASSOCIATION_FIELDS:
+            raise ValueError(f"association field {name!r} cannot be set here")
+        setattr(association, name, value.strip() if isinstance(value, str) else value)
+    association.full_clean()
+    association.save()
+    assert_visible(actor, association, Action.VIEW)
+    audit.record(
+        actor=actor,
+        action="association.save",
+        obj=association,
+        changes=audit.diff(before, audit.snapshot(association, ASSOCIATION_FIELDS)),
+    )
+    return association
+
+
+@transaction.atomic
+def leader_add(
+    *, actor, association: Association, person: Person, post: str, since=None
+) -> AssociationLeader:
+    _require_unit(actor, Action.CHANGE, association.unit)
+    if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("You cannot link to this person."))
+    leader, _created = AssociationLeader.objects.get_or_create(
+        association=association, person=person, post=post, defaults={"since": since}
+    )
+    audit.record(
+        actor=actor,
+        action="association.leader_add",
+        obj=association,
+        changes={"leader": [None, f"{post}:{person}"]},
+    )
+    return leader
+
+
+@transaction.atomic
+def leader_remove(*, actor, leader: AssociationLeader) -> None:
+    _require_unit(actor, Action.CHANGE, leader.association.unit)
+    audit.record(
+        actor=actor,
+        action="association.leader_remove",
+        obj=leader.association,
+        changes={"leader": [f"{leader.post}:{leader.person}", None]},
+    )
+    leader.delete()
