@@ -69,7 +69,10 @@ def _invalid(request, exc):
 def _invalid_request(request, exc):
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
-        name = ".".join(str(p) for p in item.get("loc", [])[1:]) or "__all__"
+        loc = [str(p) for p in item.get("loc", ())]
+        # ("body", <handler argument>, field, …): name the field as the client sent it, the
+        # same way model validation errors do, not the handler's argument ("payload.code").
+        name = ".".join(loc[2:] if loc[:1] == ["body"] else loc[1:]) or "__all__"
         fields.setdefault(name, []).append(item.get("msg", ""))
     return error(request, 422, "invalid", _("Some fields are invalid."), fields)
 

@@ -8,6 +8,16 @@ from qiaolian.core.selectors import switchable_units
 NAVIGATION = [
     (_("Workbench"), [(_("Dashboard"), "core:dashboard", "ti-layout-dashboard", Action.VIEW)]),
     (
+        _("People work"),
+        [
+            (_("People"), "people:person_list", "ti-users-group", Action.VIEW),
+            (_("Search"), "people:search", "ti-search", Action.VIEW),
+            (_("Associations"), "people:association_list", "ti-building-community", Action.VIEW),
+            (_("Groups"), "network:group_list", "ti-messages", Action.VIEW),
+            (_("Grid"), "network:grid", "ti-affiliate", Action.VIEW),
+        ],
+    ),
+    (
         _("System"),
         [
             (_("Units"), "core:unit_list", "ti-sitemap", Action.VIEW),

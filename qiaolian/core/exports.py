@@ -4,12 +4,15 @@ a formula are neutralised; the caller has already restricted and masked the rows
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -47,7 +50,7 @@ def csv_response(
 def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
-    sheet.append(list(header))
+    sheet.append([_cell(v) for v in header])
     for row in rows:
         sheet.append([_cell(v) for v in row])
     buffer = io.BytesIO()
@@ -60,9 +63,18 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
     return response
 
 
+XLSX_TYPES = (str, int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
+
+
 def _cell(value):
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
+    if value is not None and not isinstance(value, XLSX_TYPES):
+        value = str(value)  # UUIDs, lazy translations, countries: openpyxl refuses them
+    if isinstance(value, str):
+        # Control characters (pasted from other programs) cannot be stored in xlsx and would
+        # fail the whole export. Removed before neutralising, so "\x00=…" is caught too.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return neutralise(value)
 
 

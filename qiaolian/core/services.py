@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,27 @@ def _require(actor, action: Action, unit: Unit | None) -> None:
     """The actor must hold `action` on `unit` (the unit lies in one of their subtrees)."""
     if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
         raise PermissionDenied(_("You do not manage this unit."))
+
+
+def _require_whole_account(actor, user: User) -> None:
+    """Whoever controls an account's login (password, email, phone, username, active) can act
+    with all of its grants, so each of them must lie inside the actor's ADMIN subtrees.
+    Otherwise a district administrator could take over a city-level account whose home unit
+    happens to lie in the district (change its email, then reset its password)."""
+    if actor.is_superuser or actor.pk == user.pk:
+        return
+    admin = grants_for(actor, Action.ADMIN)
+    paths = UnitRole.objects.filter(user=user).values_list("unit__path", flat=True)
+    if user.is_superuser or not all(any(p.startswith(g.path) for g in admin) for p in paths):
+        raise PermissionDenied(_("You do not manage this user."))
+
+
+def _validate_password(password: str, user: User) -> None:
+    """The password policy holds for every way a password is set, not only the forms."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -73,6 +95,9 @@ def unit_update(*, actor, unit: Unit, **fields: Any) -> Unit:
     changes = audit.diff(before, audit.snapshot(unit, UNIT_FIELDS))
     if changes:
         unit.save(update_fields=list(changes))
+        # E.g. deactivating the unit of one's own grant would lock the actor out of it for good.
+        clear_grant_cache(actor)
+        assert_visible(actor, unit, Action.ADMIN)
         action = "unit.update"
         if "is_active" in changes:
             action = "unit.activate" if unit.is_active else "unit.deactivate"
@@ -137,11 +162,12 @@ def user_create(
         email=email or None,
         home_unit=home_unit,
     )
+    user.full_clean(exclude=["password"])
     if password:
+        _validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
     user.save()
     assert_visible(actor, user, Action.ADMIN)
     audit.record(
@@ -158,6 +184,7 @@ def user_create(
 def user_update(*, actor, user: User, **fields: Any) -> User:
     _require(actor, Action.ADMIN, user.home_unit)
     user = User.objects.select_for_update().get(pk=user.pk)
+    _require_whole_account(actor, user)
     before = audit.snapshot(user, USER_FIELDS)
     for name, value in fields.items():
         if name not in USER_FIELDS:
@@ -181,6 +208,8 @@ def user_set_password(*, actor, user: User, password: str) -> None:
     """Set a password (an admin resetting it, or the user changing their own)."""
     if actor.pk != user.pk:
         _require(actor, Action.ADMIN, user.home_unit)
+        _require_whole_account(actor, user)
+    _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor=actor, action="user.set_password", obj=user, unit=user.home_unit)
@@ -245,6 +274,10 @@ def dict_item_save(
 ) -> DictItem:
     """Create (item=None) or update an option of a dictionary."""
     _require_configure(actor)
+    if item is not None:
+        # "Before" comes from the database: a ModelForm has already copied the new values onto
+        # the caller's instance. The lookup also keeps the item inside this dictionary.
+        item = DictItem.objects.select_for_update().get(pk=item.pk, dict_type=dict_type)
     before = audit.snapshot(item, DICT_ITEM_FIELDS) if item else {}
     item = item or DictItem(dict_type=dict_type)
     for name, value in fields.items():
@@ -267,6 +300,8 @@ def dict_item_save(
 def role_save(*, actor, role: Role | None = None, **fields) -> Role:
     """Create (role=None) or update a role. Roles are federation-wide, like dictionaries."""
     _require_configure(actor)
+    if role is not None:
+        role = Role.objects.select_for_update().get(pk=role.pk)  # see dict_item_save
     before = audit.snapshot(role, ROLE_FIELDS) if role else {}
     role = role or Role()
     for name, value in fields.items():
@@ -311,5 +346,8 @@ def api_token_create(*, actor, name: str, days: int | None = 90) -> tuple[ApiTok
 def api_token_revoke(*, actor, token: ApiToken) -> None:
     if token.user_id != actor.pk:
         _require(actor, Action.ADMIN, token.user.home_unit)
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
-    audit.record(actor=actor, action="api_token.revoke", obj=token, unit=token.user.home_unit)
+    # Revoking twice keeps the first revocation time and writes no second audit row.
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    ):
+        audit.record(actor=actor, action="api_token.revoke", obj=token, unit=token.user.home_unit)

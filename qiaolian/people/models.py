@@ -170,6 +170,7 @@ class Relationship(ScopedMixin, models.Model):
 
     unit_path_lookup = "person__unit__path"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations")
     relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations_in")
     kind = models.CharField(_("relation"), max_length=20, choices=RelationKind.choices)
@@ -211,6 +212,7 @@ class Consent(ScopedMixin, models.Model):
         WECHAT = "wechat", _("WeChat")
         IMPORT = "import", _("Import (consent collected by the source)")
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=200)
     legal_basis = models.CharField(
@@ -280,6 +282,7 @@ class AssociationLeader(ScopedMixin, models.Model):
         DIRECTOR = "director", _("Director (理事)")
         MEMBER = "member", _("Member")
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="leaders")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="posts")
     post = models.CharField(_("post"), max_length=20, choices=Post.choices)
@@ -305,12 +308,14 @@ class ImportBatch(ScopedMixin, models.Model):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
+        ANALYSING = "analysing", _("Checking")
         PREVIEWED = "previewed", _("Previewed")
         COMMITTING = "committing", _("Committing")
         COMMITTED = "committed", _("Committed")
         UNDONE = "undone", _("Undone")
         REFUSED = "refused", _("Refused")
         DISCARDED = "discarded", _("Discarded")
+        FAILED = "failed", _("Failed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="import_batches")
@@ -327,6 +332,17 @@ class ImportBatch(ScopedMixin, models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Added by people.imports: what the file looked like and who committed or undid it.
+    file_kind = models.CharField(max_length=4, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    header_row = models.PositiveIntegerField(default=1)
+    row_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    committed_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    committed_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager()
 
@@ -336,3 +352,84 @@ class ImportBatch(ScopedMixin, models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.ANALYSING, self.Status.COMMITTING)
+
+
+class ImportRow(ScopedMixin, models.Model):
+    """One data row of an import: what the preview plans for it, then what the commit did.
+
+    `row` is the row number the user sees in Excel. `row_key` identifies the row's content
+    (normalised values), so the same row imported again is recognised and creates nothing.
+    `before` keeps the fields and contacts of a person the import updated or merged into, so
+    undo can restore them while `person.version` is still `version_after`.
+    """
+
+    unit_path_lookup = "batch__unit__path"
+
+    class RowAction(models.TextChoices):
+        CREATE = "create", _("Will be created")
+        UPDATE = "update", _("Will update")
+        MERGE = "merge", _("Will merge")
+        SKIP = "skip", _("Will be skipped")
+        ERROR = "error", _("Has problems")
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        MERGED = "merged", _("Merged")
+        SKIPPED = "skipped", _("Skipped")
+        FAILED = "failed", _("Not imported")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField()
+    action = models.CharField(max_length=8, choices=RowAction.choices)
+    label = models.CharField(max_length=120, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    match = models.JSONField(null=True, blank=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_rows"
+    )
+    row_key = models.CharField(max_length=40, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    version_after = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("import row")
+        ordering = ["batch", "row"]
+        indexes = [models.Index(fields=["batch", "action", "row"], name="importrow_batch_action")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} #{self.row}"
+
+
+class PersonSearchToken(models.Model):
+    """The search index: one row per (token, person), written by `people.search.index`.
+
+    The primary key (token, rank, person, unit) is the one index a search walks: equality on
+    the token, then rows in rank order, with the owner unit at hand to keep to the searcher's
+    subtree without visiting the person. `unit` is a copy of the person's owner unit (its id,
+    which unit moves do not change); the final read of the people goes through
+    `Person.objects.restrict()`, so a stale copy can hide a result but never show one.
+    """
+
+    pk = models.CompositePrimaryKey("token", "rank", "person", "unit")
+    token = models.CharField(max_length=64)
+    rank = models.PositiveSmallIntegerField()
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+    unit = models.ForeignKey(
+        "core.Unit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("search token")
+
+    def __str__(self) -> str:
+        return self.token

@@ -28,6 +28,7 @@ from qiaolian.people.models import (
 )
 from qiaolian.people.names import name_pinyin
 from qiaolian.people.normalize import normalize_email, normalize_phone, time_zone_for
+from qiaolian.people.search import index_person
 
 PERSON_FIELDS = (
     "surname",
@@ -181,6 +182,7 @@ def person_create(
     person.full_clean(exclude=["import_batch", "merged_into"])
     person.save()
     _replace_contacts(person, contacts)
+    index_person(person)
     assert_visible(actor, person, Action.VIEW)
     filled = {k: v for k, v in _snapshot(person).items() if v not in ("", None)}
     audit.record(actor=actor, action="person.create", obj=person, changes=audit.diff({}, filled))
@@ -240,6 +242,7 @@ def person_update(
     if contacts is not None:
         _replace_contacts(current, contacts)
     current.refresh_from_db()
+    index_person(current)
     assert_visible(actor, current, Action.VIEW)
     audit.record(actor=actor, action="person.update", obj=current, changes=changes)
     return current

@@ -80,11 +80,11 @@ def open_page(browser, live_server, console: ConsoleWatch, viewport=DESKTOP):
     page = context.new_page()
     page.on(
         "console",
-        lambda msg: console.problems.append(
-            f"console: {msg.text} ({msg.location.get('url') or page.url})"
-        )
-        if msg.type == "error"
-        else None,
+        lambda msg: (
+            console.problems.append(f"console: {msg.text} ({msg.location.get('url') or page.url})")
+            if msg.type == "error"
+            else None
+        ),
     )
     page.on("pageerror", lambda exc: console.problems.append(f"pageerror: {exc} ({page.url})"))
     return page

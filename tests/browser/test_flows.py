@@ -13,6 +13,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
+from qiaolian.core import services
 from qiaolian.core.models import LoginEvent, Role, Unit, UnitKind, UnitRole
 from qiaolian.core.testing.cast import Cast
 from qiaolian.core.testing.factories import UnitFactory
@@ -60,12 +61,23 @@ def world(transactional_db, fast_passwords) -> World:
     """The documented cast, two more units, and district_manager also working for district B
     (read-only there), so the header switcher offers two units."""
     cast = Cast.build()
-    community_a1 = UnitFactory(parent=cast.township_a1, code="DA1C", name="甲一社区侨联",
-                               name_en="Community A1-C", kind=UnitKind.COMMUNITY)
-    township_b1 = UnitFactory(parent=cast.district_b, code="DB1", name="乙一街道侨联",
-                              name_en="Township B1", kind=UnitKind.TOWNSHIP)
-    UnitRole.objects.create(user=cast.district_manager, unit=cast.district_b,
-                            role=Role.objects.get(code="readonly"))
+    community_a1 = UnitFactory(
+        parent=cast.township_a1,
+        code="DA1C",
+        name="甲一社区侨联",
+        name_en="Community A1-C",
+        kind=UnitKind.COMMUNITY,
+    )
+    township_b1 = UnitFactory(
+        parent=cast.district_b,
+        code="DB1",
+        name="乙一街道侨联",
+        name_en="Township B1",
+        kind=UnitKind.TOWNSHIP,
+    )
+    UnitRole.objects.create(
+        user=cast.district_manager, unit=cast.district_b, role=Role.objects.get(code="readonly")
+    )
     return World(cast=cast, community_a1=community_a1, township_b1=township_b1)
 
 
@@ -99,7 +111,14 @@ def unit_rows(page):
 
 
 def nav(page, label: str) -> None:
-    page.locator(".navbar-vertical .nav-link", has_text=label).click()
+    with page.expect_navigation():
+        page.locator(".navbar-vertical .nav-link", has_text=label).click()
+
+
+def switch(page, select: str, value: str) -> None:
+    """Pick in a header switcher; the select submits its form on change."""
+    with page.expect_navigation():
+        page.select_option(select, value)
 
 
 # (1) -------------------------------------------------------------------------------------------
@@ -136,10 +155,22 @@ def test_language_switcher_to_english_and_back(page, world, console):
     console.allow(r"status of 404")  # the 404 page is visited on purpose
     console.allow(INVALID_FORM_400)
     cast = world.cast
+    # A few writes, so the English operation log has rows to show.
+    services.unit_update(
+        actor=cast.city_admin, unit=cast.district_b, name_en="District B (Yinzhou)"
+    )
+    services.unit_create(
+        actor=cast.city_admin,
+        parent=world.township_b1,
+        code="DB1V",
+        name="乙一村侨联",
+        name_en="Village B1-V",
+        kind=UnitKind.VILLAGE,
+    )
     log_in(page, "city_admin")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
-    page.select_option("#language-switch", "en")
+    switch(page, "#language-switch", "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".page-title")).to_have_text("Dashboard")
     expect(page.locator(".navbar-vertical")).to_contain_text("Operation log")
@@ -149,9 +180,13 @@ def test_language_switcher_to_english_and_back(page, world, console):
     # The same pages the Chinese flows shoot, in English.
     nav(page, en("Units"))
     expect(page.locator(".page-title")).to_have_text("Unit tree")
-    expect(unit_rows(page)).to_have_count(6)
+    expect(unit_rows(page)).to_have_count(7)
     shoot(page, "unit-tree")
-    # Units go by their English names when reading English.
+    # Units go by their English names when reading English, with the official Chinese name
+    # beside them.
+    expect(unit_rows(page).nth(1)).to_contain_text(
+        f"{cast.district_a.name_en} {cast.district_a.name}"
+    )
     page.locator("#unit-table a", has_text=cast.district_a.name_en).click()
     expect(page.locator(".page-title")).to_contain_text(cast.district_a.name_en)
     expect(page.locator("#children")).to_contain_text(cast.township_a1.name_en)
@@ -163,6 +198,8 @@ def test_language_switcher_to_english_and_back(page, world, console):
     shoot(page, "unit-form-error")
     nav(page, en("Operation log"))
     expect(page.locator("#audit-table thead")).to_contain_text("Operation")
+    expect(page.locator("#audit-table tbody tr")).to_have_count(2)
+    expect(page.locator("#audit-table tbody")).to_contain_text("Success")
     shoot(page, "audit-log")
     nav(page, en("Login log"))
     expect(page.locator("#login-table tbody")).to_contain_text("Logged in")
@@ -174,7 +211,7 @@ def test_language_switcher_to_english_and_back(page, world, console):
 
     # Back to Chinese with the header switcher.
     page.goto("/")
-    page.select_option("#language-switch", "zh-hans")
+    switch(page, "#language-switch", "zh-hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator(".page-title")).to_have_text(zh("Dashboard"))
 
@@ -200,7 +237,7 @@ def test_unit_switcher_narrows_dashboard_and_unit_list(page, world):
     )
     expect(figure(page, "units")).to_have_text("5")  # district A's three, district B's two
 
-    switcher.select_option(str(cast.district_b.public_id))
+    switch(page, "#unit-switch", str(cast.district_b.public_id))
     expect(page.locator(".page-pretitle")).to_have_text(cast.district_b.name)
     expect(figure(page, "units")).to_have_text("2")
 
@@ -210,12 +247,12 @@ def test_unit_switcher_narrows_dashboard_and_unit_list(page, world):
     )
 
     # Switching on the unit list stays on it, narrowed to the other unit.
-    page.locator("#unit-switch").select_option(str(cast.district_a.public_id))
+    switch(page, "#unit-switch", str(cast.district_a.public_id))
     expect(page).to_have_url(re.compile(r"/units/$"))
     expect(unit_rows(page)).to_have_count(3)
     expect(page.locator("#unit-table")).not_to_contain_text(cast.district_b.name)
 
-    page.locator("#unit-switch").select_option("")
+    switch(page, "#unit-switch", "")
     expect(unit_rows(page)).to_have_count(5)
     expect(page.locator("#unit-table")).not_to_contain_text(cast.city.name)
 

@@ -55,6 +55,12 @@ class User(ScopedMixin, AbstractUser):
     def owned_by(cls, user) -> Q:
         return Q(pk=user.pk)
 
+    def clean(self):
+        super().clean()
+        # AbstractUser.clean() turns a missing email into "", which would show in the audit
+        # log as a change (None → "") on every edit of a user without an email.
+        self.email = self.email or None
+
     def save(self, *args, **kwargs):
         # Empty strings would collide on the unique constraints; store NULL instead.
         self.phone = self.phone or None

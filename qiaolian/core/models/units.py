@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from qiaolian.core.scoping import RestrictedQuerySet, ScopedMixin
+from qiaolian.core.scoping import Action, RestrictedQuerySet, ScopedMixin
 
 
 class UnitKind(models.TextChoices):
@@ -27,10 +27,11 @@ class UnitManager(MP_NodeManager):
     def get_queryset(self):
         return UnitQuerySet(self.model).order_by("path")
 
-    def restrict(self, user, action):
+    # Same defaults as RestrictedQuerySet, so `Unit.objects.restrict(user)` reads like any model.
+    def restrict(self, user, action=Action.VIEW):
         return self.get_queryset().restrict(user, action)
 
-    def get_visible(self, user, action, **lookup):
+    def get_visible(self, user, action=Action.VIEW, **lookup):
         return self.get_queryset().get_visible(user, action, **lookup)
 
 

@@ -4,6 +4,7 @@ real; `unit_tree()` in cast.py builds the standard small tree."""
 import functools
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from qiaolian.core.models import (
@@ -21,8 +22,14 @@ from qiaolian.core.models import (
 TEST_PASSWORD = "Test-Passw0rd!"  # noqa: S105 - test fixtures only
 
 
-@functools.cache
 def _test_password_hash() -> str:
+    # Keyed on the hasher setting: a test that narrows PASSWORD_HASHERS (e.g. to MD5 for speed)
+    # must get a hash that its own setting can verify.
+    return _hash_for(tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _hash_for(hashers: tuple[str, ...]) -> str:
     return make_password(TEST_PASSWORD)
 
 

@@ -64,7 +64,7 @@ SWEEP = {
     "api:me": Exempt("Describes the caller's own account only."),
     "api:unit_list": Listing(_unit_listing),
     "api:unit_create": Exempt("Takes no object id in the URL; a sibling parent in the body is "
-                              "a 404 (tested in test_api)."),
+                              "a 404 (tested in test_api_units)."),
     "api:unit_detail": Detail(_sibling_unit_api, methods=("GET",)),
     "api:unit_update": Detail(_sibling_unit_api, methods=("PATCH",),
                               payload=lambda cast: {"name": "改名"}),
@@ -72,7 +72,7 @@ SWEEP = {
                             payload=lambda cast: {"new_parent": str(cast.district_a.public_id)}),
     "core:dashboard": Listing(_unit_listing),
     "core:switch_unit": Exempt("Only accepts units from the user's own grants (tested in "
-                               "test_views_system)."),
+                               "test_views_units)."),
     "core:login": Exempt(ACCOUNT_PAGE),
     "core:logout": Exempt(ACCOUNT_PAGE),
     "core:password_change": Exempt(ACCOUNT_PAGE),

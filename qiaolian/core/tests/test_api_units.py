@@ -1,6 +1,7 @@
 """The unit operations of the API: every scoping check from ScopedApiTests, the one error
 shape, and the rules of moving units."""
 
+import json
 from datetime import timedelta
 
 from django.test import TestCase
@@ -62,7 +63,9 @@ class UnitApiMoveTests(UnitApiScoping, ScopedApiTests.Post):
 
     def payload(self, obj):
         district_a = self.cast.district_a
-        target = self.cast.township_a1 if obj.path[: -Unit.steplen] == district_a.path else district_a
+        target = (
+            self.cast.township_a1 if obj.path[: -Unit.steplen] == district_a.path else district_a
+        )
         return {"new_parent": str(target.public_id)}
 
 
@@ -80,7 +83,7 @@ class UnitApiTests(TestCase):
         if method == "GET":
             return self.client.get(url, payload or {}, **extra)
         return self.client.generic(
-            method, url, json_dumps(payload), content_type="application/json", **extra
+            method, url, json.dumps(payload or {}), content_type="application/json", **extra
         )
 
     def assertError(self, response, status, code):
@@ -95,7 +98,9 @@ class UnitApiTests(TestCase):
 
     def test_an_invalid_body_names_each_bad_field(self):
         payload = {"parent": str(self.cast.district_a.public_id), "code": "", "kind": "planet"}
-        error = self.assertError(self.call("POST", reverse("api:unit_create"), payload), 422, "invalid")
+        error = self.assertError(
+            self.call("POST", reverse("api:unit_create"), payload), 422, "invalid"
+        )
         self.assertLessEqual({"code", "name", "kind"}, set(error["fields"]))
         self.assertTrue(all(isinstance(m, list) and m for m in error["fields"].values()))
 
@@ -160,7 +165,8 @@ class UnitApiTests(TestCase):
         )
         error = self.assertError(response, 422, "invalid")
         self.assertEqual(
-            error["fields"], {"__all__": ["A unit cannot be moved under itself or one of its sub-units."]}
+            error["fields"],
+            {"__all__": ["A unit cannot be moved under itself or one of its sub-units."]},
         )
         self.assertEqual(Unit.objects.get(pk=self.cast.district_a.pk).get_parent(), self.cast.city)
 
@@ -170,9 +176,3 @@ class UnitApiTests(TestCase):
         self.assertEqual(response.json()["parent"], str(self.cast.district_b.public_id))
         moved = Unit.objects.get(pk=self.cast.district_a.pk)
         self.assertTrue(Unit.objects.get(pk=self.a1_child.pk).path.startswith(moved.path))
-
-
-def json_dumps(payload):
-    import json
-
-    return json.dumps(payload or {})

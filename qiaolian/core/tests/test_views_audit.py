@@ -60,11 +60,16 @@ class AuditExportTests(TestCase):
         cls.cast = Cast.build()
         for text in FORMULAS:
             AuditEvent.objects.create(
-                actor_name=text, action="test.formula", object_repr=text, message=text,
+                actor_name=text,
+                action="test.formula",
+                object_repr=text,
+                message=text,
                 unit=cls.cast.township_a1,
             )
             LoginEvent.objects.create(
-                username=text, outcome=LoginEvent.Outcome.FAILURE, reason=text,
+                username=text,
+                outcome=LoginEvent.Outcome.FAILURE,
+                reason=text,
                 unit=cls.cast.township_a1,
             )
 
@@ -105,7 +110,9 @@ class AuditExportTests(TestCase):
 
     def test_export_applies_the_page_filters(self):
         AuditEvent.objects.create(
-            actor_name="other", action="other.event", object_repr="FILTERED-OUT",
+            actor_name="other",
+            action="other.event",
+            object_repr="FILTERED-OUT",
             unit=self.cast.district_a,
         )
         text = response_text(self.export("core:audit_list", "csv", action="test.formula"))
@@ -148,7 +155,9 @@ class UnitlessEventTests(TestCase):
     def test_a_narrowed_grant_at_the_root_does_not(self):
         # AUDIT narrowed to assigned records is not the whole-subtree grant the rule is for.
         role = Role.objects.create(
-            code="assigned_auditor", name="审计联络员", actions=["view", "audit"],
+            code="assigned_auditor",
+            name="审计联络员",
+            actions=["view", "audit"],
             narrowing=Narrowing.ASSIGNED,
         )
         user = UserFactory(username="assigned_auditor", home_unit=self.cast.city)

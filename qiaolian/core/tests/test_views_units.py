@@ -54,7 +54,9 @@ class UnitMoveTests(UnitScoping, ScopedViewTests.Edit):
 
     def form_data(self, obj):
         district_a = self.cast.district_a
-        target = self.cast.township_a1 if obj.path[: -Unit.steplen] == district_a.path else district_a
+        target = (
+            self.cast.township_a1 if obj.path[: -Unit.steplen] == district_a.path else district_a
+        )
         return {"new_parent": target.pk}
 
 
@@ -214,7 +216,9 @@ class UnitTreeTests(TestCase):
     def test_it_rolls_the_whole_move_back_when_a_later_step_fails(self):
         units = (self.cast.district_a, self.cast.township_a1, self.a1_child)
         before = _paths(*units)
-        counts = [Unit.objects.get(pk=u.pk).numchild for u in (self.cast.city, self.cast.district_b)]
+        counts = [
+            Unit.objects.get(pk=u.pk).numchild for u in (self.cast.city, self.cast.district_b)
+        ]
         # The audit row is written after the paths are rewritten; its failure must undo them.
         with (
             mock.patch("qiaolian.core.services.audit.record", side_effect=RuntimeError),

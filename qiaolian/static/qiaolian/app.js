@@ -13,6 +13,29 @@
         if (select.tomselect) return;
         new TomSelect(select, { maxOptions: 500, allowEmptyOption: true });
       });
+      // Pickers over large scoped lists (people): options come from a small JSON endpoint
+      // answering {"results": [{"value", "text"}]}; the server filters, so no local scoring.
+      root.querySelectorAll("select[data-tom-remote]").forEach(function (select) {
+        if (select.tomselect) return;
+        var url = select.dataset.tomRemote;
+        new TomSelect(select, {
+          valueField: "value",
+          labelField: "text",
+          searchField: ["text"],
+          maxOptions: 20,
+          preload: "focus",
+          score: function () { return function () { return 1; }; },
+          load: function (query, callback) {
+            var sep = url.indexOf("?") === -1 ? "?" : "&";
+            fetch(url + sep + "q=" + encodeURIComponent(query), {
+              credentials: "same-origin", headers: { "Accept": "application/json" }
+            })
+              .then(function (response) { return response.json(); })
+              .then(function (data) { callback(data.results); })
+              .catch(function () { callback(); });
+          }
+        });
+      });
     }
     root.querySelectorAll("form[data-confirm]").forEach(function (form) {
       if (form.dataset.wired) return;

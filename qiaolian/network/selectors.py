@@ -1,0 +1,245 @@
+"""Scoped reads of the liaison grid, shared by the pages, the API and the coverage figures.
+Every queryset starts from restrict(); every figure is counted on a restricted queryset."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat, Replace
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from qiaolian.core.models import Unit
+from qiaolian.core.scoping import Action
+from qiaolian.network.geo import map_name
+from qiaolian.network.models import Group, MemberRole, Membership, Steward, StewardRole, active_on
+from qiaolian.people.models import Association, Person, PersonContact
+
+DEFAULT_DAYS = 30
+COVERED_ROLES = (StewardRole.CADRE, StewardRole.DOCTOR, StewardRole.LAWYER)
+MISSING_LABELS = {
+    StewardRole.CADRE: gettext_lazy("No cadre"),
+    StewardRole.DOCTOR: gettext_lazy("No doctor"),
+    StewardRole.LAWYER: gettext_lazy("No lawyer"),
+}
+
+
+def missing_roles(stewards) -> list[str]:
+    """Labels of the covered roles (cadre, doctor, lawyer) no active steward holds."""
+    held = {s.role for s in stewards}
+    return [str(MISSING_LABELS[role]) for role in COVERED_ROLES if role not in held]
+
+
+def groups(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> QuerySet:
+    return Group.objects.restrict(user, action).in_subtree(within)
+
+
+def active_members(*, user, within: Unit | None = None) -> QuerySet:
+    return (
+        Membership.objects.restrict(user, Action.VIEW)
+        .in_subtree(within)
+        .filter(left_on__isnull=True)
+    )
+
+
+def active_stewards(*, user, within: Unit | None = None) -> QuerySet:
+    return Steward.objects.restrict(user, Action.VIEW).in_subtree(within).filter(active_on())
+
+
+def not_contacted_since(days: int) -> Q:
+    cutoff = timezone.now() - timedelta(days=days)
+    return Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=cutoff)
+
+
+def group_list(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> QuerySet:
+    """Groups the user may see (or export …), with their active member count."""
+    return (
+        groups(user=user, action=action, within=within)
+        .select_related("unit", "association")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+    )
+
+
+def filter_groups(queryset: QuerySet, filters: dict[str, Any]) -> QuerySet:
+    """The group list's filters (page, export and API share them)."""
+    if filters.get("q"):
+        queryset = queryset.filter(name__icontains=filters["q"])
+    if filters.get("platform"):
+        queryset = queryset.filter(platform=filters["platform"])
+    if filters.get("unit") is not None:
+        queryset = queryset.in_subtree(filters["unit"])
+    if filters.get("association") is not None:
+        queryset = queryset.filter(association=filters["association"])
+    if filters.get("without"):
+        # Only decides which of the already restricted groups stay: reveals nothing itself.
+        covered = Steward.objects.filter(active_on(), role=filters["without"]).values("group_id")
+        queryset = queryset.exclude(pk__in=covered)
+    if filters.get("not_contacted_days"):
+        queryset = queryset.filter(not_contacted_since(filters["not_contacted_days"]))
+    return queryset
+
+
+def group_members(*, user, group: Group) -> QuerySet:
+    return (
+        Membership.objects.restrict(user, Action.VIEW)
+        .filter(group=group, left_on__isnull=True)
+        .select_related("person")
+        .order_by("role", "person__name_pinyin", "pk")
+    )
+
+
+def group_stewards(*, user, group: Group) -> QuerySet:
+    return (
+        Steward.objects.restrict(user, Action.VIEW)
+        .filter(active_on(), group=group)
+        .select_related("user", "person")
+        .order_by("role", "pk")
+    )
+
+
+def match_person_text(queryset: QuerySet, q: str) -> QuerySet:
+    """People whose Chinese name contains `q`, whose pinyin (without spaces) or initials
+    start with it, whose other spellings contain it, or whose phone contains its digits."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    plain = "".join(q.lower().split())
+    digits = "".join(ch for ch in q if ch.isdigit())
+    condition = Q(full__contains=plain) | Q(squeezed__startswith=plain)
+    condition |= Q(name_initials__startswith=plain) | Q(romanized_names__icontains=q)
+    if len(digits) >= 4:
+        condition |= Q(
+            pk__in=PersonContact.objects.filter(normalized__contains=digits).values("person_id")
+        )
+    return queryset.annotate(
+        full=Concat("surname", "given_name"),
+        squeezed=Replace("name_pinyin", Value(" "), Value("")),
+    ).filter(condition)
+
+
+def people_without_group(*, user, within: Unit | None = None) -> QuerySet:
+    """People of the register (in scope) who are in no group the user can see."""
+    in_groups = Membership.objects.restrict(user, Action.VIEW).filter(left_on__isnull=True)
+    return (
+        Person.objects.restrict(user, Action.VIEW)
+        .in_subtree(within)
+        .filter(merged_into__isnull=True)
+        .exclude(pk__in=in_groups.values("person_id"))
+    )
+
+
+def coverage(*, user, within: Unit | None = None, days: int = DEFAULT_DAYS) -> dict[str, int]:
+    """The grid's figures (the reference text's 340 groups, 24,617 people in groups, 350
+    cadres, 133 doctors, 111 lawyers) and its gaps, each on restricted querysets."""
+    stewards = active_stewards(user=user, within=within)
+    has = {
+        role: Exists(stewards.filter(group_id=OuterRef("pk"), role=role)) for role in COVERED_ROLES
+    }
+    group_figures = (
+        groups(user=user, within=within)
+        .annotate(**{f"has_{role}": condition for role, condition in has.items()})
+        .aggregate(
+            groups=Count("pk"),
+            not_contacted=Count("pk", filter=not_contacted_since(days)),
+            **{
+                f"groups_without_{role}": Count("pk", filter=Q(**{f"has_{role}": False}))
+                for role in COVERED_ROLES
+            },
+        )
+    )
+    by_role = {
+        row["role"]: row["users"] + row["persons"]
+        for row in stewards.values("role").annotate(
+            users=Count("user", distinct=True), persons=Count("person", distinct=True)
+        )
+    }
+    return {
+        **group_figures,
+        "people_in_groups": active_members(user=user, within=within)
+        .values("person_id")
+        .distinct()
+        .count(),
+        "people_without_group": people_without_group(user=user, within=within).count(),
+        **{f"stewards_{role}": by_role.get(role, 0) for role in StewardRole.values},
+        "days": days,
+    }
+
+
+def world_map(*, user, within: Unit | None = None) -> dict[str, Any]:
+    """People and associations per country, keyed by the map's feature names."""
+    people = dict(
+        Person.objects.restrict(user, Action.VIEW)
+        .in_subtree(within)
+        .filter(merged_into__isnull=True)
+        .exclude(country="")
+        .values_list("country")
+        .annotate(n=Count("pk"))
+    )
+    associations = dict(
+        Association.objects.restrict(user, Action.VIEW)
+        .in_subtree(within)
+        .exclude(country="")
+        .values_list("country")
+        .annotate(n=Count("pk"))
+    )
+    rows: dict[str, dict[str, Any]] = {}
+    for code in sorted(set(people) | set(associations)):
+        name = map_name(code)
+        if not name:
+            continue
+        row = rows.setdefault(
+            name, {"name": name, "label": "", "value": 0, "associations": 0, "codes": []}
+        )
+        row["label"] = " / ".join(filter(None, (row["label"], countries.name(code))))
+        row["value"] += people.get(code, 0)
+        row["associations"] += associations.get(code, 0)
+        row["codes"].append(code)
+    return {
+        "countries": sorted(rows.values(), key=lambda r: -r["value"]),
+        "labels": {
+            "people": _("People"),
+            "associations": _("Associations"),
+        },
+    }
+
+
+def grid_tree(*, user, within: Unit | None = None) -> list[dict[str, Any]]:
+    """unit → groups → leaders (群主, 侨领) and stewards, in four queries however large."""
+    group_rows = list(
+        groups(user=user, within=within)
+        .select_related("unit", "association")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("unit__path", "name")
+    )
+    ids = [g.pk for g in group_rows]
+    leaders: dict[int, list[Membership]] = defaultdict(list)
+    for membership in (
+        active_members(user=user)
+        .filter(group_id__in=ids, role__in=(MemberRole.OWNER, MemberRole.LEADER))
+        .select_related("person")
+        .order_by("role", "person__name_pinyin")
+    ):
+        leaders[membership.group_id].append(membership)
+    stewards: dict[int, list[Steward]] = defaultdict(list)
+    for steward in (
+        active_stewards(user=user)
+        .filter(group_id__in=ids)
+        .select_related("user", "person")
+        .order_by("role", "pk")
+    ):
+        stewards[steward.group_id].append(steward)
+    tree: list[dict[str, Any]] = []
+    for group in group_rows:
+        group.leaders = leaders.get(group.pk, [])
+        group.steward_list = stewards.get(group.pk, [])
+        group.missing_labels = missing_roles(group.steward_list)
+        if not tree or tree[-1]["unit"].pk != group.unit_id:
+            tree.append({"unit": group.unit, "groups": [], "members": 0})
+        tree[-1]["groups"].append(group)
+        tree[-1]["members"] += group.member_count
+    return tree

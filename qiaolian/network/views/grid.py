@@ -1,0 +1,46 @@
+"""The grid page (unit → groups → leaders → members, coverage figures, world map) and the list
+of people in no group that its first figure links to."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from qiaolian.core.views.generic import ScopedListView, ScopedView
+from qiaolian.network import selectors
+from qiaolian.network.forms import GridForm, PersonSearchForm
+
+
+class GridView(ScopedView):
+    template_name = "network/grid.html"
+
+    def get(self, request):
+        form = GridForm(request.GET or None)
+        days = selectors.DEFAULT_DAYS
+        if form.is_valid() and form.cleaned_data.get("days"):
+            days = form.cleaned_data["days"]
+        within = request.active_unit
+        context = {
+            "form": form,
+            "days": days,
+            "figures": selectors.coverage(user=request.user, within=within, days=days),
+            "tree": selectors.grid_tree(user=request.user, within=within),
+            "world": selectors.world_map(user=request.user, within=within),
+        }
+        return render(request, self.template_name, context)
+
+
+class PeopleWithoutGroupView(ScopedListView):
+    """People of the register (in scope) who are in no group: the grid's first gap."""
+
+    template_name = "network/ungrouped.html"
+    filter_form_class = PersonSearchForm
+    sort_fields = {"name": "name_pinyin", "country": "country", "unit": "unit__path"}
+    default_sort = "name"
+
+    def scoped_queryset(self):
+        return selectors.people_without_group(
+            user=self.request.user, within=self.request.active_unit
+        ).select_related("unit")
+
+    def filter_queryset(self, queryset, data):
+        return selectors.match_person_text(queryset, data.get("q", ""))

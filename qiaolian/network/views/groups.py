@@ -1,0 +1,262 @@
+"""Liaison groups: list, detail (members and stewards), create, edit, members, stewards."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qiaolian.core import audit
+from qiaolian.core.exports import export_response
+from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.generic import (
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+    ScopedView,
+)
+from qiaolian.network import selectors, services
+from qiaolian.network.forms import GroupFilterForm, GroupForm, MemberForm, StewardForm
+from qiaolian.network.models import Group, Membership, Steward
+from qiaolian.people.models import Person
+
+EXPORT_LIMIT = 100_000
+
+
+class GroupListView(ScopedListView):
+    template_name = "network/groups/list.html"
+    sort_fields = {
+        "name": "name",
+        "unit": "unit__path",
+        "members": "member_count",
+        "contacted": "last_contacted_at",
+    }
+    default_sort = "name"
+
+    def scoped_queryset(self):
+        return self.queryset_for(Action.VIEW)
+
+    def queryset_for(self, action: Action):
+        return selectors.group_list(
+            user=self.request.user, action=action, within=self.request.active_unit
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
+        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
+        return context
+
+    @property
+    def filter_form_class(self):
+        user = self.request.user
+        return lambda data=None: GroupFilterForm(data, user=user)
+
+    def filter_queryset(self, queryset, data):
+        return selectors.filter_groups(queryset, data)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt: str):
+        if not holds_anywhere(self.request.user, Action.EXPORT):
+            raise PermissionDenied
+        queryset = self.queryset_for(Action.EXPORT)
+        form = GroupFilterForm(self.request.GET, user=self.request.user)
+        if form.is_valid():
+            queryset = self.filter_queryset(queryset, form.cleaned_data)
+        audit.record(
+            actor=self.request.user,
+            action="export.groups",
+            unit=self.request.active_unit or self.request.user.home_unit,
+            message=f"{fmt}: {self.request.GET.urlencode()}",
+        )
+        header = [
+            _("Group name"),
+            _("Platform"),
+            _("Owner unit"),
+            _("Linked association"),
+            _("Members"),
+            _("Created on"),
+            _("Last contacted"),
+        ]
+        rows = (
+            [
+                g.name,
+                g.get_platform_display(),
+                g.unit.label,
+                g.association or "",
+                g.member_count,
+                g.created_on,
+                g.last_contacted_at,
+            ]
+            for g in queryset.order_by("unit__path", "name")[:EXPORT_LIMIT]
+        )
+        return export_response(fmt, "groups", header, rows)
+
+
+class GroupDetailView(ScopedDetailView):
+    """The group with its stewards, and its members page by page (HTMX gets `#members`)."""
+
+    template_name = "network/groups/detail.html"
+    members_per_page = 50
+
+    def scoped_queryset(self):
+        return Group.objects.restrict(self.request.user, Action.VIEW).select_related(
+            "unit", "association"
+        )
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
+            return [f"{self.template_name}#members"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, group = self.request.user, self.object
+        members = selectors.group_members(user=user, group=group)
+        page = Paginator(members, self.members_per_page).get_page(self.request.GET.get("page"))
+        stewards = list(selectors.group_stewards(user=user, group=group))
+        context.update(
+            page=page,
+            members=page.object_list,
+            stewards=stewards,
+            missing=selectors.missing_roles(stewards),
+            can_change=Group.objects.restrict(user, Action.CHANGE).filter(pk=group.pk).exists(),
+            query="",
+        )
+        return context
+
+
+class GroupCreateView(ScopedFormView):
+    action = Action.ADD
+    template_name = "network/groups/form.html"
+    success_message = gettext_lazy("Group created.")
+
+    def get_form(self, data=None):
+        initial = {"unit": self.request.active_unit} if self.request.active_unit else {}
+        return GroupForm(data, user=self.request.user, action=Action.ADD, initial=initial)
+
+    def perform(self, form):
+        return services.group_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("network:group_detail", args=[obj.public_id])
+
+
+class GroupObjectMixin(ScopedView):
+    """Views acting on the group named in the URL (CHANGE in its unit, or its steward)."""
+
+    action = Action.CHANGE
+    needs_object = True
+
+    def scoped_queryset(self):
+        return Group.objects.restrict(self.request.user, Action.CHANGE).select_related("unit")
+
+    def get_success_url(self, obj):
+        group = obj if isinstance(obj, Group) else self.object
+        return reverse("network:group_detail", args=[group.public_id])
+
+
+class GroupEditView(GroupObjectMixin, ScopedFormView):
+    template_name = "network/groups/form.html"
+    success_message = gettext_lazy("Group saved.")
+
+    def get_form(self, data=None):
+        group = self.object
+        initial = {name: getattr(group, name) for name in services.GROUP_FIELDS}
+        return GroupForm(data, user=self.request.user, action=Action.CHANGE, initial=initial)
+
+    def perform(self, form):
+        return services.group_update(
+            actor=self.request.user, group=self.object, **form.cleaned_data
+        )
+
+
+class GroupContactedView(GroupObjectMixin, ScopedActionView):
+    success_message = gettext_lazy("Contact recorded.")
+
+    def perform(self, obj):
+        services.group_mark_contacted(actor=self.request.user, group=obj)
+
+
+class MemberAddView(GroupObjectMixin, ScopedFormView):
+    template_name = "network/groups/subform.html"
+    success_message = gettext_lazy("Member added.")
+    heading = gettext_lazy("Add a member")
+
+    def get_form(self, data=None):
+        return MemberForm(data, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.heading}
+
+    def perform(self, form):
+        return services.membership_add(
+            actor=self.request.user, group=self.object, **form.cleaned_data
+        )
+
+
+class StewardAddView(MemberAddView):
+    success_message = gettext_lazy("Steward added.")
+    heading = gettext_lazy("Add a steward")
+
+    def get_form(self, data=None):
+        return StewardForm(data, user=self.request.user)
+
+    def perform(self, form):
+        return services.steward_add(actor=self.request.user, group=self.object, **form.cleaned_data)
+
+
+class MemberLeaveView(ScopedActionView):
+    action = Action.CHANGE
+    success_message = gettext_lazy("The member has left the group.")
+
+    def scoped_queryset(self):
+        return Membership.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "group", "person"
+        )
+
+    def perform(self, obj):
+        services.membership_leave(actor=self.request.user, membership=obj)
+
+    def get_success_url(self, obj):
+        return reverse("network:group_detail", args=[obj.group.public_id])
+
+
+class StewardRemoveView(MemberLeaveView):
+    success_message = gettext_lazy("The stewardship has ended.")
+
+    def scoped_queryset(self):
+        return Steward.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "group", "user", "person"
+        )
+
+    def perform(self, obj):
+        services.steward_remove(actor=self.request.user, steward=obj)
+
+
+class PersonOptionsView(ScopedView):
+    """Options for the person pickers: up to 20 visible people matching a name, pinyin,
+    initials or phone digits (JSON: {"results": [{"value", "text"}]})."""
+
+    limit = 20
+
+    def get(self, request):
+        q = request.GET.get("q", "").strip()
+        people = Person.objects.restrict(request.user, Action.VIEW).filter(merged_into__isnull=True)
+        people = selectors.match_person_text(people, q)
+        rows = people.order_by("name_pinyin", "pk")[: self.limit]
+        from qiaolian.network.forms import PersonChoiceField
+
+        label = PersonChoiceField(user=request.user).label_from_instance
+        return JsonResponse(
+            {"results": [{"value": str(p.public_id), "text": label(p)} for p in rows]}
+        )

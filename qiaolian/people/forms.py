@@ -1,0 +1,467 @@
+"""Forms of the people pages. Every choice that names a unit or a person is restricted the same
+way as every read: a form never offers what the user may not see."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from qiaolian.core.forms import DictChoiceField, UnitChoiceField
+from qiaolian.core.scoping import Action
+from qiaolian.people.models import (
+    Association,
+    AssociationLeader,
+    Consent,
+    Gender,
+    Person,
+    RelationKind,
+)
+from qiaolian.people.names import split_full_name
+from qiaolian.people.normalize import normalize_email, normalize_phone, time_zone_for
+from qiaolian.people.selectors import PERSON_CATEGORY
+
+SNAPSHOT_SALT = "qiaolian.people.person-edit"
+
+
+def _country_choices(empty_label) -> list[tuple[str, Any]]:
+    return [("", empty_label), *countries]
+
+
+@cache
+def _time_zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z))
+
+
+def _lines(text: str) -> list[str]:
+    """One value per line (commas and semicolons, full-width too, also separate)."""
+    for separator in (",", ";", "，", "；", "、"):
+        text = text.replace(separator, "\n")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# --- pickers -------------------------------------------------------------------------------
+
+
+class RemoteSelect(forms.Select):
+    """A select that renders only the chosen option; Tom Select loads the others from
+    `data-tom-remote` (a small scoped JSON endpoint), so no page lists every person."""
+
+    def __init__(self, url: str, attrs: dict | None = None):
+        super().__init__(attrs={**(attrs or {}), "data-tom-remote": url})
+
+    def optgroups(self, name, value, attrs=None):
+        field = self.choices.field
+        options: list[tuple[Any, str]] = [("", field.empty_label or "")]
+        chosen = [v for v in value if v]
+        if chosen:
+            try:
+                found = list(field.queryset.filter(**{field.to_field_name: chosen[0]})[:1])
+            except (ValidationError, ValueError):
+                found = []
+            options += [
+                (getattr(obj, field.to_field_name), field.label_from_instance(obj)) for obj in found
+            ]
+        return [
+            (
+                None,
+                [self.create_option(name, v, label, str(v) in value, index, attrs=attrs)],
+                index,
+            )
+            for index, (v, label) in enumerate(options)
+        ]
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person visible to `user` (VIEW), picked by public id through the lookup endpoint."""
+
+    def __init__(self, *, user, exclude: Person | None = None, **kwargs):
+        queryset = Person.objects.restrict(user, Action.VIEW).filter(merged_into__isnull=True)
+        if exclude is not None:
+            queryset = queryset.exclude(pk=exclude.pk)
+        url = reverse("people:person_lookup")
+        if exclude is not None:
+            url += f"?exclude={exclude.public_id}"
+        super().__init__(
+            queryset=queryset, to_field_name="public_id", widget=RemoteSelect(url), **kwargs
+        )
+        self.error_messages["invalid_choice"] = _(
+            "Pick a person from the list: type part of their name, pinyin or phone."
+        )
+
+    def label_from_instance(self, obj: Person) -> str:
+        return person_label(obj)
+
+
+def person_label(person: Person) -> str:
+    pinyin = f" ({person.name_pinyin})" if person.name_pinyin else ""
+    return f"{person.full_name}{pinyin}"
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, pinyin, initials or phone"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 张伟, zhangwei, zw, 3331234567")}),
+    )
+    category = DictChoiceField(PERSON_CATEGORY, label=_("Category"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    gender = forms.ChoiceField(
+        label=_("Gender"), required=False, choices=[("", _("Any gender")), *Gender.choices]
+    )
+    consent = forms.ChoiceField(
+        label=_("Consent"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Has consent")), ("no", _("No consent"))],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = _country_choices(_("All countries"))
+        self.fields["country"].widget.attrs["data-tom-select"] = "1"
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action=Action.VIEW, label=_("Unit"), required=False
+        )
+        self.order_fields(["q", "category", "country", "unit", "gender", "consent"])
+
+
+PERSON_MODEL_FIELDS = (
+    "romanized_names",
+    "gender",
+    "birth_date",
+    "nationality",
+    "country",
+    "city",
+    "hometown",
+    "wechat_id",
+    "address",
+    "occupation",
+    "employer",
+    "languages",
+    "tags",
+    "notes",
+)
+
+
+class PersonForm(forms.Form):
+    """Create or edit a person. Names: surname + given name, or the whole name in the surname
+    field (split by the compound-surname table). Phones and emails: one per line, any format.
+    Editing carries the version it was opened at and a signed snapshot of what it showed, so a
+    concurrent save is reported field by field instead of being overwritten."""
+
+    surname = forms.CharField(
+        label=_("Surname"),
+        max_length=40,
+        help_text=_(
+            "Or type the whole name here and leave the given name empty: 欧阳娜娜 is "
+            "split into 欧阳 + 娜娜."
+        ),
+    )
+    given_name = forms.CharField(label=_("Given name"), max_length=60, required=False)
+    category = DictChoiceField(PERSON_CATEGORY, label=_("Category"), required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Leave empty to derive it from the country and the phone number."),
+    )
+    phones = forms.CharField(
+        label=_("Phones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, any format: 138 1234 5678, +39 333 123 4567, 0039 …"),
+    )
+    emails = forms.CharField(
+        label=_("Emails"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    id_number = forms.CharField(
+        label=_("ID card number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    passport_number = forms.CharField(
+        label=_("Passport number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, person: Person | None = None, **kwargs):
+        self.person = person
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Person, fields=PERSON_MODEL_FIELDS))
+        self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"})
+        for name in ("nationality", "country"):
+            self.fields[name].widget.attrs["data-tom-select"] = "1"
+        self.fields["time_zone"].choices = [("", _("Derived automatically"))] + [
+            (zone, zone) for zone in _time_zones()
+        ]
+        self.fields["time_zone"].widget.attrs["data-tom-select"] = "1"
+        self.fields["notes"].widget.attrs["rows"] = 3
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action=Action.CHANGE if person else Action.ADD, label=_("Owner unit")
+        )
+        self.fields["hometown_unit"] = UnitChoiceField(
+            user=user,
+            action=Action.VIEW,
+            label=_("Hometown unit"),
+            required=False,
+            help_text=_("The federation unit of the hometown, when it lies in our area."),
+        )
+        if person is not None:
+            masked = {
+                "id_number": person.id_number_masked,
+                "passport_number": person.passport_masked,
+            }
+            for name, shown in masked.items():
+                self.fields[name].widget.attrs["placeholder"] = shown
+                self.fields[name].help_text = _("Leave empty to keep the stored number.")
+        self.order_fields(
+            [
+                "surname",
+                "given_name",
+                "romanized_names",
+                "gender",
+                "birth_date",
+                "category",
+                "nationality",
+                "country",
+                "city",
+                "time_zone",
+                "hometown",
+                "hometown_unit",
+                "phones",
+                "emails",
+                "wechat_id",
+                "address",
+                "occupation",
+                "employer",
+                "languages",
+                "tags",
+                "notes",
+                "id_number",
+                "passport_number",
+                "unit",
+            ]
+        )
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict[str, Any]:
+        contacts = list(person.contacts.all())
+        initial = {name: getattr(person, name) for name in PERSON_MODEL_FIELDS}
+        initial.update(
+            surname=person.surname,
+            given_name=person.given_name,
+            category=person.category,
+            time_zone=person.time_zone,
+            hometown_unit=person.hometown_unit_id,
+            unit=person.unit_id,
+            phones="\n".join(c.value for c in contacts if c.kind == "phone"),
+            emails="\n".join(c.value for c in contacts if c.kind == "email"),
+            version=person.version,
+            original=sign_snapshot(edit_snapshot(person, contacts)),
+        )
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        surname, given = data.get("surname", ""), data.get("given_name", "")
+        if surname and not given:
+            data["surname"], data["given_name"] = split_full_name(surname)
+        region = str(data.get("country") or "CN")
+        bad_phones, phones = [], []
+        for line in _lines(data.get("phones", "")):
+            (phones if normalize_phone(line, region) else bad_phones).append(line)
+        if bad_phones:
+            self.add_error(
+                "phones",
+                [
+                    ValidationError(
+                        _(
+                            "“%(value)s” is not a valid phone number. Write it with the "
+                            "country code, e.g. +39 333 123 4567."
+                        ),
+                        params={"value": value},
+                        code="phone",
+                    )
+                    for value in bad_phones
+                ],
+            )
+        data["phone_list"] = phones
+        if self.person is not None and data.get("time_zone") == self.person.time_zone:
+            data["time_zone"] = self._rederived_time_zone(data, phones)
+        bad_emails = [e for e in _lines(data.get("emails", "")) if normalize_email(e) is None]
+        if bad_emails:
+            self.add_error(
+                "emails",
+                [
+                    ValidationError(
+                        _("“%(value)s” is not a valid email address, e.g. name@example.com."),
+                        params={"value": value},
+                        code="email",
+                    )
+                    for value in bad_emails
+                ],
+            )
+        data["email_list"] = _lines(data.get("emails", ""))
+        return data
+
+    def _rederived_time_zone(self, data: dict[str, Any], phones: list[str]) -> str:
+        """Keep a stored zone the user chose; drop one that was derived automatically when the
+        country or the first phone changes, so the service derives it again."""
+        person = self.person
+        contacts = list(person.contacts.all())
+        old_phone = next((c.normalized for c in contacts if c.kind == "phone"), "")
+        was_derived = person.time_zone == time_zone_for(
+            country=str(person.country or ""), phone_e164=old_phone
+        )
+        new_phone = normalize_phone(phones[0], str(data.get("country") or "CN")) if phones else ""
+        moved = (
+            str(data.get("country") or "") != str(person.country or "") or new_phone != old_phone
+        )
+        return "" if was_derived and moved else person.time_zone
+
+    def service_fields(self) -> dict[str, Any]:
+        """Keyword arguments for person_create / person_update."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in PERSON_MODEL_FIELDS}
+        fields.update(
+            surname=data["surname"],
+            given_name=data["given_name"],
+            category=data["category"] or "",
+            time_zone=data["time_zone"] or "",
+            hometown_unit=data["hometown_unit"],
+            unit=data["unit"],
+            phones=data["phone_list"],
+            emails=data["email_list"],
+        )
+        for name in ("id_number", "passport_number"):
+            value = data[name].strip()
+            if value or self.person is None:
+                fields[name] = value
+        return fields
+
+
+def edit_snapshot(person: Person, contacts=None) -> dict[str, Any]:
+    """What the edit form shows of `person`, as plain JSON (sensitive numbers masked)."""
+    from qiaolian.people.services import _snapshot
+
+    contacts = list(person.contacts.all()) if contacts is None else contacts
+    data = _snapshot(person)
+    data["phones"] = [c.value for c in contacts if c.kind == "phone"]
+    data["emails"] = [c.value for c in contacts if c.kind == "email"]
+    return data
+
+
+def sign_snapshot(data: dict[str, Any]) -> str:
+    return signing.dumps(data, salt=SNAPSHOT_SALT, compress=True)
+
+
+def read_snapshot(token: str) -> dict[str, Any] | None:
+    try:
+        return signing.loads(token or "", salt=SNAPSHOT_SALT)
+    except signing.BadSignature:
+        return None
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. liaison and notices")}),
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis"), choices=Consent.LegalBasis.choices, initial="consent"
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Consent.Channel.choices)
+    notice_version = forms.CharField(label=_("Notice version"), max_length=40, required=False)
+
+
+class RelationshipForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Relation"), choices=RelationKind.choices)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relative"] = PersonChoiceField(user=user, exclude=person, label=_("Relative"))
+        self.order_fields(["kind", "relative", "note"])
+
+
+# --- associations --------------------------------------------------------------------------
+
+
+class AssociationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or city"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = _country_choices(_("All countries"))
+        self.fields["country"].widget.attrs["data-tom-select"] = "1"
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action=Action.VIEW, label=_("Unit"), required=False
+        )
+
+
+ASSOCIATION_MODEL_FIELDS = (
+    "name",
+    "name_local",
+    "country",
+    "city",
+    "founded_year",
+    "member_count",
+    "contacts",
+    "notes",
+)
+
+
+class AssociationForm(forms.Form):
+    def __init__(self, *args, user, association: Association | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Association, fields=ASSOCIATION_MODEL_FIELDS))
+        self.fields["country"].widget.attrs["data-tom-select"] = "1"
+        self.fields["contacts"].widget.attrs["rows"] = 3
+        self.fields["notes"].widget.attrs["rows"] = 3
+        self.fields["contacts"].help_text = _("Phone, email, WeChat, address of the office.")
+        self.fields["unit"] = UnitChoiceField(
+            user=user,
+            action=Action.CHANGE if association else Action.ADD,
+            label=_("Owner unit"),
+        )
+
+    def clean_founded_year(self):
+        year = self.cleaned_data.get("founded_year")
+        if year is not None and not 1800 <= year <= timezone.localdate().year:
+            raise ValidationError(
+                _("Enter the year the association was founded, between 1800 and this year."),
+                code="year",
+            )
+        return year
+
+
+class LeaderForm(forms.Form):
+    post = forms.ChoiceField(label=_("Post"), choices=AssociationLeader.Post.choices)
+    since = forms.DateField(
+        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = PersonChoiceField(user=user, label=_("Person"))
+        self.order_fields(["person", "post", "since"])

@@ -1,0 +1,1 @@
+"""Pages of the people app, one module per feature (people, associations, …)."""

@@ -1,0 +1,443 @@
+"""The people pages: list (with export), detail, create/edit with optimistic locking, family
+links, consents and the audited reveal of sensitive numbers."""
+
+from __future__ import annotations
+
+import contextlib
+import zoneinfo
+from functools import partial
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qiaolian.core import audit
+from qiaolian.core.crypto import mask
+from qiaolian.core.exports import export_response
+from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.generic import (
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+    ScopedView,
+)
+from qiaolian.people import selectors, services
+from qiaolian.people.forms import (
+    ConsentForm,
+    PersonFilterForm,
+    PersonForm,
+    RelationshipForm,
+    edit_snapshot,
+    person_label,
+    read_snapshot,
+    sign_snapshot,
+)
+from qiaolian.people.models import Consent, Gender, Person, Relationship
+
+EXPORT_LIMIT = 100_000
+
+
+class PersonListView(ScopedListView):
+    """The register, narrowed to the header's unit; filters, sorting, HTMX rows, export."""
+
+    template_name = "people/person_list.html"
+    sort_fields = {
+        "name": "name_pinyin",
+        "category": "category",
+        "country": "country",
+        "unit": "unit__path",
+        "updated": "updated_at",
+    }
+    default_sort = "name"
+
+    @property
+    def filter_form_class(self):
+        return partial(PersonFilterForm, user=self.request.user)
+
+    def scoped_queryset(self):
+        return selectors.person_list(user=self.request.user, within=self.request.active_unit)
+
+    def filter_queryset(self, queryset, data):
+        return selectors.person_filter(queryset, data)
+
+    def get(self, request, *args, **kwargs):
+        if "export" in request.GET:
+            return self.export(request.GET["export"])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        categories = selectors.category_labels()
+        for person in context["object_list"]:
+            person.category_label = categories.get(person.category, person.category)
+            phones = [c.value for c in person.contacts.all() if c.kind == "phone"]
+            person.primary_phone = phones[0] if phones else ""
+        context.update(
+            export=holds_anywhere(user, Action.EXPORT),
+            can_add=holds_anywhere(user, Action.ADD),
+        )
+        return context
+
+    def export(self, fmt: str):
+        """The filtered list as xlsx or CSV: scoped by EXPORT, sensitive numbers masked, cells
+        neutralised by core.exports, and an `export.people` audit event."""
+        user = self.request.user
+        if fmt not in {"csv", "xlsx"}:
+            return HttpResponseBadRequest(_("Unknown export format."))
+        if not holds_anywhere(user, Action.EXPORT):
+            raise PermissionDenied
+        queryset = selectors.person_list(
+            user=user, action=Action.EXPORT, within=self.request.active_unit
+        )
+        form = PersonFilterForm(self.request.GET, user=user)
+        if form.is_valid():
+            queryset = selectors.person_filter(queryset, form.cleaned_data)
+        sort = self.request.GET.get("sort", self.default_sort)
+        field = self.sort_fields.get(sort.lstrip("-"), "name_pinyin")
+        queryset = queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+        audit.record(
+            actor=user,
+            action="export.people",
+            unit=self.request.active_unit or user.home_unit,
+            message=f"{fmt}: {self.request.GET.urlencode()}",
+        )
+        return export_response(fmt, "people", export_header(), export_rows(queryset[:EXPORT_LIMIT]))
+
+
+def export_header() -> list[str]:
+    return [
+        _("Name"),
+        _("Pinyin"),
+        _("Other spellings"),
+        _("Gender"),
+        _("Birth date"),
+        _("Category"),
+        _("Nationality"),
+        _("Country of residence"),
+        _("City"),
+        _("Time zone"),
+        _("Hometown"),
+        _("Phones"),
+        _("Emails"),
+        _("WeChat ID"),
+        _("Address"),
+        _("Occupation"),
+        _("Employer"),
+        _("Languages"),
+        _("Tags"),
+        _("Owner unit"),
+        _("ID card number"),
+        _("Passport number"),
+        _("Consent"),
+        _("Updated"),
+    ]
+
+
+def export_rows(queryset):
+    categories = selectors.category_labels()
+    yes, no = _("Yes"), _("No")
+    for person in queryset.iterator(chunk_size=2000):
+        contacts = list(person.contacts.all())
+        yield [
+            person.full_name,
+            person.name_pinyin,
+            person.romanized_names,
+            person.get_gender_display(),
+            person.birth_date,
+            categories.get(person.category, person.category),
+            person.nationality.name if person.nationality else "",
+            person.country.name if person.country else "",
+            person.city,
+            person.time_zone,
+            person.hometown,
+            "; ".join(c.normalized for c in contacts if c.kind == "phone"),
+            "; ".join(c.normalized for c in contacts if c.kind == "email"),
+            person.wechat_id,
+            person.address,
+            person.occupation,
+            person.employer,
+            person.languages,
+            person.tags,
+            person.unit.name,
+            person.id_number_masked,
+            person.passport_masked,
+            yes if person.has_consent else no,
+            timezone.localtime(person.updated_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+class PersonLookupView(ScopedView):
+    """Small JSON feed for person pickers: at most 20 visible people matching `q`."""
+
+    def get(self, request):
+        people = selectors.person_list(user=request.user)
+        q = request.GET.get("q", "").strip()
+        if exclude := request.GET.get("exclude"):
+            with contextlib.suppress(ValidationError):
+                people = people.exclude(public_id=exclude)
+        if q:
+            people = selectors.text_filter(people, q).order_by("name_pinyin", "pk")
+        else:
+            people = people.order_by("-updated_at", "pk")
+        results = [
+            {"value": str(p.public_id), "text": f"{person_label(p)} · {p.unit.name}"}
+            for p in people[:20]
+        ]
+        return JsonResponse({"results": results})
+
+
+class PersonObjectMixin(ScopedView):
+    """Views acting on the person named in the URL, read through restrict(self.action)."""
+
+    def scoped_queryset(self):
+        return Person.objects.restrict(self.request.user, self.action).select_related(
+            "unit", "hometown_unit"
+        )
+
+    def get_success_url(self, obj):
+        person = obj if isinstance(obj, Person) else obj.person
+        return reverse("people:person_detail", args=[person.public_id])
+
+
+class PersonDetailView(PersonObjectMixin, ScopedDetailView):
+    template_name = "people/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, person = self.request.user, self.object
+        context.update(selectors.person_detail_context(user=user, person=person))
+        allowed = Person.objects.filter(pk=person.pk)
+        context["can_change"] = allowed.restrict(user, Action.CHANGE).exists()
+        context["can_reveal"] = allowed.restrict(user, Action.REVEAL).exists()
+        context["can_audit"] = holds_anywhere(user, Action.AUDIT)
+        context["local_time"] = _local_time(person.time_zone)
+        if context["can_change"]:
+            context["consent_form"] = ConsentForm()
+            context["link_form"] = RelationshipForm(user=user, person=person)
+        return context
+
+
+def _local_time(zone: str):
+    try:
+        return timezone.now().astimezone(zoneinfo.ZoneInfo(zone)) if zone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class PersonCreateView(ScopedFormView):
+    action = Action.ADD
+    template_name = "people/person_form.html"
+    success_message = gettext_lazy("Person added to the register.")
+
+    def get_form(self, data=None):
+        initial = {"unit": self.request.active_unit}
+        return PersonForm(data, user=self.request.user, initial=initial)
+
+    def perform(self, form):
+        return services.person_create(actor=self.request.user, **form.service_fields())
+
+    def get_success_url(self, obj):
+        return reverse("people:person_detail", args=[obj.public_id])
+
+
+class PersonEditView(PersonObjectMixin, ScopedFormView):
+    """Edit with optimistic locking: the form carries the version it was opened at; a save
+    over a newer one re-renders with the user's input kept and, field by field, what the
+    other person changed. Saving again from there keeps the user's version."""
+
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "people/person_form.html"
+    success_message = gettext_lazy("Person saved.")
+    conflict: list | None = None
+
+    def get_form(self, data=None):
+        return PersonForm(
+            data,
+            user=self.request.user,
+            person=self.object,
+            initial=PersonForm.initial_for(self.object),
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "conflict": self.conflict}
+
+    def perform(self, form):
+        return services.person_update(
+            actor=self.request.user,
+            person=self.object,
+            expected_version=form.cleaned_data.get("version"),
+            **form.service_fields(),
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            person = self.perform(form)
+        except services.EditConflict:
+            return self.render_conflict(form)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return self.render(form, status=400)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You may not make this change."))
+            return self.render(form, status=400)
+        messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url(person))
+
+    def render_conflict(self, form):
+        current = Person.objects.get(pk=self.object.pk)
+        theirs = edit_snapshot(current)
+        opened = read_snapshot(form.cleaned_data.get("original", "")) or {}
+        mine = {**form.cleaned_data, "phones": form.cleaned_data["phone_list"]}
+        mine["emails"] = form.cleaned_data["email_list"]
+        for name in services.SENSITIVE_FIELDS:
+            # Typed numbers are shown masked like the stored ones; empty means "keep".
+            mine[name] = mask(mine[name]) if mine.get(name) else opened.get(name)
+        choices = {"gender": dict(Gender.choices), "category": selectors.category_labels()}
+
+        def shown(name, value):
+            value = audit._plain(value)
+            return _shown(
+                choices.get(name, {}).get(value, value) if isinstance(value, str) else value
+            )
+
+        self.conflict = [
+            {
+                "field": name,
+                "label": _field_label(form, name),
+                "before": shown(name, opened.get(name)),
+                "theirs": shown(name, value),
+                "mine": shown(name, mine.get(name)),
+            }
+            for name, value in theirs.items()
+            if opened.get(name) != value
+        ]
+        # Keep what the user typed, but let a deliberate second save win over the newer version.
+        data = self.request.POST.copy()
+        data["version"] = str(current.version)
+        data["original"] = sign_snapshot(theirs)
+        rebound = self.get_form(data)
+        rebound.is_valid()
+        rebound.add_error(
+            None,
+            _(
+                "Someone else saved this person while you were editing. Your changes are kept "
+                "below and were not saved yet; compare them with the other changes, then save "
+                "again to keep yours."
+            ),
+        )
+        return self.render(rebound, status=409)
+
+
+def _shown(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _field_label(form, name: str) -> str:
+    if name in form.fields:
+        return str(form.fields[name].label)
+    try:
+        return str(Person._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+class PersonRevealView(PersonObjectMixin):
+    """POST: the clear value of an ID or passport number, once, as an HTMX fragment."""
+
+    action = Action.REVEAL
+    http_method_names = ["post"]
+
+    def post(self, request, public_id, field):
+        if field not in services.SENSITIVE_FIELDS:
+            raise Http404
+        person = self.get_object()
+        value = services.person_reveal(actor=request.user, person=person, field=field)
+        response = render(
+            request,
+            "people/person_detail.html#revealed",
+            {"value": value, "field": field, "object": person},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ConsentGrantView(PersonObjectMixin, ScopedFormView):
+    action = Action.CHANGE
+    needs_object = True
+    form_class = ConsentForm
+    template_name = "people/person_consent_form.html"
+    success_message = gettext_lazy("Consent recorded.")
+
+    def perform(self, form):
+        services.consent_grant(actor=self.request.user, person=self.object, **form.cleaned_data)
+        return self.object
+
+
+class ConsentWithdrawView(PersonObjectMixin, ScopedActionView):
+    action = Action.CHANGE
+    success_message = gettext_lazy("Consent withdrawn.")
+
+    def scoped_queryset(self):
+        return Consent.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "person__unit"
+        )
+
+    def perform(self, obj):
+        services.consent_withdraw(actor=self.request.user, consent=obj)
+
+
+class RelationshipAddView(PersonObjectMixin, ScopedFormView):
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "people/person_link_form.html"
+    success_message = gettext_lazy("Family link added.")
+
+    def get_form(self, data=None):
+        return RelationshipForm(data, user=self.request.user, person=self.object)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.relationship_add(
+            actor=self.request.user,
+            person=self.object,
+            relative=data["relative"],
+            kind=data["kind"],
+            note=data["note"],
+        )
+        return self.object
+
+
+class RelationshipRemoveView(PersonObjectMixin, ScopedActionView):
+    """Removes a family link; it returns to whichever side's page the button was on."""
+
+    action = Action.CHANGE
+    success_message = gettext_lazy("Family link removed.")
+
+    def scoped_queryset(self):
+        return Relationship.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "person__unit", "relative"
+        )
+
+    def perform(self, obj):
+        services.relationship_remove(actor=self.request.user, link=obj)
+
+    def get_success_url(self, obj):
+        back = obj.person
+        if self.request.POST.get("from") == str(obj.relative.public_id):
+            back = obj.relative
+        return reverse("people:person_detail", args=[back.public_id])

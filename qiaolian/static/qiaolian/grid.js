@@ -1,0 +1,44 @@
+// The liaison grid's world map: people (colour) and associations (tooltip) by country.
+// No inline script (CSP with nonces): the data comes from a json_script element, the map's
+// GeoJSON from the vendored world.json, registered here as "world".
+(function () {
+  "use strict";
+  var element = document.getElementById("grid-map");
+  var source = document.getElementById("grid-map-data");
+  if (!element || !source || !window.echarts) return;
+  var data = JSON.parse(source.textContent);
+  var encode = echarts.format.encodeHTML;
+  var chart = echarts.init(element);
+  chart.showLoading();
+  fetch(element.dataset.geoUrl, { credentials: "same-origin" })
+    .then(function (response) { return response.json(); })
+    .then(function (geojson) {
+      echarts.registerMap("world", geojson);
+      chart.hideLoading();
+      var max = 1;
+      data.countries.forEach(function (row) { if (row.value > max) max = row.value; });
+      chart.setOption({
+        tooltip: {
+          trigger: "item",
+          formatter: function (params) {
+            var row = params.data;
+            if (!row) return encode(params.name);
+            return "<strong>" + encode(row.label) + "</strong><br>" +
+              encode(data.labels.people) + ": " + row.value + "<br>" +
+              encode(data.labels.associations) + ": " + row.associations;
+          }
+        },
+        visualMap: {
+          min: 0, max: max, left: 8, bottom: 8, calculable: true,
+          inRange: { color: ["#fde8e7", "#e5484d", "#8f1d17"] }
+        },
+        series: [{
+          type: "map", map: "world", roam: true, zoom: 1.15,
+          emphasis: { label: { show: false }, itemStyle: { areaColor: "#f5b041" } },
+          data: data.countries
+        }]
+      });
+    })
+    .catch(function () { chart.hideLoading(); element.textContent = element.getAttribute("aria-label"); });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();
