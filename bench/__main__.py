@@ -52,9 +52,18 @@ def timed(fn, repeat: int = 30) -> dict:
 def main() -> int:
     scale = int(os.environ.get("BENCH_SCALE", "8"))
     _setup_django()
-    from bench import scoping
+    from bench import scoping, search
 
-    rows = scoping.run(scale=scale, timed=timed)
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))  # e.g. "search"
+    rows = []
+    if not only or "scoping" in only:
+        rows += [{**r, "bench": "scoping"} for r in scoping.run(scale=scale, timed=timed)]
+    if not only or "search" in only:
+        if only:  # the search bench spreads its people over the seeded units
+            from django.core.management import call_command
+
+            call_command("seed", scale=str(scale), verbosity=0)
+        rows += [{**r, "bench": "search"} for r in search.run(timed=timed)]
     width = max(len(r["name"]) for r in rows)
     print(f"{'benchmark':<{width}}  {'value':>10}  {'baseline':>10}  {'ratio':>7}  unit")
     for r in rows:
@@ -65,7 +74,13 @@ def main() -> int:
     # Keep the other database's rows: one run per database fills the file.
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     databases = {r["database"] for r in rows}
-    merged = [r for r in previous if r.get("database") not in databases] + rows
+    # Rows of benchmarks that did not run (BENCH_ONLY) are kept too.
+    ran = {r["bench"] for r in rows}
+    merged = [
+        r
+        for r in previous
+        if r.get("database") not in databases or r.get("bench", "scoping") not in ran
+    ] + rows
     RESULTS.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
     print(f"written to {RESULTS}")
     return 0

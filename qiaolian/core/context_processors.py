@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.selectors import switchable_units
@@ -11,8 +12,9 @@ NAVIGATION = [
         _("People work"),
         [
             (_("People"), "people:person_list", "ti-users-group", Action.VIEW),
-            (_("Search"), "people:search", "ti-search", Action.VIEW),
+            (pgettext_lazy("search box", "Search"), "people:search", "ti-search", Action.VIEW),
             (_("Associations"), "people:association_list", "ti-building-community", Action.VIEW),
+            (_("Import people"), "people:import_list", "ti-file-upload", Action.ADD),
             (_("Groups"), "network:group_list", "ti-messages", Action.VIEW),
             (_("Grid"), "network:grid", "ti-affiliate", Action.VIEW),
         ],

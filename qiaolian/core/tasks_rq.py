@@ -59,10 +59,19 @@ class RQBackend(BaseTaskBackend):
 
     def enqueue(self, task: Task, args, kwargs) -> TaskResult:
         self.validate_task(task)
-        result = TaskResult(
-            task=task, id=get_random_string(32), status=TaskResultStatus.READY,
-            enqueued_at=None, started_at=None, finished_at=None, last_attempted_at=None,
-            args=args, kwargs=kwargs, backend=self.alias, errors=[], worker_ids=[],
+        result: TaskResult = TaskResult(
+            task=task,
+            id=get_random_string(32),
+            status=TaskResultStatus.READY,
+            enqueued_at=None,
+            started_at=None,
+            finished_at=None,
+            last_attempted_at=None,
+            args=args,
+            kwargs=kwargs,
+            backend=self.alias,
+            errors=[],
+            worker_ids=[],
         )
         options = {
             "args": (task.module_path, result.args, result.kwargs),
@@ -101,11 +110,17 @@ def _result_of(job: Job, status: TaskResultStatus | None = None) -> TaskResult:
     task = task.using(queue_name=job.origin, backend=job.meta.get("backend", task.backend))
     results = job.results()  # newest first
     failures = [r for r in reversed(results) if r.type == Result.Type.FAILED]
-    result = TaskResult(
-        task=task, id=job.id, status=status or STATUS.get(job.get_status(), TaskResultStatus.READY),
-        enqueued_at=job.enqueued_at, started_at=job.started_at,
-        finished_at=job.ended_at if status is None else None, last_attempted_at=job.started_at,
-        args=args, kwargs=kwargs, backend=task.backend,
+    result: TaskResult = TaskResult(
+        task=task,
+        id=job.id,
+        status=status or STATUS.get(job.get_status(), TaskResultStatus.READY),
+        enqueued_at=job.enqueued_at,
+        started_at=job.started_at,
+        finished_at=job.ended_at if status is None else None,
+        last_attempted_at=job.started_at,
+        args=args,
+        kwargs=kwargs,
+        backend=task.backend,
         errors=[
             TaskError(
                 exception_class_path=job.meta.get("exception_class_path", "builtins.Exception"),
@@ -113,9 +128,8 @@ def _result_of(job: Job, status: TaskResultStatus | None = None) -> TaskResult:
             )
             for r in failures
         ],
-        worker_ids=[r.worker_name for r in reversed(results)] or (
-            [job.worker_name] if job.worker_name else []
-        ),
+        worker_ids=[r.worker_name for r in reversed(results)]
+        or ([job.worker_name] if job.worker_name else []),
     )
     if result.status == TaskResultStatus.SUCCESSFUL and results:
         object.__setattr__(result, "_return_value", results[0].return_value)
@@ -125,6 +139,8 @@ def _result_of(job: Job, status: TaskResultStatus | None = None) -> TaskResult:
 def run_task(module_path: str, args: list, kwargs: dict[str, Any]) -> Any:
     """What the RQ worker calls: run the task, with Django's task signals around it."""
     job = get_current_job()
+    if job is None:
+        raise RuntimeError("run_task is called by an RQ worker, with the job it runs")
     result = _result_of(job, status=TaskResultStatus.RUNNING)
     sender = type(result.task.get_backend())
     task_started.send(sender, task_result=result)
@@ -140,8 +156,10 @@ def run_task(module_path: str, args: list, kwargs: dict[str, Any]) -> Any:
         job.save_meta()
         object.__setattr__(result, "status", TaskResultStatus.FAILED)
         result.errors.append(
-            TaskError(exception_class_path=job.meta["exception_class_path"],
-                      traceback="".join(format_exception(exc)))
+            TaskError(
+                exception_class_path=job.meta["exception_class_path"],
+                traceback="".join(format_exception(exc)),
+            )
         )
         task_finished.send(sender, task_result=result)
         raise

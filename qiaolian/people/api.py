@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from qiaolian.core.models import DictItem, Unit
@@ -211,7 +211,7 @@ def person_create(request, payload: PersonIn):
     if not data["given_name"]:
         data["surname"], data["given_name"] = split_full_name(data["surname"])
     person = services.person_create(actor=request.auth, unit=unit, source="form", **data)
-    return 201, _fresh(person)
+    return Status(201, _fresh(person))
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, 409: ErrorOut})
@@ -244,7 +244,7 @@ def person_update(request, person_id: UUID, payload: PersonPatch):
             "Someone else saved this person after you read it (you sent version %(sent)s, "
             "it is now %(now)s). Read it again, re-apply your change and send the new version."
         ) % {"sent": version, "now": current.version}
-        return 409, {"error": {"code": "conflict", "message": message}}
+        return Status(409, {"error": {"code": "conflict", "message": message}})
     return _fresh(person)
 
 

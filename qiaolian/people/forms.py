@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from qiaolian.core.forms import DictChoiceField, UnitChoiceField
+from qiaolian.core.forms import DictChoiceField, UnitChoiceField, dict_choices
 from qiaolian.core.scoping import Action
 from qiaolian.people.models import (
     Association,
@@ -128,12 +128,17 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Read the dictionary once: the list page takes its category labels from here too.
+        self.fields["category"].choices = dict_choices(PERSON_CATEGORY)
         self.fields["country"].choices = _country_choices(_("All countries"))
         self.fields["country"].widget.attrs["data-tom-select"] = "1"
         self.fields["unit"] = UnitChoiceField(
             user=user, action=Action.VIEW, label=_("Unit"), required=False
         )
         self.order_fields(["q", "category", "country", "unit", "gender", "consent"])
+
+    def category_labels(self) -> dict[str, str]:
+        return {value: str(label) for value, label in self.fields["category"].choices if value}
 
 
 PERSON_MODEL_FIELDS = (

@@ -77,3 +77,39 @@ from qiaolian.people.views import search as search_views  # noqa: E402
 
 urlpatterns += [path("search/", search_views.SearchView.as_view(), name="search")]
 # --- end search -------------------------------------------------------------------------------
+
+# --- import (issue 3: upload, map, preview, commit, error sheet, undo) ----------------------
+from qiaolian.people.views import imports as import_views  # noqa: E402
+
+urlpatterns += [
+    path("imports/", import_views.ImportListView.as_view(), name="import_list"),
+    path("imports/new/", import_views.ImportUploadView.as_view(), name="import_upload"),
+    path("imports/template/", import_views.ImportTemplateView.as_view(), name="import_template"),
+    path(
+        "imports/<uuid:public_id>/", import_views.ImportDetailView.as_view(), name="import_detail"
+    ),
+    path(
+        "imports/<uuid:public_id>/columns/",
+        import_views.ImportMappingView.as_view(),
+        name="import_mapping",
+    ),
+    path(
+        "imports/<uuid:public_id>/commit/",
+        import_views.ImportCommitView.as_view(),
+        name="import_commit",
+    ),
+    path(
+        "imports/<uuid:public_id>/undo/", import_views.ImportUndoView.as_view(), name="import_undo"
+    ),
+    path(
+        "imports/<uuid:public_id>/discard/",
+        import_views.ImportDiscardView.as_view(),
+        name="import_discard",
+    ),
+    path(
+        "imports/<uuid:public_id>/errors/",
+        import_views.ImportErrorsView.as_view(),
+        name="import_errors",
+    ),
+]
+# --- end import -------------------------------------------------------------------------------

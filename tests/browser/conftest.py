@@ -27,7 +27,6 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="session")
@@ -113,13 +112,3 @@ def fast_passwords(settings):
     """The cast's hashes are made and checked dozens of times; the default hasher is slow on
     purpose. The live server runs in this process, so it sees the same setting."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def shoot(page, flow: str, lang: str | None = None) -> Path:
-    """A full-page PNG named after the flow and the language the page is in (or `lang`, for
-    the bilingual error pages)."""
-    lang = lang or page.locator("html").get_attribute("lang") or ""
-    path = SCREENSHOTS / f"{flow}-{'en' if lang.startswith('en') else 'zh'}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=path, full_page=True)
-    return path

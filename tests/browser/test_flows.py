@@ -18,7 +18,7 @@ from qiaolian.core.models import LoginEvent, Role, Unit, UnitKind, UnitRole
 from qiaolian.core.testing.cast import Cast
 from qiaolian.core.testing.factories import UnitFactory
 
-from .conftest import shoot
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 

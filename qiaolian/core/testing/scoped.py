@@ -184,11 +184,6 @@ class _PageCase(_ScopedCase):
     def login(self, who: str) -> None:
         self.client.force_login(self.member(who))
 
-    def request(self, method: str, url: str, data: dict | None = None, **extra):
-        if method == "GET":
-            return self.client.get(url, data, **extra)
-        return self.client.post(url, data or {}, **extra)
-
     def assertRedirectsToLogin(self, response) -> None:
         self.assertEqual(response.status_code, 302)
         self.assertTrue(
@@ -214,7 +209,7 @@ class ScopedViewTests:
         """
 
         export_formats: ClassVar[tuple[str, ...]] = ()
-        max_queries: ClassVar[int] = 15
+        max_queries: ClassVar[int] = 12
         narrows_to_active_unit: ClassVar[bool] = True
 
         def list_url(self) -> str:
@@ -427,9 +422,8 @@ class ScopedViewTests:
         """A form that creates a record in a unit the user picks.
 
         Needs `model`, `url_name`, `unit_field` (the form field naming the owning unit),
-        `action` and `create_data(unit)`: valid POST data creating a record in `unit`.
-        `unit_choices_action` is the action the unit choices are restricted to (default:
-        `action`). No `make_object` is needed.
+        `action` and `create_data(unit)`: valid POST data creating a record in `unit`. The
+        unit choices must stop at the actor's subtree. No `make_object` is needed.
         """
 
         action: ClassVar[Action] = Action.ADD

@@ -24,8 +24,9 @@ class ApiTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.cast = Cast.build()
-        cls.token, cls.secret = services.api_token_create(actor=cls.cast.district_manager,
-                                                          name="test")
+        cls.token, cls.secret = services.api_token_create(
+            actor=cls.cast.district_manager, name="test"
+        )
 
     def assert_error(self, response, status: int, code: str):
         """Every error has one shape, so clients need one handler for all of them."""
@@ -70,8 +71,9 @@ class TokenAuthTests(ApiTestCase):
 
     def test_it_refuses_the_token_of_a_deactivated_user(self):
         # Deactivating a person must cut every way in, scripts included.
-        services.user_update(actor=self.cast.city_admin, user=self.cast.district_manager,
-                             is_active=False)
+        services.user_update(
+            actor=self.cast.city_admin, user=self.cast.district_manager, is_active=False
+        )
         self.assert_error(self.client.get(ME_URL, **bearer(self.secret)), 401, "unauthorized")
 
     def test_it_does_not_accept_a_session_instead_of_a_token(self):
@@ -150,37 +152,53 @@ class OpenApiTests(ApiTestCase):
 
 class ErrorShapeTests(ApiTestCase):
     def post_unit(self, payload):
-        return self.client.post(UNITS_URL, payload, content_type="application/json",
-                                **bearer(self.secret))
+        return self.client.post(
+            UNITS_URL, payload, content_type="application/json", **bearer(self.secret)
+        )
 
     def test_it_names_each_invalid_field_of_a_request(self):
-        response = self.post_unit({"parent": str(self.cast.district_a.public_id), "code": "",
-                                   "name": "新单位", "kind": "planet"})
+        response = self.post_unit(
+            {
+                "parent": str(self.cast.district_a.public_id),
+                "code": "",
+                "name": "新单位",
+                "kind": "planet",
+            }
+        )
         error = self.assert_error(response, 422, "invalid")
         # Field names as the client sent them, so a form can put each message in its place.
         assert set(error["fields"]) == {"code", "kind"}
         assert all(isinstance(m, str) and m for ms in error["fields"].values() for m in ms)
 
     def test_it_names_a_field_that_is_missing(self):
-        response = self.post_unit({"parent": str(self.cast.district_a.public_id), "code": "N1",
-                                   "kind": "community"})
+        response = self.post_unit(
+            {"parent": str(self.cast.district_a.public_id), "code": "N1", "kind": "community"}
+        )
         error = self.assert_error(response, 422, "invalid")
         assert set(error["fields"]) == {"name"}
 
     def test_it_reports_a_rule_of_the_model_in_the_same_shape(self):
         # A duplicate code is found by the service (model validation), not by the schema.
-        response = self.post_unit({"parent": str(self.cast.district_a.public_id), "code": "DB",
-                                   "name": "重复", "kind": "community"})
+        response = self.post_unit(
+            {
+                "parent": str(self.cast.district_a.public_id),
+                "code": "DB",
+                "name": "重复",
+                "kind": "community",
+            }
+        )
         error = self.assert_error(response, 422, "invalid")
         assert "code" in error["fields"]
         assert Unit.objects.filter(code="DB").count() == 1
 
     def test_it_answers_404_alike_for_a_missing_and_a_hidden_unit(self):
         # Never confirm that another unit's record exists.
-        missing = self.client.get(reverse("api:unit_detail", args=[uuid.uuid4()]),
-                                  **bearer(self.secret))
-        hidden = self.client.get(reverse("api:unit_detail", args=[self.cast.district_b.public_id]),
-                                 **bearer(self.secret))
+        missing = self.client.get(
+            reverse("api:unit_detail", args=[uuid.uuid4()]), **bearer(self.secret)
+        )
+        hidden = self.client.get(
+            reverse("api:unit_detail", args=[self.cast.district_b.public_id]), **bearer(self.secret)
+        )
         assert self.assert_error(missing, 404, "not_found") == self.assert_error(
             hidden, 404, "not_found"
         )

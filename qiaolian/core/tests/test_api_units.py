@@ -168,7 +168,8 @@ class UnitApiTests(TestCase):
             error["fields"],
             {"__all__": ["A unit cannot be moved under itself or one of its sub-units."]},
         )
-        self.assertEqual(Unit.objects.get(pk=self.cast.district_a.pk).get_parent(), self.cast.city)
+        district_a = Unit.objects.get(pk=self.cast.district_a.pk)
+        self.assertEqual(Unit.objects.get_parent(district_a), self.cast.city)
 
     def test_moving_takes_the_subtree_along(self):
         response = self.move(self.cast.district_a, self.cast.district_b, self.city_secret)

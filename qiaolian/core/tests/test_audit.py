@@ -24,10 +24,15 @@ class AppendOnlyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.cast = Cast.build()
-        cls.event = AuditEventFactory(action="unit.update", unit=cls.cast.district_a,
-                                      changes={"name": ["旧", "新"]})
-        cls.login = LoginEvent.objects.create(username="city_admin", user=cls.cast.city_admin,
-                                              outcome=LoginEvent.Outcome.SUCCESS, ip="192.0.2.1")
+        cls.event = AuditEventFactory(
+            action="unit.update", unit=cls.cast.district_a, changes={"name": ["旧", "新"]}
+        )
+        cls.login = LoginEvent.objects.create(
+            username="city_admin",
+            user=cls.cast.city_admin,
+            outcome=LoginEvent.Outcome.SUCCESS,
+            ip="192.0.2.1",
+        )
 
     def assert_untouched(self):
         self.event.refresh_from_db()
@@ -67,11 +72,14 @@ class AppendOnlyTests(TestCase):
     def test_its_database_refuses_a_raw_update_of_either_table(self):
         # The trigger from migration 0002 stops what the ORM guard cannot: raw SQL.
         for table, pk in (("core_auditevent", self.event.pk), ("core_loginevent", self.login.pk)):
-            with self.subTest(table=table):
-                with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"UPDATE {table} SET ip = %s WHERE id = %s",  # noqa: S608
-                                       ["10.0.0.1", pk])
+            with (
+                self.subTest(table=table),
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                sql = f"UPDATE {table} SET ip = %s WHERE id = %s"  # noqa: S608 - fixed names
+                cursor.execute(sql, ["10.0.0.1", pk])
         self.assert_untouched()
         self.event.refresh_from_db()
         assert self.event.ip is None
@@ -91,8 +99,9 @@ class RecordTests(TestCase):
         request = RequestFactory().get("/", REMOTE_ADDR="2001:db8::7", HTTP_USER_AGENT="Firefox")
         token = audit.bind_request(request)
         try:
-            event = audit.record(actor=self.cast.district_manager, action="test.bound",
-                                 obj=self.cast.township_a1)
+            event = audit.record(
+                actor=self.cast.district_manager, action="test.bound", obj=self.cast.township_a1
+            )
         finally:
             audit.unbind_request(token)
         assert (event.ip, event.user_agent) == ("2001:db8::7", "Firefox")
@@ -117,8 +126,12 @@ class RecordTests(TestCase):
             codes = ("a", "b")
 
         snap = audit.snapshot(Obj, ["when", "money", "ref", "codes"])
-        assert snap == {"when": "2020-04-01", "money": "70037000.00",
-                        "ref": "00000000-0000-0000-0000-000000000007", "codes": ["a", "b"]}
+        assert snap == {
+            "when": "2020-04-01",
+            "money": "70037000.00",
+            "ref": "00000000-0000-0000-0000-000000000007",
+            "codes": ["a", "b"],
+        }
         # A related record is kept by its name, which stays readable after it is renamed.
         assert audit.snapshot(self.cast.district_manager, ["home_unit"]) == {
             "home_unit": "甲区侨联"
@@ -138,8 +151,12 @@ class LoginEventTests(TestCase):
         cls.cast = Cast.build()
 
     def post_login(self, username, password):
-        return self.client.post(LOGIN_URL, {"username": username, "password": password},
-                                REMOTE_ADDR="203.0.113.50", HTTP_USER_AGENT="Chromium")
+        return self.client.post(
+            LOGIN_URL,
+            {"username": username, "password": password},
+            REMOTE_ADDR="203.0.113.50",
+            HTTP_USER_AGENT="Chromium",
+        )
 
     def latest(self):
         return LoginEvent.objects.first()

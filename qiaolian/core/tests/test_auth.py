@@ -41,8 +41,12 @@ class LoginTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.cast = Cast.build()
-        cls.li = UserFactory(username="li.wei", phone="+8613800001234", email="Li.Wei@example.org",
-                             home_unit=cls.cast.district_a)
+        cls.li = UserFactory(
+            username="li.wei",
+            phone="+8613800001234",
+            email="Li.Wei@example.org",
+            home_unit=cls.cast.district_a,
+        )
 
     def test_it_logs_in_by_username_whatever_its_case(self):
         response = log_in(self.client, "LI.WEI")
@@ -108,8 +112,9 @@ class LockoutTests(TestCase):
 
     def test_it_explains_the_lock_in_english(self):
         for _ in range(5):
-            response = log_in(self.client, "district_clerk", "Wrong-Passw0rd",
-                              HTTP_ACCEPT_LANGUAGE="en")
+            response = log_in(
+                self.client, "district_clerk", "Wrong-Passw0rd", HTTP_ACCEPT_LANGUAGE="en"
+            )
         self.assertContains(response, "Account locked", status_code=429)
         self.assertContains(response, "locked for 30 minutes", status_code=429)
 
@@ -156,8 +161,11 @@ class PasswordRuleTests(TestCase):
         self.client.force_login(self.cast.district_clerk)
         response = self.client.post(
             reverse("core:password_change"),
-            {"old_password": TEST_PASSWORD, "new_password1": "abcdefghij",
-             "new_password2": "abcdefghij"},
+            {
+                "old_password": TEST_PASSWORD,
+                "new_password1": "abcdefghij",
+                "new_password2": "abcdefghij",
+            },
             HTTP_ACCEPT_LANGUAGE="en",
         )
         self.assertContains(response, "at least 3 kinds of characters")
@@ -192,8 +200,9 @@ class SessionLimitTests(TestCase):
     def test_it_ends_a_session_idle_for_more_than_thirty_minutes(self):
         self.age_session(idle=30 * 60 + 1)
         response = self.client.get(DASHBOARD_URL, REMOTE_ADDR="198.51.100.4")
-        self.assertRedirects(response, f"{LOGIN_URL}?next={DASHBOARD_URL}",
-                             fetch_redirect_response=False)
+        self.assertRedirects(
+            response, f"{LOGIN_URL}?next={DASHBOARD_URL}", fetch_redirect_response=False
+        )
         assert logged_in_user_id(self.client) is None
         event = LoginEvent.objects.first()
         assert (event.outcome, event.reason) == (LoginEvent.Outcome.EXPIRED, "idle")
@@ -218,10 +227,12 @@ class SecondFactorTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.cast = Cast.build()
-        cls.guarded = Role.objects.create(code="treasurer", name="财务", actions=["view"],
-                                          requires_otp=True)
-        UnitRole.objects.create(user=cls.cast.district_clerk, unit=cls.cast.district_a,
-                                role=cls.guarded)
+        cls.guarded = Role.objects.create(
+            code="treasurer", name="财务", actions=["view"], requires_otp=True
+        )
+        UnitRole.objects.create(
+            user=cls.cast.district_clerk, unit=cls.cast.district_a, role=cls.guarded
+        )
 
     @staticmethod
     def code(device, *, drift=0):
@@ -230,11 +241,17 @@ class SecondFactorTests(TestCase):
     def test_it_sends_a_user_without_a_device_to_set_one_up(self):
         log_in(self.client, "district_clerk")
         response = self.client.get(DASHBOARD_URL)
-        self.assertRedirects(response, f"{reverse('core:otp_verify')}?next={DASHBOARD_URL}",
-                             fetch_redirect_response=False)
+        self.assertRedirects(
+            response,
+            f"{reverse('core:otp_verify')}?next={DASHBOARD_URL}",
+            fetch_redirect_response=False,
+        )
         response = self.client.get(response["Location"])
-        self.assertRedirects(response, f"{reverse('core:otp_setup')}?next={DASHBOARD_URL}",
-                             fetch_redirect_response=False)
+        self.assertRedirects(
+            response,
+            f"{reverse('core:otp_setup')}?next={DASHBOARD_URL}",
+            fetch_redirect_response=False,
+        )
 
     def test_it_enrols_a_device_with_one_valid_code_and_lets_the_user_in(self):
         log_in(self.client, "district_clerk")
@@ -249,12 +266,14 @@ class SecondFactorTests(TestCase):
         device.refresh_from_db()
         assert device.confirmed
         assert self.client.get(DASHBOARD_URL).status_code == 200
-        assert AuditEvent.objects.filter(action="user.otp_enrol",
-                                         actor=self.cast.district_clerk).exists()
+        assert AuditEvent.objects.filter(
+            action="user.otp_enrol", actor=self.cast.district_clerk
+        ).exists()
 
     def test_it_keeps_asking_until_the_code_is_right(self):
-        device = TOTPDevice.objects.create(user=self.cast.district_clerk, name="phone",
-                                           confirmed=True)
+        device = TOTPDevice.objects.create(
+            user=self.cast.district_clerk, name="phone", confirmed=True
+        )
         log_in(self.client, "district_clerk")
         verify_url = f"{reverse('core:otp_verify')}?next={DASHBOARD_URL}"
 
@@ -271,8 +290,9 @@ class SecondFactorTests(TestCase):
             assert self.client.get(DASHBOARD_URL).status_code == 200
 
     def test_it_asks_again_after_a_new_login(self):
-        device = TOTPDevice.objects.create(user=self.cast.district_clerk, name="phone",
-                                           confirmed=True)
+        device = TOTPDevice.objects.create(
+            user=self.cast.district_clerk, name="phone", confirmed=True
+        )
         log_in(self.client, "district_clerk")
         self.client.post(reverse("core:otp_verify"), {"token": self.code(device)})
         self.client.post(reverse("core:logout"))
@@ -304,8 +324,9 @@ class PasswordResetTests(TestCase):
     def request_reset(self, email="clerk@example.org"):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(reverse("core:password_reset"), {"email": email})
-        self.assertRedirects(response, reverse("core:password_reset_done"),
-                             fetch_redirect_response=False)
+        self.assertRedirects(
+            response, reverse("core:password_reset_done"), fetch_redirect_response=False
+        )
 
     def test_it_queues_the_mail_instead_of_sending_it_during_the_request(self):
         self.request_reset()
@@ -325,8 +346,9 @@ class PasswordResetTests(TestCase):
         response = self.client.get(link, follow=True)
         form_url = response.redirect_chain[-1][0]
         self.assertContains(response, 'name="new_password1"')
-        response = self.client.post(form_url, {"new_password1": "Nouveau-2026!",
-                                               "new_password2": "Nouveau-2026!"})
+        response = self.client.post(
+            form_url, {"new_password1": "Nouveau-2026!", "new_password2": "Nouveau-2026!"}
+        )
         self.assertRedirects(response, LOGIN_URL, fetch_redirect_response=False)
         self.user.refresh_from_db()
         assert self.user.check_password("Nouveau-2026!")

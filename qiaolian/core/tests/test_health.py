@@ -18,8 +18,10 @@ def break_queue():
         from redis.exceptions import ConnectionError as RedisConnectionError
 
         return mock.patch("redis.Redis.ping", side_effect=RedisConnectionError("refused"))
-    return mock.patch("django_tasks_db.models.DBTaskResultQuerySet.ready",
-                      side_effect=OperationalError("no such table"))
+    return mock.patch(
+        "django_tasks_db.models.DBTaskResultQuerySet.ready",
+        side_effect=OperationalError("no such table"),
+    )
 
 
 @pytest.mark.django_db

@@ -70,16 +70,18 @@ class SeedTests(TestCase):
                 assert grassroots.count() == 2, township.name
 
     def test_it_creates_a_demo_user_for_every_built_in_role(self):
-        held = set(UnitRole.objects.filter(user__username__in=[u[0] for u in seed_data.DEMO_USERS])
-                   .values_list("role__code", flat=True))
+        held = set(
+            UnitRole.objects.filter(
+                user__username__in=[u[0] for u in seed_data.DEMO_USERS]
+            ).values_list("role__code", flat=True)
+        )
         assert held == set(BUILTIN_ROLES)
 
     def test_its_demo_users_log_in_with_the_documented_password(self):
         request = RequestFactory().post("/account/login/")
         for username, *_rest in seed_data.DEMO_USERS:
             with self.subTest(username=username):
-                user = authenticate(request, username=username,
-                                    password=seed_data.DEMO_PASSWORD)
+                user = authenticate(request, username=username, password=seed_data.DEMO_PASSWORD)
                 assert user is not None
         # The demo password obeys the same rules as everyone else's.
         validate_password(seed_data.DEMO_PASSWORD)

@@ -141,7 +141,11 @@ def test_it_runs_on_the_stock_rqworker_command(task_queue):
     # the task by its import path.
     subprocess.run(
         [sys.executable, "manage.py", "rqworker", "default", "--burst"],
-        cwd=Path(settings.BASE_DIR), env=env, check=True, capture_output=True, timeout=120,
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
     result.refresh()

@@ -203,7 +203,7 @@ class UnitTreeTests(TestCase):
                 self.cast.city,
             )
         )
-        self.assertEqual(district_a.get_parent(), district_b)
+        self.assertEqual(Unit.objects.get_parent(district_a), district_b)
         self.assertTrue(township.path.startswith(district_a.path))
         self.assertTrue(child.path.startswith(township.path))
         self.assertEqual((district_a.depth, township.depth, child.depth), (3, 4, 5))

@@ -114,9 +114,7 @@ def _check_xlsx(data: bytes) -> None:
     if "[Content_Types].xml" not in names:
         raise _wrong_type(".xlsx", _("a zip archive that is not a workbook"))
     lower = {name.lower() for name in names}
-    if any(
-        name.endswith("vbaproject.bin") or name.startswith("xl/macrosheets/") for name in lower
-    ):
+    if any(name.endswith("vbaproject.bin") or name.startswith("xl/macrosheets/") for name in lower):
         raise _macros()
     if "EncryptedPackage" in names:
         raise _password()

@@ -61,7 +61,8 @@ class PersonListView(ScopedListView):
         return partial(PersonFilterForm, user=self.request.user)
 
     def scoped_queryset(self):
-        return selectors.person_list(user=self.request.user, within=self.request.active_unit)
+        people = selectors.person_list(user=self.request.user, within=self.request.active_unit)
+        return people.order_by("name_pinyin", "pk")  # kept unless a whitelisted sort is asked
 
     def filter_queryset(self, queryset, data):
         return selectors.person_filter(queryset, data)
@@ -74,7 +75,7 @@ class PersonListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        categories = selectors.category_labels()
+        categories = context["filter_form"].category_labels()
         for person in context["object_list"]:
             person.category_label = categories.get(person.category, person.category)
             phones = [c.value for c in person.contacts.all() if c.kind == "phone"]
@@ -136,7 +137,7 @@ def export_header() -> list[str]:
         _("ID card number"),
         _("Passport number"),
         _("Consent"),
-        _("Updated"),
+        _("Last updated"),
     ]
 
 

@@ -96,6 +96,10 @@ def seed(factor: int = 1) -> dict:
         UnitRole.objects.get_or_create(
             user=user, unit=Unit.objects.get(code=unit_code), role=roles[role_code]
         )
+    # Liaison grid demo data (people, associations, groups, stewards): see network/seed.py.
+    from qiaolian.network.seed import seed_network
+
+    made["network"] = seed_network(factor)
     if made["units"] or made["users"]:
         audit.record(
             actor=None,

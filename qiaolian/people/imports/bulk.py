@@ -1,0 +1,127 @@
+"""Inserting many rows at import speed.
+
+`Model.objects.bulk_create` spends ~100 µs of Python per 30-column row here (pre_save,
+get_db_prep_save and SQL assembly for every field of every row), which alone would hold a
+100,000-row import to ~10,000 rows/s. `fast_insert` builds the column list from the model's
+own fields once, converts only the values whose database form differs from the Python one
+(UUIDs, dates, times, JSON, encrypted text: through the field's own `get_db_prep_save`), and
+sends the rows with one `executemany`. Fields a caller does not give take their defaults,
+so a field added to the model later is filled as `save()` would fill it.
+
+`reserve_ids` hands out primary keys before the insert, so children (contacts, import rows)
+can point at new people without reading them back: a PostgreSQL sequence range, or on SQLite
+the next ids after the current maximum (the write transaction already holds the database's
+write lock, so no one else can take them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from qiaolian.core.crypto import EncryptedTextField
+
+_NEEDS_PREP = (
+    models.UUIDField,
+    models.DateField,  # DateTimeField is a DateField
+    models.TimeField,
+    models.JSONField,
+    models.DecimalField,
+    EncryptedTextField,
+)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` fresh primary keys for `model`; call inside the transaction that inserts."""
+    if count == 0:
+        return []
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quoted = connection.ops.quote_name(column)
+        cursor.execute(f"SELECT COALESCE(MAX({quoted}), 0) FROM {table}")  # noqa: S608
+        start = cursor.fetchone()[0] + 1
+    return list(range(start, start + count))
+
+
+class Inserter:
+    """Inserts dicts of `attname → Python value` into one model's table."""
+
+    def __init__(self, model: type[models.Model], *, with_pk: bool = False):
+        self.model = model
+        now = timezone.now()
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if (with_pk or not f.primary_key) and not isinstance(f, models.CompositePrimaryKey)
+        ]
+        self.defaults: list[Any] = []
+        self.per_row: list[bool] = []  # a callable default, made anew for each row
+        self.prep: list[bool] = []
+        for f in self.fields:
+            self.prep.append(isinstance(f, _NEEDS_PREP))
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.defaults.append(now)
+                self.per_row.append(False)
+            elif f.has_default() and callable(f.default):
+                self.defaults.append(f.default)
+                self.per_row.append(True)
+            else:
+                self.defaults.append(f.get_default())
+                self.per_row.append(False)
+        # Converted once: the same value for every row that keeps the default.
+        self.prepared_defaults = [
+            None if per_row else self._prep(f, value) if prep else value
+            for f, value, per_row, prep in zip(
+                self.fields, self.defaults, self.per_row, self.prep, strict=True
+            )
+        ]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        table = connection.ops.quote_name(model._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+    @staticmethod
+    def _prep(field: models.Field, value: Any) -> Any:
+        if value is None or (value == "" and isinstance(field, EncryptedTextField)):
+            return value
+        return field.get_db_prep_save(value, connection)
+
+    def row(self, values: dict[str, Any]) -> tuple:
+        out = []
+        for f, default, prepared, per_row, prep in zip(
+            self.fields,
+            self.defaults,
+            self.prepared_defaults,
+            self.per_row,
+            self.prep,
+            strict=True,
+        ):
+            if f.attname in values:
+                value = values[f.attname]
+                out.append(self._prep(f, value) if prep else value)
+            elif per_row:
+                value = default()
+                out.append(self._prep(f, value) if prep else value)
+            else:
+                out.append(prepared)
+        return tuple(out)
+
+    def insert(self, rows: Iterable[dict[str, Any]]) -> int:
+        params: Sequence[tuple] = [self.row(values) for values in rows]
+        if params:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, params)
+        return len(params)
+
+
+__all__ = ["Inserter", "reserve_ids"]
