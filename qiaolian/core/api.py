@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from qiaolian.core import services
@@ -128,7 +128,7 @@ def unit_create(request, payload: UnitIn):
         name_en=payload.name_en,
         kind=payload.kind,
     )
-    return 201, _with_parents([unit])[0]
+    return Status(201, _with_parents([unit])[0])
 
 
 @router.patch("/units/{unit_id}", response=UnitOut)

@@ -8,7 +8,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.models import DictItem, Role, Unit, UnitKind, User
+from qiaolian.core.models import AuditEvent, DictItem, LoginEvent, Role, Unit, UnitKind, User
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import ACTION_LABELS, Action
 
@@ -24,7 +24,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         self.widget.attrs.setdefault("data-tom-select", "1")
 
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{'　' * (obj.depth - 1)}{obj.name} ({obj.code})"
+        return f"{'　' * (obj.depth - 1)}{obj.label} ({obj.code})"
 
 
 class LoginForm(AuthenticationForm):
@@ -57,12 +57,18 @@ class UnitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
 
 
+CHILD_KIND = {1: UnitKind.DISTRICT, 2: UnitKind.TOWNSHIP}
+
+
 class UnitCreateForm(UnitForm):
     def __init__(self, *args, user, initial_parent: Unit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"] = UnitChoiceField(
             user=user, action=Action.ADMIN, label=_("Parent unit"), initial=initial_parent
         )
+        # The usual kind one level below the parent (a district's children are townships …).
+        depth = initial_parent.depth if initial_parent else 1
+        self.fields["kind"].initial = CHILD_KIND.get(depth, UnitKind.COMMUNITY)
         self.order_fields(["parent", "code", "name", "name_en", "kind"])
 
     def clean_code(self):
@@ -219,14 +225,34 @@ class TokenForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    action = forms.CharField(label=_("Operation"), required=False)
-    outcome = forms.CharField(label=_("Outcome"), required=False)
+    action = forms.CharField(
+        label=_("Operation"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "unit. / user. / person."}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("All outcomes")), *AuditEvent.Outcome.choices],
+    )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class LoginLogFilterForm(AuditFilterForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("All outcomes")), *LoginEvent.Outcome.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["action"]
 
 
 class OTPTokenForm(forms.Form):

@@ -89,7 +89,7 @@ def _load_grants(user: Any) -> dict[Action, tuple[Grant, ...]]:
     from qiaolian.core.models import Unit, UnitRole
 
     if user.is_superuser:
-        roots = Unit.get_root_nodes().values_list("path", flat=True)
+        roots = Unit.objects.get_root_nodes().values_list("path", flat=True)
         every = tuple(Grant(path, Narrowing.SUBTREE) for path in roots)
         return {action: every for action in Action}
     table: dict[Action, set[Grant]] = {}

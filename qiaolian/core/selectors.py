@@ -15,7 +15,7 @@ from qiaolian.core.scoping import Action
 def switchable_units(*, user) -> list[Unit]:
     """Units the header switcher offers: those where the user holds a grant."""
     if user.is_superuser:
-        return list(Unit.get_root_nodes())
+        return list(Unit.objects.get_root_nodes())
     cached = getattr(user, "_switchable_units", None)
     if cached is None:
         ids = UnitRole.objects.filter(user=user, unit__is_active=True).values("unit_id")

@@ -124,7 +124,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
         raise ValidationError(_("The top-level federation cannot be moved."))
     if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
         raise ValidationError(_("A unit cannot be moved under itself or one of its sub-units."))
-    old_parent = unit.get_parent()
+    old_parent = Unit.objects.get_parent(unit)
     if old_parent and old_parent.pk == new_parent.pk:
         return unit
     Unit.objects.move(unit, new_parent, pos="last-child")

@@ -4,6 +4,7 @@ consents, and the overseas associations (侨团) they lead or belong to."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from qiaolian.core.crypto import EncryptedTextField, mask
-from qiaolian.core.scoping import RestrictedQuerySet, ScopedMixin
+from qiaolian.core.scoping import Action, RestrictedQuerySet, ScopedMixin
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
@@ -433,3 +434,164 @@ class PersonSearchToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+# --- duplicates (issue 3: finder, "not a duplicate" marks, reversible merges) ----------------
+
+
+class PairQuerySet(RestrictedQuerySet):
+    """For records about two people: `restrict()` keeps a row only when the user may act on
+    *both* people (a pair with one person of a unit the user does not govern is invisible)."""
+
+    pair_fields = ("person_a", "person_b")
+
+    def restrict(self, user: Any, action: Action = Action.VIEW) -> PairQuerySet:
+        people = Person.objects.restrict(user, action)
+        return self.filter(**{f"{name}__in": people for name in self.pair_fields})
+
+    def in_subtree(self, unit: Any) -> PairQuerySet:
+        if unit is None:
+            return self
+        return self.filter(
+            **{f"{name}__unit__path__startswith": unit.path for name in self.pair_fields}
+        )
+
+
+class MergeQuerySet(PairQuerySet):
+    pair_fields = ("survivor", "merged")
+
+
+class DuplicateRun(ScopedMixin, models.Model):
+    """One scan of a user's register for duplicates, run by a worker (`people.duplicates`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Scanning")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.CASCADE, related_name="duplicate_runs"
+    )
+    within = models.ForeignKey(
+        "core.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    people = models.PositiveIntegerField(default=0)
+    compared = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("duplicate scan")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class DuplicateCandidate(ScopedMixin, models.Model):
+    """Two people a scan found alike: `person_a` has the smaller key. `reasons` are the codes
+    of `people.duplicates.REASONS` behind `score` (0–100)."""
+
+    unit_path_lookup = "person_a__unit__path"
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(db_index=True)
+    reasons = models.JSONField(default=list)
+    run = models.ForeignKey(
+        DuplicateRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    objects = models.Manager.from_queryset(PairQuerySet)()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a} ≈ {self.person_b} ({self.score})"
+
+
+class DuplicateDecision(ScopedMixin, models.Model):
+    """A "not a duplicate" mark: the pair is not offered again (`person_a` has the smaller key)."""
+
+    unit_path_lookup = "person_a__unit__path"
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = models.Manager.from_queryset(PairQuerySet)()
+
+    class Meta:
+        verbose_name = _("not-a-duplicate mark")
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_mark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a} ≠ {self.person_b}"
+
+
+class PersonMerge(ScopedMixin, models.Model):
+    """`merged` folded into `survivor`: what both records held before, and every related row
+    moved from one to the other, so `person_unmerge` can put everything back while neither
+    record has changed since (`*_version_after`). ID and passport numbers of the before-images
+    are kept encrypted (`sensitive_before`), never in the JSON."""
+
+    unit_path_lookup = "survivor__unit__path"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    merged_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    survivor_before = models.JSONField(default=dict)
+    merged_before = models.JSONField(default=dict)
+    sensitive_before = EncryptedTextField(blank=True)
+    survivor_version_before = models.PositiveIntegerField()
+    merged_version_before = models.PositiveIntegerField()
+    survivor_version_after = models.PositiveIntegerField()
+    merged_version_after = models.PositiveIntegerField()
+    moved = models.JSONField(default=list)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = models.Manager.from_queryset(MergeQuerySet)()
+
+    class Meta:
+        verbose_name = _("merge of people")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.survivor}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None

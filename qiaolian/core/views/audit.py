@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit, selectors
 from qiaolian.core.exports import export_response
-from qiaolian.core.forms import AuditFilterForm
+from qiaolian.core.forms import AuditFilterForm, LoginLogFilterForm
 from qiaolian.core.scoping import Action
 from qiaolian.core.views.generic import ScopedListView
 
@@ -106,6 +106,7 @@ class LoginLogView(AuditLogMixin):
     template_name = "core/audit/logins.html"
     text_fields = ("username", "ip", "reason")
     export_name = "login-log"
+    filter_form_class = LoginLogFilterForm
 
     def scoped_queryset(self):
         return selectors.login_log(user=self.request.user, within=self.request.active_unit)

@@ -54,8 +54,8 @@ class UnitDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         unit = self.object
         user = self.request.user
-        context["ancestors"] = unit.get_ancestors().restrict(user, Action.VIEW)
-        context["children"] = unit.get_children().restrict(user, Action.VIEW)
+        context["ancestors"] = Unit.objects.get_ancestors(unit).restrict(user, Action.VIEW)
+        context["children"] = Unit.objects.get_children(unit).restrict(user, Action.VIEW)
         context["can_admin"] = Unit.objects.restrict(user, Action.ADMIN).filter(pk=unit.pk).exists()
         context["members"] = unit.members.restrict(user, Action.VIEW).order_by("username")[:50]
         return context

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,6 +58,7 @@ FIELDS: tuple[Field, ...] = (
             "passportname",
             "romanizedname",
             "spelling",
+            "otherspellings",
         ),
     ),
     Field("gender", "性别", _("Gender"), ("性别", "gender", "sex")),
@@ -220,7 +222,6 @@ def fold(header: str) -> str:
 
 
 _SYNONYMS = {fold(synonym): field.key for field in FIELDS for synonym in field.synonyms}
-_SYNONYMS.update({fold(str(field.label)): field.key for field in FIELDS})
 
 
 def field_for(header: str) -> str:
@@ -248,12 +249,10 @@ def auto_map(headers: list[str]) -> list[str]:
 
 def mapping_problems(mapping: list[str], headers: list[str]) -> list[str]:
     """What is wrong with a mapping, as sentences (empty when it can be used)."""
-    from django.utils.translation import gettext as _t
-
     problems = []
     if not any(key in NAME_FIELDS for key in mapping):
         problems.append(
-            _t("No column is mapped to the name: map a column to “Full name” or “Surname”.")
+            gettext("No column is mapped to the name: map a column to “Full name” or “Surname”.")
         )
     seen: dict[str, list[str]] = {}
     for key, header in zip(mapping, headers, strict=False):
@@ -261,10 +260,10 @@ def mapping_problems(mapping: list[str], headers: list[str]) -> list[str]:
             seen.setdefault(key, []).append(header)
     for key, columns in seen.items():
         if key not in BY_KEY:
-            problems.append(_t("Unknown field “%(key)s”.") % {"key": key})
+            problems.append(gettext("Unknown field “%(key)s”.") % {"key": key})
         elif len(columns) > 1 and not BY_KEY[key].multiple:
             problems.append(
-                _t("Columns %(columns)s are all mapped to “%(field)s”; choose one.")
+                gettext("Columns %(columns)s are all mapped to “%(field)s”; choose one.")
                 % {"columns": "、".join(columns), "field": BY_KEY[key].label}
             )
     return problems

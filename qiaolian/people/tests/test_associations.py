@@ -144,7 +144,9 @@ class AssociationPageTests(TestCase):
 
     def test_the_api_hides_leaders_outside_scope_too(self):
         secret = api_token_create(actor=self.cast.district_manager, name="t")[1]
-        url = reverse("api:association_detail", kwargs={"association_id": self.association.public_id})
+        url = reverse(
+            "api:association_detail", kwargs={"association_id": self.association.public_id}
+        )
         body = self.client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}").json()
         self.assertEqual([x["person_name"] for x in body["leaders"]], ["陈会长"])
         self.assertNotIn("乙副会长", json.dumps(body, ensure_ascii=False))

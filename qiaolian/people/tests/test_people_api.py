@@ -110,8 +110,13 @@ class PersonApiTests(TestCase):
         self.assertEqual(response.status_code, 404)
 
     def test_it_creates_a_person_splitting_a_full_name(self):
-        payload = {"unit": str(self.cast.district_a.public_id), "surname": "欧阳娜娜",
-                   "phones": ["+34 612 345 678"], "country": "ES", "id_number": "E987"}
+        payload = {
+            "unit": str(self.cast.district_a.public_id),
+            "surname": "欧阳娜娜",
+            "phones": ["+34 612 345 678"],
+            "country": "ES",
+            "id_number": "E987",
+        }
         response = self.call("POST", reverse("api:person_create"), payload)
         self.assertEqual(response.status_code, 201, response.content)
         body = response.json()
@@ -121,8 +126,12 @@ class PersonApiTests(TestCase):
         self.assertTrue(AuditEvent.objects.filter(action="person.create").exists())
 
     def test_it_answers_an_invalid_phone_in_the_one_error_shape(self):
-        payload = {"unit": str(self.cast.district_a.public_id), "surname": "王",
-                   "given_name": "五", "phones": ["12345"]}
+        payload = {
+            "unit": str(self.cast.district_a.public_id),
+            "surname": "王",
+            "given_name": "五",
+            "phones": ["12345"],
+        }
         response = self.call(
             "POST", reverse("api:person_create"), payload, HTTP_ACCEPT_LANGUAGE="en"
         )
@@ -133,8 +142,12 @@ class PersonApiTests(TestCase):
         self.assertFalse(Person.objects.filter(surname="王").exists())
 
     def test_it_refuses_an_unknown_category(self):
-        payload = {"unit": str(self.cast.district_a.public_id), "surname": "王",
-                   "given_name": "五", "category": "alien"}
+        payload = {
+            "unit": str(self.cast.district_a.public_id),
+            "surname": "王",
+            "given_name": "五",
+            "category": "alien",
+        }
         response = self.call("POST", reverse("api:person_create"), payload)
         self.assertEqual(response.status_code, 422)
         self.assertIn("category", response.json()["error"]["fields"])

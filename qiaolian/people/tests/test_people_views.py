@@ -292,8 +292,9 @@ class PersonPageTests(TestCase):
         response = self.client.get(self.detail(self.zhang))
         self.assertEqual(response.status_code, 200)
         self.assertFalse(response.context["can_change"])
-        self.assertNotIn(reverse("people:person_edit", args=[self.zhang.public_id]),
-                         response_text(response))
+        self.assertNotIn(
+            reverse("people:person_edit", args=[self.zhang.public_id]), response_text(response)
+        )
         self.assertNotIn("reveal-id_number-button", response_text(response))
 
     # --- reveal -------------------------------------------------------------------------
@@ -331,8 +332,12 @@ class PersonPageTests(TestCase):
     def test_it_grants_and_withdraws_a_consent_from_the_person_page(self):
         self.login(self.cast.district_manager)
         url = reverse("people:consent_grant", args=[self.zhang.public_id])
-        data = {"purpose": "侨务联络", "legal_basis": "consent", "channel": "wechat",
-                "notice_version": "2026-01"}
+        data = {
+            "purpose": "侨务联络",
+            "legal_basis": "consent",
+            "channel": "wechat",
+            "notice_version": "2026-01",
+        }
         self.assertRedirects(self.client.post(url, data), self.detail(self.zhang))
         consent = Consent.objects.get(person=self.zhang)
         self.assertEqual((consent.channel, consent.notice_version), ("wechat", "2026-01"))
@@ -382,8 +387,14 @@ class PersonPageTests(TestCase):
 
     def test_it_splits_a_full_name_typed_in_the_surname_field(self):
         self.login(self.cast.district_manager)
-        data = {"surname": "欧阳娜娜", "gender": "f", "unit": self.cast.district_a.pk,
-                "category": "student", "phones": "333 123 4568", "country": "IT"}
+        data = {
+            "surname": "欧阳娜娜",
+            "gender": "f",
+            "unit": self.cast.district_a.pk,
+            "category": "student",
+            "phones": "333 123 4568",
+            "country": "IT",
+        }
         response = self.client.post(reverse("people:person_create"), data)
         person = Person.objects.get(surname="欧阳")
         self.assertRedirects(response, self.detail(person))
@@ -393,23 +404,33 @@ class PersonPageTests(TestCase):
 
     def test_it_names_the_invalid_phone_and_the_fix_in_english(self):
         self.login(self.cast.district_manager)
-        data = {"surname": "张三", "gender": "u", "unit": self.cast.district_a.pk,
-                "phones": "+39 333 123 4567\n12345"}
+        data = {
+            "surname": "张三",
+            "gender": "u",
+            "unit": self.cast.district_a.pk,
+            "phones": "+39 333 123 4567\n12345",
+        }
         response = self.client.post(
             reverse("people:person_create"), data, headers={"accept-language": "en"}
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(
             response.context["form"].errors["phones"],
-            ["“12345” is not a valid phone number. Write it with the country code, "
-             "e.g. +39 333 123 4567."],
+            [
+                "“12345” is not a valid phone number. Write it with the country code, "
+                "e.g. +39 333 123 4567."
+            ],
         )
         self.assertFalse(Person.objects.filter(surname="张").exclude(pk=self.zhang.pk).exists())
 
     def test_it_names_the_invalid_phone_and_the_fix_in_chinese(self):
         self.login(self.cast.district_manager)
-        data = {"surname": "张三", "gender": "u", "unit": self.cast.district_a.pk,
-                "phones": "12345"}
+        data = {
+            "surname": "张三",
+            "gender": "u",
+            "unit": self.cast.district_a.pk,
+            "phones": "12345",
+        }
         response = self.client.post(
             reverse("people:person_create"), data, headers={"accept-language": "zh-hans"}
         )
@@ -459,7 +480,9 @@ class PersonPageTests(TestCase):
         again = {**data, "version": form["version"].value(), "original": form["original"].value()}
         self.assertEqual(self.client.post(url, again).status_code, 302)
         fresh.refresh_from_db()
-        self.assertEqual((fresh.occupation, fresh.notes, fresh.city), ("律师", "我的笔记", "Milano"))
+        self.assertEqual(
+            (fresh.occupation, fresh.notes, fresh.city), ("律师", "我的笔记", "Milano")
+        )
 
     def test_a_tampered_snapshot_does_not_break_the_conflict_page(self):
         self.login(self.cast.district_manager)
@@ -473,8 +496,9 @@ class PersonPageTests(TestCase):
         url = reverse("people:person_edit", args=[self.zhang.public_id])
         initial = self.client.get(url).context["form"].initial
         self.assertEqual(initial["time_zone"], "Europe/Rome")
-        data = person_form_data(self.zhang, country="ES", phones="+34 612 345 678",
-                                time_zone=initial["time_zone"])
+        data = person_form_data(
+            self.zhang, country="ES", phones="+34 612 345 678", time_zone=initial["time_zone"]
+        )
         self.assertEqual(self.client.post(url, data).status_code, 302)
         self.assertEqual(Person.objects.get(pk=self.zhang.pk).time_zone, "Europe/Madrid")
 
@@ -483,8 +507,9 @@ class PersonPageTests(TestCase):
         url = reverse("people:person_edit", args=[self.zhang.public_id])
         data = person_form_data(self.zhang, time_zone="Asia/Shanghai")
         self.assertEqual(self.client.post(url, data).status_code, 302)
-        data = person_form_data(self.zhang, country="ES", time_zone="Asia/Shanghai",
-                                phones="+34 612 345 678")
+        data = person_form_data(
+            self.zhang, country="ES", time_zone="Asia/Shanghai", phones="+34 612 345 678"
+        )
         self.assertEqual(self.client.post(url, data).status_code, 302)
         self.assertEqual(Person.objects.get(pk=self.zhang.pk).time_zone, "Asia/Shanghai")
 

@@ -80,7 +80,7 @@ class Command(BaseCommand):
             if user is None:
                 raise ImportRefused(f"No active user {username!r}.")
             return user
-        root = unit.get_root()
+        root = Unit.objects.get_root(unit)
         grant = (
             UnitRole.objects.filter(unit=root, role__code="unit_admin", user__is_active=True)
             .select_related("user")
