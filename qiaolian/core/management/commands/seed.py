@@ -1,5 +1,7 @@
 """`qiaolian seed --scale article|N`: the Ningbo federation's demo data, idempotently."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -48,7 +50,7 @@ def _unit(parent: Unit | None, code: str, name: str, kind: str, name_en: str = "
 
 def seed(factor: int = 1) -> dict:
     ensure_builtin_roles()
-    made = {"units": 0, "users": 0}
+    made: dict[str, Any] = {"units": 0, "users": 0}
 
     def add(parent, code, name, kind, name_en=""):
         unit, created = _unit(parent, code, name, kind, name_en)
