@@ -15,6 +15,7 @@ NAVIGATION = [
             (pgettext_lazy("search box", "Search"), "people:search", "ti-search", Action.VIEW),
             (_("Associations"), "people:association_list", "ti-building-community", Action.VIEW),
             (_("Import people"), "people:import_list", "ti-file-upload", Action.ADD),
+            (_("Duplicates"), "people:duplicate_list", "ti-copy", Action.VIEW),
             (_("Groups"), "network:group_list", "ti-messages", Action.VIEW),
             (_("Grid"), "network:grid", "ti-affiliate", Action.VIEW),
         ],
@@ -51,6 +52,10 @@ def shell(request):
             links.append({"label": label, "url": url, "icon": icon, "active": active})
         if links:
             sections.append({"title": title, "links": links})
+    # Only the most specific match is active: /people/associations/ is Associations, not People.
+    matches = [link for section in sections for link in section["links"] if link["active"]]
+    for link in matches:
+        link["active"] = link["url"] == max((m["url"] for m in matches), key=len)
     return {
         "nav_sections": sections,
         "active_unit": getattr(request, "active_unit", None),

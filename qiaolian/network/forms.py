@@ -185,11 +185,13 @@ class RosterForm(forms.Form):
         label=_("Role of the added members"), choices=MemberRole.choices, initial="member"
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"] = forms.ModelChoiceField(
             label=_("Group"),
-            queryset=Group.objects.restrict(user, Action.CHANGE).order_by("name"),
+            queryset=Group.objects.restrict(user, Action.CHANGE)
+            .in_subtree(within)
+            .order_by("name"),
             to_field_name="public_id",
         )
         self.fields["group"].widget.attrs["data-tom-select"] = "1"

@@ -142,13 +142,30 @@ def _mobile_template(region: str) -> phonenumbers.PhoneNumber:
     return phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
 
 
-def _phone(rng: random.Random, region: str, used: set[str]) -> tuple[str, str]:
+# North American mobiles carry their city's area code (and with it the time zone).
+AREA_CODES = {
+    "New York": ["212", "646", "917", "718"],
+    "Los Angeles": ["213", "323", "626", "310"],
+    "San Francisco": ["415", "628"],
+    "Houston": ["713", "832", "281"],
+    "Toronto": ["416", "647", "437"],
+    "Vancouver": ["604", "778"],
+    "Buenos Aires": ["911"],  # 9 (mobile) + 11 (Buenos Aires)
+}
+_MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def _phone(rng: random.Random, region: str, used: set[str], city: str = "") -> tuple[str, str]:
     """(as typed, E.164) of a new valid mobile number of `region`, typed in a local habit."""
     template = _mobile_template(region)
     national = str(template.national_number)
-    keep = max(1, len(national) - 7)
-    for _attempt in range(50):
-        digits = national[:keep] + "".join(rng.choice("0123456789") for _ in national[keep:])
+    # Else the example's leading digit (3 in Italy, 6 in Spain …), the rest random.
+    prefixes = AREA_CODES.get(city) or [national[: 2 if region == "CN" else 1]]
+    for attempt in range(300):
+        # Some plans (Argentina's 9 + area code) rarely accept random digits after the first
+        # one: after 100 tries, keep all but the last seven digits of the example.
+        prefix = rng.choice(prefixes) if attempt < 100 else national[: len(national) - 7]
+        digits = prefix + "".join(rng.choice("0123456789") for _ in national[len(prefix) :])
         number = phonenumbers.PhoneNumber(
             country_code=template.country_code, national_number=int(digits)
         )
@@ -156,6 +173,8 @@ def _phone(rng: random.Random, region: str, used: set[str]) -> tuple[str, str]:
             number.italian_leading_zero = True
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if e164 in used or not phonenumbers.is_valid_number(number):
+            continue
+        if phonenumbers.number_type(number) not in _MOBILE:
             continue
         used.add(e164)
         return _typed(rng, number), e164
@@ -434,7 +453,7 @@ class _Seeder:
         _country_cn, _w, cities, language = self.countries[code]
         city = group.city if rng.random() < 0.85 else rng.choice(cities)[0]
         category = rng.choices(["overseas_chinese", "foreign_chinese", "student"], [60, 30, 10])[0]
-        phone = _phone(rng, code, self.used_phones) if rng.random() < 0.97 else None
+        phone = _phone(rng, code, self.used_phones, city) if rng.random() < 0.97 else None
         person = self._person(
             unit=group.unit,
             surname=surname,
@@ -473,7 +492,7 @@ class _Seeder:
             romanized = romanized or self._romanized(surname, given)
             phone = None
         else:  # same name and birth date, a new number
-            phone = _phone(rng, str(original.country), self.used_phones)
+            phone = _phone(rng, str(original.country), self.used_phones, original.city)
         groups_here = by_country[str(original.country)]
         others = [g for g in groups_here if g != source.group]
         group = rng.choice(others) if others else source.group
@@ -699,6 +718,8 @@ class _Seeder:
         def demo_groups(user: User) -> list[int]:
             home = user.home_unit
             mine = [i for i in order if home and district[i].pk == home.pk]
+            if user.username == "volunteer_doctor":
+                mine = mine[2:]  # overlapping the liaison officer's groups in one only
             return mine[:3] or order[:2]
 
         def account(username: str, unit: Unit, role_code: str) -> User:

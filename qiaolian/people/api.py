@@ -211,7 +211,7 @@ def person_create(request, payload: PersonIn):
     if not data["given_name"]:
         data["surname"], data["given_name"] = split_full_name(data["surname"])
     person = services.person_create(actor=request.auth, unit=unit, source="form", **data)
-    return Status(201, _fresh(person))
+    return Status(201, _fresh(person, request.auth))
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, 409: ErrorOut})
@@ -239,18 +239,19 @@ def person_update(request, person_id: UUID, payload: PersonPatch):
             actor=request.auth, person=person, expected_version=version, **fields
         )
     except services.EditConflict:
-        current = Person.objects.get(pk=person.pk)
+        current = Person.objects.restrict(request.auth, Action.CHANGE).get(pk=person.pk)
         message = _(
             "Someone else saved this person after you read it (you sent version %(sent)s, "
             "it is now %(now)s). Read it again, re-apply your change and send the new version."
         ) % {"sent": version, "now": current.version}
         return Status(409, {"error": {"code": "conflict", "message": message}})
-    return _fresh(person)
+    return _fresh(person, request.auth)
 
 
-def _fresh(person: Person) -> Person:
+def _fresh(person: Person, user) -> Person:
     """The saved person with its unit and contacts loaded (for the response)."""
-    return Person.objects.select_related("unit").prefetch_related("contacts").get(pk=person.pk)
+    people = Person.objects.restrict(user, Action.VIEW).select_related("unit")
+    return people.prefetch_related("contacts").get(pk=person.pk)
 
 
 class LeaderOut(Schema):

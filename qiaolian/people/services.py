@@ -408,3 +408,51 @@ def leader_remove(*, actor, leader: AssociationLeader) -> None:
         changes={"leader": [f"{leader.post}:{leader.person}", None]},
     )
     leader.delete()
+
+
+# --- duplicates (issue 3): merge, unmerge, "not a duplicate" ----------------------------------
+# The work is in people.duplicates.merging; these are the use cases views and tests call.
+
+
+@transaction.atomic
+def person_merge(
+    *,
+    actor,
+    survivor: Person,
+    merged: Person,
+    choices: dict[str, str] | None = None,
+    survivor_version: int | None = None,
+    merged_version: int | None = None,
+):
+    """Fold `merged` into `survivor`. `choices` names, per field, whose value is kept
+    ("survivor", "merged", or "both" for free-text lists); a field not named keeps the
+    survivor's value unless that is blank. Related rows move to the survivor; `merged` stays,
+    hidden, with `merged_into` set. With the versions the page was opened at, a record changed
+    since is refused (MergeConflict) and nothing is written. Returns the PersonMerge."""
+    from qiaolian.people.duplicates import merging
+
+    return merging.merge(
+        actor=actor,
+        survivor=survivor,
+        merged=merged,
+        choices=choices,
+        survivor_version=survivor_version,
+        merged_version=merged_version,
+    )
+
+
+@transaction.atomic
+def person_unmerge(*, actor, merge):
+    """Undo a merge exactly (fields, versions, moved rows) while neither record has changed
+    since; otherwise a ValidationError says what changed."""
+    from qiaolian.people.duplicates import merging
+
+    return merging.unmerge(actor=actor, record=merge)
+
+
+@transaction.atomic
+def duplicate_dismiss(*, actor, first: Person, second: Person, note: str = ""):
+    """Mark two people as not the same person: the pair is not offered again."""
+    from qiaolian.people.duplicates import merging
+
+    return merging.dismiss(actor=actor, first=first, second=second, note=note)

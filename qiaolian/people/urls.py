@@ -113,3 +113,32 @@ urlpatterns += [
     ),
 ]
 # --- end import -------------------------------------------------------------------------------
+
+# --- duplicates (issue 3: scan, merge field by field, not-a-duplicate, undo) ------------------
+from qiaolian.people.views import duplicates as duplicate_views  # noqa: E402
+
+urlpatterns += [
+    path("duplicates/", duplicate_views.DuplicateListView.as_view(), name="duplicate_list"),
+    path("duplicates/scan/", duplicate_views.DuplicateScanView.as_view(), name="duplicate_scan"),
+    path(
+        "duplicates/merges/",
+        duplicate_views.DuplicateMergeListView.as_view(),
+        name="duplicate_merges",
+    ),
+    path(
+        "duplicates/merges/<uuid:public_id>/unmerge/",
+        duplicate_views.DuplicateUnmergeView.as_view(),
+        name="duplicate_unmerge",
+    ),
+    path(
+        "duplicates/<uuid:first>/<uuid:second>/",
+        duplicate_views.DuplicateMergeView.as_view(),
+        name="duplicate_merge",
+    ),
+    path(
+        "duplicates/<uuid:first>/<uuid:second>/dismiss/",
+        duplicate_views.DuplicateDismissView.as_view(),
+        name="duplicate_dismiss",
+    ),
+]
+# --- end duplicates ---------------------------------------------------------------------------

@@ -23,7 +23,9 @@ class RosterView(ScopedView):
     template_name = "network/roster.html"
 
     def get(self, request):
-        return self.render(RosterForm(user=request.user, initial=self.initial()))
+        return self.render(
+            RosterForm(user=request.user, within=request.active_unit, initial=self.initial())
+        )
 
     def initial(self) -> dict:
         """Preselect the group named in `?group=` (if the user may change it)."""
@@ -49,7 +51,9 @@ class RosterView(ScopedView):
         }
 
     def post(self, request):
-        form = RosterForm(request.POST, request.FILES, user=request.user)
+        form = RosterForm(
+            request.POST, request.FILES, user=request.user, within=request.active_unit
+        )
         if not form.is_valid():
             return self.render(form, status=400)
         data = form.cleaned_data
@@ -61,7 +65,11 @@ class RosterView(ScopedView):
             return self.render(form, status=400)
         roster.match(lines, user=request.user, group=group)
         # The preview's form carries the text (an uploaded file becomes text) to the commit.
-        shown = RosterForm({**request.POST.dict(), "text": form.roster_text}, user=request.user)
+        shown = RosterForm(
+            {**request.POST.dict(), "text": form.roster_text},
+            user=request.user,
+            within=request.active_unit,
+        )
         shown.is_valid()
         if request.POST.get("step") != "commit":
             return self.render(shown, lines=lines)

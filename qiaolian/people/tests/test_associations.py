@@ -181,3 +181,20 @@ class AssociationPageTests(TestCase):
         self.client.force_login(self.cast.district_clerk)
         response = self.client.get(reverse("people:association_list"), {"export": "xlsx"})
         self.assertEqual(response.status_code, 403)
+
+
+class NavigationTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = Cast.build()
+
+    def test_only_the_most_specific_menu_entry_is_active(self):
+        self.client.force_login(self.cast.district_clerk)
+        response = self.client.get(reverse("people:association_list"))
+        active = [
+            link["url"]
+            for section in response.context["nav_sections"]
+            for link in section["links"]
+            if link["active"]
+        ]
+        self.assertEqual(active, [reverse("people:association_list")])

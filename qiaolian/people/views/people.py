@@ -178,7 +178,11 @@ class PersonLookupView(ScopedView):
     """Small JSON feed for person pickers: at most 20 visible people matching `q`."""
 
     def get(self, request):
-        people = selectors.person_list(user=request.user)
+        people = (
+            Person.objects.restrict(request.user, Action.VIEW)
+            .filter(merged_into__isnull=True)
+            .select_related("unit")
+        )
         q = request.GET.get("q", "").strip()
         if exclude := request.GET.get("exclude"):
             with contextlib.suppress(ValidationError):
@@ -298,7 +302,7 @@ class PersonEditView(PersonObjectMixin, ScopedFormView):
         return HttpResponseRedirect(self.get_success_url(person))
 
     def render_conflict(self, form):
-        current = Person.objects.get(pk=self.object.pk)
+        current = self.scoped_queryset().get(pk=self.object.pk)
         theirs = edit_snapshot(current)
         opened = read_snapshot(form.cleaned_data.get("original", "")) or {}
         mine = {**form.cleaned_data, "phones": form.cleaned_data["phone_list"]}
