@@ -217,8 +217,9 @@ def _copy_text(value) -> str:
 
 
 class _IndexesDropped:
-    """PostgreSQL: drop a table's indexes and constraints around a bulk load, then rebuild
-    them from their own definitions (the standard COPY recipe). No-op on SQLite."""
+    """Drop a table's secondary indexes (and on PostgreSQL its constraints) around a bulk
+    load, then rebuild them from their own definitions: the standard COPY recipe. SQLite
+    keeps the primary key (it cannot be dropped); its rows are loaded in key order."""
 
     def __init__(self, *tables: str):
         self.tables = tables
@@ -226,34 +227,47 @@ class _IndexesDropped:
         self.indexes: list[str] = []
 
     def __enter__(self):
-        if connection.vendor != "postgresql":
-            return self
         with connection.cursor() as cursor:
             for table in self.tables:
-                cursor.execute(
-                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE conrelid = %s::regclass ORDER BY contype DESC",
-                    [table],
-                )
-                self.constraints += [(table, name, sql) for name, sql in cursor.fetchall()]
-                cursor.execute(
-                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-                    "AND indexname NOT IN (SELECT conname FROM pg_constraint "
-                    "WHERE conrelid = %s::regclass)",
-                    [table, table],
-                )
-                for name, sql in cursor.fetchall():
-                    self.indexes.append(sql)
-                    cursor.execute(f'DROP INDEX "{name}"')
-            for table, name, _sql in self.constraints:
-                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+                if connection.vendor == "postgresql":
+                    self._drop_postgresql(cursor, table)
+                else:
+                    cursor.execute(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                        "AND tbl_name = %s AND sql IS NOT NULL",
+                        [table],
+                    )
+                    for name, sql in cursor.fetchall():
+                        self.indexes.append(sql)
+                        cursor.execute(f'DROP INDEX "{name}"')
         return self
 
+    def _drop_postgresql(self, cursor, table: str) -> None:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass ORDER BY contype DESC",
+            [table],
+        )
+        self.constraints += [(table, name, sql) for name, sql in cursor.fetchall()]
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint "
+            "WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        for name, sql in cursor.fetchall():
+            self.indexes.append(sql)
+            cursor.execute(f'DROP INDEX "{name}"')
+        for _table, name, _sql in self.constraints:
+            if _table == table:
+                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+
     def __exit__(self, *exc):
-        if connection.vendor != "postgresql" or exc[0] is not None:
+        if exc[0] is not None:
             return False
         with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '1GB'")
+            if connection.vendor == "postgresql":
+                cursor.execute("SET maintenance_work_mem = '1GB'")
             # Primary and unique keys first: foreign keys need them.
             for table, name, sql in sorted(self.constraints, key=lambda c: "FOREIGN" in c[2]):
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {sql}')

@@ -44,6 +44,8 @@ _SEPARATORS = re.compile(r"[,，;；\t|、/]+")
 _BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN = re.compile(r"[a-zA-Z]+")
+# A short run of digits standing apart from the nickname: a phone number cut short.
+_DIGITS = re.compile(r"(?:^|(?<=\s))\+?\d[\d\s\-]{2,}\d?(?=\s|$)")
 _HEADER_WORDS = {"昵称", "姓名", "名字", "手机", "电话", "name", "nickname", "phone", "mobile"}
 
 
@@ -179,6 +181,11 @@ def parse(text: str, *, country: str = "") -> list[RosterLine]:
                     "“%(phone)s” is not a valid phone number. Write it with its country code "
                     "(e.g. +39 333 123 4567), or choose the members' country above."
                 ) % {"phone": phone_raw}
+        elif digits := _DIGITS.search(name):
+            line.status = Status.PROBLEM
+            line.problem = _(
+                "“%(digits)s” is too short for a phone number. Complete it, or remove it."
+            ) % {"digits": digits.group().strip()}
         line.country = (_region_of(line.phone) if line.phone else "") or country
         if line.status != Status.PROBLEM and not line.surname and not line.phone:
             line.status = Status.PROBLEM

@@ -389,8 +389,8 @@ class _Seeder:
                 association=association.name if association else "",
             )
             name, serial = base, 2
-            while name in used:
-                name = f"{base}{serial}群"
+            while name in used:  # 米兰宁波乡亲群 → 米兰宁波乡亲2群
+                name = f"{base.removesuffix('群')}{serial}群"
                 serial += 1
             used.add(name)
             created = date(2020, 1, 25) + timedelta(days=rng.randint(0, 95))

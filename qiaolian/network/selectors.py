@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,12 +84,20 @@ def filter_groups(queryset: QuerySet, filters: dict[str, Any]) -> QuerySet:
     return queryset
 
 
+ROLE_ORDER = Case(
+    When(role=MemberRole.OWNER, then=Value(0)),
+    When(role=MemberRole.LEADER, then=Value(1)),
+    default=Value(2),
+)
+
+
 def group_members(*, user, group: Group) -> QuerySet:
+    """Active members: 群主 first, then 侨领, then everyone by pinyin."""
     return (
         Membership.objects.restrict(user, Action.VIEW)
         .filter(group=group, left_on__isnull=True)
         .select_related("person")
-        .order_by("role", "person__name_pinyin", "pk")
+        .order_by(ROLE_ORDER, "person__name_pinyin", "pk")
     )
 
 
@@ -222,7 +230,7 @@ def grid_tree(*, user, within: Unit | None = None) -> list[dict[str, Any]]:
         active_members(user=user)
         .filter(group_id__in=ids, role__in=(MemberRole.OWNER, MemberRole.LEADER))
         .select_related("person")
-        .order_by("role", "person__name_pinyin")
+        .order_by(ROLE_ORDER, "person__name_pinyin")
     ):
         leaders[membership.group_id].append(membership)
     stewards: dict[int, list[Steward]] = defaultdict(list)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from qiaolian.core.crypto import EncryptedTextField, mask
-from qiaolian.core.scoping import Action, RestrictedQuerySet, ScopedMixin
+from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, grants_for
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
@@ -446,8 +446,28 @@ class PairQuerySet(RestrictedQuerySet):
     pair_fields = ("person_a", "person_b")
 
     def restrict(self, user: Any, action: Action = Action.VIEW) -> PairQuerySet:
-        people = Person.objects.restrict(user, action)
-        return self.filter(**{f"{name}__in": people for name in self.pair_fields})
+        # Written as joins on each person's unit path rather than `person_a__in=<restricted
+        # people>`: SQLite drives such a query from both IN lists through the pair's unique
+        # index (25,000² probes: minutes on a 25,000-person register).
+        grants = grants_for(user, action)
+        if not grants:
+            return self.none()
+        queryset = self
+        for name in self.pair_fields:
+            condition = Q()
+            for grant in grants:
+                if grant.narrowing == Narrowing.SUBTREE:
+                    condition |= Q(**{f"{name}__unit__path__startswith": grant.path})
+                else:
+                    narrowed = (
+                        Person.assigned_to(user)
+                        if grant.narrowing == Narrowing.ASSIGNED
+                        else Person.owned_by(user)
+                    )
+                    people = Person.objects.filter(Q(unit__path__startswith=grant.path) & narrowed)
+                    condition |= Q(**{f"{name}__in": people.values("pk")})
+            queryset = queryset.filter(condition)
+        return queryset
 
     def in_subtree(self, unit: Any) -> PairQuerySet:
         if unit is None:
@@ -471,9 +491,7 @@ class DuplicateRun(ScopedMixin, models.Model):
         FAILED = "failed", _("Failed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    unit = models.ForeignKey(
-        "core.Unit", on_delete=models.CASCADE, related_name="duplicate_runs"
-    )
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="duplicate_runs")
     within = models.ForeignKey(
         "core.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

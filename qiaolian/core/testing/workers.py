@@ -7,6 +7,7 @@ worker. Both run in this process so that `mail.outbox` and the test database are
 
 from __future__ import annotations
 
+import os
 import re
 from unittest import mock
 
@@ -23,8 +24,6 @@ def uses_rq() -> bool:
 
 def redis_test_url() -> str:
     """REDIS_TEST_URL, else REDIS_URL with its database number replaced by REDIS_TEST_DB."""
-    import os
-
     explicit = os.environ.get("REDIS_TEST_URL")
     if explicit:
         return explicit
@@ -39,34 +38,28 @@ def flush_rq() -> None:
     django_rq.get_connection("default").flushdb()
 
 
-def run_queued_tasks(*, isolated_transaction: bool = True) -> None:
+def run_queued_tasks() -> None:
     """Run every task queued so far with a real worker, then return.
 
-    `isolated_transaction`: inside a test that wraps everything in one transaction (the default
-    pytest-django / TestCase set-up) the database worker must not close the connection between
-    tasks, as a long-running worker does to drop stale connections; that would end the test's
-    transaction. Tests marked `transaction=True` pass False and get the worker untouched.
+    The database worker normally closes stale connections between tasks; inside a test that
+    would end the test's own transaction (PostgreSQL), so that one call is switched off.
     """
     if uses_rq():
         import django_rq
 
-        # SimpleWorker runs jobs in this process (the default Worker forks a child per job).
-        worker = django_rq.get_worker(
-            *settings.TASKS["default"]["QUEUES"], worker_class="rq.worker.SimpleWorker"
-        )
+        # SimpleWorker runs jobs in this process (the default Worker forks a child per job);
         # with_scheduler: tasks whose run_after has passed are moved to the queue first.
+        queues = settings.TASKS["default"]["QUEUES"]
+        worker = django_rq.get_worker(*queues, worker_class="rq.worker.SimpleWorker")
         worker.work(burst=True, with_scheduler=True, logging_level="WARNING")
         return
-    options = {
-        "batch": True,
-        "queue_name": "*",
-        "interval": 0,
-        "startup_delay": False,
-        "reload": False,
-        "verbosity": 0,
-    }
-    if not isolated_transaction:
-        call_command("db_worker", **options)
-        return
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", **options)
+        call_command(
+            "db_worker",
+            batch=True,
+            queue_name="*",
+            interval=0,
+            startup_delay=False,
+            reload=False,
+            verbosity=0,
+        )

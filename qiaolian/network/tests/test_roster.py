@@ -42,6 +42,12 @@ def test_it_names_the_fix_for_a_phone_it_cannot_read():
     assert "country code" in line.problem
 
 
+def test_it_flags_a_phone_number_cut_short_but_not_digits_inside_a_nickname():
+    cut, nickname = roster.parse("王芳 333 12\n小王888", country="IT")
+    assert (cut.status, nickname.status) == (Status.PROBLEM, Status.NEW)
+    assert "333 12" in cut.problem
+
+
 def test_it_marks_a_repeated_line():
     lines = roster.parse("张伟 +39 333 123 4567\n伟哥 333 123 4567", country="IT")
     assert lines[1].status == Status.REPEAT
@@ -196,7 +202,7 @@ class RosterPageTests(TestCase):
             "role": "member",
             "unit_for_new": self.cast.district_a.pk,
         }
-        return self.client.post(self.url, {**base, **data})
+        return self.client.post(self.url, {**base, **data}, HTTP_ACCEPT_LANGUAGE="en")
 
     def test_it_previews_every_line_with_its_status(self):
         response = self.post(
@@ -242,6 +248,20 @@ class RosterPageTests(TestCase):
         self.assertEqual(response.status_code, 400)
         self.assertTrue(response.context["errors"][0].startswith("Line 1"))
         self.assertFalse(Person.objects.filter(surname="孙").exists())
+
+    def test_it_speaks_chinese_by_default(self):
+        response = self.client.post(
+            self.url,
+            {
+                "group": self.group.public_id,
+                "country": "IT",
+                "role": "member",
+                "step": "preview",
+                "text": "王芳 333 12",
+            },
+        )
+        self.assertContains(response, "位数不足")
+        self.assertContains(response, "群成员名单核对")
 
     def test_it_preselects_the_group_named_in_the_link(self):
         response = self.client.get(self.url, {"group": self.group.public_id})

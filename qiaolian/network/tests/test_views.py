@@ -120,7 +120,7 @@ class GroupDetailTests(ScopedViewTests.Detail):
         self.login("district_manager")
         group = self.own_object
         member = group.memberships.get().person
-        response = self.client.get(self.url(group))
+        response = self.client.get(self.url(group), HTTP_ACCEPT_LANGUAGE="en")
         text = response_text(response)
         self.assertIn(member.full_name, text)
         self.assertIn(str(group.stewards.get().person), text)
@@ -212,7 +212,9 @@ class MemberAddTests(_GroupSubformMixin, ScopedViewTests.Edit):
         self.login("district_manager")
         member = self.own_object.memberships.get().person
         response = self.client.post(
-            self.url(self.own_object), {"person": member.public_id, "role": "member"}
+            self.url(self.own_object),
+            {"person": member.public_id, "role": "member"},
+            HTTP_ACCEPT_LANGUAGE="en",
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("already a member", str(response.context["form"].errors))

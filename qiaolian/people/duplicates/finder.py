@@ -125,7 +125,7 @@ class Scan:
     seconds: float
 
 
-def _is_han(text: str) -> bool:
+def is_han(text: str) -> bool:
     return bool(text) and "\u3400" <= text[0] <= "\u9fff"
 
 
@@ -184,7 +184,7 @@ def profile_of(
     id_number_index: str,
     passport_index: str,
 ) -> Profile:
-    han = _is_han(surname)
+    han = is_han(surname)
     latin = other_spellings(romanized_names)
     if not han:
         latin |= latin_forms(f"{surname} {given_name}")

@@ -39,11 +39,11 @@ SIDES = [("first", _("Left")), ("second", _("Right"))]
 
 
 class DuplicateMergeForm(forms.Form):
-    """`keep`: which record stays (its owner, history and links); one radio per differing
-    field saying whose value it keeps ("both" joins free-text lists); the versions the page
-    was opened at."""
+    """`keep`: which record stays (its id, history and links; picked by reloading the page
+    with `?keep=`, so the field defaults follow it); one radio per differing field saying
+    whose value it keeps ("both" joins free-text lists); the versions the page was opened at."""
 
-    keep = forms.ChoiceField(label=_("Record to keep"), choices=SIDES, widget=forms.RadioSelect)
+    keep = forms.ChoiceField(label=_("Record to keep"), choices=SIDES, widget=forms.HiddenInput)
     version_first = forms.IntegerField(widget=forms.HiddenInput)
     version_second = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -57,7 +57,9 @@ class DuplicateMergeForm(forms.Form):
             if row["combinable"] and row["first"] and row["second"]:
                 choices.append(("both", _("Both")))
             self.fields[f"field_{row['name']}"] = forms.ChoiceField(
-                label=row["label"], choices=choices, widget=forms.RadioSelect
+                label=row["label"],
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
 
     def choices_for_service(self) -> tuple[str, dict[str, str]]:

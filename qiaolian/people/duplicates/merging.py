@@ -175,9 +175,7 @@ class _Mover:
                 continue
             have.add((contact.kind, contact.normalized))
             if contact.is_primary and contact.kind in primary:
-                self.move(
-                    PersonContact, field, contact.pk, {"is_primary": True}, is_primary=False
-                )
+                self.move(PersonContact, field, contact.pk, {"is_primary": True}, is_primary=False)
             else:
                 self.move(PersonContact, field, contact.pk)
                 if contact.is_primary:
@@ -299,7 +297,9 @@ def merge(
         if choice == "merged":
             setattr(survivor, attname, getattr(merged, attname))
         elif choice == "both":
-            setattr(survivor, attname, _combined(name, getattr(survivor, name), getattr(merged, name)))
+            setattr(
+                survivor, attname, _combined(name, getattr(survivor, name), getattr(merged, name))
+            )
     services._require_unit(actor, Action.CHANGE, survivor.unit)
 
     mover = _Mover(survivor, merged)

@@ -43,9 +43,10 @@ def duplicate_scan_request(*, actor, within: Unit | None) -> tuple[DuplicateRun,
     A scan of the same scope already waiting or running is returned instead of a second one."""
     if not holds_anywhere(actor, Action.CHANGE):
         raise PermissionDenied(_("You may not look for duplicates."))
-    if within is not None and not Unit.objects.restrict(actor, Action.VIEW).filter(
-        pk=within.pk
-    ).exists():
+    if (
+        within is not None
+        and not Unit.objects.restrict(actor, Action.VIEW).filter(pk=within.pk).exists()
+    ):
         raise PermissionDenied(_("You cannot look for duplicates in this unit."))
     pending = (
         DuplicateRun.objects.filter(
@@ -93,14 +94,15 @@ def scan_for_duplicates(run_id: str, language: str = "zh-hans") -> dict:
 def run_scan(*, user: User | None, within: Unit | None, run: DuplicateRun | None = None) -> Scan:
     """Scan now (in this process) and store the result; the task calls this."""
     scope = scanned_people(user, within)
+    # Pairs with both people in `scope`: restrict() on a pair model means exactly that.
     dismissed = set(
-        DuplicateDecision.objects.filter(person_a__in=scope, person_b__in=scope).values_list(
-            "person_a_id", "person_b_id"
-        )
+        DuplicateDecision.objects.restrict(user, Action.VIEW)
+        .in_subtree(within)
+        .values_list("person_a_id", "person_b_id")
     )
     scan = find_duplicates(scope.filter(merged_into__isnull=True), exclude=dismissed)
     with transaction.atomic():
-        DuplicateCandidate.objects.filter(person_a__in=scope, person_b__in=scope).delete()
+        DuplicateCandidate.objects.restrict(user, Action.VIEW).in_subtree(within).delete()
         DuplicateCandidate.objects.bulk_create(
             (
                 DuplicateCandidate(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 
 from qiaolian.core.crypto import mask
@@ -31,7 +31,7 @@ from qiaolian.people.search.tokens import (
     parse_query,
     phone_match_rank,
     score,
-    window_for,
+    windows_for,
 )
 
 KINDS = ("person", "association", "group")
@@ -160,13 +160,22 @@ def _walk(token: str, scope: Q, limit: int) -> list[tuple[int, int]]:
 
 
 def _digit_matches(digits: tuple[str, ...], scope: Q) -> list[tuple[int, int]]:
-    """People whose phone contains one of `digits` (5+ digits), or whose email does."""
-    lookups = {window_for(d) for d in digits} | set(digits)
+    """People whose phone contains one of `digits` (5+ digits), or whose email starts so.
+
+    The variants differ only by leading zeros, so the shortest one's windows serve them all;
+    the digits themselves are tokens when an email starts with them (QQ mail is numeric).
+    """
+    windows = windows_for(min(digits, key=len))
     candidates = list(
-        PersonSearchToken.objects.filter(scope, token__in=lookups)
+        PersonSearchToken.objects.filter(scope, token__in=(*windows, *digits))
+        .values("person_id")
+        .annotate(
+            windows=Count("token", filter=Q(token__in=windows), distinct=True),
+            direct=Count("token", filter=Q(token__in=digits)),
+        )
+        .filter(Q(windows=len(windows)) | Q(direct__gt=0))
         .order_by("person_id")
-        .values_list("person_id", flat=True)
-        .distinct()[:DIGIT_CANDIDATES]
+        .values_list("person_id", flat=True)[:DIGIT_CANDIDATES]
     )
     best: dict[int, int] = {}
     contacts = PersonContact.objects.filter(person_id__in=candidates).values_list(

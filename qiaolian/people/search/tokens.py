@@ -8,11 +8,12 @@ tsvector differ by database):
 - every substring of the Chinese name (张, 伟, 张伟, 伟明 … of 张伟明): names are short, so
   all substrings are a few tokens and any substring query is one lookup;
 - the pinyin joined without spaces and its prefixes (zh … zhangweiming), the given name's
-  pinyin and prefixes (weiming), the Western order (weimingzhang) and the initials (zwm, zw);
+  pinyin (weiming), the Western order (weimingzhang) and the initials (zwm, zw);
 - passport spellings typed on the record (Wong Wai, Ng) with their prefixes, and the dialect
   spellings of common surnames (romanisations.py), ranked lowest;
-- phones: every 4-digit and 6-digit window of the E.164 digits. A 4-digit query is one
-  lookup; a longer one looks up its last window and checks the candidates' numbers;
+- phones: every 4-digit window of the E.164 digits. A 4-digit query is one lookup; a longer
+  one intersects the postings of its last one or two windows and checks the candidates'
+  numbers;
 - emails: prefixes of the address and of each part of the local part (zha…, wei88 of
   zhang.wei88@…), and the domain.
 
@@ -36,7 +37,6 @@ from qiaolian.people.search.romanisations import SURNAME_SPELLINGS
 TOKEN_MAX = 64  # longer tokens are not indexed; longer queries are refused
 NAME_MAX = 8  # Chinese names longer than this index their first 8 characters
 PHONE_WINDOW = 4
-PHONE_LONG_WINDOW = 6
 
 
 class Rank:
@@ -122,8 +122,8 @@ def _pinyin_tokens(tokens: TokenSet, surname: str, name_pinyin: str, initials: s
     han_surname = han_only(surname)
     surname_length = len(han_surname) if han_surname else 1
     given = "".join(syllables[surname_length:])
-    if given:
-        tokens.add_prefixes(given, Rank.OTHER_PREFIX)
+    if given:  # the given name alone, and in Western order (weiming, weimingzhang)
+        tokens.add(given, Rank.OTHER_PREFIX)
         tokens.add(given + "".join(syllables[:surname_length]), Rank.OTHER_PREFIX)
     initials = latin_key(initials)
     if len(initials) >= 2:
@@ -145,10 +145,9 @@ def _spelling_tokens(tokens: TokenSet, romanized_names: str) -> None:
 
 def _phone_tokens(tokens: TokenSet, e164: str) -> None:
     digits = re.sub(r"\D", "", e164 or "")
-    for width in (PHONE_WINDOW, PHONE_LONG_WINDOW):
-        last = len(digits) - width
-        for start in range(last + 1):
-            tokens.add(digits[start : start + width], Rank.CONTACT if start == last else Rank.LOOSE)
+    last = len(digits) - PHONE_WINDOW
+    for start in range(last + 1):
+        tokens.add(digits[start : start + PHONE_WINDOW], Rank.CONTACT if start == last else Rank.LOOSE)
 
 
 def _email_tokens(tokens: TokenSet, email: str) -> None:
@@ -270,10 +269,13 @@ def _digits_query(text: str) -> ParsedQuery:
     return ParsedQuery(text, QueryKind.DIGITS, tokens=short, digits=long)
 
 
-def window_for(digits: str) -> str:
-    """The token whose postings hold every number containing `digits` (5+ digits)."""
-    width = PHONE_LONG_WINDOW if len(digits) >= PHONE_LONG_WINDOW else PHONE_WINDOW
-    return digits[-width:]
+def windows_for(digits: str) -> tuple[str, ...]:
+    """Windows every number containing `digits` (5+ digits) has among its tokens: the last
+    four digits, and for eight or more the four before them (two short postings intersect
+    to a few candidates)."""
+    if len(digits) >= 2 * PHONE_WINDOW:
+        return (digits[-PHONE_WINDOW:], digits[-2 * PHONE_WINDOW : -PHONE_WINDOW])
+    return (digits[-PHONE_WINDOW:],)
 
 
 def phone_match_rank(digits: str, e164: str) -> int | None:

@@ -95,9 +95,7 @@ def _state(person: Person) -> dict:
         "contacts": sorted(
             PersonContact.objects.filter(person=fresh).values_list("pk", "is_primary")
         ),
-        "links": sorted(
-            Relationship.objects.filter(person=fresh).values_list("pk", flat=True)
-        ),
+        "links": sorted(Relationship.objects.filter(person=fresh).values_list("pk", flat=True)),
         "links_in": sorted(
             Relationship.objects.filter(relative=fresh).values_list("pk", flat=True)
         ),
@@ -105,9 +103,7 @@ def _state(person: Person) -> dict:
         "posts": sorted(
             AssociationLeader.objects.filter(person=fresh).values_list("pk", flat=True)
         ),
-        "memberships": sorted(
-            Membership.objects.filter(person=fresh).values_list("pk", flat=True)
-        ),
+        "memberships": sorted(Membership.objects.filter(person=fresh).values_list("pk", flat=True)),
         "stewards": sorted(Steward.objects.filter(person=fresh).values_list("pk", flat=True)),
         "tokens": PersonSearchToken.objects.filter(person=fresh).count(),
     }

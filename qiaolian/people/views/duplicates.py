@@ -7,8 +7,6 @@ CHANGE (VIEW for the list), so a pair with one person of a unit the user does no
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -22,7 +20,7 @@ from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import ScopedActionView, ScopedListView, ScopedView
 from qiaolian.people import services
 from qiaolian.people.duplicates import scans, selectors
-from qiaolian.people.duplicates.finder import compare, level
+from qiaolian.people.duplicates.finder import compare, is_han, level
 from qiaolian.people.duplicates.forms import DuplicateFilterForm, DuplicateMergeForm
 from qiaolian.people.duplicates.merging import MergeConflict, default_choice
 from qiaolian.people.models import Person, PersonMerge
@@ -111,7 +109,10 @@ class PairMixin(ScopedView):
 
 
 class DuplicateMergeView(PairMixin):
-    """Both records side by side; a radio per differing field; merge keeps one record."""
+    """Both records side by side; a radio per differing field; merge keeps one record.
+
+    Which record is kept is chosen by reloading with `?keep=first|second` (a link), so each
+    field's default (the kept record's value unless it is blank) follows that choice."""
 
     template_name = "people/duplicate_merge.html"
 
@@ -133,7 +134,7 @@ class DuplicateMergeView(PairMixin):
             self.second.pk: form.cleaned_data["version_second"],
         }
         try:
-            services.person_merge(
+            record = services.person_merge(
                 actor=request.user,
                 survivor=survivor,
                 merged=merged,
@@ -156,22 +157,28 @@ class DuplicateMergeView(PairMixin):
         messages.success(
             request,
             _("%(merged)s was merged into %(kept)s. The merge can be undone from the history.")
-            % {"merged": merged.full_name, "kept": survivor.full_name},
+            % {"merged": record.merged.full_name, "kept": record.survivor.full_name},
         )
         return HttpResponseRedirect(reverse("people:person_detail", args=[survivor.public_id]))
 
-    def default_keep(self) -> str:
-        """Keep the record with more filled fields; on a tie the older one."""
-        filled = [
-            sum(1 for row in self.rows if row[side]) for side in ("first", "second")
-        ]
-        if filled[0] != filled[1]:
-            return "first" if filled[0] > filled[1] else "second"
-        return "first" if self.first.pk < self.second.pk else "second"
+    def keep(self, data) -> str:
+        """The side asked for (`?keep=` or the posted form), else the record with a Chinese
+        name, then the one with more fields filled in, then the older one."""
+        asked = (data or self.request.GET).get("keep")
+        if asked in ("first", "second"):
+            return asked
+
+        def weight(person: Person, side: str) -> tuple:
+            filled = sum(1 for row in self.rows if row[side])
+            return (is_han(person.surname), filled, -person.pk)
+
+        first, second = weight(self.first, "first"), weight(self.second, "second")
+        return "first" if first >= second else "second"
 
     def form(self, data=None) -> DuplicateMergeForm:
         self.rows = selectors.comparison(self.first, self.second)
-        keep = self.default_keep()
+        self.kept_side = keep = self.keep(data)
+        other = "second" if keep == "first" else "first"
         survivor, merged = (
             (self.first, self.second) if keep == "first" else (self.second, self.first)
         )
@@ -183,28 +190,26 @@ class DuplicateMergeView(PairMixin):
         for row in self.rows:
             if row["differs"]:
                 side = default_choice(row["name"], survivor, merged)
-                initial[f"field_{row['name']}"] = keep if side == "survivor" else (
-                    "second" if keep == "first" else "first"
-                )
+                initial[f"field_{row['name']}"] = keep if side == "survivor" else other
         return DuplicateMergeForm(data, rows=self.rows, initial=initial)
 
     def render(self, form, status: int = 200):
         first, second = self.first, self.second
         score, reasons = compare(first, second)
-        merged_already = first.merged_into or second.merged_into
         for row in self.rows:
             row["field"] = form[f"field_{row['name']}"] if row["differs"] else None
         context = {
             "first": first,
             "second": second,
             "form": form,
+            "keep": self.kept_side,
             "rows": self.rows,
             "score": score,
             "level": level(score),
             "reasons": selectors.reason_labels(reasons),
             "contacts": [selectors.contacts_of(first), selectors.contacts_of(second)],
             "related": selectors.related_counts(user=self.request.user, people=[first, second]),
-            "merged_already": merged_already,
+            "merged_already": first.merged_into or second.merged_into,
         }
         return render(self.request, self.template_name, context, status=status)
 

@@ -27,9 +27,7 @@ class SearchView(ScopedView, TemplateView):
             limit = PAGE_LIMIT
         results = None
         if query.strip():
-            results = search(
-                self.request.user, query, limit=limit, within=self.request.active_unit
-            )
+            results = search(self.request.user, query, limit=limit, within=self.request.active_unit)
         context.update(query=query, results=results, limit=limit)
         return context
 

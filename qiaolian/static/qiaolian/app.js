@@ -26,12 +26,19 @@
           preload: "focus",
           score: function () { return function () { return 1; }; },
           load: function (query, callback) {
+            var self = this;
             var sep = url.indexOf("?") === -1 ? "?" : "&";
             fetch(url + sep + "q=" + encodeURIComponent(query), {
               credentials: "same-origin", headers: { "Accept": "application/json" }
             })
               .then(function (response) { return response.json(); })
-              .then(function (data) { callback(data.results); })
+              .then(function (data) {
+                // Show only this query's answer (the selected option is kept), and ask the
+                // server again next time rather than reuse an earlier query's options.
+                self.clearOptions();
+                self.loadedSearches = {};
+                callback(data.results);
+              })
               .catch(function () { callback(); });
           }
         });
