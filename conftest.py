@@ -1,7 +1,9 @@
 """Project-wide pytest fixtures."""
 
 import pytest
+from django.test import override_settings
 
+from qiaolian.core.testing import workers
 from qiaolian.core.testing.cast import Cast
 
 
@@ -17,3 +19,22 @@ def _network_seed_at_test_size():
     from django.conf import settings
 
     settings.SEED_NETWORK_PLAN = "tiny"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """A production-strength hash costs half a second; these tests log in hundreds of times.
+    PBKDF2 stays listed so hashes made before this took effect still verify."""
+    hashers = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _redis_test_database(settings):
+    """With RQ selected, jobs go to a Redis database of the tests' own, never REDIS_URL's."""
+    if workers.uses_rq():
+        settings.RQ_QUEUES = {"default": {"URL": workers.redis_test_url()}}

@@ -32,6 +32,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# The demo seed creates accounts with a published password: never in production by default.
+DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", DEBUG)
 
 # Local defaults are deliberately unusable in production: `check --deploy` flags them.
 SECRET_KEY = env("SECRET_KEY", "django-insecure-local-development-key-change-me")

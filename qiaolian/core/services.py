@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
 from qiaolian.core.models import ApiToken, DictItem, DictType, Role, Unit, UnitRole, User
-from qiaolian.core.scoping import Action, assert_visible, clear_grant_cache, grants_for
+from qiaolian.core.scoping import (
+    Action,
+    Narrowing,
+    assert_visible,
+    clear_grant_cache,
+    grants_for,
+)
 
 UNIT_FIELDS = ("code", "name", "name_en", "kind", "is_active")
 USER_FIELDS = ("username", "display_name", "phone", "email", "home_unit", "is_active")
@@ -223,7 +229,12 @@ def grant_role(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
         raise PermissionDenied(_("You do not manage this user."))
     if not actor.is_superuser:
         for value in role.actions:
-            if not any(unit.path.startswith(g.path) for g in grants_for(actor, Action(value))):
+            # The actor must hold each action over this unit, and at least as widely: a grant
+            # narrowed to assigned/own records cannot hand out a whole-subtree one.
+            if not any(
+                unit.path.startswith(g.path) and g.narrowing in (Narrowing.SUBTREE, role.narrowing)
+                for g in grants_for(actor, Action(value))
+            ):
                 raise PermissionDenied(_("You cannot grant a role with more rights than yours."))
     grant, created = UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
     if created:

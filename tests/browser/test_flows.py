@@ -345,7 +345,7 @@ def test_operation_log_and_login_log_show_what_was_just_done(page, world):
     expect(logins.first).to_contain_text(zh("Logged in"))
     expect(logins.nth(1)).to_contain_text(zh("Wrong credentials"))
     shoot(page, "login-log")
-    page.fill("#id_outcome", LoginEvent.Outcome.FAILURE.value)
+    page.select_option("#id_outcome", LoginEvent.Outcome.FAILURE.value)
     page.locator(".filter-form button[type=submit]").click()
     expect(logins).to_have_count(1)
     expect(logins.first).to_contain_text(zh("Wrong credentials"))

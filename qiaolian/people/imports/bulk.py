@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 from qiaolian.core.crypto import EncryptedTextField
@@ -85,6 +85,14 @@ class Inserter:
                 self.fields, self.defaults, self.per_row, self.prep, strict=True
             )
         ]
+        self.index = {f.attname: i for i, f in enumerate(self.fields)}
+        self.callables = [
+            (i, f, default)
+            for i, (f, default, per_row) in enumerate(
+                zip(self.fields, self.defaults, self.per_row, strict=True)
+            )
+            if per_row
+        ]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         placeholders = ", ".join(["%s"] * len(self.fields))
         table = connection.ops.quote_name(model._meta.db_table)
@@ -94,26 +102,19 @@ class Inserter:
     def _prep(field: models.Field, value: Any) -> Any:
         if value is None or (value == "" and isinstance(field, EncryptedTextField)):
             return value
-        return field.get_db_prep_save(value, connection)
+        if value == [] and isinstance(field, models.JSONField):
+            return _empty_json(field)
+        # The connection itself, not the thread-local proxy: this runs for every value.
+        return field.get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])
 
     def row(self, values: dict[str, Any]) -> tuple:
-        out = []
-        for f, default, prepared, per_row, prep in zip(
-            self.fields,
-            self.defaults,
-            self.prepared_defaults,
-            self.per_row,
-            self.prep,
-            strict=True,
-        ):
-            if f.attname in values:
-                value = values[f.attname]
-                out.append(self._prep(f, value) if prep else value)
-            elif per_row:
-                value = default()
-                out.append(self._prep(f, value) if prep else value)
-            else:
-                out.append(prepared)
+        out = list(self.prepared_defaults)
+        for index, field, default in self.callables:
+            value = default()
+            out[index] = self._prep(field, value) if self.prep[index] else value
+        for name, value in values.items():
+            index = self.index[name]
+            out[index] = self._prep(self.fields[index], value) if self.prep[index] else value
         return tuple(out)
 
     def insert(self, rows: Iterable[dict[str, Any]]) -> int:
@@ -123,5 +124,15 @@ class Inserter:
                 cursor.executemany(self.sql, params)
         return len(params)
 
+
+def _empty_json(field: models.Field) -> Any:
+    """An empty JSON list as the database takes it (the common case: rows without problems)."""
+    key = (connections[DEFAULT_DB_ALIAS].vendor, field.model, field.name)
+    if key not in _EMPTY_JSON:
+        _EMPTY_JSON[key] = field.get_db_prep_save([], connections[DEFAULT_DB_ALIAS])
+    return _EMPTY_JSON[key]
+
+
+_EMPTY_JSON: dict = {}
 
 __all__ = ["Inserter", "reserve_ids"]

@@ -124,6 +124,14 @@ def to_e164(raw: str, default_region: str) -> tuple[str, str] | None:
 
 
 @cache
+def _longest_zone_prefix(head: str) -> int:
+    """The longest prefix in the zone table among numbers starting with `head` (3 digits):
+    most countries list only their country code, so the lookup is one step."""
+    lengths = [len(prefix) for prefix in TIMEZONE_DATA if prefix[:3] == head[: len(prefix)]]
+    return max(lengths, default=0)
+
+
+@cache
 def _country_zone(country: str) -> str:
     return time_zone_for(country=country)
 
@@ -134,7 +142,8 @@ def zone_for(country: str, e164: str, region: str) -> str:
     names one zone; else the country's. Like `normalize.time_zone_for`, without parsing."""
     if e164 and (not country or region == country):
         digits = e164[1:]
-        for length in range(min(len(digits), TIMEZONE_LONGEST_PREFIX), 0, -1):
+        longest = _longest_zone_prefix(digits[:3])
+        for length in range(min(len(digits), longest), 0, -1):
             zones = TIMEZONE_DATA.get(digits[:length])
             if zones:
                 named = [zone for zone in zones if "/" in zone and zone != "Etc/Unknown"]

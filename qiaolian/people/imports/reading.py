@@ -138,7 +138,8 @@ def _convert_row(row: list) -> list[str]:
     for value in row:
         kind = type(value)
         if kind is str:
-            out.append(_text(value))
+            value = value.strip()
+            out.append(value if len(value) <= MAX_CELL else value[:MAX_CELL])
         elif kind is float:
             out.append(str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value))
         elif kind is dt.date:

@@ -24,7 +24,7 @@ from qiaolian.core.crypto import blind_index, normalise_identifier
 from qiaolian.people.imports.mapping import BY_KEY
 from qiaolian.people.imports.phones import to_e164, zone_for
 from qiaolian.people.models import Person
-from qiaolian.people.names import _is_han, name_pinyin, split_full_name
+from qiaolian.people.names import _is_han, given_syllables, split_full_name, surname_syllables
 from qiaolian.people.normalize import normalize_email
 
 TEXT_FIELDS = (
@@ -62,6 +62,7 @@ COUNTRY_ALIASES = {
     "柬埔寨王国": "KH", "捷克共和国": "CZ",
 }  # fmt: skip
 _SEPARATORS = re.compile(r"[,;，；、/\n]+|\s{2,}")
+_DIGIT = re.compile(r"\d")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 _DATE_PARTS = re.compile(r"(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D?")
 _YEAR_MONTH = re.compile(r"(\d{4})\D{1,2}(\d{1,2})\D?")
@@ -104,9 +105,15 @@ def _country_names() -> dict[str, str]:
     return names
 
 
-@lru_cache(maxsize=200_000)
+_surname_syllables = lru_cache(maxsize=10_000)(surname_syllables)
+_given_syllables = lru_cache(maxsize=200_000)(given_syllables)
+
+
 def cached_pinyin(surname: str, given: str) -> tuple[str, str]:
-    return name_pinyin(surname, given)
+    """`names.name_pinyin`, with the surname's and the given name's readings memoised apart:
+    surnames repeat in every row, given names often."""
+    syllables = [s for s in _surname_syllables(surname) + _given_syllables(given) if s]
+    return " ".join(syllables), "".join(s[0] for s in syllables if s)
 
 
 @dataclass(slots=True)
@@ -169,6 +176,14 @@ class Validator:
         self.countries = _country_names()
         self.category_examples = "、".join(label for label, _value in category_labels())
         self.today = timezone.localdate()
+        # Only the mapped text fields, each with its first column and header.
+        self.text_fields = [
+            (key, self.columns[key], MAX_LENGTH.get(key))
+            for key in TEXT_FIELDS
+            if key in self.columns
+        ]
+        self._category_of: dict[str, str | None] = {}
+        self._country_of: dict[str, str | None] = {}
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -185,17 +200,16 @@ class Validator:
         problems = clean.problems
         self._names(clean, row)
         values = clean.values
-        for key in TEXT_FIELDS:
-            if key in self.columns:
-                text, header = self._first(row, key)
-                if key in ("tags", "languages", "notes") and len(self.columns[key]) > 1:
-                    text = "；".join(row[i] for i in self.columns[key] if row[i])
-                if text:
-                    limit = MAX_LENGTH.get(key)
-                    if limit and len(text) > limit:
-                        problems.append(Problem(header, text, _too_long(limit)))
-                    else:
-                        values[key] = text
+        for key, columns, limit in self.text_fields:
+            if len(columns) == 1:
+                text = row[columns[0]]
+            else:
+                text = "；".join(row[i] for i in columns if row[i])
+            if text:
+                if limit and len(text) > limit:
+                    problems.append(Problem(self.headers[columns[0]], text, _too_long(limit)))
+                else:
+                    values[key] = text
         if "gender" in self.columns:
             text, header = self._first(row, "gender")
             gender = GENDERS.get(text.lower())
@@ -216,7 +230,9 @@ class Validator:
         if "category" in self.columns:
             text, header = self._first(row, "category")
             if text:
-                category = self.categories.get(fold(text))
+                if text not in self._category_of:
+                    self._category_of[text] = self.categories.get(fold(text))
+                category = self._category_of[text]
                 if category is None:
                     problems.append(
                         Problem(
@@ -276,7 +292,7 @@ class Validator:
                 Problem(name_header, "", _("The name is empty; every person needs a name."))
             )
             return
-        if any(ch.isdigit() for ch in surname + given):
+        if _DIGIT.search(surname) or _DIGIT.search(given):
             clean.problems.append(
                 Problem(
                     header,
@@ -318,6 +334,11 @@ class Validator:
         return value, ""
 
     def _country(self, text: str) -> str | None:
+        if text not in self._country_of:
+            self._country_of[text] = self._country_code(text)
+        return self._country_of[text]
+
+    def _country_code(self, text: str) -> str | None:
         folded = fold(text)
         code = self.countries.get(folded)
         if code is None and folded.endswith("国") and len(folded) > 2:
@@ -469,18 +490,13 @@ def category_lookup() -> dict[str, str]:
 def row_key(clean: CleanRow) -> str:
     """The identity of a row's content: the same person's row in any file has the same key."""
     values = clean.values
-    parts = [
-        clean.surname,
-        clean.given_name,
-        str(values.get("birth_date") or ""),
-        values.get("gender", ""),
-        values.get("category", ""),
-        values.get("nationality", ""),
-        values.get("country", ""),
-        *(values.get(key, "") for key in TEXT_FIELDS),
-        ",".join(sorted(e164 for _raw, e164, _region in clean.phones)),
-        ",".join(sorted(email for _raw, email in clean.emails)),
-        clean.id_index,
-        clean.passport_index,
-    ]
+    parts = [clean.surname, clean.given_name, str(values.get("birth_date") or "")]
+    parts += [values.get(key, "") for key in KEY_FIELDS]
+    parts.append(",".join(sorted(phone[1] for phone in clean.phones)))
+    parts.append(",".join(sorted(email[1] for email in clean.emails)))
+    parts.append(clean.id_index)
+    parts.append(clean.passport_index)
     return hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+KEY_FIELDS = ("gender", "category", "nationality", "country", *TEXT_FIELDS)

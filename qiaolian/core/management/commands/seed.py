@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -21,6 +22,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Refusing to load demo data (accounts with a published password) with DEBUG off. "
+                "Set DEMO_DATA_ALLOWED=1 if this really is a demo server."
+            )
         if scale == "article":
             factor = 1
         elif scale.isdigit() and int(scale) >= 1:
