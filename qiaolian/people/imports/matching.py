@@ -44,7 +44,8 @@ def chunks(values: Iterable, size: int | None = None) -> Iterator[list]:
 
 
 def chunk_size() -> int:
-    return max(100, min(5000, connection.features.max_query_params - 100))
+    limit = connection.features.max_query_params or 100_000  # None: no limit (PostgreSQL)
+    return max(100, min(5000, limit - 100))
 
 
 def _last7(e164: str) -> str:

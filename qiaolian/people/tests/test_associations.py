@@ -142,6 +142,12 @@ class AssociationPageTests(TestCase):
         self.assertNotIn("乙副会长", text)
         self.assertEqual([x.person for x in response.context["leaders"]], [self.president])
 
+    def test_the_list_counts_only_posts_of_visible_people(self):
+        self.client.force_login(self.cast.district_manager)
+        response = self.client.get(reverse("people:association_list"))
+        counts = {a.name: a.leader_count for a in response.context["object_list"]}
+        self.assertEqual(counts, {"米兰华侨华人工商会": 1})
+
     def test_the_api_hides_leaders_outside_scope_too(self):
         secret = api_token_create(actor=self.cast.district_manager, name="t")[1]
         url = reverse(

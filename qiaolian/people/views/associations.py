@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from qiaolian.people.forms import (
     AssociationForm,
     LeaderForm,
 )
-from qiaolian.people.models import Association, AssociationLeader
+from qiaolian.people.models import Association, AssociationLeader, Person
 
 EXPORT_LIMIT = 100_000
 
@@ -50,9 +50,12 @@ class AssociationListView(ScopedListView):
         return partial(AssociationFilterForm, user=self.request.user)
 
     def scoped_queryset(self):
-        return selectors.association_list(
-            user=self.request.user, within=self.request.active_unit
-        ).annotate(leader_count=Count("leaders"))
+        user = self.request.user
+        # Count only posts whose holder the user may see, like the detail page lists them.
+        visible = Person.objects.restrict(user, Action.VIEW).values("pk")
+        return selectors.association_list(user=user, within=self.request.active_unit).annotate(
+            leader_count=Count("leaders", filter=Q(leaders__person__in=visible))
+        )
 
     def filter_queryset(self, queryset, data):
         return selectors.association_filter(queryset, data)

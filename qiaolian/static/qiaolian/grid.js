@@ -42,3 +42,32 @@
     .catch(function () { chart.hideLoading(); element.textContent = element.getAttribute("aria-label"); });
   window.addEventListener("resize", function () { chart.resize(); });
 })();
+
+// The tree's member lists: loaded by HTMX on the first click (the group page's members
+// fragment, in a full-width row under the group), then shown and hidden by later clicks.
+(function () {
+  "use strict";
+  function row(id) {
+    var cell = document.getElementById(id);
+    return cell ? cell.closest("tr") : null;
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id || target.id.indexOf("members-") !== 0) return;
+    var tr = row(target.id);
+    if (tr && !target.dataset.loaded) {
+      target.dataset.loaded = "1";
+      tr.classList.remove("d-none");
+      var button = document.querySelector('[data-members="' + target.id + '"]');
+      if (button) button.setAttribute("aria-expanded", "true");
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-members]");
+    if (!button) return;
+    var cell = document.getElementById(button.dataset.members);
+    if (!cell || !cell.dataset.loaded) return;  // the first click is HTMX's
+    var hidden = row(cell.id).classList.toggle("d-none");
+    button.setAttribute("aria-expanded", hidden ? "false" : "true");
+  });
+})();
