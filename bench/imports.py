@@ -209,6 +209,8 @@ def run() -> list[dict]:
     rows_n = int(os.environ.get("BENCH_IMPORT_ROWS", ROWS))
     baseline_n = int(os.environ.get("BENCH_IMPORT_BASELINE_ROWS", BASELINE_ROWS))
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="qiaolian-bench-media-")
+    # No query log: DEBUG's cursor wrapper would tax the baseline's many small queries most.
+    settings.DEBUG = False
     actor = User.objects.get(username="haishu_manager")
     unit = Unit.objects.get(code="330203")
     existing = list(

@@ -107,7 +107,9 @@ class GroupForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role in the group"), choices=MemberRole.choices)
+    role = forms.ChoiceField(
+        label=_("Role in the group"), choices=MemberRole.choices, initial=MemberRole.MEMBER
+    )
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE)
 
     def __init__(self, *args, user, **kwargs):

@@ -42,7 +42,7 @@ def twins(transactional_db, fast_passwords):
 
 
 def test_scan_then_merge_two_duplicates_field_by_field_then_undo(page, twins):
-    cast, kept, other = twins
+    _cast, kept, other = twins
     log_in(page, "district_manager")
     page.goto("/people/duplicates/")
     assert page.locator("h2.page-title").inner_text().startswith("疑似重复")

@@ -41,7 +41,7 @@ RowAction = ImportRow.RowAction
 DONE = (RowAction.CREATED, RowAction.UPDATED, RowAction.MERGED)
 FINAL = (*DONE, RowAction.SKIPPED, RowAction.FAILED)
 SENSITIVE = ("id_number", "passport_number")
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 
 
 class UndoRefused(ValidationError):
@@ -63,7 +63,7 @@ def commit_plan(
     batch: ImportBatch,
     plan: Plan,
     progress: Callable[[int], None] | None = None,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int | None = None,
 ) -> Counter:
     """Write `plan` for `batch`; returns the counts of created/updated/merged/skipped/failed."""
     _require(actor, Action.ADD, batch.unit)
@@ -73,7 +73,7 @@ def commit_plan(
         ImportRow.objects.filter(batch=batch).exclude(action__in=FINAL).delete()
     todo = [row for row in plan.rows if row.number not in plan.done_rows]
     written = 0
-    for chunk in chunks(todo, chunk_rows):
+    for chunk in chunks(todo, chunk_rows or CHUNK_ROWS):
         try:
             with transaction.atomic():
                 writer.write(chunk)

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from qiaolian.core.models import AuditEvent
 from qiaolian.network.models import Membership, Steward
@@ -180,7 +181,10 @@ def test_an_unmerge_is_refused_once_the_kept_record_has_changed(cast, pair):
     kept, other = pair
     record = services.person_merge(actor=cast.district_manager, survivor=kept, merged=other)
     services.person_update(actor=cast.district_manager, person=kept, city="Torino")
-    with pytest.raises(ValidationError, match="合并后 王伟 又有改动"):
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(ValidationError, match="合并后 王伟 又有改动"),
+    ):
         services.person_unmerge(actor=cast.district_manager, merge=record)
     other.refresh_from_db()
     assert other.merged_into == kept
@@ -191,7 +195,10 @@ def test_an_unmerge_is_refused_when_a_moved_row_is_gone(cast, pair):
     consent = ConsentFactory(person=other)
     record = services.person_merge(actor=cast.district_manager, survivor=kept, merged=other)
     consent.delete()
-    with pytest.raises(ValidationError, match="有 1 条已被删除或转走，无法原样撤销合并"):
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(ValidationError, match="有 1 条已被删除或转走，无法原样撤销合并"),
+    ):
         services.person_unmerge(actor=cast.district_manager, merge=record)
 
 

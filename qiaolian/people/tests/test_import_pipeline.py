@@ -304,3 +304,12 @@ def test_the_preview_and_the_commit_run_as_tasks_on_a_real_worker(
     from qiaolian.people.search import search
 
     assert [hit.name for hit in search(manager, "zw").people][:1] == ["张伟"]
+
+
+def test_the_memoised_pinyin_is_the_registers_pinyin():
+    from qiaolian.people.imports.validation import cached_pinyin
+    from qiaolian.people.names import name_pinyin
+
+    for surname, given in [("张", "伟"), ("单", "田芳"), ("曾", "长江"), ("欧阳", "娜娜"),
+                           ("区", "乐"), ("Wong", ""), ("李", "")]:
+        assert cached_pinyin(surname, given) == name_pinyin(surname, given)

@@ -9,6 +9,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from qiaolian.core.scoping import Action
 from qiaolian.core.testing.scoped import ScopedViewTests
 from qiaolian.core.testing.workers import run_queued_tasks
 from qiaolian.people.models import ImportBatch, ImportRow, Person
@@ -34,6 +35,68 @@ class ImportListTests(ScopedViewTests.List):
 
     def marker(self, obj):
         return obj.file_name
+
+
+class ImportDetailTests(ScopedViewTests.Detail):
+    model = ImportBatch
+    thing = "import"
+    url_name = "people:import_detail"
+
+    @classmethod
+    def make_object(cls, unit):
+        return make_batch(unit, f"{unit.code}-详情.xlsx")
+
+    def marker(self, obj):
+        return obj.file_name
+
+
+class ImportMappingTests(ScopedViewTests.Edit):
+    model = ImportBatch
+    thing = "import"
+    url_name = "people:import_mapping"
+    action = Action.ADD
+    detail_url_name = "people:import_detail"
+
+    @classmethod
+    def make_object(cls, unit):
+        return make_batch(unit, f"{unit.code}-列.xlsx", status=ImportBatch.Status.UPLOADED)
+
+    def form_data(self, obj):
+        return {"col_0": "full_name", "on_duplicate": "merge"}
+
+    def assert_saved(self, obj, before):
+        obj.refresh_from_db()
+        self.assertEqual((obj.status, obj.on_duplicate), (ImportBatch.Status.ANALYSING, "merge"))
+
+
+class ImportDiscardTests(ScopedViewTests.Delete):
+    model = ImportBatch
+    thing = "import"
+    url_name = "people:import_discard"
+    action = Action.ADD
+
+    @classmethod
+    def make_object(cls, unit):
+        return make_batch(unit, f"{unit.code}-丢弃.xlsx")
+
+    def assert_done(self, obj):
+        obj.refresh_from_db()
+        self.assertEqual(obj.status, ImportBatch.Status.DISCARDED)
+
+
+class ImportUndoTests(ScopedViewTests.Delete):
+    model = ImportBatch
+    thing = "import"
+    url_name = "people:import_undo"
+    action = Action.DELETE
+
+    @classmethod
+    def make_object(cls, unit):
+        return make_batch(unit, f"{unit.code}-撤销.xlsx", status=ImportBatch.Status.COMMITTED)
+
+    def assert_done(self, obj):
+        obj.refresh_from_db()
+        self.assertEqual(obj.status, ImportBatch.Status.UNDONE)
 
 
 @pytest.fixture(autouse=True)
