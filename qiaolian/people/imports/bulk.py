@@ -5,8 +5,9 @@ get_db_prep_save and SQL assembly for every field of every row), which alone wou
 100,000-row import to ~10,000 rows/s. `fast_insert` builds the column list from the model's
 own fields once, converts only the values whose database form differs from the Python one
 (UUIDs, dates, times, JSON, encrypted text: through the field's own `get_db_prep_save`), and
-sends the rows with one `executemany` (SQLite) or one COPY (PostgreSQL). Fields a caller does not give take their defaults,
-so a field added to the model later is filled as `save()` would fill it.
+sends the rows with one `executemany` (SQLite) or one COPY (PostgreSQL). Fields a caller does
+not give take their defaults, so a field added to the model later is filled as `save()` would
+fill it.
 
 `reserve_ids` hands out primary keys before the insert, so children (contacts, import rows)
 can point at new people without reading them back: a PostgreSQL sequence range, or on SQLite

@@ -39,7 +39,6 @@ from qiaolian.people.models import ContactKind, ImportBatch, ImportRow, Person, 
 logger = logging.getLogger(__name__)
 RowAction = ImportRow.RowAction
 DONE = (RowAction.CREATED, RowAction.UPDATED, RowAction.MERGED)
-FINAL = (*DONE, RowAction.SKIPPED, RowAction.FAILED)
 SENSITIVE = ("id_number", "passport_number")
 CHUNK_ROWS = 5000
 
@@ -69,8 +68,10 @@ def commit_plan(
     _require(actor, Action.ADD, batch.unit)
     writer = _Writer(actor, batch, plan)
     with transaction.atomic():
-        # The preview's planned rows go; rows a resumed commit already wrote stay.
-        ImportRow.objects.filter(batch=batch).exclude(action__in=FINAL).delete()
+        # The preview's planned rows go; so do the skipped and failed rows of an interrupted
+        # commit (they are decided again). What it already wrote (created, updated, merged)
+        # stays, and `plan.done_rows` keeps those rows from being written twice.
+        ImportRow.objects.filter(batch=batch).exclude(action__in=DONE).delete()
     todo = [row for row in plan.rows if row.number not in plan.done_rows]
     written = 0
     for chunk in chunks(todo, chunk_rows or CHUNK_ROWS):

@@ -91,8 +91,9 @@ def lying_zip(data: bytes) -> bytes:
     for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
         start = 0
         while (pos := raw.find(signature, start)) != -1:
-            name_length = int.from_bytes(raw[pos + (26 if signature == b"PK\x03\x04" else 28):][:2],
-                                         "little")
+            name_length = int.from_bytes(
+                raw[pos + (26 if signature == b"PK\x03\x04" else 28) :][:2], "little"
+            )
             header = 30 if signature == b"PK\x03\x04" else 46
             if raw[pos + header : pos + header + name_length] == name:
                 raw[pos + offset : pos + offset + 4] = (10).to_bytes(4, "little")

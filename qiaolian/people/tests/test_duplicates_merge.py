@@ -359,3 +359,18 @@ def test_the_pages_speak_chinese_by_default(cast, pair, client):
         reverse("people:duplicate_merge", args=[kept.public_id, other.public_id])
     ).content.decode()
     assert "保留此记录" in merge and "合并这两条记录" in merge
+
+
+def test_the_merge_page_of_an_already_merged_pair_says_so_and_offers_no_merge(cast, pair, client):
+    kept, other = pair
+    services.person_merge(actor=cast.district_manager, survivor=kept, merged=other)
+    client.force_login(cast.district_manager)
+    url = reverse("people:duplicate_merge", args=[kept.public_id, other.public_id])
+    page = client.get(url)
+    html = page.content.decode()
+    assert 'id="merge-already"' in html and 'id="merge-submit"' not in html
+    data = {"keep": "first", "version_first": kept.version + 1, "version_second": 2}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "已合并到另一条记录" in response.content.decode()
+    assert PersonMerge.objects.count() == 1

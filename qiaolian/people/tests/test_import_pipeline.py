@@ -46,8 +46,13 @@ def run(cast, data, *, name="名单.xlsx", who="district_manager", unit=None, du
 
 
 def row(name="周杰", phone="+39 333 765 4321", **extra):
-    cells = dict(zip(HEADER, [name, "男", "1985-02-03", "华侨", "意大利", "Milano", phone, "", ""],
-                     strict=True))
+    cells = dict(
+        zip(
+            HEADER,
+            [name, "男", "1985-02-03", "华侨", "意大利", "Milano", phone, "", ""],
+            strict=True,
+        )
+    )
     cells.update(extra)
     return [cells[h] for h in HEADER]
 
@@ -73,8 +78,9 @@ def test_it_creates_people_with_normalised_values_and_audit(cast):
         cursor.execute("SELECT id_number FROM people_person WHERE id = %s", [ouyang.pk])
         assert ID_NUMBER not in cursor.fetchone()[0]
     assert Person.objects.filter(id_number_index=ouyang.id_number_index).count() == 1
-    actions = set(AuditEvent.objects.filter(object_id=batch.public_id).values_list("action",
-                                                                                     flat=True))
+    actions = set(
+        AuditEvent.objects.filter(object_id=batch.public_id).values_list("action", flat=True)
+    )
     assert {"import.upload", "import.commit"} <= actions
 
 
@@ -102,8 +108,15 @@ def test_the_same_person_twice_in_a_file_is_a_problem_naming_the_first_row(cast)
 
 
 def _existing(cast, **extra):
-    values = {"surname": "周", "given_name": "杰", "phones": ["+39 333 765 4321"],
-              "country": "IT", "city": "Roma", "unit": cast.district_a, **extra}
+    values = {
+        "surname": "周",
+        "given_name": "杰",
+        "phones": ["+39 333 765 4321"],
+        "country": "IT",
+        "city": "Roma",
+        "unit": cast.district_a,
+        **extra,
+    }
     return PersonFactory(**values)
 
 
@@ -124,7 +137,9 @@ def test_update_replaces_values_and_adds_contacts(cast):
     person.refresh_from_db()
     assert (person.city, person.category, person.version) == ("Milano", "overseas_chinese", 2)
     assert set(person.contacts.values_list("normalized", flat=True)) == {
-        "+393337654321", "zhou@example.com"}
+        "+393337654321",
+        "zhou@example.com",
+    }
     assert AuditEvent.objects.filter(action="person.update", object_id=person.public_id).exists()
 
 
@@ -192,7 +207,9 @@ def test_undo_is_refused_naming_the_rows_changed_since(cast):
     people_services.person_update(actor=cast.district_manager, person=li, occupation="教师")
     zhang = Person.objects.get(surname="张")
     people_services.relationship_add(
-        actor=cast.district_manager, person=PersonFactory(unit=cast.district_a), relative=zhang,
+        actor=cast.district_manager,
+        person=PersonFactory(unit=cast.district_a),
+        relative=zhang,
         kind="spouse",
     )
 
@@ -248,8 +265,28 @@ def test_the_fast_phone_path_agrees_with_normalize_phone():
     import phonenumbers
 
     rng = random.Random(20261128)
-    regions = ["CN", "IT", "ES", "US", "GB", "FR", "DE", "JP", "AU", "CA", "BR", "AR", "RU",
-               "HK", "TW", "VA", "KZ", "SG", "NL", "MX"]
+    regions = [
+        "CN",
+        "IT",
+        "ES",
+        "US",
+        "GB",
+        "FR",
+        "DE",
+        "JP",
+        "AU",
+        "CA",
+        "BR",
+        "AR",
+        "RU",
+        "HK",
+        "TW",
+        "VA",
+        "KZ",
+        "SG",
+        "NL",
+        "MX",
+    ]
     kinds = [phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE]
     checked = 0
     for _ in range(4000):
@@ -261,8 +298,17 @@ def test_the_fast_phone_path_agrees_with_normalize_phone():
         tail = rng.randint(0, 4)
         nsn = nsn[: len(nsn) - tail] + "".join(rng.choice("0123456789") for _ in range(tail))
         code = str(example.country_code)
-        typed = rng.choice([f"+{code} {nsn}", nsn, f"0{nsn}", f"00{code}{nsn}", f"{code}{nsn}",
-                            f"({nsn[:3]}) {nsn[3:]}", f"+{code}-{nsn[:3]}-{nsn[3:]}"])
+        typed = rng.choice(
+            [
+                f"+{code} {nsn}",
+                nsn,
+                f"0{nsn}",
+                f"00{code}{nsn}",
+                f"{code}{nsn}",
+                f"({nsn[:3]}) {nsn[3:]}",
+                f"+{code}-{nsn[:3]}-{nsn[3:]}",
+            ]
+        )
         default = rng.choice([*regions, "CN", "CN"])
         fast = to_e164(typed, default)
         assert (fast[0] if fast else None) == normalize_phone(typed, default), (typed, default)
@@ -276,8 +322,9 @@ def test_the_preview_and_the_commit_run_as_tasks_on_a_real_worker(
     manager = cast.district_manager
     data = xlsx_bytes([*rows_people(), row(name="李四", phone="12345")])
     with translation.override("zh-hans"):
-        batch = services.import_upload(actor=manager, unit=cast.district_a, file_name="a.xlsx",
-                                       data=data)
+        batch = services.import_upload(
+            actor=manager, unit=cast.district_a, file_name="a.xlsx", data=data
+        )
     assert batch.mapping[:2] == ["full_name", "gender"]
     with django_capture_on_commit_callbacks(execute=True):
         services.import_analyse(actor=manager, batch=batch, mapping=batch.mapping)
@@ -310,6 +357,13 @@ def test_the_memoised_pinyin_is_the_registers_pinyin():
     from qiaolian.people.imports.validation import cached_pinyin
     from qiaolian.people.names import name_pinyin
 
-    for surname, given in [("张", "伟"), ("单", "田芳"), ("曾", "长江"), ("欧阳", "娜娜"),
-                           ("区", "乐"), ("Wong", ""), ("李", "")]:
+    for surname, given in [
+        ("张", "伟"),
+        ("单", "田芳"),
+        ("曾", "长江"),
+        ("欧阳", "娜娜"),
+        ("区", "乐"),
+        ("Wong", ""),
+        ("李", ""),
+    ]:
         assert cached_pinyin(surname, given) == name_pinyin(surname, given)

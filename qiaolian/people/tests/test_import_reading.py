@@ -176,7 +176,9 @@ def test_it_refuses_xml_entity_tricks(prolog):
     data = xlsx_bytes(rows_people())
     sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     tricked = prolog + (sheet.split(b"?>", 1)[1] if sheet.startswith(b"<?xml") else sheet)
-    refused("people.xlsx", rezip(data, replace={"xl/worksheets/sheet1.xml": tricked}), "xml_entities")
+    refused(
+        "people.xlsx", rezip(data, replace={"xl/worksheets/sheet1.xml": tricked}), "xml_entities"
+    )
 
 
 def test_it_refuses_xml_in_utf16_where_a_doctype_could_hide():
@@ -209,4 +211,4 @@ def test_refusals_are_in_the_users_language():
 
 
 def test_it_refuses_a_csv_in_an_unknown_encoding():
-    refused("people.csv", "姓名\n张伟\n".encode("utf-8") + b"\xff\xfe\xfa", "encoding")
+    refused("people.csv", "姓名\n张伟\n".encode() + b"\xff\xfe\xfa", "encoding")

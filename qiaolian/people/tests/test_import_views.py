@@ -175,7 +175,7 @@ class ImportFlowTests(TestCase):
         self.assertEqual(sheet.status_code, 200)
         rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
         self.assertEqual(rows[0], (*HEADER, "错误说明"))
-        self.assertEqual(rows[1][:7], tuple(bad[:6]) + ("12345",))
+        self.assertEqual(rows[1][:7], (*bad[:6], "12345"))
         self.assertIn("手机：“12345” 不是有效的电话号码", rows[1][-1])
 
         # Fixed and uploaded again: only the fixed row is new.
@@ -183,7 +183,6 @@ class ImportFlowTests(TestCase):
         self.upload(xlsx_bytes(fixed), name="名单-改.xlsx")
         again = ImportBatch.objects.exclude(pk=batch.pk).get()
         self.assertEqual(again.summary["earlier"], [])  # another file, not the same bytes
-        from qiaolian.people.imports.services import run_cli_import  # noqa: F401
 
         response = self.client.post(
             reverse("people:import_undo", args=[batch.public_id]), follow=True
