@@ -59,6 +59,7 @@ class Inserter:
 
     def __init__(self, model: type[models.Model], *, with_pk: bool = False):
         self.model = model
+        self.connection = connections[DEFAULT_DB_ALIAS]
         now = timezone.now()
         self.fields = [
             f
@@ -87,6 +88,12 @@ class Inserter:
             )
         ]
         self.index = {f.attname: i for i, f in enumerate(self.fields)}
+        # An empty JSON list as the database takes it: the common case (rows without problems).
+        self.empty_json = {
+            f.attname: f.get_db_prep_save([], self.connection)
+            for f in self.fields
+            if isinstance(f, models.JSONField)
+        }
         self.callables = [
             (i, f, default)
             for i, (f, default, per_row) in enumerate(
@@ -100,14 +107,13 @@ class Inserter:
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
 
-    @staticmethod
-    def _prep(field: models.Field, value: Any) -> Any:
+    def _prep(self, field: models.Field, value: Any) -> Any:
         if value is None or (value == "" and isinstance(field, EncryptedTextField)):
             return value
         if value == [] and isinstance(field, models.JSONField):
-            return _empty_json(field)
+            return self.empty_json[field.attname]
         # The connection itself, not the thread-local proxy: this runs for every value.
-        return field.get_db_prep_save(value, connections[DEFAULT_DB_ALIAS])
+        return field.get_db_prep_save(value, self.connection)
 
     def row(self, values: dict[str, Any]) -> tuple:
         out = list(self.prepared_defaults)
@@ -133,15 +139,5 @@ class Inserter:
                 cursor.executemany(self.sql, params)
         return len(params)
 
-
-def _empty_json(field: models.Field) -> Any:
-    """An empty JSON list as the database takes it (the common case: rows without problems)."""
-    key = (connections[DEFAULT_DB_ALIAS].vendor, field.model, field.name)
-    if key not in _EMPTY_JSON:
-        _EMPTY_JSON[key] = field.get_db_prep_save([], connections[DEFAULT_DB_ALIAS])
-    return _EMPTY_JSON[key]
-
-
-_EMPTY_JSON: dict = {}
 
 __all__ = ["Inserter", "reserve_ids"]

@@ -109,6 +109,7 @@ _surname_syllables = lru_cache(maxsize=10_000)(surname_syllables)
 _given_syllables = lru_cache(maxsize=200_000)(given_syllables)
 
 
+@lru_cache(maxsize=200_000)
 def cached_pinyin(surname: str, given: str) -> tuple[str, str]:
     """`names.name_pinyin`, with the surname's and the given name's readings memoised apart:
     surnames repeat in every row, given names often."""
@@ -189,11 +190,15 @@ class Validator:
 
     def _first(self, row: list[str], key: str) -> tuple[str, str]:
         """(value, header) of the first non-empty column mapped to `key`."""
-        for index in self.columns.get(key, ()):
+        columns = self.columns.get(key)
+        if not columns:
+            return "", BY_KEY[key].header
+        if len(columns) == 1:
+            return row[columns[0]], self.headers[columns[0]]
+        for index in columns:
             if row[index]:
                 return row[index], self.headers[index]
-        columns = self.columns.get(key)
-        return "", self.headers[columns[0]] if columns else BY_KEY[key].header
+        return "", self.headers[columns[0]]
 
     def check(self, index: int, number: int, row: list[str]) -> CleanRow:
         clean = CleanRow(index=index, number=number)

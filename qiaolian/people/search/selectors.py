@@ -11,12 +11,15 @@ with an exact > prefix > contains ranking.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django_countries import countries
 
 from qiaolian.core.crypto import mask
 from qiaolian.core.models import Unit
@@ -115,42 +118,56 @@ def search(
     if not parsed.ok or not grants_for(user, Action.VIEW):
         return results
     limit = max(1, min(int(limit), MAX_LIMIT))
+    links = _Labels()
     if "person" in kinds:
-        results.people, results.more["person"] = _people(user, parsed, limit, within)
+        results.people, results.more["person"] = _people(user, parsed, limit, within, links)
+    if parsed.kind == QueryKind.DIGITS:
+        kinds = ("person",)  # phone digits: association and group names hold no numbers
     if "association" in kinds:
         results.associations, results.more["association"] = _associations(
-            user, parsed, limit, within
+            user, parsed, limit, within, links
         )
     if "group" in kinds:
-        results.groups, results.more["group"] = _groups(user, parsed, limit, within)
+        results.groups, results.more["group"] = _groups(user, parsed, limit, within, links)
     return results
 
 
 # --- people ----------------------------------------------------------------------------------
 
 
+UNIT_LIST_MAX = 5000  # larger scopes filter the index through a unit subquery instead
+
+
 def _token_scope(user: Any, within: Unit | None) -> Q:
     """Which index rows may be walked: those of the units under the user's VIEW grants.
 
-    Only a superset is needed for correctness (the people are re-read through restrict()),
-    but it must be tight or the walk would spend its `limit` on rows the user cannot see.
-    Narrowed grants (assigned-only, own records) are exact only through restrict() itself.
+    A superset is enough for correctness (the people themselves are then read through
+    restrict()), but it must be tight or the walk would spend its limit on rows the user
+    cannot see. The units go in as a list of ids: the planner then has one access path, the
+    index in rank order, on both databases. Narrowed grants (assigned-only, own records)
+    are exact only through restrict(), so their walk is joined to it.
     """
     grants = grants_for(user, Action.VIEW)
-    if all(grant.narrowing == Narrowing.SUBTREE for grant in grants):
+    if not all(grant.narrowing == Narrowing.SUBTREE for grant in grants):
+        visible = Person.objects.restrict(user, Action.VIEW).in_subtree(within)
+        return Q(person_id__in=visible.values("pk"))
+    cache = user.__dict__.setdefault("_search_units", {})
+    key = within.pk if within is not None else None
+    if key not in cache:
         paths = Q()
         for grant in grants:
             paths |= Q(path__startswith=grant.path)
         units = Unit.objects.filter(paths)
         if within is not None:
             units = units.filter(path__startswith=within.path)
-        return Q(unit_id__in=units.values("pk"))
-    visible = Person.objects.restrict(user, Action.VIEW).in_subtree(within)
-    return Q(person_id__in=visible.values("pk"))
+        ids = list(units.values_list("pk", flat=True)[: UNIT_LIST_MAX + 1])
+        cache[key] = ids if len(ids) <= UNIT_LIST_MAX else units.values("pk")
+    return Q(unit_id__in=cache[key])
 
 
 def _walk(token: str, scope: Q, limit: int) -> list[tuple[int, int]]:
-    """(person id, rank) of the best `limit` rows for one token, in (rank, id) order."""
+    """(person id, rank) of the best `limit` index rows for one token, in (rank, id) order:
+    one ordered walk of the (token, rank, person, unit) key, stopped at `limit`."""
     rows = (
         PersonSearchToken.objects.filter(scope, token=token)
         .order_by("rank", "person_id")
@@ -159,8 +176,17 @@ def _walk(token: str, scope: Q, limit: int) -> list[tuple[int, int]]:
     return list(rows)
 
 
-def _digit_matches(digits: tuple[str, ...], scope: Q) -> list[tuple[int, int]]:
-    """People whose phone contains one of `digits` (5+ digits), or whose email starts so.
+def _visible(user: Any, within: Unit | None):
+    return (
+        Person.objects.restrict(user, Action.VIEW)
+        .in_subtree(within)
+        .filter(merged_into__isnull=True)
+    )
+
+
+def _digit_matches(digits: tuple[str, ...], scope: Q) -> tuple[dict[int, int], list[tuple]]:
+    """People whose phone contains one of `digits` (5+ digits), or whose email starts so:
+    ({person id: rank}, their contacts as (person, kind, value, is_primary)).
 
     The variants differ only by leading zeros, so the shortest one's windows serve them all;
     the digits themselves are tokens when an email starts with them (QQ mail is numeric).
@@ -178,82 +204,93 @@ def _digit_matches(digits: tuple[str, ...], scope: Q) -> list[tuple[int, int]]:
         .values_list("person_id", flat=True)[:DIGIT_CANDIDATES]
     )
     best: dict[int, int] = {}
-    contacts = PersonContact.objects.filter(person_id__in=candidates).values_list(
-        "person_id", "kind", "normalized"
+    contacts = list(
+        PersonContact.objects.filter(person_id__in=candidates)
+        .order_by()
+        .values_list("person_id", "kind", "normalized", "value", "is_primary")
     )
-    for person_id, kind, normalized in contacts:
+    for person_id, kind, normalized, _value, _primary in contacts:
         matcher = phone_match_rank if kind == "phone" else email_match_rank
         for d in digits:
             rank = matcher(d, normalized)
             if rank is not None and rank < best.get(person_id, Rank.LOOSE + 1):
                 best[person_id] = rank
-    return list(best.items())
+    return best, [(pid, kind, value, primary) for pid, kind, _n, value, primary in contacts]
 
 
 def _people(
-    user: Any, parsed: ParsedQuery, limit: int, within: Unit | None
+    user: Any, parsed: ParsedQuery, limit: int, within: Unit | None, links: _Labels
 ) -> tuple[list[Hit], bool]:
     scope = _token_scope(user, within)
     best: dict[int, int] = {}
+    contact_rows: list[tuple] | None = None
     found: list[tuple[int, int]] = []
     for token in parsed.tokens:
         found += _walk(token, scope, limit + 1)
     if parsed.kind == QueryKind.DIGITS and parsed.digits:
-        found += _digit_matches(parsed.digits, scope)
-    for person_id, rank in found:
+        checked, contact_rows = _digit_matches(parsed.digits, scope)
+        found += checked.items()
+    for person_id, rank in found:  # a person found twice keeps the better rank
         if rank < best.get(person_id, Rank.LOOSE + 1):
             best[person_id] = rank
     ranked = sorted(best.items(), key=lambda item: (item[1], item[0]))[: limit + 1]
     if not ranked:
         return [], False
+    ids = [pid for pid, _rank in ranked]
+    # Plain rows, not model instances: this is the hot path of every keystroke.
     people = {
-        p.pk: p
-        for p in Person.objects.restrict(user, Action.VIEW)
-        .in_subtree(within)
-        .filter(pk__in=[pid for pid, _rank in ranked], merged_into__isnull=True)
-        .select_related("unit")
-        .only(
-            "public_id",
-            "surname",
-            "given_name",
-            "name_pinyin",
-            "romanized_names",
-            "category",
-            "country",
-            "city",
-            "unit__name",
-            "unit__name_en",
-            "unit__path",
-        )
-        .prefetch_related(
-            Prefetch(
-                "contacts",
-                queryset=PersonContact.objects.filter(is_primary=True).only(
-                    "person_id", "kind", "value"
-                ),
-            )
-        )
+        row[0]: row
+        for row in _visible(user, within).filter(pk__in=ids).values_list(*PERSON_COLUMNS)
     }
-    hits = [_person_hit(people[pid], rank) for pid, rank in ranked if pid in people]
+    if contact_rows is None or parsed.tokens:
+        contact_rows = list(
+            PersonContact.objects.filter(person_id__in=list(people), is_primary=True)
+            .order_by()
+            .values_list("person_id", "kind", "value", "is_primary")
+        )
+    contacts: dict[int, dict[str, str]] = {}
+    for person_id, kind, value, primary in contact_rows:
+        if primary:
+            contacts.setdefault(person_id, {})[kind] = value
+    hits = [
+        _person_hit(people[pid], rank, contacts.get(pid, {}), links)
+        for pid, rank in ranked
+        if pid in people
+    ]
     return hits[:limit], len(hits) > limit
 
 
-def _person_hit(person: Person, rank: int) -> Hit:
-    contacts = {c.kind: c.value for c in person.contacts.all()}
+PERSON_COLUMNS = (
+    "pk",
+    "public_id",
+    "surname",
+    "given_name",
+    "name_pinyin",
+    "romanized_names",
+    "category",
+    "country",
+    "city",
+    "unit__name",
+    "unit__name_en",
+)
+
+
+def _person_hit(row: tuple, rank: int, contacts: dict[str, str], links: _Labels) -> Hit:
+    (_pk, public_id, surname, given, pinyin, spellings, category, country, city, *unit) = row
     return Hit(
         kind="person",
-        id=str(person.public_id),
-        name=person.full_name,
-        unit=person.unit.label,
+        id=str(public_id),
+        name=f"{surname}{given}",
+        unit=links.unit(*unit),
         score=score(rank),
-        url=_url("people:person_detail", person.public_id),
+        url=links.url("people:person_detail", public_id),
         detail={
-            "pinyin": person.name_pinyin,
-            "other_spellings": person.romanized_names,
-            "category": person.category,
-            "country": str(person.country or ""),
-            "country_name": str(person.country.name) if person.country else "",
-            "city": person.city,
+            "pinyin": pinyin,
+            "other_spellings": spellings,
+            "category": category,
+            "country": str(country or ""),
+            "country_name": links.country(country),
+            "city": city,
             "phone": mask_phone(contacts.get("phone", "")),
             "email": mask_email(contacts.get("email", "")),
         },
@@ -294,61 +331,65 @@ def _text_for_names(parsed: ParsedQuery) -> str:
     return parsed.text
 
 
-def _ranked_by_name(queryset, text: str, fields: tuple[str, ...], extra: tuple[str, ...] = ()):
-    """Exact name (0) > name prefix (2) > name contains (4) > other field contains (6)."""
-    exact = Q()
-    prefix = Q()
-    inner = Q()
-    for name in fields:
-        exact |= Q(**{f"{name}__iexact": text})
-        prefix |= Q(**{f"{name}__istartswith": text})
-        inner |= Q(**{f"{name}__icontains": text})
-    other = Q()
-    for name in extra:
-        other |= Q(**{f"{name}__icontains": text})
-    return (
-        queryset.filter(inner | other)
-        .annotate(
-            match_rank=Case(
-                When(exact, then=Value(0)),
-                When(prefix, then=Value(2)),
-                When(inner, then=Value(4)),
-                default=Value(6),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("match_rank", "name", "pk")
+NAME_CANDIDATES = 200  # rows ranked in Python; past this, exact names are fetched apart
+
+
+def _by_name(queryset, text: str, names: tuple[str, ...], others: tuple[str, ...], columns):
+    """Rows whose `names` (or `others`) contain `text`, best first: exact name (0) > name
+    prefix (2) > name contains (4) > another field contains (6); then by name."""
+    contains = Q()
+    for field_name in names + others:
+        contains |= Q(**{f"{field_name}__icontains": text})
+    rows = list(
+        queryset.filter(contains).order_by("name", "pk").values_list(*columns)[:NAME_CANDIDATES]
     )
+    if len(rows) == NAME_CANDIDATES:
+        exact = Q()
+        for field_name in names:
+            exact |= Q(**{f"{field_name}__iexact": text})
+        seen = {row[0] for row in rows}
+        rows += [r for r in queryset.filter(exact).values_list(*columns) if r[0] not in seen]
+    folded = text.casefold()
+    name_count = len(names)
+
+    def rank(row) -> int:
+        values = [(v or "").casefold() for v in row[2 : 2 + name_count]]
+        if folded in values:
+            return 0
+        if any(v.startswith(folded) for v in values):
+            return 2
+        return 4 if any(folded in v for v in values) else 6
+
+    ranked = sorted(((rank(row), row) for row in rows), key=lambda item: (item[0], item[1][2]))
+    return ranked
 
 
 def _associations(
-    user: Any, parsed: ParsedQuery, limit: int, within: Unit | None
+    user: Any, parsed: ParsedQuery, limit: int, within: Unit | None, links: _Labels
 ) -> tuple[list[Hit], bool]:
     text = _text_for_names(parsed)
     if not text:
         return [], False
-    queryset = (
-        Association.objects.restrict(user, Action.VIEW).in_subtree(within).select_related("unit")
-    )
-    rows = list(
-        _ranked_by_name(queryset, text, ("name", "name_local"), extra=("city",))[: limit + 1]
-    )
+    queryset = Association.objects.restrict(user, Action.VIEW).in_subtree(within)
+    columns = ("pk", "public_id", "name", "name_local", "country", "city", "unit__name",
+               "unit__name_en")  # fmt: skip
+    ranked = _by_name(queryset, text, ("name", "name_local"), ("city",), columns)
     hits = [
         Hit(
             kind="association",
-            id=str(a.public_id),
-            name=a.name,
-            unit=a.unit.label,
-            score=score(a.match_rank),
-            url=_url("people:association_detail", a.public_id),
+            id=str(public_id),
+            name=name,
+            unit=links.unit(*unit),
+            score=score(rank),
+            url=links.url("people:association_detail", public_id),
             detail={
-                "local_name": a.name_local,
-                "country": str(a.country),
-                "country_name": str(a.country.name) if a.country else "",
-                "city": a.city,
+                "local_name": local,
+                "country": str(country or ""),
+                "country_name": links.country(country),
+                "city": city,
             },
         )
-        for a in rows
+        for rank, (_pk, public_id, name, local, country, city, *unit) in ranked[: limit + 1]
     ]
     return hits[:limit], len(hits) > limit
 
@@ -362,31 +403,57 @@ def group_model():
 
 
 def _groups(
-    user: Any, parsed: ParsedQuery, limit: int, within: Unit | None
+    user: Any, parsed: ParsedQuery, limit: int, within: Unit | None, links: _Labels
 ) -> tuple[list[Hit], bool]:
     model = group_model()
     text = _text_for_names(parsed)
     if model is None or not text:
         return [], False
-    queryset = model.objects.restrict(user, Action.VIEW).in_subtree(within).select_related("unit")
-    rows = list(_ranked_by_name(queryset, text, ("name",))[: limit + 1])
+    queryset = model.objects.restrict(user, Action.VIEW).in_subtree(within)
+    columns = ("pk", "public_id", "name", "platform", "unit__name", "unit__name_en")
+    ranked = _by_name(queryset, text, ("name",), (), columns)
+    platforms = dict(model._meta.get_field("platform").choices or ())
     hits = [
         Hit(
             kind="group",
-            id=str(g.public_id),
-            name=g.name,
-            unit=g.unit.label,
-            score=score(g.match_rank),
-            url=_url("network:group_detail", g.public_id),
-            detail={"platform": str(g.get_platform_display()) if hasattr(g, "platform") else ""},
+            id=str(public_id),
+            name=name,
+            unit=links.unit(*unit),
+            score=score(rank),
+            url=links.url("network:group_detail", public_id),
+            detail={"platform": str(platforms.get(platform, platform))},
         )
-        for g in rows
+        for rank, (_pk, public_id, name, platform, *unit) in ranked[: limit + 1]
     ]
     return hits[:limit], len(hits) > limit
 
 
-def _url(name: str, public_id: Any) -> str:
-    try:
-        return reverse(name, kwargs={"public_id": public_id})
-    except NoReverseMatch:  # the page is not there (yet): the result is shown without a link
-        return ""
+_SENTINEL = uuid.UUID(int=0)
+
+
+class _Labels:
+    """What one search shows, looked up once per search rather than once per hit: link
+    patterns (reversed with a placeholder id), country names, the reader's language."""
+
+    def __init__(self):
+        self.patterns: dict[str, str] = {}
+        self.countries: dict[str, str] = {}
+        self.english = (get_language() or "").startswith("en")
+
+    def url(self, name: str, public_id: Any) -> str:
+        if name not in self.patterns:
+            try:
+                self.patterns[name] = reverse(name, kwargs={"public_id": _SENTINEL})
+            except NoReverseMatch:  # the page is not there: the hit is shown without a link
+                self.patterns[name] = ""
+        pattern = self.patterns[name]
+        return pattern.replace(str(_SENTINEL), str(public_id)) if pattern else ""
+
+    def unit(self, name: str, name_en: str) -> str:
+        return name_en if self.english and name_en else name
+
+    def country(self, code: Any) -> str:
+        code = str(code or "")
+        if code and code not in self.countries:
+            self.countries[code] = str(countries.name(code))
+        return self.countries.get(code, "")

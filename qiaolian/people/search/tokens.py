@@ -147,7 +147,9 @@ def _phone_tokens(tokens: TokenSet, e164: str) -> None:
     digits = re.sub(r"\D", "", e164 or "")
     last = len(digits) - PHONE_WINDOW
     for start in range(last + 1):
-        tokens.add(digits[start : start + PHONE_WINDOW], Rank.CONTACT if start == last else Rank.LOOSE)
+        tokens.add(
+            digits[start : start + PHONE_WINDOW], Rank.CONTACT if start == last else Rank.LOOSE
+        )
 
 
 def _email_tokens(tokens: TokenSet, email: str) -> None:

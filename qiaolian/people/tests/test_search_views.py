@@ -160,7 +160,9 @@ class SearchCommandTests(TestCase):
             self.run_command("张伟")
 
     def test_it_rebuilds_the_index(self):
-        Person.objects.filter(pk=self.zhang.pk).update(given_name="伟华", name_pinyin="zhang wei hua")
+        Person.objects.filter(pk=self.zhang.pk).update(
+            given_name="伟华", name_pinyin="zhang wei hua"
+        )
         self.assertIn("2", self.run_command("--reindex"))
         data = json.loads(self.run_command("张伟华", "--as", "district_manager", "--json"))
         self.assertEqual([r["name"] for r in data["results"]], ["张伟华"])
