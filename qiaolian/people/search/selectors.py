@@ -1,12 +1,15 @@
 """`search(user, query)`: one scoped, ranked search over people, associations and groups.
 
 People are found through the token index (tokens.py): each lookup token is one walk of the
-(token, rank, person, unit) index in rank order, kept to the searcher's units while walking,
-stopped after `limit + 1` rows. Phone queries of five or more digits look up the index window
-of their last digits and check the candidates' numbers. The people found are then read through
-`Person.objects.restrict(user, VIEW)`, so nothing outside the user's scope is shown or counted
-even if the index were stale. Associations and groups are few per unit: a scoped `icontains`
-with an exact > prefix > contains ranking.
+(token, rank, person, unit) key in rank order, kept to the searcher's units inside the index,
+stopped after `limit + 1` rows. Phone queries of five or more digits intersect the postings
+of their last four-digit windows and check the candidates' numbers. The people found are then
+read through `Person.objects.restrict(user, VIEW)`, so nothing outside the user's scope is
+shown or counted even if the index were stale. Associations and groups are few per unit: a
+scoped `icontains`, ranked exact name > name prefix > name contains > city.
+
+The same SQL runs on SQLite and PostgreSQL except for one clause (`_token_scope`), so results
+are identical on both.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Func, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django_countries import countries
@@ -39,6 +43,7 @@ from qiaolian.people.search.tokens import (
 
 KINDS = ("person", "association", "group")
 MAX_LIMIT = 100
+MIN_LATIN_NAMES = 3  # letters before associations and groups are searched by Latin text
 DIGIT_CANDIDATES = 5000  # a 5-digit query's window can be common; never check more than this
 
 
@@ -121,8 +126,8 @@ def search(
     links = _Labels()
     if "person" in kinds:
         results.people, results.more["person"] = _people(user, parsed, limit, within, links)
-    if parsed.kind == QueryKind.DIGITS:
-        kinds = ("person",)  # phone digits: association and group names hold no numbers
+    if not _names_searched(parsed):
+        return results
     if "association" in kinds:
         results.associations, results.more["association"] = _associations(
             user, parsed, limit, within, links
@@ -132,40 +137,69 @@ def search(
     return results
 
 
+def _names_searched(parsed: ParsedQuery) -> bool:
+    """Whether associations and groups are searched too. Phone digits are in no association
+    or group name; two letters (zw, ng) are initials or a surname, and inside the names of
+    Hong Kong or Associazione only noise."""
+    if parsed.kind == QueryKind.DIGITS:
+        return False
+    return parsed.kind != QueryKind.LATIN or len(parsed.text) >= MIN_LATIN_NAMES
+
+
 # --- people ----------------------------------------------------------------------------------
 
 
-UNIT_LIST_MAX = 5000  # larger scopes filter the index through a unit subquery instead
-
-
-def _token_scope(user: Any, within: Unit | None) -> Q:
+def _token_scope(user: Any, within: Unit | None) -> Q | Func:
     """Which index rows may be walked: those of the units under the user's VIEW grants.
 
     A superset is enough for correctness (the people themselves are then read through
     restrict()), but it must be tight or the walk would spend its limit on rows the user
-    cannot see. The units go in as a list of ids: the planner then has one access path, the
-    index in rank order, on both databases. Narrowed grants (assigned-only, own records)
-    are exact only through restrict(), so their walk is joined to it.
+    cannot see. It is written so that the planner's only access path is the index in rank
+    order, with the unit checked inside it: `unit_id = ANY(ARRAY(subquery))` on PostgreSQL
+    (a join would let it sort every posting of a common token first), `IN (subquery)` on
+    SQLite. Narrowed grants (assigned-only, own records) are exact only through restrict(),
+    so their walk is joined to it.
     """
     grants = grants_for(user, Action.VIEW)
     if not all(grant.narrowing == Narrowing.SUBTREE for grant in grants):
         visible = Person.objects.restrict(user, Action.VIEW).in_subtree(within)
         return Q(person_id__in=visible.values("pk"))
-    cache = user.__dict__.setdefault("_search_units", {})
-    key = within.pk if within is not None else None
-    if key not in cache:
-        paths = Q()
-        for grant in grants:
-            paths |= Q(path__startswith=grant.path)
-        units = Unit.objects.filter(paths)
-        if within is not None:
-            units = units.filter(path__startswith=within.path)
-        ids = list(units.values_list("pk", flat=True)[: UNIT_LIST_MAX + 1])
-        cache[key] = ids if len(ids) <= UNIT_LIST_MAX else units.values("pk")
-    return Q(unit_id__in=cache[key])
+    paths = {grant.path for grant in grants}
+    if within is None and _covers_every_root(paths):
+        return Q()
+    units = Unit.objects.filter(_startswith_any("path", paths)).order_by()
+    if within is not None:
+        units = units.filter(path__startswith=within.path)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return _EqualsAny(F("unit_id"), ArraySubquery(units.values("pk")))
+    return Q(unit_id__in=units.values("pk"))
 
 
-def _walk(token: str, scope: Q, limit: int) -> list[tuple[int, int]]:
+class _EqualsAny(Func):
+    """`column = ANY(array)`: a filter, not a join, for the planner."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _startswith_any(field_name: str, prefixes) -> Q:
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(**{f"{field_name}__startswith": prefix})
+    return condition
+
+
+def _covers_every_root(paths: set[str]) -> bool:
+    """A grant at every root of the tree (the city level): the whole index is in scope."""
+    if not any(len(path) == Unit.steplen for path in paths):
+        return False
+    return set(Unit.objects.get_root_nodes().values_list("path", flat=True)) <= paths
+
+
+def _walk(token: str, scope: Q | Func, limit: int) -> list[tuple[int, int]]:
     """(person id, rank) of the best `limit` index rows for one token, in (rank, id) order:
     one ordered walk of the (token, rank, person, unit) key, stopped at `limit`."""
     rows = (
@@ -185,8 +219,8 @@ def _visible(user: Any, within: Unit | None):
 
 
 def _digit_matches(digits: tuple[str, ...], scope: Q) -> tuple[dict[int, int], list[tuple]]:
-    """People whose phone contains one of `digits` (5+ digits), or whose email starts so:
-    ({person id: rank}, their contacts as (person, kind, value, is_primary)).
+    """{person id: rank} of the people whose phone contains one of `digits` (5+ digits), or
+    whose email starts with them.
 
     The variants differ only by leading zeros, so the shortest one's windows serve them all;
     the digits themselves are tokens when an email starts with them (QQ mail is numeric).
@@ -204,18 +238,18 @@ def _digit_matches(digits: tuple[str, ...], scope: Q) -> tuple[dict[int, int], l
         .values_list("person_id", flat=True)[:DIGIT_CANDIDATES]
     )
     best: dict[int, int] = {}
-    contacts = list(
+    contacts = (
         PersonContact.objects.filter(person_id__in=candidates)
         .order_by()
-        .values_list("person_id", "kind", "normalized", "value", "is_primary")
+        .values_list("person_id", "kind", "normalized")
     )
-    for person_id, kind, normalized, _value, _primary in contacts:
+    for person_id, kind, normalized in contacts:
         matcher = phone_match_rank if kind == "phone" else email_match_rank
         for d in digits:
             rank = matcher(d, normalized)
             if rank is not None and rank < best.get(person_id, Rank.LOOSE + 1):
                 best[person_id] = rank
-    return best, [(pid, kind, value, primary) for pid, kind, _n, value, primary in contacts]
+    return best
 
 
 def _people(
@@ -223,40 +257,27 @@ def _people(
 ) -> tuple[list[Hit], bool]:
     scope = _token_scope(user, within)
     best: dict[int, int] = {}
-    contact_rows: list[tuple] | None = None
     found: list[tuple[int, int]] = []
     for token in parsed.tokens:
         found += _walk(token, scope, limit + 1)
     if parsed.kind == QueryKind.DIGITS and parsed.digits:
-        checked, contact_rows = _digit_matches(parsed.digits, scope)
-        found += checked.items()
+        found += _digit_matches(parsed.digits, scope).items()
     for person_id, rank in found:  # a person found twice keeps the better rank
         if rank < best.get(person_id, Rank.LOOSE + 1):
             best[person_id] = rank
     ranked = sorted(best.items(), key=lambda item: (item[1], item[0]))[: limit + 1]
     if not ranked:
         return [], False
-    ids = [pid for pid, _rank in ranked]
-    # Plain rows, not model instances: this is the hot path of every keystroke.
+    # Plain rows, not model instances: this is the hot path of every keystroke. The primary
+    # phone and email come along as subqueries (one round trip, not two).
     people = {
         row[0]: row
-        for row in _visible(user, within).filter(pk__in=ids).values_list(*PERSON_COLUMNS)
+        for row in _visible(user, within)
+        .filter(pk__in=[pid for pid, _rank in ranked])
+        .annotate(phone=_primary("phone"), email=_primary("email"))
+        .values_list(*PERSON_COLUMNS, "phone", "email")
     }
-    if contact_rows is None or parsed.tokens:
-        contact_rows = list(
-            PersonContact.objects.filter(person_id__in=list(people), is_primary=True)
-            .order_by()
-            .values_list("person_id", "kind", "value", "is_primary")
-        )
-    contacts: dict[int, dict[str, str]] = {}
-    for person_id, kind, value, primary in contact_rows:
-        if primary:
-            contacts.setdefault(person_id, {})[kind] = value
-    hits = [
-        _person_hit(people[pid], rank, contacts.get(pid, {}), links)
-        for pid, rank in ranked
-        if pid in people
-    ]
+    hits = [_person_hit(people[pid], rank, links) for pid, rank in ranked if pid in people]
     return hits[:limit], len(hits) > limit
 
 
@@ -275,13 +296,19 @@ PERSON_COLUMNS = (
 )
 
 
-def _person_hit(row: tuple, rank: int, contacts: dict[str, str], links: _Labels) -> Hit:
-    (_pk, public_id, surname, given, pinyin, spellings, category, country, city, *unit) = row
+def _primary(kind: str) -> Subquery:
+    contacts = PersonContact.objects.filter(person=OuterRef("pk"), kind=kind, is_primary=True)
+    return Subquery(contacts.order_by().values("value")[:1])
+
+
+def _person_hit(row: tuple, rank: int, links: _Labels) -> Hit:
+    (_pk, public_id, surname, given, pinyin, spellings, category, country, city, *rest) = row
+    unit_name, unit_name_en, phone, email = rest
     return Hit(
         kind="person",
         id=str(public_id),
         name=f"{surname}{given}",
-        unit=links.unit(*unit),
+        unit=links.unit(unit_name, unit_name_en),
         score=score(rank),
         url=links.url("people:person_detail", public_id),
         detail={
@@ -291,8 +318,8 @@ def _person_hit(row: tuple, rank: int, contacts: dict[str, str], links: _Labels)
             "country": str(country or ""),
             "country_name": links.country(country),
             "city": city,
-            "phone": mask_phone(contacts.get("phone", "")),
-            "email": mask_email(contacts.get("email", "")),
+            "phone": mask_phone(phone or ""),
+            "email": mask_email(email or ""),
         },
     )
 

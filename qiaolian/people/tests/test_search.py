@@ -171,6 +171,11 @@ class SearchTests(TestCase):
         group.objects.create(unit=self.cast.district_b, name="米兰侨胞二群")
         self.assertEqual([h.id for h in self.find("侨胞").groups], [str(own.public_id)])
 
+    def test_it_searches_association_names_from_three_letters(self):
+        AssociationFactory(unit=self.cast.district_a, name_local="Zwolle Chinese Society")
+        self.assertEqual(self.find("zw").associations, [])
+        self.assertEqual(len(self.find("zwo").associations), 1)
+
     def test_it_merges_kinds_best_first(self):
         AssociationFactory(unit=self.cast.district_a, name="张伟")
         kinds = [hit.kind for hit in self.find("张伟").results]
