@@ -218,7 +218,7 @@ def _visible(user: Any, within: Unit | None):
     )
 
 
-def _digit_matches(digits: tuple[str, ...], scope: Q) -> tuple[dict[int, int], list[tuple]]:
+def _digit_matches(digits: tuple[str, ...], scope: Q | Func) -> dict[int, int]:
     """{person id: rank} of the people whose phone contains one of `digits` (5+ digits), or
     whose email starts with them.
 
