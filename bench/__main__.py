@@ -75,9 +75,10 @@ def main() -> int:
     width = max(len(r["name"]) for r in rows)
     print(f"{'benchmark':<{width}}  {'value':>10}  {'baseline':>10}  {'ratio':>7}  unit")
     for r in rows:
+        p50 = f", p50 {r['p50']:.2f}" if "p50" in r else ""
         print(
             f"{r['name']:<{width}}  {r['value']:>10.2f}  {r['baseline']:>10.2f}  "
-            f"{r['ratio']:>6.1f}x  {r['unit']} ({r['database']})"
+            f"{r['ratio']:>6.1f}x  {r['unit']} ({r['database']}{p50})"
         )
     # Keep the other database's rows: one run per database fills the file.
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else []

@@ -36,14 +36,22 @@ def _user_listing(cast):
 
 
 def _audit_listing(cast):
-    AuditEvent.objects.create(actor_name="sibling_manager", action="leak.marker",
-                              object_repr="SIBLING-AUDIT-MARKER", unit=cast.district_b)
+    AuditEvent.objects.create(
+        actor_name="sibling_manager",
+        action="leak.marker",
+        object_repr="SIBLING-AUDIT-MARKER",
+        unit=cast.district_b,
+    )
     return {}, "SIBLING-AUDIT-MARKER"
 
 
 def _login_listing(cast):
-    LoginEvent.objects.create(username="SIBLING-LOGIN-MARKER", outcome="success",
-                              unit=cast.district_b, user=cast.sibling_manager)
+    LoginEvent.objects.create(
+        username="SIBLING-LOGIN-MARKER",
+        outcome="success",
+        unit=cast.district_b,
+        user=cast.sibling_manager,
+    )
     return {}, "SIBLING-LOGIN-MARKER"
 
 
@@ -63,16 +71,23 @@ SWEEP = {
     "api:api-root": Exempt("Ninja's root pattern; no records."),
     "api:me": Exempt("Describes the caller's own account only."),
     "api:unit_list": Listing(_unit_listing),
-    "api:unit_create": Exempt("Takes no object id in the URL; a sibling parent in the body is "
-                              "a 404 (tested in test_api_units)."),
+    "api:unit_create": Exempt(
+        "Takes no object id in the URL; a sibling parent in the body is "
+        "a 404 (tested in test_api_units)."
+    ),
     "api:unit_detail": Detail(_sibling_unit_api, methods=("GET",)),
-    "api:unit_update": Detail(_sibling_unit_api, methods=("PATCH",),
-                              payload=lambda cast: {"name": "改名"}),
-    "api:unit_move": Detail(_sibling_unit_api, methods=("POST",),
-                            payload=lambda cast: {"new_parent": str(cast.district_a.public_id)}),
+    "api:unit_update": Detail(
+        _sibling_unit_api, methods=("PATCH",), payload=lambda cast: {"name": "改名"}
+    ),
+    "api:unit_move": Detail(
+        _sibling_unit_api,
+        methods=("POST",),
+        payload=lambda cast: {"new_parent": str(cast.district_a.public_id)},
+    ),
     "core:dashboard": Listing(_unit_listing),
-    "core:switch_unit": Exempt("Only accepts units from the user's own grants (tested in "
-                               "test_views_units)."),
+    "core:switch_unit": Exempt(
+        "Only accepts units from the user's own grants (tested in test_views_units)."
+    ),
     "core:login": Exempt(ACCOUNT_PAGE),
     "core:logout": Exempt(ACCOUNT_PAGE),
     "core:password_change": Exempt(ACCOUNT_PAGE),
@@ -85,16 +100,18 @@ SWEEP = {
     "core:token_create": Exempt("Creates a token for the logged-in user only."),
     "core:token_revoke": Detail(_sibling_token, methods=("POST",)),
     "core:unit_list": Listing(_unit_listing),
-    "core:unit_create": Exempt("Takes no object id; the parent choices are restricted (tested "
-                               "in test_views_units)."),
+    "core:unit_create": Exempt(
+        "Takes no object id; the parent choices are restricted (tested in test_views_units)."
+    ),
     "core:unit_detail": Detail(_sibling_unit, methods=("GET",)),
     "core:unit_edit": Detail(_sibling_unit),
     "core:unit_move": Detail(_sibling_unit),
     "core:unit_deactivate": Detail(_sibling_unit, methods=("POST",)),
     "core:unit_activate": Detail(_sibling_unit, methods=("POST",)),
     "core:user_list": Listing(_user_listing),
-    "core:user_create": Exempt("Takes no object id; home-unit choices are restricted (tested "
-                               "in test_views_users)."),
+    "core:user_create": Exempt(
+        "Takes no object id; home-unit choices are restricted (tested in test_views_users)."
+    ),
     "core:user_detail": Detail(_sibling_user, methods=("GET",)),
     "core:user_edit": Detail(_sibling_user),
     "core:user_grant": Detail(_sibling_user),
@@ -109,4 +126,3 @@ SWEEP = {
     "core:audit_list": Listing(_audit_listing, exports=("csv", "xlsx")),
     "core:login_log": Listing(_login_listing, exports=("csv", "xlsx")),
 }
-

@@ -199,9 +199,9 @@ class ImportDetailView(ScopedDetailView):
             can_add=can_add,
             can_undo=can_undo,
             commit_form=ImportCommitForm(initial={"on_duplicate": batch.on_duplicate or "skip"}),
-            has_problems=rows.model.objects.filter(
-                batch=batch, action__in=(RowAction.ERROR, RowAction.FAILED)
-            ).exists(),
+            has_problems=ImportRow.objects.restrict(user, Action.VIEW)
+            .filter(batch=batch, action__in=(RowAction.ERROR, RowAction.FAILED))
+            .exists(),
         )
         return context
 
