@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -41,9 +43,9 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {}
     current = request.path
-    sections = []
+    sections: list[dict[str, Any]] = []
     for title, items in NAVIGATION:
-        links = []
+        links: list[dict[str, Any]] = []
         for label, url_name, icon, action in items:
             if not holds_anywhere(user, action):
                 continue
@@ -54,8 +56,9 @@ def shell(request):
             sections.append({"title": title, "links": links})
     # Only the most specific match is active: /people/associations/ is Associations, not People.
     matches = [link for section in sections for link in section["links"] if link["active"]]
+    longest = max((str(m["url"]) for m in matches), key=len, default="")
     for link in matches:
-        link["active"] = link["url"] == max((m["url"] for m in matches), key=len)
+        link["active"] = link["url"] == longest
     return {
         "nav_sections": sections,
         "active_unit": getattr(request, "active_unit", None),
