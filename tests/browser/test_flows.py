@@ -300,7 +300,7 @@ def test_unit_tree_add_a_sub_unit_with_a_form_error_then_rename_it(page, world, 
     expect(page.locator(".page-title")).to_contain_text("甲二街道归侨侨眷联合会")
     created = Unit.objects.get(code="DA2")
     assert created.name == "甲二街道归侨侨眷联合会"
-    assert created.get_parent() == cast.district_a
+    assert Unit.objects.get_parent(created) == cast.district_a
 
 
 # (5) -------------------------------------------------------------------------------------------

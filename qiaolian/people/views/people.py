@@ -219,7 +219,15 @@ class PersonDetailView(PersonObjectMixin, ScopedDetailView):
         user, person = self.request.user, self.object
         context.update(selectors.person_detail_context(user=user, person=person))
         allowed = Person.objects.filter(pk=person.pk)
-        context["can_change"] = allowed.restrict(user, Action.CHANGE).exists()
+        # A merged-away record is kept for the merge history but is no longer edited here.
+        context["can_change"] = (
+            person.merged_into_id is None and allowed.restrict(user, Action.CHANGE).exists()
+        )
+        context["merged_into"] = (
+            Person.objects.restrict(user, Action.VIEW).filter(pk=person.merged_into_id).first()
+            if person.merged_into_id
+            else None
+        )
         context["can_reveal"] = allowed.restrict(user, Action.REVEAL).exists()
         context["can_audit"] = holds_anywhere(user, Action.AUDIT)
         context["local_time"] = _local_time(person.time_zone)

@@ -1,0 +1,138 @@
+"""The register's everyday flows in a real Chromium, in Chinese: importing a sheet with a bad row
+and a duplicate, searching by pinyin initials and phone digits, and the liaison grid's figures
+and world map."""
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from qiaolian.core.testing.cast import Cast
+from qiaolian.core.testing.workers import run_queued_tasks
+from qiaolian.network.models import StewardRole
+from qiaolian.network.tests.factories import GroupFactory, MembershipFactory, StewardFactory
+from qiaolian.people.models import Person
+from qiaolian.people.search import reindex_people
+from qiaolian.people.tests.factories import PersonFactory
+
+from .screens import shoot
+from .test_flows import CHART_ANIMATION_MS, CHART_DRAWN, log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def cast(transactional_db, fast_passwords) -> Cast:
+    return Cast.build()
+
+
+def write_sheet(path, rows) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "手机", "居住国家"])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+
+
+# (1) -------------------------------------------------------------------------------------------
+def test_import_with_a_bad_row_and_a_duplicate_then_commit_and_error_sheet(page, cast, tmp_path):
+    existing = PersonFactory(
+        unit=cast.district_a, surname="张", given_name="伟", phones=["+39 333 123 4567"]
+    )
+    sheet = tmp_path / "名单.xlsx"
+    write_sheet(
+        sheet,
+        [
+            ["李娜", "+39 333 765 4321", "意大利"],  # row 2: good
+            ["周杰", "12345", "意大利"],  # row 3: not a phone number
+            ["张伟", "+39 333 123 4567", "意大利"],  # row 4: the same phone as `existing`
+        ],
+    )
+    log_in(page, "district_manager")
+    page.goto("/people/imports/new/")
+    page.set_input_files("#import-upload-form input[type=file]", str(sheet))
+    with page.expect_navigation():
+        page.click("#import-upload")
+
+    # The mapping page guessed every column from its Chinese header.
+    expect(page.locator("#mapping-table")).to_contain_text("手机")
+    expect(page.locator("#mapping-table select").nth(1)).to_have_value("phone")
+    page.check("#import-mapping-form input[name=on_duplicate][value=skip]")
+    with page.expect_navigation():
+        page.click("#import-check")
+    page.wait_for_selector("#import-progress")
+
+    run_queued_tasks()
+    # The progress bar polls and reloads the page once the check is done.
+    page.wait_for_selector("#import-plan")
+    expect(page.locator("#count-create")).to_have_text("1")
+    expect(page.locator("#count-error")).to_have_text("1")
+    rows = page.locator("#import-rows")
+    expect(rows).to_contain_text("第 3 行 手机：“12345”")
+    expect(rows).to_contain_text("不是有效的电话号码")
+    expect(rows.locator("tr", has_text="电话号码相同")).to_contain_text(existing.full_name)
+    shoot(page, "import-preview")
+
+    page.check("#import-commit-form input[name=on_duplicate][value=skip]")
+    with page.expect_navigation():
+        page.click("#import-commit")
+    run_queued_tasks()
+    page.wait_for_selector("#import-result")
+    expect(page.locator("#count-created")).to_have_text("1")
+    expect(page.locator("#count-failed")).to_have_text("1")
+    assert Person.objects.filter(source="import", surname="李", given_name="娜").exists()
+
+    with page.expect_download() as download_info:
+        page.click("#import-error-sheet")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    assert download.path().stat().st_size > 0
+
+
+# (2) -------------------------------------------------------------------------------------------
+def test_search_by_pinyin_initials_and_by_phone_digits(page, cast):
+    PersonFactory(
+        unit=cast.district_a,
+        surname="欧阳",
+        given_name="娜娜",
+        country="ES",
+        phones=["+34 612 345 678"],
+    )
+    PersonFactory(unit=cast.district_a, surname="李", given_name="强", phones=["+39 06 5555 1234"])
+    reindex_people()
+    log_in(page, "district_manager")
+    page.goto("/people/search/")
+    hits = page.locator("#search-people .search-hit")
+
+    page.fill("#search-q", "oynn")
+    expect(hits.first).to_contain_text("欧阳娜娜")
+    expect(page.locator("#search-people")).not_to_contain_text("李强")
+
+    page.fill("#search-q", "5555")
+    expect(hits.first).to_contain_text("李强")
+    expect(page.locator("#search-people")).not_to_contain_text("欧阳娜娜")
+    shoot(page, "search")
+
+
+# (3) -------------------------------------------------------------------------------------------
+def test_grid_coverage_figures_and_world_map(page, cast):
+    unit = cast.district_a
+    people = [
+        PersonFactory(unit=unit, country=country) for country in ("IT", "IT", "ES", "FR")
+    ]
+    first = GroupFactory(unit=unit, name="米兰侨胞群")
+    second = GroupFactory(unit=unit, name="马德里侨胞群")
+    for group, person in ((first, people[0]), (first, people[1]), (second, people[2])):
+        MembershipFactory(group=group, person=person)
+    StewardFactory(group=first, person=people[0], role=StewardRole.DOCTOR)
+
+    log_in(page, "district_manager")
+    page.goto("/grid/")
+    expect(page.locator("#figure-groups")).to_have_text("2")
+    expect(page.locator("#figure-people-in-groups")).to_have_text("3")
+    expect(page.locator("#figure-doctors")).to_have_text("1")
+    expect(page.locator("#figure-ungrouped")).to_have_text("1")  # the one in France
+    expect(page.locator("#figure-no-doctor")).to_have_text("1")
+    page.wait_for_function(CHART_DRAWN, arg="#grid-map")
+    page.wait_for_timeout(CHART_ANIMATION_MS)
+    shoot(page, "grid")
