@@ -117,9 +117,7 @@ def test_search_by_pinyin_initials_and_by_phone_digits(page, cast):
 # (3) -------------------------------------------------------------------------------------------
 def test_grid_coverage_figures_and_world_map(page, cast):
     unit = cast.district_a
-    people = [
-        PersonFactory(unit=unit, country=country) for country in ("IT", "IT", "ES", "FR")
-    ]
+    people = [PersonFactory(unit=unit, country=country) for country in ("IT", "IT", "ES", "FR")]
     first = GroupFactory(unit=unit, name="米兰侨胞群")
     second = GroupFactory(unit=unit, name="马德里侨胞群")
     for group, person in ((first, people[0]), (first, people[1]), (second, people[2])):
