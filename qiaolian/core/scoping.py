@@ -175,6 +175,17 @@ class ScopedMixin:
         return Q(pk__in=[])
 
 
+def require_unit(actor: Any, action: Action, unit: Any, message: str | None = None) -> None:
+    """Services' guard: the actor must hold `action` on `unit` (it lies in one of their subtrees).
+
+    Raises PermissionDenied with `message`, or a generic one naming the unit as out of reach.
+    """
+    from qiaolian.core.models import Unit
+
+    if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
+        raise PermissionDenied(message or _("You cannot put records into this unit."))
+
+
 def assert_visible(actor: Any, obj: models.Model, action: Action = Action.CHANGE) -> None:
     """Re-check inside a write's transaction that the actor still reaches the object.
 

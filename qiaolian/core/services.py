@@ -25,6 +25,7 @@ from qiaolian.core.scoping import (
     assert_visible,
     clear_grant_cache,
     grants_for,
+    require_unit,
 )
 
 UNIT_FIELDS = ("code", "name", "name_en", "kind", "is_active")
@@ -34,9 +35,7 @@ ROLE_FIELDS = ("code", "name", "name_en", "actions", "narrowing", "requires_otp"
 
 
 def _require(actor, action: Action, unit: Unit | None) -> None:
-    """The actor must hold `action` on `unit` (the unit lies in one of their subtrees)."""
-    if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("You do not manage this unit."))
+    require_unit(actor, action, unit, _("You do not manage this unit."))
 
 
 def _require_whole_account(actor, user: User) -> None:

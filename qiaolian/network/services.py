@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
 from qiaolian.core.models import Unit, User
-from qiaolian.core.scoping import Action, assert_visible
+from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.network.models import (
     Group,
     MemberRole,
@@ -28,11 +28,6 @@ from qiaolian.network.models import (
 from qiaolian.people.models import Association, Person
 
 GROUP_FIELDS = ("unit", "platform", "name", "association", "created_on", "notes")
-
-
-def _require_unit(actor, action: Action, unit: Unit | None) -> None:
-    if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("You cannot put records into this unit."))
 
 
 def _require_group(actor, group: Group, action: Action = Action.CHANGE) -> None:
@@ -66,7 +61,7 @@ def group_create(
     created_on: date | None = None,
     notes: str = "",
 ) -> Group:
-    _require_unit(actor, Action.ADD, unit)
+    require_unit(actor, Action.ADD, unit)
     _require_association(actor, association)
     group = Group(
         unit=unit,
@@ -98,7 +93,7 @@ def group_update(*, actor, group: Group, **fields: Any) -> Group:
             raise ValueError(f"group field {name!r} cannot be set here")
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     if "unit" in fields:
-        _require_unit(actor, Action.CHANGE, current.unit)
+        require_unit(actor, Action.CHANGE, current.unit)
     if "association" in fields and current.association_id != group.association_id:
         _require_association(actor, current.association)
     current.full_clean()
@@ -298,7 +293,7 @@ def roster_apply(
             )
     if any(choice == "new" for _line, choice in plan):
         try:
-            _require_unit(actor, Action.ADD, unit_for_new)
+            require_unit(actor, Action.ADD, unit_for_new)
         except PermissionDenied:
             errors.append(_("Choose a unit you may add people to for the new people."))
     if errors:

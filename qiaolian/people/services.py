@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit
 from qiaolian.core.crypto import blind_index, mask
 from qiaolian.core.models import Unit
-from qiaolian.core.scoping import Action, assert_visible
+from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.people.models import (
     INVERSE_RELATION,
     Association,
@@ -80,11 +80,6 @@ class EditConflict(ValidationError):
             % {"fields": names},
             code="conflict",
         )
-
-
-def _require_unit(actor, action: Action, unit: Unit | None) -> None:
-    if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("You cannot put records into this unit."))
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -164,7 +159,7 @@ def person_create(
     source: str = "form",
     **fields: Any,
 ) -> Person:
-    _require_unit(actor, Action.ADD, unit)
+    require_unit(actor, Action.ADD, unit)
     person = Person(
         unit=unit,
         surname=surname,
@@ -201,7 +196,7 @@ def person_update(
 ) -> Person:
     """Update a person. With `expected_version` (the version the form was opened at) a save
     over someone else's newer save is refused with EditConflict, and nothing is written."""
-    _require_unit(actor, Action.CHANGE, person.unit)
+    require_unit(actor, Action.CHANGE, person.unit)
     current = Person.objects.select_for_update().get(pk=person.pk)
     before = _snapshot(current)
     if expected_version is not None and current.version != expected_version:
@@ -211,7 +206,7 @@ def person_update(
             raise ValueError(f"person field {name!r} cannot be updated here")
         setattr(current, name, value)
     if "unit" in fields:
-        _require_unit(actor, Action.CHANGE, current.unit)
+        require_unit(actor, Action.CHANGE, current.unit)
     contacts = None
     if phones is not None or emails is not None:
         old = list(current.contacts.all())
@@ -272,7 +267,7 @@ def consent_grant(
     legal_basis: str = "consent",
     notice_version: str = "",
 ) -> Consent:
-    _require_unit(actor, Action.CHANGE, person.unit)
+    require_unit(actor, Action.CHANGE, person.unit)
     consent = Consent(
         person=person,
         purpose=purpose.strip(),
@@ -295,7 +290,7 @@ def consent_grant(
 
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent) -> Consent:
-    _require_unit(actor, Action.CHANGE, consent.person.unit)
+    require_unit(actor, Action.CHANGE, consent.person.unit)
     if consent.withdrawn_at is None:
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
@@ -314,7 +309,7 @@ def relationship_add(
 ) -> Relationship:
     """Link two people; both must be visible to the actor (the relative may be in another
     unit the actor also governs)."""
-    _require_unit(actor, Action.CHANGE, person.unit)
+    require_unit(actor, Action.CHANGE, person.unit)
     if not Person.objects.restrict(actor, Action.VIEW).filter(pk=relative.pk).exists():
         raise PermissionDenied(_("You cannot link to this person."))
     if person.pk == relative.pk:
@@ -339,7 +334,7 @@ def relationship_add(
 
 @transaction.atomic
 def relationship_remove(*, actor, link: Relationship) -> None:
-    _require_unit(actor, Action.CHANGE, link.person.unit)
+    require_unit(actor, Action.CHANGE, link.person.unit)
     audit.record(
         actor=actor,
         action="person.unlink",
@@ -358,9 +353,9 @@ def association_save(
 ) -> Association:
     """Create (association=None) or update an overseas association."""
     target_unit = fields.get("unit") or (association.unit if association else None)
-    _require_unit(actor, Action.CHANGE if association else Action.ADD, target_unit)
+    require_unit(actor, Action.CHANGE if association else Action.ADD, target_unit)
     if association is not None:
-        _require_unit(actor, Action.CHANGE, association.unit)
+        require_unit(actor, Action.CHANGE, association.unit)
     before = audit.snapshot(association, ASSOCIATION_FIELDS) if association else {}
     association = association or Association()
     for name, value in fields.items():
@@ -383,7 +378,7 @@ def association_save(
 def leader_add(
     *, actor, association: Association, person: Person, post: str, since=None
 ) -> AssociationLeader:
-    _require_unit(actor, Action.CHANGE, association.unit)
+    require_unit(actor, Action.CHANGE, association.unit)
     if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot link to this person."))
     leader, _created = AssociationLeader.objects.get_or_create(
@@ -400,7 +395,7 @@ def leader_add(
 
 @transaction.atomic
 def leader_remove(*, actor, leader: AssociationLeader) -> None:
-    _require_unit(actor, Action.CHANGE, leader.association.unit)
+    require_unit(actor, Action.CHANGE, leader.association.unit)
     audit.record(
         actor=actor,
         action="association.leader_remove",

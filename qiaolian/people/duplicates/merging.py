@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
-from qiaolian.core.scoping import Action, assert_visible
+from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.people.models import (
     INVERSE_RELATION,
     ContactKind,
@@ -300,7 +300,7 @@ def merge(
             setattr(
                 survivor, attname, _combined(name, getattr(survivor, name), getattr(merged, name))
             )
-    services._require_unit(actor, Action.CHANGE, survivor.unit)
+    require_unit(actor, Action.CHANGE, survivor.unit)
 
     mover = _Mover(survivor, merged)
     record.moved = mover.run()

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,8 +29,7 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
 from qiaolian.core.crypto import blind_index, decrypt, encrypt, mask
-from qiaolian.core.models import Unit
-from qiaolian.core.scoping import Action, OutOfScope
+from qiaolian.core.scoping import Action, OutOfScope, require_unit
 from qiaolian.people.imports.bulk import Inserter, reserve_ids
 from qiaolian.people.imports.matching import chunks
 from qiaolian.people.imports.pipeline import Plan, describe, match_data
@@ -54,11 +53,6 @@ class UndoRefused(ValidationError):
         self.rows = rows
 
 
-def _require(actor, action: Action, unit: Unit) -> None:
-    if not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("You cannot put records into this unit."))
-
-
 def commit_plan(
     *,
     actor,
@@ -68,7 +62,7 @@ def commit_plan(
     chunk_rows: int | None = None,
 ) -> Counter:
     """Write `plan` for `batch`; returns the counts of created/updated/merged/skipped/failed."""
-    _require(actor, Action.ADD, batch.unit)
+    require_unit(actor, Action.ADD, batch.unit)
     writer = _Writer(actor, batch, plan)
     with transaction.atomic():
         # The preview's planned rows go; so do the skipped and failed rows of an interrupted
@@ -340,7 +334,7 @@ def undo_batch(*, actor, batch: ImportBatch) -> Counter:
     Refused (UndoRefused, naming the rows) when any of them changed since the import — a
     newer version, or records that now point at a created person (family links, posts,
     group memberships …) — so undo never destroys later work."""
-    _require(actor, Action.DELETE, batch.unit)
+    require_unit(actor, Action.DELETE, batch.unit)
     counts: Counter = Counter()
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)

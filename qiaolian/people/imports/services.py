@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
 from qiaolian.core.models import AuditEvent, Unit
-from qiaolian.core.scoping import Action
+from qiaolian.core.scoping import Action, require_unit
 from qiaolian.core.tasks import enqueue_on_commit
 from qiaolian.people.imports import committing, pipeline
 from qiaolian.people.imports.errors import ImportRefused
@@ -27,11 +27,6 @@ from qiaolian.people.models import ImportBatch, ImportRow
 
 Status = ImportBatch.Status
 SAMPLES = 3
-
-
-def _require(actor, action: Action, unit: Unit) -> None:
-    if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("You cannot put records into this unit."))
 
 
 def read_upload(file_name: str, data: bytes) -> tuple[str, Table]:
@@ -47,7 +42,7 @@ def import_upload(
 
     A refused file (ImportRefused) leaves nothing but a failure row in the audit log.
     `keep_table`: the CLI commits in the same process, so the batch keeps the sheet it read."""
-    _require(actor, Action.ADD, unit)
+    require_unit(actor, Action.ADD, unit)
     file_name = PurePath(file_name or "upload").name[:200]
     try:
         kind, table = read_upload(file_name, data)
@@ -111,7 +106,7 @@ def import_analyse(
     *, actor, batch: ImportBatch, mapping: list[str], on_duplicate: str = "skip"
 ) -> ImportBatch:
     """Save the column mapping and queue the check that builds the preview."""
-    _require(actor, Action.ADD, batch.unit)
+    require_unit(actor, Action.ADD, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (Status.UPLOADED, Status.PREVIEWED, Status.FAILED):
         raise ValidationError(_("This import can no longer be changed."))
@@ -138,7 +133,7 @@ def import_analyse(
 @transaction.atomic
 def import_commit(*, actor, batch: ImportBatch, on_duplicate: str) -> ImportBatch:
     """Queue the commit of a previewed batch."""
-    _require(actor, Action.ADD, batch.unit)
+    require_unit(actor, Action.ADD, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (Status.PREVIEWED, Status.FAILED) or not batch.mapping:
         raise ValidationError(_("Only a checked import can be committed."))
@@ -165,7 +160,7 @@ def import_undo(*, actor, batch: ImportBatch):
 @transaction.atomic
 def import_discard(*, actor, batch: ImportBatch) -> ImportBatch:
     """Drop an uncommitted upload: its file and its preview go, the batch stays as a record."""
-    _require(actor, Action.ADD, batch.unit)
+    require_unit(actor, Action.ADD, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (Status.UPLOADED, Status.PREVIEWED, Status.FAILED):
         raise ValidationError(_("Only an import that was not committed can be discarded."))
@@ -346,7 +341,7 @@ def run_cli_import(
     *, actor, unit: Unit, file_name: str, data: bytes, on_duplicate: str, dry_run: bool
 ) -> dict:
     """The CLI's import: the same steps as the pages, run in this process."""
-    _require(actor, Action.ADD, unit)
+    require_unit(actor, Action.ADD, unit)
     if dry_run:
         _kind, table = read_upload(file_name, data)
         mapping = auto_map(table.headers)
