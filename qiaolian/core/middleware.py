@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
 from qiaolian.core.models import Unit, UnitRole
+from qiaolian.core.selectors import switchable_units
 
 
 class RequestContextMiddleware:
@@ -41,12 +42,10 @@ def _active_unit(request):
 
 
 def _reaches(user, unit) -> bool:
-    if user.is_superuser:
-        return True
-    paths = UnitRole.objects.filter(user=user, unit__is_active=True).values_list(
-        "unit__path", flat=True
+    # The header switcher's units (cached on the user for the request): one query, not two.
+    return user.is_superuser or any(
+        unit.path.startswith(granted.path) for granted in switchable_units(user=user)
     )
-    return any(unit.path.startswith(p) for p in paths)
 
 
 class SessionLimitsMiddleware:
