@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qiaolian.core",
     "qiaolian.people",
     "qiaolian.network",
+    "qiaolian.hotline",
 ]
 
 MIDDLEWARE = [

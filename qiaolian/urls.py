@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("people/", include("qiaolian.people.urls")),
     path("grid/", include("qiaolian.network.urls")),
+    path("hotline/", include("qiaolian.hotline.urls")),
     path("", include("qiaolian.core.urls")),
 ]
 

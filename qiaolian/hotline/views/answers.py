@@ -1,0 +1,3 @@
+"""Hotline pages: answers (see hotline/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Hotline pages: calls (see hotline/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Hotline pages: cases (see hotline/urls.py)."""
+
+urlpatterns: list = []

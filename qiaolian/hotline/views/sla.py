@@ -1,0 +1,3 @@
+"""Hotline pages: sla (see hotline/urls.py)."""
+
+urlpatterns: list = []

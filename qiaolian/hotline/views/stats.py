@@ -1,0 +1,3 @@
+"""Hotline pages: stats (see hotline/urls.py)."""
+
+urlpatterns: list = []

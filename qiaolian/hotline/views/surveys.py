@@ -1,0 +1,3 @@
+"""Hotline pages: surveys (see hotline/urls.py)."""
+
+urlpatterns: list = []

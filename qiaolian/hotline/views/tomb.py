@@ -1,0 +1,3 @@
+"""Hotline pages: tomb (see hotline/urls.py)."""
+
+urlpatterns: list = []

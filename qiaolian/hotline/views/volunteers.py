@@ -1,0 +1,3 @@
+"""Hotline pages: volunteers (see hotline/urls.py)."""
+
+urlpatterns: list = []
