@@ -72,6 +72,23 @@ class PersonSelectorTests(TestCase):
         within = selectors.person_list(user=self.cast.city_admin, within=self.cast.township_a1)
         self.assertEqual([p.full_name for p in within], ["欧阳娜娜"])
 
+    def test_a_volunteer_sees_the_members_of_groups_they_steward_and_their_requesters(self):
+        from qiaolian.hotline.tests.factories import CaseFactory
+        from qiaolian.network.tests.factories import GroupFactory, MembershipFactory
+        from qiaolian.network.tests.factories import StewardFactory
+
+        volunteer = self.cast.volunteer
+        group = GroupFactory(unit=self.cast.district_a)
+        MembershipFactory(group=group, person=self.ouyang)
+        StewardFactory(group=group, user=volunteer, person=None)
+        # Stewarding a group of the sibling district shows nothing there: the grant is A's.
+        sibling_group = GroupFactory(unit=self.cast.district_b)
+        MembershipFactory(group=sibling_group, person=self.sibling)
+        StewardFactory(group=sibling_group, user=volunteer, person=None)
+        self.assertEqual(self.names(self.cast.fresh(volunteer)), ["欧阳娜娜"])
+        CaseFactory(unit=self.cast.district_a, requester=self.shan, assignee=volunteer)
+        self.assertEqual(self.names(self.cast.fresh(volunteer)), ["单田芳", "欧阳娜娜"])
+
     def test_a_merged_person_leaves_the_list(self):
         Person.objects.filter(pk=self.ouyang.pk).update(merged_into=self.shan)
         self.assertEqual(self.names(self.cast.district_manager), ["单田芳"])
