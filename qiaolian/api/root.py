@@ -84,12 +84,14 @@ def _http_error(request, exc):
 
 def _register_routers() -> None:
     from qiaolian.core.api import router as core_router
+    from qiaolian.hotline.api import router as hotline_router
     from qiaolian.network.api import router as network_router
     from qiaolian.people.api import router as people_router
 
     api.add_router("/", core_router)
     api.add_router("/", people_router)
     api.add_router("/", network_router)
+    api.add_router("/", hotline_router)
 
 
 _register_routers()

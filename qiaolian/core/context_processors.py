@@ -23,6 +23,23 @@ NAVIGATION = [
         ],
     ),
     (
+        _("Hotline"),
+        [
+            (_("Call console"), "hotline:call_console", "ti-phone-plus", Action.ADD),
+            (_("Cases"), "hotline:case_list", "ti-ticket", Action.VIEW),
+            (_("Calls"), "hotline:call_list", "ti-phone-call", Action.VIEW),
+            (_("Callbacks"), "hotline:callback_list", "ti-phone-outgoing", Action.VIEW),
+            (_("Tomb-sweeping"), "hotline:tomb_list", "ti-flower", Action.VIEW),
+            (_("Answers"), "hotline:answer_list", "ti-book", Action.VIEW),
+            (_("Volunteers"), "hotline:volunteer_list", "ti-stethoscope", Action.VIEW),
+            (_("Duty rota"), "hotline:rota", "ti-calendar-time", Action.VIEW),
+            (_("Breach report"), "hotline:sla_breaches", "ti-alarm", Action.VIEW),
+            (_("Satisfaction"), "hotline:csat_report", "ti-mood-smile", Action.VIEW),
+            (_("Hotline figures"), "hotline:stats", "ti-chart-bar", Action.VIEW),
+            (_("SLA policies"), "hotline:sla_policy_list", "ti-clock-cog", Action.CONFIGURE),
+        ],
+    ),
+    (
         _("System"),
         [
             (_("Units"), "core:unit_list", "ti-sitemap", Action.VIEW),

@@ -1,3 +1,340 @@
-"""Hotline pages: calls (see hotline/urls.py)."""
+"""The call console (type a number: the caller at once; log the call; open a case in one
+step), the calls list, callbacks, and the caller and callback panels of the case page."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qiaolian.core import audit
+from qiaolian.core.exports import export_response
+from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.generic import (
+    ScopedActionView,
+    ScopedFormView,
+    ScopedListView,
+    ScopedView,
+)
+from qiaolian.hotline.forms.calls import (
+    CallbackFilterForm,
+    CallbackForm,
+    CallFilterForm,
+    CallForm,
+)
+from qiaolian.hotline.models import Callback, Case
+from qiaolian.hotline.panels import panel
+from qiaolian.hotline.selectors import calls as selectors
+from qiaolian.hotline.services import callbacks as callback_services
+from qiaolian.hotline.services import calls as services
+from qiaolian.network.models import Membership
+
+EXPORT_LIMIT = 100_000
+MODES = ("log", "new_case", "on_case")
+
+
+def case_url(case: Case) -> str:
+    """The case page (the cases area's `hotline:case_detail`)."""
+    try:
+        return reverse("hotline:case_detail", args=[case.public_id])
+    except NoReverseMatch:  # the cases pages are not wired in yet
+        return reverse("hotline:call_list")
+
+
+def caller_context(user, number: str) -> dict:
+    """What the lookup panel reads: the CallerInfo, or the reason there is none yet."""
+    number = (number or "").strip()
+    if not number:
+        return {"caller": None, "lookup_error": ""}
+    try:
+        info = services.lookup_caller(user, number)
+    except ValidationError as exc:
+        messages = exc.message_dict.get("number") if hasattr(exc, "error_dict") else exc.messages
+        return {"caller": None, "lookup_error": " ".join(messages or [])}
+    return {"caller": info, "lookup_error": ""}
+
+
+# --- console ------------------------------------------------------------------------------
+
+
+class CallConsoleView(ScopedFormView):
+    action = Action.ADD
+    template_name = "hotline/calls/console.html"
+
+    def get_form(self, data=None):
+        initial = {"number": self.request.GET.get("number", "")}
+        if self.request.active_unit:
+            initial["unit"] = self.request.active_unit
+        elif getattr(self.request.user, "home_unit", None):
+            initial["unit"] = self.request.user.home_unit
+        return CallForm(data, user=self.request.user, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs["form"]
+        number = form.data.get("number") if form.is_bound else form.initial.get("number", "")
+        context.update(caller_context(self.request.user, number or ""))
+        context["selected_person"] = form.data.get("person", "") if form.is_bound else ""
+        return context
+
+    def mode(self) -> str:
+        # "Log the call on this case" buttons carry the case's public id in `on_case`.
+        if self.request.POST.get("on_case"):
+            return "on_case"
+        mode = self.request.POST.get("mode", "log")
+        return mode if mode in MODES else "log"
+
+    def perform(self, form):
+        mode = self.mode()
+        if mode == "on_case" and form.cleaned_data.get("on_case") is None:
+            raise ValidationError(_("Choose the case to log this call on."))
+        call, case = services.take_call(self.request.user, **form.service_kwargs(mode))
+        self.case = case
+        self.success_message = (
+            _("Call logged on case %(number)s.") % {"number": case.number}
+            if case is not None
+            else _("Call logged.")
+        )
+        return call
+
+    def get_success_url(self, obj):
+        if self.case is not None:
+            return case_url(self.case)
+        return reverse("hotline:call_list")
+
+
+class CallerLookupView(ScopedView):
+    """The console's live panel: GET ?number=… → the caller, their cases, groups, local time."""
+
+    def get(self, request):
+        context = caller_context(request.user, request.GET.get("number", ""))
+        context["selected_person"] = request.GET.get("person", "")
+        return render(request, "hotline/calls/_caller.html", context)
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+class CallListView(ScopedListView):
+    template_name = "hotline/calls/list.html"
+    filter_form_class = CallFilterForm
+    sort_fields = {"started": "started_at", "duration": "duration_seconds", "unit": "unit__path"}
+    default_sort = "-started"
+
+    def scoped_queryset(self):
+        return self.queryset_for(Action.VIEW)
+
+    def queryset_for(self, action: Action):
+        return selectors.call_list(
+            user=self.request.user, action=action, within=self.request.active_unit
+        )
+
+    def filter_queryset(self, queryset, data):
+        return selectors.filter_calls(queryset, data)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
+        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt: str):
+        if not holds_anywhere(self.request.user, Action.EXPORT):
+            raise PermissionDenied
+        queryset = self.queryset_for(Action.EXPORT)
+        form = CallFilterForm(self.request.GET)
+        if form.is_valid():
+            queryset = self.filter_queryset(queryset, form.cleaned_data)
+        audit.record(
+            actor=self.request.user,
+            action="export.calls",
+            unit=self.request.active_unit or self.request.user.home_unit,
+            message=f"{fmt}: {self.request.GET.urlencode()}",
+        )
+        header = [
+            _("Started at"),
+            _("Direction"),
+            _("Number as typed"),
+            _("Normalised number"),
+            _("Caller"),
+            _("Case"),
+            _("Duration (seconds)"),
+            _("Outcome"),
+            _("Unit"),
+            _("Taken by"),
+            _("Notes"),
+        ]
+        rows = (
+            [
+                timezone.localtime(c.started_at).strftime("%Y-%m-%d %H:%M"),
+                c.get_direction_display(),
+                c.number,
+                c.number_e164,
+                str(c.person or ""),
+                c.case.number if c.case_id else "",
+                c.duration_seconds,
+                c.get_outcome_display(),
+                c.unit.label,
+                str(c.taken_by or ""),
+                c.notes,
+            ]
+            for c in queryset.order_by("-started_at")[:EXPORT_LIMIT]
+        )
+        return export_response(fmt, "calls", header, rows)
+
+
+class CallbackListView(ScopedListView):
+    template_name = "hotline/calls/callbacks.html"
+    filter_form_class = CallbackFilterForm
+    sort_fields = {"when": "scheduled_for"}
+    default_sort = "when"
+
+    def scoped_queryset(self):
+        return selectors.callback_list(user=self.request.user, within=self.request.active_unit)
+
+    def filter_queryset(self, queryset, data):
+        return selectors.filter_callbacks(queryset, data)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        for callback in context["object_list"]:
+            callback.zone_label = callback_services.zone_label(callback.time_zone)
+            callback.overdue = callback.done_at is None and callback.scheduled_for < now
+        due = selectors.due_callbacks(self.request.user, within=self.request.active_unit)
+        context["due_count"] = due.count()
+        context["overdue_count"] = due.filter(scheduled_for__lt=now).count()
+        context["can_change"] = holds_anywhere(self.request.user, Action.CHANGE)
+        return context
+
+
+# --- callbacks ----------------------------------------------------------------------------
+
+
+class CallbackCreateView(ScopedFormView):
+    """Schedule a callback on the case named in the URL (the case page's panel posts here)."""
+
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/calls/callback_form.html"
+    form_class = CallbackForm
+    success_message = gettext_lazy("Callback scheduled.")
+
+    def scoped_queryset(self):
+        return Case.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "requester", "unit"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tz = callback_services.requester_time_zone(self.object)
+        start, end = callback_services.daytime_window()
+        context.update(
+            case=self.object,
+            tz_label=callback_services.zone_label(tz),
+            local_now=callback_services.local_time(tz),
+            day_start=start,
+            day_end=end,
+            case_url=case_url(self.object),
+        )
+        return context
+
+    def perform(self, form):
+        when = timezone.make_naive(form.cleaned_data["scheduled_for"])  # their wall clock
+        return callback_services.schedule_callback(
+            self.request.user,
+            self.object,
+            when,
+            override_reason=form.cleaned_data.get("override_reason") or "",
+        )
+
+    def get_success_url(self, obj):
+        return case_url(self.object)
+
+
+class CallbackDoneView(ScopedActionView):
+    action = Action.CHANGE
+    success_message = gettext_lazy("Callback marked done.")
+
+    def scoped_queryset(self):
+        return Callback.objects.restrict(self.request.user, Action.CHANGE).select_related("case")
+
+    def perform(self, obj):
+        callback_services.complete_callback(self.request.user, obj)
+
+    def get_success_url(self, obj):
+        back = self.request.POST.get("next", "")
+        if back.startswith("/") and not back.startswith("//"):
+            return back
+        return reverse("hotline:callback_list")
+
+
+# --- case-page panels ---------------------------------------------------------------------
+
+
+@panel(20)
+def caller_panel(request, case):
+    """The requester's local time, their groups and their other open cases."""
+    tz = callback_services.requester_time_zone(case)
+    local = callback_services.local_time(tz)
+    groups = []
+    if case.requester_id:
+        groups = list(
+            Membership.objects.restrict(request.user, Action.VIEW)
+            .filter(person_id=case.requester_id, left_on__isnull=True)
+            .select_related("group")
+            .order_by("group__name")[:10]
+        )
+    return {
+        "template": "hotline/calls/panel_caller.html",
+        "case": case,
+        "tz_label": callback_services.zone_label(tz),
+        "local_time": local,
+        "is_daytime": callback_services.in_daytime(local),
+        "groups": groups,
+        "other_cases": list(selectors.other_open_cases(request.user, case)[:5]),
+        "calls": list(
+            selectors.call_list(user=request.user).filter(case=case).order_by("-started_at")[:5]
+        ),
+    }
+
+
+@panel(30)
+def callbacks_panel(request, case):
+    can_change = Case.objects.restrict(request.user, Action.CHANGE).filter(pk=case.pk).exists()
+    tz = callback_services.requester_time_zone(case)
+    start, end = callback_services.daytime_window()
+    upcoming = list(selectors.case_callbacks(request.user, case)[:10])
+    return {
+        "template": "hotline/calls/panel_callbacks.html",
+        "case": case,
+        "callbacks": upcoming,
+        "can_change": can_change and case.is_open,
+        "form": CallbackForm(),
+        "tz_label": callback_services.zone_label(tz),
+        "day_start": start,
+        "day_end": end,
+    }
+
+
+urlpatterns: list = [
+    path("calls/", CallListView.as_view(), name="call_list"),
+    path("calls/console/", CallConsoleView.as_view(), name="call_console"),
+    path("calls/lookup/", CallerLookupView.as_view(), name="caller_lookup"),
+    path("callbacks/", CallbackListView.as_view(), name="callback_list"),
+    path(
+        "cases/<uuid:public_id>/callbacks/new/",
+        CallbackCreateView.as_view(),
+        name="callback_create",
+    ),
+    path("callbacks/<uuid:public_id>/done/", CallbackDoneView.as_view(), name="callback_done"),
+]

@@ -1,3 +1,510 @@
-"""Hotline pages: tomb (see hotline/urls.py)."""
+"""Hotline pages: proxy / cloud tomb-sweeping orders (see hotline/urls.py).
 
-urlpatterns: list = []
+Staff pages are scoped like every other page. Two pages are public: the proof page a requester
+opens from the private link (`/hotline/s/<token>/`) and the proof files it shows; the token is
+the authorisation there, checked (hash and expiry) on every request, files included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from qiaolian.core import audit
+from qiaolian.core.exports import export_response
+from qiaolian.core.models import Unit
+from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.generic import (
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+    ScopedView,
+)
+from qiaolian.hotline.forms.tomb import (
+    CancelForm,
+    ProofForm,
+    ScheduleForm,
+    ShareForm,
+    TombFilterForm,
+    TombOpenForm,
+    TombOrderForm,
+)
+from qiaolian.hotline.models import Case, TombProof, TombStatus, TombSweepingOrder
+from qiaolian.hotline.panels import panel
+from qiaolian.hotline.selectors import tomb as selectors
+from qiaolian.hotline.services import tomb as services
+
+EXPORT_LIMIT = 100_000
+SHARE_SESSION_KEY = "hotline_tomb_share"
+
+
+def _can(user, action: Action, unit) -> bool:
+    return Unit.objects.restrict(user, action).filter(pk=unit.pk).exists()
+
+
+class TombListView(ScopedListView):
+    template_name = "hotline/tomb/list.html"
+    filter_form_class = TombFilterForm
+    sort_fields = {
+        "date": "service_date",
+        "cemetery": "cemetery",
+        "status": "status",
+        "unit": "unit__path",
+    }
+    default_sort = "-date"
+
+    def scoped_queryset(self):
+        return self.queryset_for(Action.VIEW)
+
+    def queryset_for(self, action: Action):
+        return selectors.order_list(
+            user=self.request.user, action=action, within=self.request.active_unit
+        )
+
+    def filter_queryset(self, queryset, data):
+        return selectors.filter_orders(queryset, data)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["filter_form"]
+        year = timezone.localdate().year
+        if form is not None and form.is_valid() and form.cleaned_data.get("year"):
+            year = form.cleaned_data["year"]
+        context.update(
+            year=year,
+            seasons=services.seasonal_counts(self.request.user, year),
+            can_add=holds_anywhere(self.request.user, Action.ADD),
+            export=holds_anywhere(self.request.user, Action.EXPORT),
+        )
+        return context
+
+    def export(self, fmt: str):
+        if not holds_anywhere(self.request.user, Action.EXPORT):
+            raise PermissionDenied
+        queryset = self.queryset_for(Action.EXPORT)
+        form = TombFilterForm(self.request.GET)
+        if form.is_valid():
+            queryset = self.filter_queryset(queryset, form.cleaned_data)
+        audit.record(
+            actor=self.request.user,
+            action="export.tomb-orders",
+            unit=self.request.active_unit or self.request.user.home_unit,
+            message=f"{fmt}: {self.request.GET.urlencode()}",
+        )
+        header = [
+            _("Case number"),
+            _("Service"),
+            _("Deceased"),
+            _("Cemetery"),
+            _("Grave location"),
+            _("Service date"),
+            _("Rites requested"),
+            _("Performed by"),
+            _("Status"),
+            _("Fulfilled at"),
+            _("Owner unit"),
+        ]
+        rows = (
+            [
+                o.case.number,
+                o.get_kind_display(),
+                o.deceased_name,
+                o.cemetery,
+                o.grave_location,
+                o.service_date,
+                o.rites,
+                str(o.performer or ""),
+                o.get_status_display(),
+                timezone.localtime(o.fulfilled_at).strftime("%Y-%m-%d %H:%M")
+                if o.fulfilled_at
+                else "",
+                o.unit.label,
+            ]
+            for o in queryset.order_by("service_date", "pk")[:EXPORT_LIMIT]
+        )
+        return export_response(fmt, "tomb-sweeping", header, rows)
+
+
+class OrderMixin(ScopedView):
+    object: Any = None
+
+    def scoped_queryset(self):
+        return TombSweepingOrder.objects.restrict(self.request.user, self.action).select_related(
+            "unit", "case", "performer"
+        )
+
+    def get_success_url(self, obj):
+        order = obj if isinstance(obj, TombSweepingOrder) else self.object
+        return reverse("hotline:tomb_detail", args=[order.public_id])
+
+
+class TombDetailView(OrderMixin, ScopedDetailView):
+    template_name = "hotline/tomb/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, order = self.request.user, self.object
+        can_manage = _can(user, Action.CHANGE, order.unit)
+        can_fulfil = (
+            TombSweepingOrder.objects.restrict(user, Action.CHANGE).filter(pk=order.pk).exists()
+        )
+        shared = self.request.session.pop(SHARE_SESSION_KEY, None)
+        new_link = None
+        if shared and shared.get("order") == str(order.public_id):
+            new_link = self.request.build_absolute_uri(
+                reverse("hotline:tomb_shared", args=[shared["token"]])
+            )
+        now = timezone.now()
+        context.update(
+            order=order,
+            proofs=list(selectors.order_proofs(user=user, order=order)),
+            can_manage=can_manage,
+            can_fulfil=can_fulfil and order.status != TombStatus.CANCELLED,
+            can_schedule=can_manage
+            and order.status in (TombStatus.REQUESTED, TombStatus.SCHEDULED),
+            link_active=bool(order.share_token_hash)
+            and order.share_expires_at is not None
+            and order.share_expires_at > now,
+            link_expired=bool(order.share_token_hash)
+            and (order.share_expires_at is None or order.share_expires_at <= now),
+            new_link=new_link,
+            share_form=ShareForm(),
+            cancel_form=CancelForm(),
+            case_visible=Case.objects.restrict(user, Action.VIEW).filter(pk=order.case_id).exists(),
+        )
+        return context
+
+
+class TombCreateView(ScopedFormView):
+    """A new tomb-sweeping case and its order in one form."""
+
+    action = Action.ADD
+    template_name = "hotline/tomb/form.html"
+    success_message = gettext_lazy("Tomb-sweeping order created.")
+
+    def get_form(self, data=None):
+        initial = {"service_date": timezone.localdate()}
+        if self.request.active_unit:
+            initial["unit"] = self.request.active_unit
+        return TombOpenForm(data, user=self.request.user, initial=initial)
+
+    def perform(self, form):
+        return services.order_open(self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("hotline:tomb_detail", args=[obj.public_id])
+
+
+class TombCreateForCaseView(ScopedFormView):
+    """An order for an existing tomb-sweeping case (from the case page's panel)."""
+
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/tomb/form.html"
+    success_message = gettext_lazy("Tomb-sweeping order created.")
+
+    def scoped_queryset(self):
+        return Case.objects.restrict(self.request.user, Action.CHANGE).select_related("unit")
+
+    def get_form(self, data=None):
+        return TombOrderForm(data, initial={"service_date": timezone.localdate()})
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "case": self.object, "object": None}
+
+    def perform(self, form):
+        return services.order_create(self.request.user, case=self.object, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("hotline:tomb_detail", args=[obj.public_id])
+
+
+class TombEditView(OrderMixin, ScopedFormView):
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/tomb/form.html"
+    success_message = gettext_lazy("Order saved.")
+
+    def get_form(self, data=None):
+        initial = {name: getattr(self.object, name) for name in services.ORDER_FIELDS}
+        return TombOrderForm(data, initial=initial)
+
+    def perform(self, form):
+        return services.order_update(self.request.user, order=self.object, **form.cleaned_data)
+
+
+class TombScheduleView(OrderMixin, ScopedFormView):
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/tomb/subform.html"
+    success_message = gettext_lazy("Order scheduled.")
+    heading = gettext_lazy("Schedule the service")
+
+    def get_form(self, data=None):
+        initial = {"service_date": self.object.service_date, "performer": self.object.performer}
+        return ScheduleForm(data, user=self.request.user, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.heading}
+
+    def perform(self, form):
+        return services.order_schedule(self.request.user, order=self.object, **form.cleaned_data)
+
+
+class TombCancelView(OrderMixin, ScopedFormView):
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/tomb/subform.html"
+    success_message = gettext_lazy("Order cancelled.")
+    heading = gettext_lazy("Cancel the order")
+
+    def get_form(self, data=None):
+        return CancelForm(data)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.heading, "danger": True}
+
+    def perform(self, form):
+        return services.order_cancel(self.request.user, order=self.object, **form.cleaned_data)
+
+
+class TombFulfilView(OrderMixin, ScopedFormView):
+    """Upload the proof and mark the service done; the performer may do it too."""
+
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/tomb/fulfil.html"
+    success_message = gettext_lazy("Proof uploaded; the service is done.")
+
+    def get_form(self, data=None):
+        return ProofForm(data, self.request.FILES if data is not None else None)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "photo_limit": services.photo_max_bytes(),
+            "video_limit": services.video_max_bytes(),
+        }
+
+    def perform(self, form):
+        services.order_fulfil(
+            self.request.user, order=self.object, files=form.cleaned_data["proof"]
+        )
+        return self.object
+
+
+class TombShareView(OrderMixin, ScopedActionView):
+    """Create (or replace) the private link; its token is shown once, on the next page."""
+
+    action = Action.CHANGE
+
+    def perform(self, obj):
+        form = ShareForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(
+                _("A link can be valid for 1 to %(max)d days.") % {"max": services.SHARE_MAX_DAYS}
+            )
+        token = services.share_create(self.request.user, order=obj, days=form.cleaned_data["days"])
+        self.request.session[SHARE_SESSION_KEY] = {
+            "order": str(obj.public_id),
+            "token": token,
+        }
+        messages.success(
+            self.request,
+            _("Link created. Copy it now: for safety it is shown only once."),
+        )
+
+
+class TombShareExtendView(OrderMixin, ScopedActionView):
+    action = Action.CHANGE
+    success_message = gettext_lazy("The link's expiry was changed.")
+
+    def perform(self, obj):
+        form = ShareForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(
+                _("A link can be valid for 1 to %(max)d days.") % {"max": services.SHARE_MAX_DAYS}
+            )
+        services.share_extend(self.request.user, order=obj, days=form.cleaned_data["days"])
+
+
+class TombShareRevokeView(OrderMixin, ScopedActionView):
+    action = Action.CHANGE
+    success_message = gettext_lazy("The link was revoked; it no longer opens the proof.")
+
+    def perform(self, obj):
+        services.share_revoke(self.request.user, order=obj)
+
+
+class ProofFileView(ScopedView):
+    """A proof file for staff, through scoping (never a public MEDIA address)."""
+
+    def scoped_queryset(self):
+        return TombProof.objects.restrict(self.request.user, Action.VIEW)
+
+    def get(self, request, *args, **kwargs):
+        return _file_response(self.get_object())
+
+
+class ProofRemoveView(ScopedActionView):
+    action = Action.CHANGE
+    success_message = gettext_lazy("Proof file removed.")
+
+    def scoped_queryset(self):
+        return TombProof.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "order__unit"
+        )
+
+    def perform(self, obj):
+        services.proof_remove(self.request.user, proof=obj)
+
+    def get_success_url(self, obj):
+        return reverse("hotline:tomb_detail", args=[obj.order.public_id])
+
+
+def _file_response(proof: TombProof) -> FileResponse:
+    try:
+        handle = proof.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=proof.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- the requester's private link (no login) ---------------------------------------------
+
+
+def _public_headers(response):
+    # The token is in the address: send it on as a referrer only to this site (a form POST
+    # needs a real Origin for the CSRF check), and never index the page.
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _order_or_gone(request, token: str):
+    """The order the token opens; 404 for no such (or a revoked) link, 410 when expired."""
+    try:
+        order = services.order_for_token(token)
+    except services.LinkExpired:
+        return None, _public_headers(render(request, "hotline/tomb/link_gone.html", status=410))
+    if order is None:
+        raise Http404
+    return order, None
+
+
+class SharedProofView(View):
+    """The proof page a requester abroad opens. Shows the service and its proof, and nothing
+    else of the case: no names but the performer's display name, no phone, no unit."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, token: str):
+        order, gone = _order_or_gone(request, token)
+        if gone is not None:
+            return gone
+        proofs = list(order.proofs.order_by("uploaded_at", "pk"))  # scoping: exempt, token
+        performer = ""
+        if order.performer is not None:
+            performer = order.performer.display_name or _("Federation staff")
+        context = {"order": order, "proofs": proofs, "token": token, "performer": performer}
+        return _public_headers(render(request, "hotline/tomb/shared.html", context))
+
+
+class SharedProofFileView(View):
+    """One proof file of a shared order; the token is checked again for every file."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, token: str, public_id):
+        order, gone = _order_or_gone(request, token)
+        if gone is not None:
+            return gone
+        proof = order.proofs.filter(public_id=public_id).first()  # scoping: exempt, token
+        if proof is None:
+            raise Http404
+        return _public_headers(_file_response(proof))
+
+
+# --- the case page's panel ---------------------------------------------------------------
+
+
+@panel(45)
+def tomb_panel(request, case):
+    """The order of a tomb-sweeping case, or the button to create it."""
+    user = request.user
+    order = (
+        TombSweepingOrder.objects.restrict(user, Action.VIEW)
+        .filter(case=case)
+        .select_related("performer")
+        .first()
+    )
+    if order is None and case.category != services.TOMB_CATEGORY:
+        return None
+    can_create = order is None and _can(user, Action.ADD, case.unit)
+    if order is None and not can_create:
+        return None
+    return {
+        "template": "hotline/tomb/_panel.html",
+        "tomb_order": order,
+        "tomb_case": case,
+        "tomb_can_create": can_create,
+        "tomb_proof_count": order.proofs.count() if order else 0,
+    }
+
+
+urlpatterns: list = [
+    path("tomb/", TombListView.as_view(), name="tomb_list"),
+    path("tomb/new/", TombCreateView.as_view(), name="tomb_create"),
+    path(
+        "tomb/new/<uuid:public_id>/", TombCreateForCaseView.as_view(), name="tomb_create_for_case"
+    ),
+    path("tomb/<uuid:public_id>/", TombDetailView.as_view(), name="tomb_detail"),
+    path("tomb/<uuid:public_id>/edit/", TombEditView.as_view(), name="tomb_edit"),
+    path("tomb/<uuid:public_id>/schedule/", TombScheduleView.as_view(), name="tomb_schedule"),
+    path("tomb/<uuid:public_id>/cancel/", TombCancelView.as_view(), name="tomb_cancel"),
+    path("tomb/<uuid:public_id>/fulfil/", TombFulfilView.as_view(), name="tomb_fulfil"),
+    path("tomb/<uuid:public_id>/share/", TombShareView.as_view(), name="tomb_share"),
+    path(
+        "tomb/<uuid:public_id>/share/expiry/",
+        TombShareExtendView.as_view(),
+        name="tomb_share_extend",
+    ),
+    path(
+        "tomb/<uuid:public_id>/share/revoke/",
+        TombShareRevokeView.as_view(),
+        name="tomb_share_revoke",
+    ),
+    path("tomb/proofs/<uuid:public_id>/", ProofFileView.as_view(), name="tomb_proof_file"),
+    path(
+        "tomb/proofs/<uuid:public_id>/remove/",
+        ProofRemoveView.as_view(),
+        name="tomb_proof_remove",
+    ),
+    path("s/<str:token>/", SharedProofView.as_view(), name="tomb_shared"),
+    path(
+        "s/<str:token>/files/<uuid:public_id>/",
+        SharedProofFileView.as_view(),
+        name="tomb_shared_file",
+    ),
+]

@@ -1,3 +1,478 @@
-"""Hotline pages: volunteers (see hotline/urls.py)."""
+"""Volunteers, duty shifts, the duty rota (a week per profession, gaps highlighted, who is on
+duty now) and the routing-suggestions panel of the case page."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qiaolian.core import audit
+from qiaolian.core.exports import export_response
+from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.generic import (
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+    ScopedView,
+)
+from qiaolian.hotline.forms.volunteers import (
+    RotaForm,
+    ShiftForm,
+    VolunteerFilterForm,
+    VolunteerForm,
+)
+from qiaolian.hotline.models import Case, Profession, Shift, Volunteer
+from qiaolian.hotline.panels import panel
+from qiaolian.hotline.services import volunteers as services
+from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE, zone
+
+EXPORT_LIMIT = 100_000
+
+
+# --- volunteers ---------------------------------------------------------------------------
+
+
+class VolunteerListView(ScopedListView):
+    template_name = "hotline/volunteers/list.html"
+    filter_form_class = VolunteerFilterForm
+    sort_fields = {"name": "user__display_name", "profession": "profession", "unit": "unit__path"}
+    default_sort = "profession"
+
+    def scoped_queryset(self):
+        return self.queryset_for(Action.VIEW)
+
+    def queryset_for(self, action: Action):
+        return (
+            Volunteer.objects.restrict(self.request.user, action)
+            .in_subtree(self.request.active_unit)
+            .select_related("user", "unit")
+            .prefetch_related("groups")
+        )
+
+    def filter_queryset(self, queryset, data):
+        if q := (data.get("q") or "").strip():
+            queryset = queryset.filter(
+                Q(user__display_name__icontains=q)
+                | Q(user__username__icontains=q)
+                | Q(specialties__icontains=q)
+                | Q(languages__icontains=q)
+            )
+        if profession := data.get("profession"):
+            queryset = queryset.filter(profession=profession)
+        if not data.get("inactive"):
+            queryset = queryset.filter(is_active=True)
+        if data.get("on_duty"):
+            now = timezone.now()
+            queryset = queryset.filter(
+                shifts__starts_at__lte=now, shifts__ends_at__gt=now
+            ).distinct()
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        on_duty = set(
+            services.on_duty(self.request.user, within=self.request.active_unit).values_list(
+                "pk", flat=True
+            )
+        )
+        for volunteer in context["object_list"]:
+            volunteer.is_on_duty = volunteer.pk in on_duty
+        context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
+        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt: str):
+        if not holds_anywhere(self.request.user, Action.EXPORT):
+            raise PermissionDenied
+        queryset = self.queryset_for(Action.EXPORT)
+        form = VolunteerFilterForm(self.request.GET)
+        if form.is_valid():
+            queryset = self.filter_queryset(queryset, form.cleaned_data)
+        audit.record(
+            actor=self.request.user,
+            action="export.volunteers",
+            unit=self.request.active_unit or self.request.user.home_unit,
+            message=f"{fmt}: {self.request.GET.urlencode()}",
+        )
+        header = [
+            _("Name"),
+            _("Profession"),
+            _("Licence number"),
+            _("Specialties"),
+            _("Languages"),
+            _("Home time zone"),
+            _("Unit"),
+            _("Active"),
+        ]
+        rows = (
+            [
+                str(v.user),
+                v.get_profession_display(),
+                v.licence_masked,  # exports never carry the clear number
+                v.specialties,
+                v.languages,
+                v.time_zone,
+                v.unit.label,
+                _("yes") if v.is_active else _("no"),
+            ]
+            for v in queryset.order_by("profession", "user__display_name")[:EXPORT_LIMIT]
+        )
+        return export_response(fmt, "volunteers", header, rows)
+
+
+class VolunteerDetailView(ScopedDetailView):
+    template_name = "hotline/volunteers/detail.html"
+
+    def scoped_queryset(self):
+        return (
+            Volunteer.objects.restrict(self.request.user, Action.VIEW)
+            .select_related("user", "unit")
+            .prefetch_related("groups")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, volunteer = self.request.user, self.object
+        now = timezone.now()
+        today = now.astimezone(zone(HOTLINE_TIME_ZONE)).date()
+        start, end = services.month_bounds(today)
+        shifts = (
+            Shift.objects.restrict(user, Action.VIEW)
+            .filter(volunteer=volunteer, ends_at__gte=now - timedelta(days=7))
+            .order_by("starts_at")[:20]
+        )
+        context.update(
+            hours=services.hours_served(volunteer, start, end),
+            month=start,
+            shifts=list(shifts),
+            now=now,
+            open_cases=Case.objects.restrict(user, Action.VIEW)
+            .filter(
+                assignee=volunteer.user, status__in=("new", "assigned", "in_progress", "waiting")
+            )
+            .order_by("-opened_at")[:10],
+            can_change=Volunteer.objects.restrict(user, Action.CHANGE)
+            .filter(pk=volunteer.pk)
+            .exists(),
+            can_reveal=bool(volunteer.licence_number)
+            and Volunteer.objects.restrict(user, Action.REVEAL).filter(pk=volunteer.pk).exists(),
+            local_time=now.astimezone(zone(volunteer.time_zone)),
+        )
+        return context
+
+
+def _volunteer_initial(volunteer: Volunteer) -> dict:
+    initial = {name: getattr(volunteer, name) for name in services.VOLUNTEER_FIELDS}
+    initial["groups"] = list(volunteer.groups.all())
+    return initial
+
+
+class VolunteerCreateView(ScopedFormView):
+    action = Action.ADD
+    template_name = "hotline/volunteers/form.html"
+    success_message = gettext_lazy("Volunteer saved.")
+
+    def get_form(self, data=None):
+        initial = {"unit": self.request.active_unit or self.request.user.home_unit}
+        return VolunteerForm(
+            data, user=self.request.user, action=Action.ADD, creating=True, initial=initial
+        )
+
+    def perform(self, form):
+        return services.volunteer_create(self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("hotline:volunteer_detail", args=[obj.public_id])
+
+
+class VolunteerEditView(ScopedFormView):
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/volunteers/form.html"
+    success_message = gettext_lazy("Volunteer saved.")
+
+    def scoped_queryset(self):
+        return Volunteer.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "user", "unit"
+        )
+
+    def get_form(self, data=None):
+        return VolunteerForm(
+            data,
+            user=self.request.user,
+            action=Action.CHANGE,
+            creating=False,
+            initial=_volunteer_initial(self.object),
+        )
+
+    def perform(self, form):
+        return services.volunteer_update(self.request.user, self.object, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("hotline:volunteer_detail", args=[obj.public_id])
+
+
+class VolunteerRevealView(ScopedView):
+    """POST: the licence number in clear (HTMX swaps it in; audited)."""
+
+    action = Action.REVEAL
+    http_method_names = ["post"]
+
+    def scoped_queryset(self):
+        return Volunteer.objects.restrict(self.request.user, Action.REVEAL)
+
+    def post(self, request, public_id):
+        volunteer = self.get_object()
+        number = services.reveal_licence(request.user, volunteer)
+        return HttpResponse(
+            format_html('<span class="font-monospace" id="licence">{}</span>', number)
+        )
+
+
+# --- shifts -------------------------------------------------------------------------------
+
+
+class ShiftCreateView(ScopedFormView):
+    action = Action.ADD
+    template_name = "hotline/volunteers/shift_form.html"
+    success_message = gettext_lazy("Shift saved.")
+
+    def get_form(self, data=None):
+        initial: dict[str, object] = {}
+        if raw := self.request.GET.get("volunteer"):
+            initial["volunteer"] = (
+                Volunteer.objects.restrict(self.request.user, Action.CHANGE)
+                .filter(public_id=raw)
+                .first()
+                if _is_uuid(raw)
+                else None
+            )
+        if raw_start := self.request.GET.get("start"):
+            try:
+                start = datetime.fromisoformat(raw_start)
+                initial.update(starts_at=start, ends_at=start + timedelta(hours=8))
+            except ValueError:
+                pass
+        return ShiftForm(data, user=self.request.user, initial=initial)
+
+    def perform(self, form):
+        return services.shift_create(self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        local = obj.starts_at.astimezone(zone(HOTLINE_TIME_ZONE)).date()
+        return reverse("hotline:rota") + f"?week={local.isoformat()}"
+
+
+def _is_uuid(raw: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(raw)
+    except ValueError:
+        return False
+    return True
+
+
+class ShiftEditView(ScopedFormView):
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/volunteers/shift_form.html"
+    success_message = gettext_lazy("Shift saved.")
+
+    def scoped_queryset(self):
+        return Shift.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "volunteer__user"
+        )
+
+    def get_form(self, data=None):
+        shift = self.object
+        tz = zone(HOTLINE_TIME_ZONE)
+        initial = {
+            "volunteer": shift.volunteer,
+            "starts_at": shift.starts_at.astimezone(tz),
+            "ends_at": shift.ends_at.astimezone(tz),
+            "note": shift.note,
+        }
+        return ShiftForm(data, user=self.request.user, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_delete"] = (
+            Shift.objects.restrict(self.request.user, Action.DELETE)
+            .filter(pk=self.object.pk)
+            .exists()
+        )
+        return context
+
+    def perform(self, form):
+        return services.shift_update(self.request.user, self.object, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        local = obj.starts_at.astimezone(zone(HOTLINE_TIME_ZONE)).date()
+        return reverse("hotline:rota") + f"?week={local.isoformat()}"
+
+
+class ShiftDeleteView(ScopedActionView):
+    action = Action.DELETE
+    success_message = gettext_lazy("Shift deleted.")
+
+    def scoped_queryset(self):
+        return Shift.objects.restrict(self.request.user, Action.DELETE)
+
+    def perform(self, obj):
+        self.week = obj.starts_at.astimezone(zone(HOTLINE_TIME_ZONE)).date()
+        services.shift_delete(self.request.user, obj)
+
+    def get_success_url(self, obj):
+        week = getattr(self, "week", None)
+        return reverse("hotline:rota") + (f"?week={week.isoformat()}" if week else "")
+
+
+# --- the duty rota ------------------------------------------------------------------------
+
+PROFESSION_LABELS = dict(Profession.choices)
+
+
+def _segments(intervals, day_start: datetime, day_end: datetime) -> list[dict]:
+    """Percent offsets of intervals inside one day, for the rota's day bars."""
+    total = (day_end - day_start).total_seconds()
+    tz = zone(HOTLINE_TIME_ZONE)
+    out = []
+    for start, end in intervals:
+        a, b = max(start, day_start), min(end, day_end)
+        if b <= a:
+            continue
+        out.append(
+            {
+                "left": round((a - day_start).total_seconds() / total * 100, 2),
+                "width": round((b - a).total_seconds() / total * 100, 2),
+                "start": a.astimezone(tz).strftime("%H:%M"),
+                "end": "24:00" if b == day_end else b.astimezone(tz).strftime("%H:%M"),
+            }
+        )
+    return out
+
+
+class RotaView(ScopedView):
+    """A week (Monday to Sunday, Beijing time) per profession: shifts, gaps, on duty now."""
+
+    def get(self, request):
+        user, unit = request.user, request.active_unit
+        form = RotaForm(request.GET or None)
+        tz = zone(HOTLINE_TIME_ZONE)
+        today = timezone.now().astimezone(tz).date()
+        picked = form.cleaned_data.get("week") if form.is_valid() else None
+        monday = (picked or today) - timedelta(days=(picked or today).weekday())
+        days = [monday + timedelta(days=i) for i in range(7)]
+        week_start, _unused = services.day_bounds(days[0])
+        _unused, week_end = services.day_bounds(days[-1])
+        shifts = list(services.visible_shifts(user, unit, week_start, week_end))
+        professions = services.rota_professions(user, unit)
+        can_change = holds_anywhere(user, Action.CHANGE)
+        rows = []
+        gap_total = timedelta()
+        for profession in professions:
+            mine = [s for s in shifts if s.volunteer.profession == profession]
+            cells = []
+            for day in days:
+                start, end = services.day_bounds(day)
+                day_shifts = [s for s in mine if s.starts_at < end and s.ends_at > start]
+                gaps = services._gaps([(s.starts_at, s.ends_at) for s in day_shifts], start, end)
+                gap_total += sum((b - a for a, b in gaps), timedelta())
+                cells.append(
+                    {
+                        "day": day,
+                        "is_today": day == today,
+                        "shifts": [
+                            {
+                                "shift": s,
+                                "start": max(s.starts_at, start).astimezone(tz).strftime("%H:%M"),
+                                "end": (
+                                    "24:00"
+                                    if s.ends_at >= end
+                                    else s.ends_at.astimezone(tz).strftime("%H:%M")
+                                ),
+                            }
+                            for s in day_shifts
+                        ],
+                        "bars": _segments(
+                            [(s.starts_at, s.ends_at) for s in day_shifts], start, end
+                        ),
+                        "gaps": _segments(gaps, start, end),
+                        "covered": not gaps,
+                    }
+                )
+            rows.append(
+                {"profession": profession, "label": PROFESSION_LABELS[profession], "cells": cells}
+            )
+        on_duty_now = list(services.on_duty(user, within=unit))
+        context = {
+            "form": form,
+            "days": days,
+            "rows": rows,
+            "monday": monday,
+            "previous_week": monday - timedelta(days=7),
+            "next_week": monday + timedelta(days=7),
+            "this_week": today - timedelta(days=today.weekday()),
+            "on_duty_now": on_duty_now,
+            "now_local": timezone.now().astimezone(tz),
+            "gap_hours": round(gap_total.total_seconds() / 3600, 1),
+            "can_change": can_change,
+            "can_add": holds_anywhere(user, Action.ADD),
+        }
+        return render(request, "hotline/volunteers/rota.html", context)
+
+
+# --- case-page panel ----------------------------------------------------------------------
+
+
+@panel(40)
+def routing_panel(request, case):
+    """Who could take this case now, best first, each with the reasons; "assign" posts to the
+    cases area's assign URL (carrying the case version for the conflict check)."""
+    if not case.is_open:
+        return None
+    if not Case.objects.restrict(request.user, Action.CHANGE).filter(pk=case.pk).exists():
+        return None
+    if not holds_anywhere(request.user, Action.ADD):
+        return None  # volunteers (narrowed, no ADD) do not route cases
+    suggestions = services.suggest_assignees(request.user, case)
+    return {
+        "template": "hotline/volunteers/panel_routing.html",
+        "case": case,
+        "suggestions": suggestions,
+        "needed": services.CATEGORY_PROFESSION.get(case.category),
+    }
+
+
+urlpatterns: list = [
+    path("volunteers/", VolunteerListView.as_view(), name="volunteer_list"),
+    path("volunteers/new/", VolunteerCreateView.as_view(), name="volunteer_create"),
+    path("volunteers/<uuid:public_id>/", VolunteerDetailView.as_view(), name="volunteer_detail"),
+    path("volunteers/<uuid:public_id>/edit/", VolunteerEditView.as_view(), name="volunteer_edit"),
+    path(
+        "volunteers/<uuid:public_id>/reveal/",
+        VolunteerRevealView.as_view(),
+        name="volunteer_reveal",
+    ),
+    path("rota/", RotaView.as_view(), name="rota"),
+    path("shifts/new/", ShiftCreateView.as_view(), name="shift_create"),
+    path("shifts/<uuid:public_id>/edit/", ShiftEditView.as_view(), name="shift_edit"),
+    path("shifts/<uuid:public_id>/delete/", ShiftDeleteView.as_view(), name="shift_delete"),
+]

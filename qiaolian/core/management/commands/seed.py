@@ -108,6 +108,10 @@ def seed(factor: int = 1) -> dict:
     from qiaolian.network.seed import seed_network
 
     made["network"] = seed_network(factor)
+    # A year of the 24-hour hotline's work (cases, calls, tomb-sweeping): see hotline/seed.py.
+    from qiaolian.hotline.seed import seed_hotline
+
+    made["hotline"] = seed_hotline(factor)
     if made["units"] or made["users"]:
         audit.record(
             actor=None,

@@ -1,8 +1,50 @@
-"""`qiaolian worker`: run the task worker of whichever backend settings selected."""
+"""`qiaolian worker`: run the task worker of whichever backend settings selected.
+
+Besides running queued tasks, a long-running worker enqueues the periodic tasks of
+`PERIODIC_TASKS` (dotted path → seconds; setting, with the SLA check every minute by default)
+from a small daemon thread. The periodic tasks are idempotent, so several workers ticking at
+once only repeat a cheap query. `--no-ticks` (or `--burst`) runs queued tasks only.
+"""
+
+import logging
+import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PERIODIC_TASKS = {"qiaolian.hotline.services.sla.check_sla": 60}
+
+
+def periodic_tasks() -> dict[str, int]:
+    return getattr(settings, "PERIODIC_TASKS", DEFAULT_PERIODIC_TASKS)
+
+
+def tick(due: dict[str, float], now: float) -> dict[str, float]:
+    """Enqueue every periodic task whose time has come; returns the next due times."""
+    upcoming = dict(due)
+    for path, every in periodic_tasks().items():
+        if now < due.get(path, 0):
+            continue
+        try:
+            import_string(path).enqueue()
+        except Exception:
+            logger.exception("could not enqueue the periodic task %s", path)
+        upcoming[path] = now + every
+    return upcoming
+
+
+def _run_ticks(stop: threading.Event) -> None:
+    due: dict[str, float] = {}
+    while not stop.is_set():
+        due = tick(due, time.monotonic())
+        connections.close_all()  # this thread's own connections; enqueueing is rare
+        stop.wait(5)
 
 
 class Command(BaseCommand):
@@ -10,8 +52,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--burst", action="store_true", help="Run queued tasks, then exit.")
+        parser.add_argument(
+            "--no-ticks", action="store_true", help="Do not enqueue the periodic tasks."
+        )
 
-    def handle(self, *args, burst: bool, **options):
+    def handle(self, *args, burst: bool, no_ticks: bool = False, **options):
+        if not burst and not no_ticks and periodic_tasks():
+            stop = threading.Event()
+            threading.Thread(target=_run_ticks, args=(stop,), daemon=True, name="ticks").start()
         if settings.TASKS_BACKEND == "rq":
             call_command("rqworker", "default", with_scheduler=True, burst=burst)
         else:

@@ -1,0 +1,206 @@
+"""The hotline's API operations (added to the API root in qiaolian/api/root.py).
+
+The same selectors and services as the pages: lists start from restrict(), the case in the path
+is found with get_visible() (404 outside the caller's scope, 403 when the action is held
+nowhere), writes go through `hotline.services.cases`. Confidential notes never leave through
+the API.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from qiaolian.core.models import Unit
+from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.hotline.models import Case, CaseEvent, Channel, EventKind, Priority
+from qiaolian.hotline.models import Status as CaseStatus
+from qiaolian.hotline.selectors import cases as selectors
+from qiaolian.hotline.services import cases as services
+from qiaolian.people.models import Person
+
+router = Router(tags=["hotline"])
+
+
+class CaseOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    number: str
+    unit: str
+    unit_name: str
+    channel: Channel
+    category: str
+    priority: Priority
+    status: CaseStatus
+    subject: str
+    requester: UUID | None = None
+    requester_name: str
+    contact_phone: str
+    requester_time_zone: str
+    assignee: str | None = None
+    opened_at: datetime
+    first_response_at: datetime | None
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    resolved_at: datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_unit(obj: Case) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj: Case) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_requester(obj: Case):
+        return obj.requester.public_id if obj.requester is not None else None
+
+    @staticmethod
+    def resolve_requester_name(obj: Case) -> str:
+        return obj.requester_label or ""
+
+    @staticmethod
+    def resolve_assignee(obj: Case):
+        return obj.assignee.get_username() if obj.assignee is not None else None
+
+
+class EventOut(Schema):
+    kind: EventKind
+    at: datetime
+    actor: str | None = None
+    internal: bool
+    text: str
+
+    @staticmethod
+    def resolve_actor(obj: CaseEvent):
+        return obj.actor.get_username() if obj.actor is not None else None
+
+
+class CaseDetailOut(CaseOut):
+    description: str
+    contact_name: str
+    timeline: list[EventOut]
+
+
+class CaseIn(Schema):
+    unit: UUID
+    category: str
+    subject: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    channel: Channel = Channel.CALL
+    priority: Priority = Priority.NORMAL
+    requester: UUID | None = None
+    contact_name: str = Field("", max_length=100)
+    contact_phone: str = Field("", max_length=40)
+
+
+class StatusIn(Schema):
+    status: CaseStatus
+    version: int | None = None
+    note: str = ""
+
+
+class CommentIn(Schema):
+    text: str = Field(..., min_length=1, max_length=10000)
+    to_requester: bool = False
+
+
+class ErrorOut(Schema):
+    error: dict
+
+
+def _require_view(user) -> None:
+    if not holds_anywhere(user, Action.VIEW):
+        raise PermissionDenied
+
+
+def _detail(user, case_pk: int) -> Case:
+    case = (
+        Case.objects.restrict(user, Action.VIEW)
+        .select_related("unit", "requester", "assignee")
+        .get(pk=case_pk)
+    )
+    # Confidential notes live in their own table and are never part of the timeline.
+    case.timeline = list(selectors.timeline(user=user, case=case))  # type: ignore[attr-defined]
+    return case
+
+
+@router.get("/hotline/cases", response=list[CaseOut])
+@paginate(PageNumberPagination, page_size=100)
+def case_list(
+    request,
+    q: str = "",
+    queue: str = "all",
+    status: CaseStatus | None = None,
+    category: str = "",
+    priority: Priority | None = None,
+    channel: Channel | None = None,
+    unit: UUID | None = None,
+):
+    """Cases in the caller's scope. `queue`: mine, unit (open), unassigned, breaching, all;
+    `unit` narrows to a unit's subtree; `q` matches the number, subject or contact."""
+    _require_view(request.auth)
+    within = Unit.objects.get_visible(request.auth, Action.VIEW, public_id=unit) if unit else None
+    queryset = selectors.case_list(user=request.auth, within=within)
+    if queue not in selectors.QUEUES:
+        queue = "all"
+    queryset = queryset.filter(selectors.queue_q(queue, user=request.auth))
+    filters = {
+        "q": q,
+        "status": status,
+        "category": category,
+        "priority": priority,
+        "channel": channel,
+    }
+    return selectors.filter_cases(queryset, filters).order_by("-opened_at", "-pk")
+
+
+@router.get("/hotline/cases/{case_id}", response=CaseDetailOut)
+def case_detail(request, case_id: UUID):
+    """One case with its timeline (internal comments included; confidential notes never)."""
+    case = Case.objects.get_visible(request.auth, Action.VIEW, public_id=case_id)
+    return _detail(request.auth, case.pk)
+
+
+@router.post("/hotline/cases", response={201: CaseDetailOut})
+def case_open(request, payload: CaseIn):
+    """Open a case in a unit where the caller holds ADD; the number is issued by the server."""
+    unit = Unit.objects.get_visible(request.auth, Action.ADD, public_id=payload.unit)
+    requester = None
+    if payload.requester is not None:
+        requester = Person.objects.get_visible(
+            request.auth, Action.VIEW, public_id=payload.requester
+        )
+    data = payload.dict(exclude={"unit", "requester"})
+    case = services.open_case(request.auth, unit=unit, requester=requester, **data)
+    return Status(201, _detail(request.auth, case.pk))
+
+
+@router.post("/hotline/cases/{case_id}/status", response={200: CaseDetailOut, 409: ErrorOut})
+def case_status(request, case_id: UUID, payload: StatusIn):
+    """Move the case along new → assigned → in progress → waiting → resolved → closed (or
+    reopen); `version` (optional) refuses the change if the case changed since it was read."""
+    case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
+    try:
+        services.change_status(
+            request.auth, case, payload.status, version=payload.version, note=payload.note
+        )
+    except services.EditConflict as exc:
+        message = _(
+            "The case changed after you read it (changed: %(fields)s). Read it again and send "
+            "the new version."
+        ) % {"fields": ", ".join(exc.changed)}
+        return Status(409, {"error": {"code": "conflict", "message": message}})
+    return _detail(request.auth, case.pk)
+
+
+@router.post("/hotline/cases/{case_id}/comments", response={201: EventOut})
+def case_comment(request, case_id: UUID, payload: CommentIn):
+    """Add an internal comment, or (`to_requester`) a reply to the requester."""
+    case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
+    event = services.comment(request.auth, case, payload.text, to_requester=payload.to_requester)
+    return Status(201, event)

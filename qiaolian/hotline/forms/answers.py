@@ -1,0 +1,61 @@
+"""Forms of the answer knowledge base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core.forms import UnitChoiceField
+from qiaolian.core.scoping import Action
+from qiaolian.hotline.models import AnswerStatus
+from qiaolian.hotline.selectors.answers import category_choices
+
+
+class AnswerForm(forms.Form):
+    unit = forms.Field()  # replaced in __init__
+    category = forms.ChoiceField(label=_("Category"), choices=())
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=AnswerStatus.choices,
+        help_text=_(
+            "Draft: only staff see it. Internal: staff and volunteers. Public: may be given to "
+            "callers as written."
+        ),
+    )
+    title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    body_zh = forms.CharField(label=_("Answer (Chinese)"), widget=forms.Textarea(attrs={"rows": 8}))
+    body_en = forms.CharField(
+        label=_("Answer (English)"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    keywords = forms.CharField(
+        label=_("Keywords"),
+        max_length=300,
+        required=False,
+        help_text=_("Words callers use for this topic, separated by spaces: 落户 户口 settle"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, action: Action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitChoiceField(user=user, action=action, label=_("Owner unit"))
+        category: Any = self.fields["category"]
+        category.choices = category_choices()
+        self.order_fields(["unit", "category", "status"])
+
+
+class AnswerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=())
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *AnswerStatus.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        category: Any = self.fields["category"]
+        category.choices = category_choices(str(_("All categories")))

@@ -1,0 +1,171 @@
+"""Forms of the call console, the calls list and callbacks. They validate input only; the
+services decide (and resolve people and cases inside the user's scope)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core.forms import UnitChoiceField
+from qiaolian.core.scoping import Action
+from qiaolian.hotline.models import CallDirection, CallOutcome, Case, Priority
+from qiaolian.people.models import Person
+
+
+def category_choices() -> list[tuple[str, str]]:
+    from qiaolian.core.models import DictItem
+    from qiaolian.core.seed_data import DICTIONARIES
+    from qiaolian.hotline.services.cases import category_values
+
+    labels = {
+        item.value: item.display
+        for item in DictItem.objects.filter(dict_type__code="case_category", is_active=True)
+    }
+    if not labels:
+        from django.utils.translation import get_language
+
+        english = (get_language() or "").startswith("en")
+        labels = {
+            value: (en if english else zh) for value, zh, en in DICTIONARIES["case_category"][2]
+        }
+    return [("", "---------"), *((v, labels.get(v, v)) for v in category_values())]
+
+
+class ScopedPublicIdField(forms.UUIDField):
+    """A record named by public id, resolved inside a restricted queryset (else an error)."""
+
+    def __init__(self, *, queryset, **kwargs):
+        self.queryset = queryset
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        public_id = super().clean(value)
+        if public_id is None:
+            return None
+        obj = self.queryset.filter(public_id=public_id).first()
+        if obj is None:
+            raise forms.ValidationError(_("This record is not available to you."))
+        return obj
+
+
+class CallForm(forms.Form):
+    """The console: the call, and optionally the case to open from it in the same step."""
+
+    number = forms.CharField(
+        label=_("Caller's number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "inputmode": "tel"}
+        ),
+        help_text=_("As the caller gives it: +39 333 123 4567, 0039…, 138 0013 8000."),
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=CallDirection.choices, initial=CallDirection.INBOUND
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=CallOutcome.choices, initial=CallOutcome.ANSWERED
+    )
+    duration_minutes = forms.DecimalField(
+        label=_("Duration (minutes)"),
+        min_value=0,
+        max_value=1440,
+        decimal_places=1,
+        required=False,
+        initial=0,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    # The case fields: used when the call opens a new case.
+    category = forms.ChoiceField(label=_("Category"), choices=(), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, required=False
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    contact_name = forms.CharField(
+        label=_("Caller's name (if not in the register)"), max_length=100, required=False
+    )
+
+    def __init__(self, data=None, *, user, initial=None):
+        super().__init__(data, initial=initial)
+        self.user = user
+        self.fields["unit"] = UnitChoiceField(user=user, action=Action.ADD, label=_("Unit"))
+        self.fields["category"].choices = category_choices()
+        self.fields["person"] = ScopedPublicIdField(
+            queryset=Person.objects.restrict(user, Action.VIEW),
+            required=False,
+            widget=forms.HiddenInput,
+        )
+        self.fields["on_case"] = ScopedPublicIdField(
+            queryset=Case.objects.restrict(user, Action.CHANGE),
+            required=False,
+            widget=forms.HiddenInput,
+        )
+        self.order_fields(["number", "direction", "outcome", "duration_minutes", "unit", "notes"])
+
+    def service_kwargs(self, mode: str) -> dict:
+        data = self.cleaned_data
+        kwargs = {
+            # A call on a case takes the case's unit, whatever the unit picker says.
+            "unit": None if mode == "on_case" else data["unit"],
+            "number": data["number"],
+            "direction": data["direction"],
+            "outcome": data["outcome"],
+            "duration_seconds": int((data.get("duration_minutes") or 0) * 60),
+            "notes": data.get("notes") or "",
+            "person": data.get("person"),
+            "case": data.get("on_case") if mode == "on_case" else None,
+        }
+        if mode == "new_case":
+            kwargs["new_case"] = {
+                "category": data.get("category") or "",
+                "subject": data.get("subject") or "",
+                "description": data.get("description") or "",
+                "priority": data.get("priority") or Priority.NORMAL,
+                "contact_name": data.get("contact_name") or "",
+            }
+        return kwargs
+
+
+class CallFilterForm(forms.Form):
+    q = forms.CharField(label=_("Number, name or notes"), required=False)
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=[("", _("All")), *list(CallDirection.choices)], required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("All")), *list(CallOutcome.choices)], required=False
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    without_case = forms.BooleanField(label=_("Without a case"), required=False)
+
+
+CALLBACK_SHOW = [
+    ("open", _("Not done")),
+    ("today", _("Due today")),
+    ("overdue", _("Overdue")),
+    ("done", _("Done")),
+    ("all", _("All")),
+]
+
+
+class CallbackFilterForm(forms.Form):
+    show = forms.ChoiceField(label=_("Show"), choices=CALLBACK_SHOW, required=False)
+
+
+class CallbackForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label=_("Call back at (the requester's local time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for calling outside their daytime"), max_length=200, required=False
+    )

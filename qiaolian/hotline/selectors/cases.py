@@ -1,0 +1,171 @@
+"""Scoped reads of hotline cases, shared by the queue pages, the case page and the API.
+
+Every queryset starts from `Case.objects.restrict(user, VIEW)`: a volunteer (role narrowed to
+ASSIGNED) therefore only ever reads the cases assigned to them. List querysets join what the
+rows show (unit, assignee, requester) so a page costs a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core.models import Unit, UnitRole, User
+from qiaolian.core.scoping import Action
+from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
+
+QUEUES: dict[str, Any] = {
+    "mine": _("Mine"),
+    "unit": _("My unit's"),
+    "unassigned": _("Unassigned"),
+    "breaching": _("Breaching soon"),
+    "all": _("All"),
+}
+SORTS = {
+    "opened": "opened_at",
+    "number": "number",
+    "priority": "priority_rank",
+    "due": "resolution_due",
+    "status": "status",
+}
+BREACH_WINDOW = timedelta(hours=2)
+
+
+def cases(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> QuerySet:
+    return Case.objects.restrict(user, action).in_subtree(within)
+
+
+def case_list(*, user, within: Unit | None = None) -> QuerySet:
+    """The cases the user may see, with what a queue row shows joined in."""
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, Value, When
+
+    rank = When_(
+        When(priority="urgent", then=Value(0)),
+        When(priority="high", then=Value(1)),
+        When(priority="normal", then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return (
+        cases(user=user, within=within)
+        .select_related("unit", "assignee", "requester")
+        .annotate(priority_rank=rank)
+    )
+
+
+def breaching_soon_q(now: datetime | None = None) -> Q:
+    now = now or timezone.now()
+    from qiaolian.hotline.services import sla
+
+    builder = getattr(sla, "breaching_soon_q", None)
+    if builder is not None:
+        return builder(now)
+    return Q(status__in=OPEN_STATUSES, resolution_due__lte=now + BREACH_WINDOW)
+
+
+def queue_q(queue: str, *, user, now: datetime | None = None) -> Q:
+    """The condition of one queue tab. 'unit' is the active unit's subtree (applied by
+    `case_list(within=…)`), open cases only."""
+    open_ = Q(status__in=OPEN_STATUSES)
+    if queue == "mine":
+        return open_ & Q(assignee=user)
+    if queue == "unit":
+        return open_
+    if queue == "unassigned":
+        return open_ & Q(assignee__isnull=True)
+    if queue == "breaching":
+        return breaching_soon_q(now)
+    return Q()
+
+
+def queue_counts(*, user, within: Unit | None = None, now: datetime | None = None) -> dict:
+    """The count of every queue tab, in one query."""
+    now = now or timezone.now()
+    totals = cases(user=user, within=within).aggregate(
+        **{name: Count("pk", filter=queue_q(name, user=user, now=now)) for name in QUEUES}
+    )
+    return totals
+
+
+def category_counts(*, user, within: Unit | None = None) -> dict[str, int]:
+    rows = (
+        cases(user=user, within=within)
+        .filter(status__in=OPEN_STATUSES)
+        .values("category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["category"]: row["n"] for row in rows}
+
+
+def filter_cases(queryset: QuerySet, filters: dict[str, Any]) -> QuerySet:
+    """The queue filters (page and API share them)."""
+    for name in ("status", "category", "priority", "channel"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("assignee") is not None:
+        queryset = queryset.filter(assignee=filters["assignee"])
+    text = (filters.get("q") or "").strip()
+    if text:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        condition = (
+            Q(number__icontains=text)
+            | Q(subject__icontains=text)
+            | Q(contact_name__icontains=text)
+            | (
+                Q(requester__surname__icontains=text[:1])
+                & Q(requester__given_name__icontains=text[1:])
+            )
+        )
+        if len(digits) >= 4:
+            condition |= Q(contact_phone_e164__contains=digits)
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def timeline(*, user, case: Case, include_internal: bool = True) -> QuerySet:
+    events = CaseEvent.objects.restrict(user, Action.VIEW).filter(case=case).select_related("actor")
+    if not include_internal:
+        events = events.filter(internal=False)
+    return events.order_by("at", "id")
+
+
+def attachments(*, user, case: Case) -> QuerySet:
+    return (
+        Attachment.objects.restrict(user, Action.VIEW)
+        .filter(case=case)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "id")
+    )
+
+
+def eligible_users(unit: Unit) -> QuerySet:
+    """Users who can see the cases of `unit` (assignees and watchers): a grant carrying VIEW
+    at the unit or above it. The list of possible assignees is shown to whoever may assign
+    cases of the unit; it names colleagues, nothing of other units' records."""
+    prefixes = [unit.path[:i] for i in range(4, len(unit.path) + 1, 4)]
+    rows = UnitRole.objects.filter(  # scoping: exempt, grants of the unit's own ancestors
+        unit__path__in=prefixes, unit__is_active=True, user__is_active=True
+    ).values_list("user_id", "role__actions")
+    ids = {user_id for user_id, actions in rows if Action.VIEW.value in (actions or ())}
+    return User.objects.filter(pk__in=ids).order_by("display_name", "username")  # scoping: exempt
+
+
+def requester_local_time(case: Case, at: datetime | None = None) -> tuple[datetime, str] | None:
+    """The requester's local time and its zone name (from the case, else the person)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    person = case.requester
+    name = case.requester_time_zone or (person.time_zone if person is not None else "")
+    if not name:
+        return None
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return (at or timezone.now()).astimezone(zone), name

@@ -1,0 +1,399 @@
+"""Hotline calls: the number as typed and normalised, the caller looked up at once, and a new
+case opened from the call in one step.
+
+A call belongs to a unit. Logging one needs ADD in that unit, or CHANGE on the case it is
+logged on (a volunteer logs calls on the cases assigned to them). Every call logged on a case,
+and every case opened from a call, writes a CALL line on the case's timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiaolian.core import audit
+from qiaolian.core.phones import normalize_phone
+from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.hotline.models import (
+    OPEN_STATUSES,
+    Call,
+    CallDirection,
+    CallOutcome,
+    Case,
+    Channel,
+    EventKind,
+    Priority,
+)
+from qiaolian.hotline.services import callbacks
+from qiaolian.network.models import Membership
+from qiaolian.people.models import ContactKind, Person, PersonContact
+from qiaolian.people.normalize import time_zone_for
+
+# The hotline answers in Ningbo: a number typed without a country code is a mainland one.
+DEFAULT_REGION = "CN"
+CALL_FIELDS = (
+    "unit",
+    "direction",
+    "number",
+    "number_e164",
+    "person",
+    "case",
+    "started_at",
+    "duration_seconds",
+    "outcome",
+    "notes",
+)
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+def normalise_number(raw: str, default_region: str = DEFAULT_REGION) -> str:
+    """E.164 form of a number typed in any usual way (+39 333 …, 0039 …, 00 39 …, spaces,
+    dashes, a mainland mobile without +86).
+
+    A number that is valid goes through the project's helper (`core.phones`); one that is only
+    plausible (right length for its country, but in a range the library does not know yet) is
+    kept too, since callers do have such numbers. Anything else raises ValidationError.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationError({"number": _("Type the caller's phone number.")})
+    e164 = normalize_phone(text, default_region)
+    if e164:
+        return e164
+    try:
+        parsed = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is not None and phonenumbers.is_possible_number(parsed):
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    raise ValidationError(
+        {
+            "number": _(
+                "“%(number)s” is not a phone number. Type the digits with the country code "
+                "for a number abroad (+39 333 123 4567 or 0039 333 123 4567), or an 11-digit "
+                "mainland mobile."
+            )
+            % {"number": text[:40]}
+        }
+    )
+
+
+def zone_for_number(e164: str) -> str:
+    return time_zone_for(phone_e164=e164) or callbacks.HOTLINE_TIME_ZONE
+
+
+def zone_for_person(person: Person, e164: str = "") -> str:
+    """The person's stored zone, else one derived from their country and this phone."""
+    if person.time_zone:
+        return person.time_zone
+    return (
+        time_zone_for(country=str(person.country or ""), phone_e164=e164)
+        or (zone_for_number(e164) if e164 else "")
+        or callbacks.HOTLINE_TIME_ZONE
+    )
+
+
+# --- caller lookup ------------------------------------------------------------------------
+
+
+@dataclass
+class CallerInfo:
+    """What the console shows the moment a number is typed."""
+
+    number: str
+    e164: str
+    people: list[Person] = field(default_factory=list)
+    open_cases: list[Case] = field(default_factory=list)
+    groups: list[Membership] = field(default_factory=list)
+    recent_calls: list[Call] = field(default_factory=list)
+    tz: str = ""
+    local_time: datetime | None = None
+
+    @property
+    def person(self) -> Person | None:
+        """The caller when exactly one visible person has this number."""
+        return self.people[0] if len(self.people) == 1 else None
+
+    @property
+    def tz_label(self) -> str:
+        return callbacks.zone_label(self.tz)
+
+    @property
+    def is_daytime(self) -> bool:
+        return self.local_time is not None and callbacks.in_daytime(self.local_time)
+
+
+def people_with_number(user: Any, e164: str):
+    """Visible, unmerged people who have this phone number."""
+    contacts = PersonContact.objects.filter(kind=ContactKind.PHONE, normalized=e164)
+    return (
+        Person.objects.restrict(user, Action.VIEW)
+        .filter(merged_into__isnull=True, pk__in=contacts.values("person_id"))
+        .order_by("surname", "given_name", "pk")
+    )
+
+
+def lookup_caller(user: Any, number: str, *, at: datetime | None = None) -> CallerInfo:
+    """The people with this number, their open cases and groups, and their local time, all
+    within the user's scope. Raises ValidationError for something that is not a number."""
+    e164 = normalise_number(number)
+    people = list(people_with_number(user, e164)[:10])
+    cases = (
+        Case.objects.restrict(user, Action.VIEW)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Q(requester__in=people) | Q(contact_phone_e164=e164))
+        .select_related("assignee", "unit")
+        .order_by("-opened_at")
+    )
+    groups = (
+        Membership.objects.restrict(user, Action.VIEW)
+        .filter(person__in=people, left_on__isnull=True)
+        .select_related("group", "person")
+        .order_by("group__name")
+    )
+    recent = (
+        Call.objects.restrict(user, Action.VIEW)
+        .filter(number_e164=e164)
+        .select_related("taken_by", "case")
+        .order_by("-started_at")
+    )
+    tz = zone_for_person(people[0], e164) if people else zone_for_number(e164)
+    return CallerInfo(
+        number=number.strip(),
+        e164=e164,
+        people=people,
+        open_cases=list(cases[:10]),
+        groups=list(groups[:20]),
+        recent_calls=list(recent[:5]),
+        tz=tz,
+        local_time=callbacks.local_time(tz, at),
+    )
+
+
+# --- logging calls ------------------------------------------------------------------------
+
+
+def _require_case(actor: Any, case: Case) -> None:
+    if not Case.objects.restrict(actor, Action.CHANGE).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("You may not log calls on this case."))
+
+
+def _check_choices(direction: str, outcome: str, duration_seconds: int) -> None:
+    errors = {}
+    if direction not in CallDirection.values:
+        errors["direction"] = _("Choose inbound or outbound.")
+    if outcome not in CallOutcome.values:
+        errors["outcome"] = _("Choose how the call ended.")
+    if duration_seconds is None or int(duration_seconds) < 0:
+        errors["duration_seconds"] = _("The duration cannot be negative.")
+    elif int(duration_seconds) > 24 * 3600:
+        errors["duration_seconds"] = _("A call cannot last more than 24 hours.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _call_event(case: Case, call: Call, actor: Any, text: str = "") -> None:
+    from qiaolian.hotline.services import cases
+
+    cases.add_event(
+        case,
+        EventKind.CALL,
+        actor,
+        text=text or call.notes,
+        at=call.started_at,
+        data={
+            "call": str(call.public_id),
+            "direction": call.direction,
+            "outcome": call.outcome,
+            "duration_seconds": call.duration_seconds,
+            "number": call.number,
+        },
+    )
+
+
+@transaction.atomic
+def log_call(
+    actor: Any,
+    *,
+    unit: Any = None,
+    direction: str = CallDirection.INBOUND,
+    number: str,
+    started_at: datetime | None = None,
+    duration_seconds: int = 0,
+    outcome: str = CallOutcome.ANSWERED,
+    notes: str = "",
+    person: Person | None = None,
+    case: Case | None = None,
+) -> Call:
+    """Log a call. On a case, the call takes the case's unit and writes a CALL event; without a
+    person, the one visible person with this number (if exactly one) becomes the caller."""
+    _check_choices(direction, outcome, duration_seconds)
+    e164 = normalise_number(number)
+    if case is not None:
+        _require_case(actor, case)
+        if unit is not None and unit.pk != case.unit_id:
+            raise ValidationError({"unit": _("A call on a case belongs to the case's unit.")})
+        unit = case.unit
+    else:
+        require_unit(actor, Action.ADD, unit, _("You cannot log calls for this unit."))
+    if person is not None:
+        if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
+            raise PermissionDenied(_("You cannot link to this person."))
+    else:
+        matches = list(people_with_number(actor, e164)[:2])
+        if len(matches) == 1:
+            person = matches[0]
+        elif case is not None and case.requester_id:
+            person = case.requester
+    call = Call(
+        unit=unit,
+        direction=direction,
+        number=number.strip()[:40],
+        number_e164=e164,
+        person=person,
+        case=case,
+        started_at=started_at or timezone.now(),
+        duration_seconds=int(duration_seconds),
+        outcome=outcome,
+        notes=(notes or "").strip(),
+        taken_by=actor,
+    )
+    call.full_clean()
+    call.save()
+    assert_visible(actor, call, Action.VIEW)
+    audit.record(
+        actor=actor,
+        action="call.log",
+        obj=call,
+        changes=audit.diff({}, audit.snapshot(call, CALL_FIELDS)),
+    )
+    if case is not None:
+        _call_event(case, call, actor)
+    return call
+
+
+@transaction.atomic
+def new_case_from_call(
+    actor: Any,
+    call: Call,
+    *,
+    category: str,
+    subject: str,
+    description: str = "",
+    priority: str = Priority.NORMAL,
+    contact_name: str = "",
+) -> Case:
+    """Open a case from a logged call: the caller is the requester when known, otherwise the
+    number (and a name, if given) is kept as the quick contact."""
+    from qiaolian.hotline.services import cases
+
+    if not Call.objects.restrict(actor, Action.CHANGE).filter(pk=call.pk).exists():
+        raise PermissionDenied(_("You may not open a case from this call."))
+    if call.case_id:
+        raise ValidationError(
+            _("This call is already linked to case %(number)s.") % {"number": call.case.number}
+        )
+    tz = zone_for_person(call.person, call.number_e164) if call.person_id else ""
+    case = cases.open_case(
+        actor,
+        unit=call.unit,
+        category=category,
+        subject=subject,
+        description=description,
+        channel=Channel.CALL,
+        priority=priority,
+        requester=call.person,
+        contact_name="" if call.person_id else contact_name.strip(),
+        contact_phone="" if call.person_id else call.number,
+    )
+    updates: dict[str, Any] = {}
+    if not case.requester_time_zone:
+        updates["requester_time_zone"] = tz or zone_for_number(call.number_e164)
+    if not call.person_id and not case.contact_phone_e164:
+        updates["contact_phone_e164"] = call.number_e164
+    if updates:
+        # Derived fields the cases service may leave blank; not an edit, so no version bump.
+        Case.objects.filter(pk=case.pk).update(**updates)
+        for name, value in updates.items():
+            setattr(case, name, value)
+    call.case = case
+    call.save(update_fields=["case"])
+    _call_event(case, call, actor, text=_("Case opened from this call."))
+    audit.record(
+        actor=actor,
+        action="call.new_case",
+        obj=call,
+        changes={"case": [None, case.number]},
+    )
+    return case
+
+
+@transaction.atomic
+def take_call(
+    actor: Any,
+    *,
+    unit: Any,
+    number: str,
+    direction: str = CallDirection.INBOUND,
+    duration_seconds: int = 0,
+    outcome: str = CallOutcome.ANSWERED,
+    notes: str = "",
+    person: Person | None = None,
+    case: Case | None = None,
+    new_case: dict | None = None,
+) -> tuple[Call, Case | None]:
+    """The console's one step: log the call and, when `new_case` holds the case fields
+    (category, subject, description, priority, contact_name), open the case from it."""
+    call = log_call(
+        actor,
+        unit=unit,
+        direction=direction,
+        number=number,
+        duration_seconds=duration_seconds,
+        outcome=outcome,
+        notes=notes,
+        person=person,
+        case=case,
+    )
+    if new_case is None:
+        return call, case
+    missing = {
+        name: _("Needed to open the case from this call.")
+        for name in ("category", "subject")
+        if not (new_case.get(name) or "").strip()
+    }
+    if missing:
+        raise ValidationError(missing)
+    opened = new_case_from_call(actor, call, **new_case)
+    return call, opened
+
+
+def link_call_to_case(actor: Any, call: Call, case: Case) -> Call:
+    """Attach an earlier call (logged without a case) to a case."""
+    with transaction.atomic():
+        if not Call.objects.restrict(actor, Action.CHANGE).filter(pk=call.pk).exists():
+            raise PermissionDenied(_("You may not change this call."))
+        _require_case(actor, case)
+        if call.case_id:
+            raise ValidationError(
+                _("This call is already linked to case %(number)s.") % {"number": call.case.number}
+            )
+        if call.unit_id != case.unit_id:
+            raise ValidationError(_("The call and the case belong to different units."))
+        call.case = case
+        call.save(update_fields=["case"])
+        _call_event(case, call, actor)
+        audit.record(
+            actor=actor, action="call.link", obj=call, changes={"case": [None, case.number]}
+        )
+        return call

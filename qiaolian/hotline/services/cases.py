@@ -1,0 +1,799 @@
+"""Writes to hotline cases: one function per use case, one transaction, one audit row, one
+line on the case's timeline.
+
+Every function takes the acting user first and checks scope inside its transaction: CHANGE on
+the case for updates (a volunteer holds CHANGE narrowed to the cases assigned to them), ADD on
+the unit a case is opened in or transferred to. `version` is bumped by every write to the case
+row; a form carrying an older version is refused with `EditConflict`, naming what changed since
+and who changed it, so nothing anyone typed is silently overwritten. Comments and replies do not
+touch the case's own fields and do not bump the version.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiaolian.core import audit
+from qiaolian.core.models import Unit, User
+from qiaolian.core.phones import normalize_phone
+from qiaolian.core.scoping import Action, assert_visible, grants_for, require_unit
+from qiaolian.hotline.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    Channel,
+    ConfidentialNote,
+    EventKind,
+    Priority,
+    Status,
+)
+from qiaolian.hotline.services import sla
+from qiaolian.people.models import Person
+from qiaolian.people.services import EditConflict as PersonEditConflict
+
+EditConflict = PersonEditConflict
+
+EDITABLE_FIELDS = (
+    "subject",
+    "description",
+    "category",
+    "priority",
+    "requester",
+    "contact_name",
+    "contact_phone",
+)
+AUDIT_FIELDS = (*EDITABLE_FIELDS, "unit", "status", "assignee", "channel", "requester_time_zone")
+
+# The status flow. Assignment (NEW → ASSIGNED) goes through `assign`; reopening is
+# RESOLVED/CLOSED → IN_PROGRESS.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.ASSIGNED}),
+    Status.ASSIGNED: frozenset({Status.IN_PROGRESS}),
+    Status.IN_PROGRESS: frozenset({Status.WAITING, Status.RESOLVED}),
+    Status.WAITING: frozenset({Status.IN_PROGRESS, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
+}
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+class CaseEditConflict(PersonEditConflict):
+    """EditConflict for a case: names the fields changed since the form was opened and who
+    changed them. `changed` maps field → [value the form saw (if known), current value]."""
+
+    def __init__(self, changed: dict[str, list[Any]], actors: Iterable[str] = ()):
+        self.changed = changed
+        self.actors = sorted(set(actors))
+        labels = ", ".join(_field_label(name) for name in changed) or "—"
+        who = ", ".join(self.actors) or _("another user")
+        message = _(
+            "%(who)s saved this case while you were editing it (changed: %(fields)s). "
+            "Your text is still in the form: compare it with theirs and save again."
+        ) % {"who": who, "fields": labels}
+        ValidationError.__init__(self, message, code="conflict")
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(getattr(Case._meta.get_field(name), "verbose_name", name))
+    except Exception:
+        return name
+
+
+# --- scope helpers ------------------------------------------------------------------------
+
+
+def _require_case(actor, case: Case, action: Action = Action.CHANGE) -> None:
+    if not Case.objects.restrict(actor, action).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("You may not change this case."))
+
+
+def can_manage(user, case: Case) -> bool:
+    """Assigning and transferring need CHANGE on the case's unit itself, not only on the case:
+    a volunteer (CHANGE narrowed to their cases) answers a case but does not hand it out."""
+    return Unit.objects.restrict(user, Action.CHANGE).filter(pk=case.unit_id).exists()
+
+
+def _require_manage(actor, case: Case) -> None:
+    if not can_manage(actor, case):
+        raise PermissionDenied(_("Only staff of the case's unit may assign or transfer it."))
+
+
+def can_view_unit(user: User | None, unit: Unit) -> bool:
+    """Whether `user` holds VIEW somewhere above or at `unit` (narrowed grants count: a
+    volunteer granted at the unit sees the cases assigned to them there)."""
+    if user is None or not user.is_active:
+        return False
+    return any(unit.path.startswith(grant.path) for grant in grants_for(user, Action.VIEW))
+
+
+def can_read_notes(user, case: Case) -> bool:
+    """Confidential notes: the assignee, and holders of ADMIN on the case's unit."""
+    if not Case.objects.restrict(user, Action.VIEW).filter(pk=case.pk).exists():
+        return False
+    if case.assignee_id is not None and case.assignee_id == user.pk:
+        return True
+    return Unit.objects.restrict(user, Action.ADMIN).filter(pk=case.unit_id).exists()
+
+
+def _check_assignee(case: Case, assignee: User) -> None:
+    if not can_view_unit(assignee, case.unit):
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "%(user)s cannot see cases of %(unit)s: choose a staff member or volunteer "
+                    "of that unit."
+                )
+                % {"user": assignee, "unit": case.unit}
+            }
+        )
+
+
+def _check_person(actor, person: Person) -> None:
+    if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("You cannot link this case to that person."))
+
+
+def category_values() -> list[str]:
+    """The case categories: the dictionary `case_category`, or the built-in list when the
+    dictionary has not been seeded (a fresh test database)."""
+    from qiaolian.core.models import DictItem
+    from qiaolian.core.seed_data import DICTIONARIES
+
+    values = list(
+        DictItem.objects.filter(dict_type__code="case_category", is_active=True).values_list(
+            "value", flat=True
+        )
+    )
+    return values or [value for value, _zh, _en in DICTIONARIES["case_category"][2]]
+
+
+def _check_category(category: str) -> None:
+    if category not in category_values():
+        raise ValidationError({"category": _("Choose a category from the list.")})
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+
+
+def _check_version(current: Case, version: int | None) -> None:
+    if version is None or int(version) == current.version:
+        return
+    changed, actors = changes_since(current, int(version))
+    raise CaseEditConflict(changed, actors)
+
+
+def changes_since(case: Case, version: int) -> tuple[dict[str, list[Any]], list[str]]:
+    """What changed on `case` after `version`, from the timeline, and who changed it."""
+    changed: dict[str, list[Any]] = {}
+    actors: list[str] = []
+    events = (
+        CaseEvent.objects.filter(
+            case=case, data__version__gt=version
+        )  # scoping: exempt, case checked
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    for event in events:
+        actors.append(str(event.actor) if event.actor_id else _("the system"))
+        for name, pair in (event.data.get("changes") or {}).items():
+            before = changed.get(name, pair)[0]
+            changed[name] = [before, pair[1]]
+    if not changed:
+        changed["version"] = [version, case.version]
+    return changed, actors
+
+
+def _bump(case: Case) -> None:
+    case.version += 1
+
+
+def _save(case: Case, fields: Iterable[str]) -> None:
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+# --- numbering ----------------------------------------------------------------------------
+
+
+def next_number(at: datetime | None = None) -> str:
+    """Issue the next RX-YYYY-NNNNNN number of the year of `at` (local time).
+
+    The year's counter row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serialises
+    writers itself), so concurrent openings never get the same number. Must run inside the
+    caller's transaction, which holds the lock until it commits.
+    """
+    year = timezone.localtime(at or timezone.now()).year
+    try:
+        with transaction.atomic():
+            CaseCounter.objects.get_or_create(year=year)
+    except IntegrityError:  # another transaction created the row first
+        pass
+    counter = CaseCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"RX-{year}-{counter.last:06d}"
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+
+def add_event(
+    case: Case,
+    kind: str,
+    actor,
+    *,
+    text: str = "",
+    data: dict | None = None,
+    internal: bool = True,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Append a line to the case's timeline. No permission check: called by services inside
+    their own transaction after they checked the actor."""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        text=text,
+        data=data or {},
+        internal=internal,
+        at=at or timezone.now(),
+    )
+
+
+def _requester_zone(requester: Person | None, phone_e164: str) -> str:
+    if requester is not None and requester.time_zone:
+        return requester.time_zone
+    if phone_e164:
+        from qiaolian.people.normalize import time_zone_for
+
+        return time_zone_for(phone_e164=phone_e164)
+    return ""
+
+
+# --- open and edit ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_case(
+    actor,
+    *,
+    unit: Unit,
+    category: str,
+    subject: str,
+    description: str = "",
+    channel: str = Channel.CALL,
+    priority: str = Priority.NORMAL,
+    requester: Person | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    assignee: User | None = None,
+    opened_at: datetime | None = None,
+) -> Case:
+    require_unit(actor, Action.ADD, unit, _("You cannot open cases in this unit."))
+    if requester is not None:
+        _check_person(actor, requester)
+    contact_name, contact_phone = contact_name.strip(), contact_phone.strip()
+    if requester is None and not (contact_name or contact_phone):
+        raise ValidationError(
+            {
+                "requester": _(
+                    "Pick the requester from the register or enter a contact name or phone."
+                )
+            }
+        )
+    _check_category(category)
+    opened_at = opened_at or timezone.now()
+    e164 = normalize_phone(contact_phone) or "" if contact_phone else ""
+    case = Case(
+        unit=unit,
+        channel=channel,
+        priority=priority,
+        category=category,
+        subject=subject.strip(),
+        description=description.strip(),
+        requester=requester,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_phone_e164=e164,
+        requester_time_zone=_requester_zone(requester, e164),
+        opened_at=opened_at,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if assignee is not None:
+        _check_assignee(case, assignee)
+        case.assignee = assignee
+        case.status = Status.ASSIGNED
+    case.number = next_number(opened_at)
+    sla.start_clock(case)
+    case.full_clean(exclude=["sla_policy"])
+    case.save()
+    assert_visible(actor, case, Action.VIEW)
+    add_event(
+        case,
+        EventKind.CREATED,
+        actor,
+        text=case.subject,
+        data={"version": case.version, "channel": channel},
+        at=opened_at,
+    )
+    if assignee is not None:
+        add_event(
+            case,
+            EventKind.ASSIGN,
+            actor,
+            text=str(assignee),
+            data={"version": case.version, "changes": {"assignee": [None, str(assignee)]}},
+            at=opened_at,
+        )
+    audit.record(
+        actor=actor,
+        action="case.create",
+        obj=case,
+        changes=audit.diff({}, audit.snapshot(case, AUDIT_FIELDS)),
+    )
+    return case
+
+
+@transaction.atomic
+def edit(actor, case: Case, *, version: int | None = None, **fields: Any) -> Case:
+    """Change the subject, description, category, priority, requester or quick contact.
+
+    `version` is the one the form was opened with: a newer save since raises EditConflict.
+    """
+    _require_case(actor, case)
+    current = _lock(case)
+    _check_version(current, version)
+    before = audit.snapshot(current, EDITABLE_FIELDS)
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"case field {name!r} cannot be edited here")
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    if "category" in fields:
+        _check_category(current.category)
+    person = current.requester
+    if "requester" in fields and person is not None and person.pk != case.requester_id:
+        _check_person(actor, person)
+        if person.time_zone:
+            current.requester_time_zone = person.time_zone
+    if "contact_phone" in fields:
+        current.contact_phone_e164 = normalize_phone(current.contact_phone) or ""
+        if not current.requester_id and current.contact_phone_e164:
+            current.requester_time_zone = _requester_zone(None, current.contact_phone_e164)
+    if not current.requester_id and not (current.contact_name or current.contact_phone):
+        raise ValidationError(
+            {
+                "contact_name": _(
+                    "A case without a registered requester needs a contact name or phone."
+                )
+            }
+        )
+    current.full_clean(exclude=["sla_policy"])
+    changes = audit.diff(before, audit.snapshot(current, EDITABLE_FIELDS))
+    if not changes:
+        return current
+    _bump(current)
+    _save(
+        current,
+        [*fields, "contact_phone_e164", "requester_time_zone"],
+    )
+    add_event(
+        current,
+        EventKind.EDIT,
+        actor,
+        text=", ".join(_field_label(name) for name in changes),
+        data={"version": current.version, "changes": changes},
+    )
+    audit.record(actor=actor, action="case.update", obj=current, changes=changes)
+    return current
+
+
+@transaction.atomic
+def link_requester(actor, case: Case, person: Person, *, version: int | None = None) -> Case:
+    """Link the quick contact captured during a call to a person of the register. The contact
+    name and phone are kept on the case as they were typed."""
+    _require_case(actor, case)
+    _check_person(actor, person)
+    current = _lock(case)
+    _check_version(current, version)
+    before = str(current.requester) if current.requester_id else None
+    current.requester = person
+    if person.time_zone:
+        current.requester_time_zone = person.time_zone
+    _bump(current)
+    _save(current, ["requester", "requester_time_zone"])
+    changes = {"requester": [before, str(person)]}
+    add_event(
+        current,
+        EventKind.EDIT,
+        actor,
+        text=_field_label("requester"),
+        data={"version": current.version, "changes": changes, "person": str(person.public_id)},
+    )
+    audit.record(actor=actor, action="case.link_requester", obj=current, changes=changes)
+    return current
+
+
+# --- assignment and status ----------------------------------------------------------------
+
+
+def _assign_locked(actor, current: Case, assignee: User | None) -> Case:
+    before = str(current.assignee) if current.assignee_id else None
+    if assignee is not None:
+        _check_assignee(current, assignee)
+    if (assignee.pk if assignee else None) == current.assignee_id:
+        return current
+    current.assignee = assignee
+    changes: dict[str, list[Any]] = {"assignee": [before, str(assignee) if assignee else None]}
+    update = ["assignee"]
+    if assignee is not None and current.status == Status.NEW:
+        current.status = Status.ASSIGNED
+        changes["status"] = [Status.NEW, Status.ASSIGNED]
+        update.append("status")
+    elif assignee is None and current.status == Status.ASSIGNED:
+        current.status = Status.NEW
+        changes["status"] = [Status.ASSIGNED, Status.NEW]
+        update.append("status")
+    _bump(current)
+    _save(current, update)
+    add_event(
+        current,
+        EventKind.ASSIGN,
+        actor,
+        text=str(assignee) if assignee else "",
+        data={"version": current.version, "changes": changes},
+    )
+    audit.record(actor=actor, action="case.assign", obj=current, changes=changes)
+    return current
+
+
+@transaction.atomic
+def assign(actor, case: Case, assignee: User | None, *, version: int | None = None) -> Case:
+    """Give the case to a staff member or volunteer who can see its unit (None: unassign).
+    A new case becomes ASSIGNED."""
+    _require_case(actor, case)
+    _require_manage(actor, case)
+    current = _lock(case)
+    _check_version(current, version)
+    if not current.is_open:
+        raise ValidationError(_("Reopen the case before assigning it."))
+    return _assign_locked(actor, current, assignee)
+
+
+@transaction.atomic
+def bulk_assign(actor, cases: Iterable[Case], assignee: User) -> int:
+    """Assign several cases at once; all or none (one refusal rolls the batch back)."""
+    count = 0
+    for case in cases:
+        assign(actor, case, assignee)
+        count += 1
+    if count == 0:
+        raise ValidationError(_("Tick at least one case to assign."))
+    return count
+
+
+def allowed_statuses(case: Case) -> list[str]:
+    """The statuses `case` may move to next (for the action buttons)."""
+    targets = TRANSITIONS.get(case.status, frozenset())
+    order = [choice for choice, _label in Status.choices]
+    return [
+        s for s in order if s in targets and not (s == Status.ASSIGNED and not case.assignee_id)
+    ]
+
+
+@transaction.atomic
+def change_status(
+    actor, case: Case, status: str, *, version: int | None = None, note: str = ""
+) -> Case:
+    _require_case(actor, case)
+    current = _lock(case)
+    _check_version(current, version)
+    old = current.status
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == old:
+        return current
+    if status not in TRANSITIONS.get(old, frozenset()):
+        allowed = ", ".join(str(Status(s).label) for s in sorted(TRANSITIONS.get(old, ())))
+        raise ValidationError(
+            {
+                "status": _(
+                    "A case that is “%(old)s” cannot become “%(new)s”; next it can be: %(allowed)s."
+                )
+                % {"old": Status(old).label, "new": Status(status).label, "allowed": allowed or "—"}
+            }
+        )
+    if status == Status.ASSIGNED and current.assignee_id is None:
+        raise ValidationError({"status": _("Choose an assignee to assign the case.")})
+    at = timezone.now()
+    current.status = status
+    if status == Status.RESOLVED:
+        current.resolved_at = at
+    elif status == Status.CLOSED:
+        current.closed_at = at
+    elif status == Status.IN_PROGRESS and old in (Status.RESOLVED, Status.CLOSED):
+        current.resolved_at = None
+        current.closed_at = None
+    sla.on_status_change(current, old, status, at)
+    _bump(current)
+    current.save()  # the SLA clock may have moved any of its fields
+    changes = {"status": [old, status]}
+    add_event(
+        current,
+        EventKind.STATUS,
+        actor,
+        text=note.strip(),
+        data={"version": current.version, "changes": changes, "from": old, "to": status},
+        at=at,
+    )
+    audit.record(actor=actor, action="case.status", obj=current, changes=changes, message=note)
+    if status == Status.RESOLVED:
+        transaction.on_commit(lambda: _send_survey(current.pk))
+    return current
+
+
+def _send_survey(case_pk: int) -> None:
+    try:
+        from qiaolian.hotline.services import surveys
+    except ImportError:  # the surveys area is not built yet
+        return
+    send = getattr(surveys, "send_survey", None)
+    if send is not None:
+        send(Case.objects.get(pk=case_pk))  # scoping: exempt, system side effect
+
+
+# --- comments and replies -----------------------------------------------------------------
+
+
+@transaction.atomic
+def comment(actor, case: Case, text: str, *, to_requester: bool = False) -> CaseEvent:
+    """An internal comment, or a reply to the requester (which is the first response)."""
+    _require_case(actor, case)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the comment or reply first.")})
+    at = timezone.now()
+    event = add_event(
+        case,
+        EventKind.REPLY if to_requester else EventKind.COMMENT,
+        actor,
+        text=text,
+        internal=not to_requester,
+        at=at,
+    )
+    if to_requester:
+        current = _lock(case)
+        before = current.first_response_at
+        sla.on_first_response(current, at)
+        if current.first_response_at != before:
+            current.save(
+                update_fields=["first_response_at", "first_response_breached", "updated_at"]
+            )
+            case.first_response_at = current.first_response_at
+    audit.record(
+        actor=actor,
+        action="case.reply" if to_requester else "case.comment",
+        obj=case,
+        changes={"text": [None, text[:200]]},
+    )
+    return event
+
+
+# --- transfer and watchers ----------------------------------------------------------------
+
+
+@transaction.atomic
+def transfer(actor, case: Case, unit: Unit, *, reason: str) -> Case:
+    """Hand the case to another unit (e.g. the requester's hometown district). The timeline
+    stays; an assignee who cannot see the new unit is cleared."""
+    _require_case(actor, case)
+    _require_manage(actor, case)
+    require_unit(actor, Action.ADD, unit, _("You cannot transfer cases to this unit."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is transferred.")})
+    current = _lock(case)
+    if unit.pk == current.unit_id:
+        raise ValidationError({"unit": _("The case already belongs to this unit.")})
+    if not unit.is_active:
+        raise ValidationError({"unit": _("This unit is no longer active.")})
+    old_unit = current.unit
+    changes: dict[str, list[Any]] = {"unit": [str(old_unit), str(unit)]}
+    current.unit = unit
+    update = ["unit"]
+    if current.assignee_id and not can_view_unit(current.assignee, unit):
+        changes["assignee"] = [str(current.assignee), None]
+        current.assignee = None
+        update.append("assignee")
+        if current.status == Status.ASSIGNED:
+            current.status = Status.NEW
+            changes["status"] = [Status.ASSIGNED, Status.NEW]
+            update.append("status")
+    _bump(current)
+    _save(current, update)
+    assert_visible(actor, current, Action.VIEW)
+    add_event(
+        current,
+        EventKind.TRANSFER,
+        actor,
+        text=reason,
+        data={
+            "version": current.version,
+            "changes": changes,
+            "from_unit": old_unit.code,
+            "to_unit": unit.code,
+        },
+    )
+    audit.record(actor=actor, action="case.transfer", obj=current, changes=changes, message=reason)
+    return current
+
+
+@transaction.atomic
+def add_watcher(actor, case: Case, user: User) -> Case:
+    _require_case(actor, case)
+    if not can_view_unit(user, case.unit):
+        raise ValidationError({"user": _("%(user)s cannot see this case.") % {"user": user}})
+    case.watchers.add(user)
+    audit.record(
+        actor=actor, action="case.watch", obj=case, changes={"watchers": [None, str(user)]}
+    )
+    return case
+
+
+@transaction.atomic
+def remove_watcher(actor, case: Case, user: User) -> Case:
+    _require_case(actor, case)
+    case.watchers.remove(user)
+    audit.record(
+        actor=actor, action="case.unwatch", obj=case, changes={"watchers": [str(user), None]}
+    )
+    return case
+
+
+# --- attachments --------------------------------------------------------------------------
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"ID3", "audio/mpeg"),
+)
+ALLOWED_LABEL = "PDF, PNG, JPEG, GIF, WebP, MP3, WAV, M4A/MP4, DOCX, XLSX"
+
+
+def sniff(head: bytes, file: Any = None) -> str | None:
+    """The content type told by the file's first bytes (never by its name), or None."""
+    for magic, content_type in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "audio/wav"
+    if head[4:8] == b"ftyp":
+        return "audio/mp4" if head[8:11] == b"M4A" else "video/mp4"
+    if head[:2] == b"\xff\xfb" or head[:2] == b"\xff\xf3":
+        return "audio/mpeg"
+    if head[:4] == b"PK\x03\x04" and file is not None:
+        try:
+            file.seek(0)
+            names = zipfile.ZipFile(file).namelist()
+        except (zipfile.BadZipFile, OSError):
+            return None
+        finally:
+            file.seek(0)
+        if any(n.startswith("word/") for n in names):
+            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        if any(n.startswith("xl/") for n in names):
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return None
+
+
+@transaction.atomic
+def add_attachment(actor, case: Case, upload: Any) -> Attachment:
+    """Attach a file (≤ 10 MB; type recognised from its content)."""
+    _require_case(actor, case)
+    if upload is None:
+        raise ValidationError({"file": _("Choose a file to attach.")})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size)s MB; attachments may be at most %(max)s MB.")
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    "max": MAX_ATTACHMENT_BYTES // 1024 // 1024,
+                }
+            }
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff(head, upload)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": _("This kind of file cannot be attached. Allowed: %(types)s.")
+                % {"types": ALLOWED_LABEL}
+            }
+        )
+    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    attachment = Attachment(
+        case=case,
+        name=name,
+        size=upload.size,
+        content_type=content_type,
+        uploaded_by=actor,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    add_event(
+        case,
+        EventKind.ATTACHMENT,
+        actor,
+        text=name,
+        data={"attachment": str(attachment.public_id), "size": upload.size},
+    )
+    audit.record(actor=actor, action="case.attach", obj=case, changes={"attachment": [None, name]})
+    return attachment
+
+
+# --- confidential notes -------------------------------------------------------------------
+
+
+def _require_notes(actor, case: Case) -> None:
+    if not case.is_confidential:
+        raise ValidationError(
+            _("Confidential notes are kept only on medical, psychological and legal cases.")
+        )
+    if not can_read_notes(actor, case):
+        raise PermissionDenied(
+            _("Only the assignee and the unit's administrators may read or write these notes.")
+        )
+
+
+@transaction.atomic
+def add_note(actor, case: Case, text: str) -> ConfidentialNote:
+    _require_notes(actor, case)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note first.")})
+    note = ConfidentialNote.objects.create(case=case, author=actor, text=text)
+    # The timeline says a note was written, never what it says.
+    add_event(case, EventKind.NOTE, actor, data={"note": str(note.public_id)})
+    audit.record(actor=actor, action="case.note_add", obj=case, message="confidential note")
+    return note
+
+
+@transaction.atomic
+def read_notes(actor, case: Case) -> list[ConfidentialNote]:
+    """The confidential notes in clear; each read is written to the audit log."""
+    _require_notes(actor, case)
+    notes = list(
+        ConfidentialNote.objects.restrict(actor, Action.VIEW)  # the unit or the assignee
+        .filter(case=case)
+        .select_related("author")
+    )
+    audit.record(
+        actor=actor,
+        action="case.note_read",
+        obj=case,
+        message=f"{len(notes)} confidential note(s) read",
+    )
+    return notes
+
+
+def open_statuses() -> tuple[str, ...]:
+    return tuple(str(s) for s in OPEN_STATUSES)

@@ -1,0 +1,610 @@
+"""Proxy and cloud tomb-sweeping (代为祭扫 / 云祭扫): orders, scheduling, fulfilment with proof,
+and the private link through which the requester abroad sees the proof.
+
+Who may do what:
+- create, edit, schedule, cancel, share: staff holding the action on the order's unit
+  (`require_unit`); a volunteer's narrowed grant does not reach the unit itself;
+- fulfil (upload proof): anyone who may CHANGE the order, which includes the performer and the
+  case's assignee (`TombSweepingOrder.assigned_to`).
+
+Proof files are checked by their bytes (`sniff`), stored under MEDIA_ROOT through the default
+storage with a random name, and only ever served through views that check scope or the share
+token; the share token itself is never stored, only its SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiaolian.core import audit
+from qiaolian.core.models import User
+from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.hotline.models import (
+    Case,
+    Channel,
+    EventKind,
+    Priority,
+    TombKind,
+    TombProof,
+    TombStatus,
+    TombSweepingOrder,
+)
+
+TOMB_CATEGORY = "tomb_sweeping"
+ORDER_FIELDS = (
+    "kind",
+    "deceased_name",
+    "cemetery",
+    "grave_location",
+    "service_date",
+    "rites",
+)
+SHARE_DAYS = 30
+SHARE_MAX_DAYS = 365
+SEASON_HALF_WIDTH = 7  # a season is the 15 days centred on the solar term
+
+PHOTO_MAX_BYTES = 20 * 1024 * 1024
+VIDEO_MAX_BYTES = 200 * 1024 * 1024
+MAX_FILES = 20
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+
+def _case_event(case: Case, kind: str, actor: Any, *, text: str = "", data: dict | None = None):
+    from qiaolian.hotline.services import cases
+
+    return cases.add_event(case, kind, actor, text=text, data=data or {})
+
+
+# --- proof files: the type comes from the bytes -------------------------------------------
+
+# MP4 "major brands" (ISO base media). QuickTime ("qt  ") is refused: the requester's phone must
+# play the proof in a browser.
+MP4_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso3",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"M4V ",
+    b"dash",
+    b"MSNV",
+}
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    content_type: str
+    extension: str
+    is_video: bool
+
+
+def photo_max_bytes() -> int:
+    return int(getattr(settings, "HOTLINE_PROOF_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES))
+
+
+def video_max_bytes() -> int:
+    return int(getattr(settings, "HOTLINE_PROOF_VIDEO_MAX_BYTES", VIDEO_MAX_BYTES))
+
+
+def max_files() -> int:
+    return int(getattr(settings, "HOTLINE_PROOF_MAX_FILES", MAX_FILES))
+
+
+def sniff(head: bytes) -> Sniffed | None:
+    """The media type the first bytes say the file is, or None for anything not accepted."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return Sniffed("image/jpeg", "jpg", False)
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Sniffed("image/png", "png", False)
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return Sniffed("image/webp", "webp", False)
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS:
+        return Sniffed("video/mp4", "mp4", True)
+    return None
+
+
+def _head(upload: Any, size: int = 32) -> bytes:
+    upload.seek(0)
+    head = upload.read(size)
+    upload.seek(0)
+    return head
+
+
+def check_upload(upload: Any) -> Sniffed:
+    """The sniffed type of one upload, or a ValidationError naming the file and the fix."""
+    name = getattr(upload, "name", "") or "?"
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(
+            _("“%(name)s” is empty. Choose the photo or video again.") % {"name": name}
+        )
+    kind = sniff(_head(upload))
+    if kind is None:
+        raise ValidationError(
+            _(
+                "“%(name)s” is not a JPEG, PNG or WebP photo or an MP4 video (its content was "
+                "checked, not its name). Upload the original photo or video."
+            )
+            % {"name": name}
+        )
+    limit = video_max_bytes() if kind.is_video else photo_max_bytes()
+    if size > limit:
+        message = (
+            _("The video “%(name)s” is %(size)s; a video may be at most %(limit)s.")
+            if kind.is_video
+            else _("The photo “%(name)s” is %(size)s; a photo may be at most %(limit)s.")
+        )
+        raise ValidationError(
+            message % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+    return kind
+
+
+def check_uploads(uploads: list) -> list[Sniffed]:
+    """Check every file; all errors are reported together and nothing is kept if one fails."""
+    if not uploads:
+        raise ValidationError(_("Upload at least one photo or video as proof of the service."))
+    if len(uploads) > max_files():
+        raise ValidationError(
+            _("At most %(count)d files can be uploaded at once.") % {"count": max_files()}
+        )
+    kinds, errors = [], []
+    for upload in uploads:
+        try:
+            kinds.append(check_upload(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return kinds
+
+
+# --- orders -------------------------------------------------------------------------------
+
+
+def _require_case(actor, case: Case) -> None:
+    if not Case.objects.restrict(actor, Action.CHANGE).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("You may not change this case."))
+
+
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(ORDER_FIELDS)
+    if unknown:
+        raise ValueError(f"tomb order fields {sorted(unknown)} cannot be set here")
+    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def _full_clean(order: TombSweepingOrder) -> None:
+    order.full_clean(exclude=["case", "unit"], validate_unique=False)
+
+
+@transaction.atomic
+def order_create(actor, *, case: Case, **fields: Any) -> TombSweepingOrder:
+    """A tomb-sweeping order for an existing case of the tomb-sweeping category."""
+    require_unit(actor, Action.ADD, case.unit)
+    _require_case(actor, case)
+    if case.category != TOMB_CATEGORY:
+        raise ValidationError(
+            _("Only a case of the category “proxy tomb-sweeping” can carry a tomb-sweeping order.")
+        )
+    if TombSweepingOrder.objects.filter(case=case).exists():
+        raise ValidationError(_("This case already has a tomb-sweeping order."))
+    order = TombSweepingOrder(case=case, unit=case.unit, **_clean_fields(fields))
+    _full_clean(order)
+    order.save()
+    assert_visible(actor, order, Action.VIEW)
+    audit.record(
+        actor=actor,
+        action="tomb.create",
+        obj=order,
+        changes=audit.diff({}, audit.snapshot(order, ORDER_FIELDS)),
+    )
+    _case_event(
+        case,
+        EventKind.EDIT,
+        actor,
+        text=_("Tomb-sweeping order created: %(cemetery)s, %(date)s")
+        % {"cemetery": order.cemetery, "date": order.service_date},
+        data={"tomb_order": str(order.public_id)},
+    )
+    return order
+
+
+@transaction.atomic
+def order_open(
+    actor,
+    *,
+    unit,
+    subject: str,
+    description: str = "",
+    channel: str = Channel.CALL,
+    priority: str = Priority.NORMAL,
+    requester=None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    **fields: Any,
+) -> TombSweepingOrder:
+    """A new case of the tomb-sweeping category and its order, in one step (one transaction)."""
+    from qiaolian.hotline.services import cases
+
+    case = cases.open_case(
+        actor,
+        unit=unit,
+        category=TOMB_CATEGORY,
+        subject=subject,
+        description=description,
+        channel=channel,
+        priority=priority,
+        requester=requester,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
+    return order_create(actor, case=case, **fields)
+
+
+@transaction.atomic
+def order_update(actor, *, order: TombSweepingOrder, **fields: Any) -> TombSweepingOrder:
+    require_unit(actor, Action.CHANGE, order.unit)
+    current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
+    if current.status == TombStatus.CANCELLED:
+        raise ValidationError(_("This order was cancelled and can no longer be edited."))
+    before = audit.snapshot(current, ORDER_FIELDS)
+    for name, value in _clean_fields(fields).items():
+        setattr(current, name, value)
+    _full_clean(current)
+    changes = audit.diff(before, audit.snapshot(current, ORDER_FIELDS))
+    if not changes:
+        return current
+    current.save()
+    assert_visible(actor, current, Action.CHANGE)
+    audit.record(actor=actor, action="tomb.update", obj=current, changes=changes)
+    _case_event(
+        current.case,
+        EventKind.EDIT,
+        actor,
+        text=_("Tomb-sweeping order edited: %(fields)s") % {"fields": ", ".join(changes)},
+        data={"tomb_order": str(current.public_id), "changes": changes},
+    )
+    return current
+
+
+def performers_for(actor) -> Any:
+    """Users who may be named performer: the active accounts the actor can see."""
+    return (
+        User.objects.restrict(actor, Action.VIEW)
+        .filter(is_active=True)
+        .order_by("display_name", "username")
+    )
+
+
+@transaction.atomic
+def order_schedule(
+    actor,
+    *,
+    order: TombSweepingOrder,
+    performer: User,
+    service_date: date | None = None,
+) -> TombSweepingOrder:
+    """Name who performs the service and when; may be repeated to reschedule."""
+    require_unit(actor, Action.CHANGE, order.unit)
+    current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
+    if current.status not in (TombStatus.REQUESTED, TombStatus.SCHEDULED):
+        raise ValidationError(
+            _("Only a requested or scheduled order can be scheduled (this one is %(status)s).")
+            % {"status": current.get_status_display()}
+        )
+    if performer is None or not performers_for(actor).filter(pk=performer.pk).exists():
+        raise ValidationError({"performer": _("Choose a performer from your units.")})
+    before = audit.snapshot(current, ("performer", "service_date", "status"))
+    current.performer = performer
+    if service_date is not None:
+        current.service_date = service_date
+    current.status = TombStatus.SCHEDULED
+    _full_clean(current)
+    current.save(update_fields=["performer", "service_date", "status"])
+    changes = audit.diff(before, audit.snapshot(current, ("performer", "service_date", "status")))
+    audit.record(actor=actor, action="tomb.schedule", obj=current, changes=changes)
+    _case_event(
+        current.case,
+        EventKind.EDIT,
+        actor,
+        text=_("Tomb-sweeping scheduled for %(date)s, performed by %(performer)s")
+        % {"date": current.service_date, "performer": performer},
+        data={"tomb_order": str(current.public_id)},
+    )
+    return current
+
+
+@transaction.atomic
+def order_cancel(actor, *, order: TombSweepingOrder, reason: str) -> TombSweepingOrder:
+    require_unit(actor, Action.CHANGE, order.unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for cancelling the order.")})
+    current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
+    if current.status not in (TombStatus.REQUESTED, TombStatus.SCHEDULED):
+        raise ValidationError(
+            _("Only a requested or scheduled order can be cancelled (this one is %(status)s).")
+            % {"status": current.get_status_display()}
+        )
+    before = current.status
+    current.status = TombStatus.CANCELLED
+    current.share_token_hash = ""
+    current.share_expires_at = None
+    current.save(update_fields=["status", "share_token_hash", "share_expires_at"])
+    audit.record(
+        actor=actor,
+        action="tomb.cancel",
+        obj=current,
+        changes={"status": [before, current.status]},
+        message=reason[:500],
+    )
+    _case_event(
+        current.case,
+        EventKind.EDIT,
+        actor,
+        text=_("Tomb-sweeping order cancelled: %(reason)s") % {"reason": reason},
+        data={"tomb_order": str(current.public_id)},
+    )
+    return current
+
+
+@transaction.atomic
+def order_fulfil(
+    actor,
+    *,
+    order: TombSweepingOrder,
+    files: list,
+    fulfilled_at: datetime | None = None,
+) -> list[TombProof]:
+    """Mark the service done with its proof (photos JPEG/PNG/WebP, video MP4). Proof may be
+    added again later to a done order. Every file is checked before anything is stored."""
+    if not TombSweepingOrder.objects.restrict(actor, Action.CHANGE).filter(pk=order.pk).exists():
+        raise PermissionDenied(_("You may not change this tomb-sweeping order."))
+    current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
+    if current.status == TombStatus.CANCELLED:
+        raise ValidationError(_("This order was cancelled; proof cannot be added."))
+    kinds = check_uploads(list(files))
+    now = timezone.now()
+    proofs: list[TombProof] = []
+    try:
+        for upload, kind in zip(files, kinds, strict=True):
+            proof = TombProof(
+                order=current,
+                name=(getattr(upload, "name", "") or f"proof.{kind.extension}")[:200],
+                content_type=kind.content_type,
+                size=upload.size,
+                uploaded_by=actor,
+                uploaded_at=now,
+            )
+            upload.seek(0)
+            # A random stored name: the uploaded name is kept for display only.
+            proof.file.save(f"{uuid.uuid4().hex}.{kind.extension}", File(upload), save=False)
+            proofs.append(proof)
+            proof.save()
+        was = current.status
+        if current.status != TombStatus.DONE:
+            current.status = TombStatus.DONE
+            current.fulfilled_at = fulfilled_at or now
+            if current.performer_id is None:
+                current.performer = actor
+            current.save(update_fields=["status", "fulfilled_at", "performer"])
+        audit.record(
+            actor=actor,
+            action="tomb.fulfil",
+            obj=current,
+            changes={"status": [was, current.status], "proofs": [None, [p.name for p in proofs]]},
+        )
+        _case_event(
+            current.case,
+            EventKind.ATTACHMENT,
+            actor,
+            text=_("Tomb-sweeping done; %(count)d proof file(s) uploaded") % {"count": len(proofs)},
+            data={
+                "tomb_order": str(current.public_id),
+                "proofs": [str(p.public_id) for p in proofs],
+            },
+        )
+    except BaseException:
+        # Nothing half-written: files stored before the failure go with the rolled-back rows.
+        for proof in proofs:
+            if proof.file.name:
+                proof.file.storage.delete(proof.file.name)
+        raise
+    return proofs
+
+
+@transaction.atomic
+def proof_remove(actor, *, proof: TombProof) -> None:
+    require_unit(actor, Action.CHANGE, proof.order.unit)
+    order = proof.order
+    name = proof.file.name or ""
+    storage = proof.file.storage
+    audit.record(
+        actor=actor,
+        action="tomb.proof_remove",
+        obj=order,
+        changes={"proof": [proof.name, None]},
+    )
+    proof.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- the share link -----------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _expiry(days: int | None) -> datetime:
+    days = SHARE_DAYS if days is None else days
+    if not 1 <= days <= SHARE_MAX_DAYS:
+        raise ValidationError(
+            {"days": _("A link can be valid for 1 to %(max)d days.") % {"max": SHARE_MAX_DAYS}}
+        )
+    return timezone.now() + timedelta(days=days)
+
+
+@transaction.atomic
+def share_create(actor, *, order: TombSweepingOrder, days: int | None = None) -> str:
+    """A new private link for the requester; returns the token, which is not stored (only its
+    SHA-256 is). A link made earlier stops working."""
+    require_unit(actor, Action.CHANGE, order.unit)
+    current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
+    if current.status != TombStatus.DONE or not current.proofs.exists():
+        raise ValidationError(
+            _("A link can be shared only once the service is done and its proof uploaded.")
+        )
+    expires = _expiry(days)
+    token = secrets.token_urlsafe(32)
+    had_link = bool(current.share_token_hash)
+    current.share_token_hash = hash_token(token)
+    current.share_expires_at = expires
+    current.save(update_fields=["share_token_hash", "share_expires_at"])
+    order.share_token_hash, order.share_expires_at = current.share_token_hash, expires
+    audit.record(
+        actor=actor,
+        action="tomb.share",
+        obj=current,
+        changes={"share_expires_at": [None, expires.isoformat()]},
+        message="replaced an earlier link" if had_link else "",
+    )
+    _case_event(
+        current.case,
+        EventKind.EDIT,
+        actor,
+        text=_("Private link to the proof created, valid until %(date)s")
+        % {"date": timezone.localtime(expires).strftime("%Y-%m-%d")},
+        data={"tomb_order": str(current.public_id)},
+    )
+    return token
+
+
+@transaction.atomic
+def share_extend(actor, *, order: TombSweepingOrder, days: int) -> TombSweepingOrder:
+    """Change how long the current link stays valid, counted from now."""
+    require_unit(actor, Action.CHANGE, order.unit)
+    current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
+    if not current.share_token_hash:
+        raise ValidationError(_("There is no link to change; create one first."))
+    before = current.share_expires_at
+    current.share_expires_at = _expiry(days)
+    current.save(update_fields=["share_expires_at"])
+    audit.record(
+        actor=actor,
+        action="tomb.share_extend",
+        obj=current,
+        changes={
+            "share_expires_at": [
+                before.isoformat() if before else None,
+                current.share_expires_at.isoformat(),
+            ]
+        },
+    )
+    return current
+
+
+@transaction.atomic
+def share_revoke(actor, *, order: TombSweepingOrder) -> TombSweepingOrder:
+    require_unit(actor, Action.CHANGE, order.unit)
+    current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
+    if not current.share_token_hash:
+        raise ValidationError(_("There is no link to revoke."))
+    current.share_token_hash = ""
+    current.share_expires_at = None
+    current.save(update_fields=["share_token_hash", "share_expires_at"])
+    audit.record(actor=actor, action="tomb.share_revoke", obj=current, changes={})
+    _case_event(
+        current.case,
+        EventKind.EDIT,
+        actor,
+        text=_("Private link to the proof revoked"),
+        data={"tomb_order": str(current.public_id)},
+    )
+    return current
+
+
+class LinkExpired(Exception):
+    """The token names an order, but its link has expired."""
+
+
+def order_for_token(token: str, *, now: datetime | None = None) -> TombSweepingOrder | None:
+    """The order a share token opens (None: no such link, or revoked); LinkExpired if it has
+    expired. The token is authorisation: this read deliberately skips `restrict()`."""
+    if not token or len(token) > 100:
+        return None
+    order = (
+        TombSweepingOrder.objects.select_related("performer")  # scoping: exempt, token-authorised
+        .filter(share_token_hash=hash_token(token), status=TombStatus.DONE)
+        .first()
+    )
+    if order is None:
+        return None
+    if order.share_expires_at is None or order.share_expires_at <= (now or timezone.now()):
+        raise LinkExpired
+    return order
+
+
+# --- seasons ------------------------------------------------------------------------------
+
+
+def solar_term(year: int, name: str) -> date:
+    """The date of a solar term (清明, 冬至, …) in `year`, from chinese_calendar's table."""
+    import chinese_calendar
+
+    for day, term in chinese_calendar.get_solar_terms(date(year, 1, 1), date(year, 12, 31)):
+        if term == name:
+            return day
+    raise ValueError(f"no solar term {name!r} in {year}")
+
+
+SEASONS = {"qingming": "清明", "dongzhi": "冬至"}
+
+
+def season_window(year: int, season: str) -> tuple[date, date]:
+    """The first and last day (inclusive) of the 15 days centred on the season's solar term."""
+    centre = solar_term(year, SEASONS[season])
+    width = timedelta(days=SEASON_HALF_WIDTH)
+    return centre - width, centre + width
+
+
+def seasonal_counts(user, year: int) -> dict[str, dict[str, Any]]:
+    """Orders (not cancelled) by service date in the Qingming and 冬至 seasons of `year`, by
+    kind, within the user's scope: {"qingming": {"start", "end", "term", "total", "proxy",
+    "cloud", "done"}, "dongzhi": {...}}."""
+    base = TombSweepingOrder.objects.restrict(user, Action.VIEW).exclude(
+        status=TombStatus.CANCELLED
+    )
+    result: dict[str, dict[str, Any]] = {}
+    for season, term in SEASONS.items():
+        start, end = season_window(year, season)
+        figures = base.filter(service_date__range=(start, end)).aggregate(
+            total=Count("pk"),
+            proxy=Count("pk", filter=Q(kind=TombKind.PROXY)),
+            cloud=Count("pk", filter=Q(kind=TombKind.CLOUD)),
+            done=Count("pk", filter=Q(status=TombStatus.DONE)),
+        )
+        result[season] = {"term": solar_term(year, term), "start": start, "end": end, **figures}
+    return result

@@ -1,0 +1,41 @@
+"""Leak-sweep entries for the satisfaction pages (see core/testing/sweep.py)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.hotline.models import Status, Survey
+from qiaolian.hotline.tests.factories import CaseFactory
+
+COMMENT_MARKER = "乙区泄漏回访留言"
+
+
+def _listing(cast):
+    case = CaseFactory(unit=cast.district_b, status=Status.RESOLVED)
+    now = timezone.now()
+    Survey.objects.create(
+        case=case,
+        token_hash="b" * 64,
+        sent_at=now,
+        expires_at=now + timedelta(days=14),
+        rating=2,
+        comment=COMMENT_MARKER,
+        answered_at=now,
+    )
+    return {}, COMMENT_MARKER
+
+
+def _case(cast):
+    return {"public_id": CaseFactory(unit=cast.district_b, status=Status.RESOLVED).public_id}
+
+
+SWEEP = {
+    "hotline:csat_report": Listing(_listing),
+    "hotline:survey_link": Detail(_case, methods=("POST",)),
+    "hotline:survey_answer": Exempt(
+        "Public survey page for the requester, authorised by the link's token (only its SHA-256 "
+        "is stored) and its expiry; answered once. Wrong token 404, expired 410, second answer "
+        "410: test_surveys_public."
+    ),
+}

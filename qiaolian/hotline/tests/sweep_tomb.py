@@ -1,0 +1,62 @@
+"""Leak-sweep entries for the tomb-sweeping pages (see core/testing/sweep.py). Every object made
+here belongs to the sibling district B."""
+
+from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.hotline.models import TombProof
+from qiaolian.hotline.tests.factories import CaseFactory, TombOrderFactory
+
+ORDER_MARKER = "乙区泄漏公墓标记"
+
+
+def _order(cast):
+    return TombOrderFactory(case__unit=cast.district_b, cemetery=ORDER_MARKER)
+
+
+def _order_kwargs(cast):
+    return {"public_id": _order(cast).public_id}
+
+
+def _listing(cast):
+    _order(cast)
+    return {}, ORDER_MARKER
+
+
+def _case(cast):
+    return {"public_id": CaseFactory(unit=cast.district_b, category="tomb_sweeping").public_id}
+
+
+def _proof(cast):
+    # No bytes are written: the request must be refused before the file is opened.
+    proof = TombProof.objects.create(
+        order=_order(cast), file="tomb/sweep.png", name="p.png", content_type="image/png"
+    )
+    return {"public_id": proof.public_id}
+
+
+SWEEP = {
+    "hotline:tomb_list": Listing(_listing, exports=("csv", "xlsx")),
+    "hotline:tomb_create": Exempt(
+        "Takes no object id; the owner-unit choices are restricted to units where the user may "
+        "add (tested in test_tomb_views)."
+    ),
+    "hotline:tomb_create_for_case": Detail(_case),
+    "hotline:tomb_detail": Detail(_order_kwargs, methods=("GET",)),
+    "hotline:tomb_edit": Detail(_order_kwargs),
+    "hotline:tomb_schedule": Detail(_order_kwargs),
+    "hotline:tomb_cancel": Detail(_order_kwargs),
+    "hotline:tomb_fulfil": Detail(_order_kwargs),
+    "hotline:tomb_share": Detail(_order_kwargs, methods=("POST",)),
+    "hotline:tomb_share_extend": Detail(_order_kwargs, methods=("POST",)),
+    "hotline:tomb_share_revoke": Detail(_order_kwargs, methods=("POST",)),
+    "hotline:tomb_proof_file": Detail(_proof, methods=("GET",)),
+    "hotline:tomb_proof_remove": Detail(_proof, methods=("POST",)),
+    "hotline:tomb_shared": Exempt(
+        "Public page for the requester, authorised by the private link's token (only its "
+        "SHA-256 is stored) and its expiry, checked on every request; shows one order's proof "
+        "and nothing else. Wrong token 404, expired 410, revoked 404: test_tomb_public."
+    ),
+    "hotline:tomb_shared_file": Exempt(
+        "A proof file of the order the token opens; the token hash and expiry are checked "
+        "again for every file, and a file of another order is a 404: test_tomb_public."
+    ),
+}
