@@ -36,6 +36,7 @@ from qiaolian.hotline.models import (
     EventKind,
     Priority,
     Status,
+    TombSweepingOrder,
 )
 from qiaolian.hotline.services import sla
 from qiaolian.people.models import Person
@@ -622,6 +623,11 @@ def transfer(actor, case: Case, unit: Unit, *, reason: str) -> Case:
             update.append("status")
     _bump(current)
     _save(current, update)
+    # Records that hang off the case but carry their own unit follow it: a tomb-sweeping order
+    # left behind would stay readable (and shareable) by the unit that handed the case away.
+    TombSweepingOrder.objects.filter(case=current).update(  # scoping: exempt, the case's own
+        unit=unit
+    )
     assert_visible(actor, current, Action.VIEW)
     add_event(
         current,

@@ -110,12 +110,24 @@ def send_survey(case: Case) -> str | None:
     return token
 
 
+def _require_link_maker(actor, case_id: int) -> None:
+    """Links are made by staff of the case's unit. A volunteer's CHANGE reaches the cases
+    assigned to them, and so the survey that rates them: with the link in hand they could
+    replace the requester's e-mailed link and answer it themselves."""
+    from qiaolian.hotline.services.cases import can_manage
+
+    case = Case.objects.restrict(actor, Action.CHANGE).filter(pk=case_id).first()
+    if case is None:
+        raise PermissionDenied(_("You may not change this case."))
+    if not can_manage(actor, case):
+        raise PermissionDenied(_("Only staff of the case's unit may make survey links."))
+
+
 @transaction.atomic
 def survey_new_link(actor, *, survey: Survey) -> str:
     """A new link for staff to send by WeChat or SMS; the previous link stops working and the
     expiry starts again."""
-    if not Case.objects.restrict(actor, Action.CHANGE).filter(pk=survey.case_id).exists():
-        raise PermissionDenied(_("You may not change this case."))
+    _require_link_maker(actor, survey.case_id)
     current = Survey.objects.select_for_update().get(pk=survey.pk)
     if current.answered_at is not None:
         raise ValidationError(_("The requester has already answered this survey."))
@@ -136,8 +148,7 @@ def survey_new_link(actor, *, survey: Survey) -> str:
 @transaction.atomic
 def survey_create(actor, *, case: Case) -> str:
     """Staff send the survey by hand (a case resolved before surveys existed, or never sent)."""
-    if not Case.objects.restrict(actor, Action.CHANGE).filter(pk=case.pk).exists():
-        raise PermissionDenied(_("You may not change this case."))
+    _require_link_maker(actor, case.pk)
     if case.status not in (Status.RESOLVED, Status.CLOSED):
         raise ValidationError(_("A survey is sent once the case is resolved."))
     token = send_survey(case)

@@ -240,6 +240,9 @@ def shift_create(
 def shift_update(actor: Any, shift: Shift, **fields: Any) -> Shift:
     if not Shift.objects.restrict(actor, Action.CHANGE).filter(pk=shift.pk).exists():
         raise PermissionDenied(_("You may not change this shift."))
+    # Planning shifts is the unit's staff's job, as creating and deleting them: a volunteer's
+    # CHANGE (narrowed to their own shifts) must not stretch the hours they are credited with.
+    require_unit(actor, Action.CHANGE, shift.unit, _("You cannot plan shifts for this unit."))
     current = Shift.objects.select_for_update().get(pk=shift.pk)
     before = audit.snapshot(current, SHIFT_FIELDS)
     for name, value in fields.items():
@@ -249,6 +252,7 @@ def shift_update(actor: Any, shift: Shift, **fields: Any) -> Shift:
     if "volunteer" in fields:
         _require_volunteer(actor, current.volunteer)
         current.unit = current.volunteer.unit
+        require_unit(actor, Action.CHANGE, current.unit, _("You cannot plan shifts for this unit."))
     Volunteer.objects.select_for_update().filter(pk=current.volunteer_id).first()
     _check_shift(current.volunteer, current.starts_at, current.ends_at, pk=current.pk)
     current.full_clean()

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -591,7 +592,9 @@ class CaseNotesView(CaseMixin):
             notes = services.read_notes(request.user, case)
         except (ValidationError, PermissionDenied) as exc:
             raise PermissionDenied(str(exc)) from exc
-        return render(request, "hotline/cases/notes.html", {"case": case, "notes": notes})
+        response = render(request, "hotline/cases/notes.html", {"case": case, "notes": notes})
+        add_never_cache_headers(response)  # medical/legal text: never kept on a shared PC
+        return response
 
 
 class AttachmentDownloadView(ScopedView):
@@ -600,12 +603,14 @@ class AttachmentDownloadView(ScopedView):
 
     def get(self, request, *args, **kwargs):
         attachment = self.get_object()
-        return FileResponse(
+        response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
             filename=attachment.name,
             content_type=attachment.content_type or "application/octet-stream",
         )
+        add_never_cache_headers(response)
+        return response
 
 
 urlpatterns: list = [

@@ -162,7 +162,11 @@ def survey_panel(request, case):
     resolved = case.status in (Status.RESOLVED, Status.CLOSED)
     if survey is None and not resolved:
         return None
-    can_change = Case.objects.restrict(user, Action.CHANGE).filter(pk=case.pk).exists()
+    from qiaolian.hotline.services.cases import can_manage
+
+    can_change = Case.objects.restrict(user, Action.CHANGE).filter(
+        pk=case.pk
+    ).exists() and can_manage(user, case)
     link = None
     stored = request.session.get(LINK_SESSION_KEY)
     if stored and stored.get("case") == str(case.public_id):

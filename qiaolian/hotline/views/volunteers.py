@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -240,9 +241,11 @@ class VolunteerRevealView(ScopedView):
     def post(self, request, public_id):
         volunteer = self.get_object()
         number = services.reveal_licence(request.user, volunteer)
-        return HttpResponse(
+        response = HttpResponse(
             format_html('<span class="font-monospace" id="licence">{}</span>', number)
         )
+        add_never_cache_headers(response)
+        return response
 
 
 # --- shifts -------------------------------------------------------------------------------
