@@ -264,6 +264,8 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": 20,
     }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "qiaolian@localhost")
+# The public address of the site, for links in e-mails (satisfaction surveys, SLA notices).
+SITE_URL = env("SITE_URL", "")
 
 SITE_NAME = _("Qiaolian")
 PAGE_SIZE = 25
