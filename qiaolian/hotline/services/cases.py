@@ -384,11 +384,12 @@ def edit(actor, case: Case, *, version: int | None = None, **fields: Any) -> Cas
     changes = audit.diff(before, audit.snapshot(current, EDITABLE_FIELDS))
     if not changes:
         return current
+    retimed = ()
+    if "category" in changes or "priority" in changes:
+        sla.reapply_policy(current)
+        retimed = sla.SLA_FIELDS
     _bump(current)
-    _save(
-        current,
-        [*fields, "contact_phone_e164", "requester_time_zone"],
-    )
+    _save(current, [*fields, "contact_phone_e164", "requester_time_zone", *retimed])
     add_event(
         current,
         EventKind.EDIT,

@@ -214,6 +214,25 @@ def start_clock(case: Any) -> None:
     case.resolution_due = due_time(opened, policy.resolution_minutes, policy.calendar)
 
 
+SLA_FIELDS = ("sla_policy", "first_response_due", "resolution_due", "warned_at")
+
+
+def reapply_policy(case: Any) -> None:
+    """The category or priority of an open case changed: the new policy's targets, counted
+    from the opening and pushed by the time already spent waiting for the requester. Earlier
+    breach flags stay on record; the new targets get fresh notices. Mutates `SLA_FIELDS`."""
+    if case.status not in OPEN_STATUSES:
+        return
+    start_clock(case)
+    calendar = _calendar(case)
+    if calendar is not None and case.paused_seconds:
+        waited = case.paused_seconds / 60
+        if case.first_response_due and case.first_response_at is None:
+            case.first_response_due = due_time(case.first_response_due, waited, calendar)
+        case.resolution_due = due_time(case.resolution_due, waited, calendar)
+    case.warned_at = None
+
+
 def _pause(case: Any, at: datetime) -> None:
     if case.paused_since is None:
         case.paused_since = at

@@ -287,3 +287,26 @@ def test_the_case_services_drive_the_clock(cast, calendars):
     # 170 minutes after opening, but one hour of it waiting: resolved in time.
     assert not case.resolution_breached
     assert case.first_response_breached  # nobody replied within 30 minutes
+
+
+def test_a_new_priority_brings_the_new_policys_targets_minus_nothing_already_waited(
+    cast, calendars
+):
+    from qiaolian.hotline.services import cases
+
+    always, _business = calendars
+    policy(always, first=30, resolve=3 * 24 * 60)
+    policy(always, priority="urgent", first=15, resolve=24 * 60)
+    opened = timezone.now() - timedelta(hours=1)
+    case = started(cast.district_a, opened_at=opened, paused_seconds=600)
+    assert case.resolution_due == opened + timedelta(days=3)
+    edited = cases.edit(cast.district_manager, case, version=case.version, priority="urgent")
+    edited.refresh_from_db()
+    # Urgent: one day from the opening, plus the ten minutes already spent waiting.
+    assert edited.sla_policy.priority == "urgent"
+    assert edited.resolution_due == opened + timedelta(days=1, minutes=10)
+    assert edited.first_response_due == opened + timedelta(minutes=25)
+    # The subject alone leaves the targets where they are.
+    again = cases.edit(cast.district_manager, edited, version=edited.version, subject="新主题")
+    again.refresh_from_db()
+    assert again.resolution_due == edited.resolution_due
