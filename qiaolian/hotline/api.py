@@ -9,7 +9,7 @@ the API.
 from datetime import datetime
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -104,6 +104,23 @@ class StatusIn(Schema):
     note: str = ""
 
 
+class CaseEditIn(Schema):
+    """Only the fields sent are changed; `version` (optional) refuses a stale edit."""
+
+    version: int | None = None
+    subject: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    category: str | None = None
+    priority: Priority | None = None
+    contact_name: str | None = Field(None, max_length=100)
+    contact_phone: str | None = Field(None, max_length=40)
+
+
+class AssignIn(Schema):
+    assignee: str | None = Field(None, description="username; null unassigns")
+    version: int | None = None
+
+
 class CommentIn(Schema):
     text: str = Field(..., min_length=1, max_length=10000)
     to_requester: bool = False
@@ -180,6 +197,14 @@ def case_open(request, payload: CaseIn):
     return Status(201, _detail(request.auth, case.pk))
 
 
+def _conflict(exc: services.EditConflict) -> Status:
+    message = _(
+        "The case changed after you read it (changed: %(fields)s). Read it again and send "
+        "the new version."
+    ) % {"fields": ", ".join(exc.changed)}
+    return Status(409, {"error": {"code": "conflict", "message": message}})
+
+
 @router.post("/hotline/cases/{case_id}/status", response={200: CaseDetailOut, 409: ErrorOut})
 def case_status(request, case_id: UUID, payload: StatusIn):
     """Move the case along new → assigned → in progress → waiting → resolved → closed (or
@@ -190,11 +215,39 @@ def case_status(request, case_id: UUID, payload: StatusIn):
             request.auth, case, payload.status, version=payload.version, note=payload.note
         )
     except services.EditConflict as exc:
-        message = _(
-            "The case changed after you read it (changed: %(fields)s). Read it again and send "
-            "the new version."
-        ) % {"fields": ", ".join(exc.changed)}
-        return Status(409, {"error": {"code": "conflict", "message": message}})
+        return _conflict(exc)
+    return _detail(request.auth, case.pk)
+
+
+@router.patch("/hotline/cases/{case_id}", response={200: CaseDetailOut, 409: ErrorOut})
+def case_edit(request, case_id: UUID, payload: CaseEditIn):
+    """Change the subject, description, category, priority or quick contact of a case; a new
+    category or priority re-applies the SLA policy."""
+    case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
+    fields = payload.dict(exclude={"version"}, exclude_none=True)
+    try:
+        services.edit(request.auth, case, version=payload.version, **fields)
+    except services.EditConflict as exc:
+        return _conflict(exc)
+    return _detail(request.auth, case.pk)
+
+
+@router.post("/hotline/cases/{case_id}/assign", response={200: CaseDetailOut, 409: ErrorOut})
+def case_assign(request, case_id: UUID, payload: AssignIn):
+    """Give the case to a colleague or volunteer who can see its unit (by username), or
+    unassign it with `null`."""
+    case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
+    assignee = None
+    if payload.assignee is not None:
+        assignee = selectors.eligible_users(case.unit).filter(username=payload.assignee).first()
+        if assignee is None:
+            raise ValidationError(
+                {"assignee": _("No one by that username can take cases of this unit.")}
+            )
+    try:
+        services.assign(request.auth, case, assignee, version=payload.version)
+    except services.EditConflict as exc:
+        return _conflict(exc)
     return _detail(request.auth, case.pk)
 
 

@@ -66,6 +66,10 @@ SWEEP = {
     "hotline:attachment_download": Detail(_attachment, methods=("GET",)),
     "api:case_list": Listing(_case_listing),
     "api:case_detail": Detail(_case_api, methods=("GET",)),
+    "api:case_edit": Detail(_case_api, methods=("PATCH",), payload=lambda cast: {"subject": "x"}),
+    "api:case_assign": Detail(
+        _case_api, methods=("POST",), payload=lambda cast: {"assignee": None}
+    ),
     "api:case_open": Exempt(
         "Takes no object id; a sibling unit in the body is a 404 (test_cases_api: "
         "CaseOpenApiTests)."

@@ -121,6 +121,62 @@ class CaseStatusApiTests(ScopedApiTests.Post):
         self.assertEqual(case.status, Status.IN_PROGRESS)
 
 
+class CaseEditApiTests(ScopedApiTests.Post):
+    model = Case
+    url_name = "api:case_edit"
+    method = "PATCH"
+
+    @classmethod
+    def make_object(cls, unit):
+        return make_case(unit, status=Status.IN_PROGRESS)
+
+    def url_kwargs(self, obj):
+        return {"case_id": obj.public_id}
+
+    def payload(self, obj):
+        return {"subject": "改为劳务纠纷", "priority": "urgent"}
+
+    def test_it_changes_only_the_fields_sent_and_refuses_a_stale_version(self):
+        case = self.own_object
+        body = self.call(self.actor, self.url(case), {"priority": "high"}).json()
+        self.assertEqual((body["priority"], body["subject"]), ("high", case.subject))
+        response = self.call(self.actor, self.url(case), {"subject": "旧", "version": 1})
+        self.assertApiError(response, 409, "conflict")
+        case.refresh_from_db()
+        self.assertEqual(case.priority, "high")
+        error = self.assertApiError(
+            self.call(self.actor, self.url(case), {"category": "nope"}), 422, "invalid"
+        )
+        self.assertIn("category", error["fields"])
+
+
+class CaseAssignApiTests(ScopedApiTests.Post):
+    model = Case
+    url_name = "api:case_assign"
+
+    @classmethod
+    def make_object(cls, unit):
+        return make_case(unit)
+
+    def url_kwargs(self, obj):
+        return {"case_id": obj.public_id}
+
+    def payload(self, obj):
+        return {"assignee": "district_clerk"}
+
+    def test_it_assigns_by_username_and_refuses_someone_of_another_unit(self):
+        case = self.own_object
+        body = self.call(self.actor, self.url(case), {"assignee": "volunteer"}).json()
+        self.assertEqual(body["status"], "assigned")
+        case.refresh_from_db()
+        self.assertEqual(case.assignee, self.cast.volunteer)
+        response = self.call(self.actor, self.url(case), {"assignee": "sibling_manager"})
+        error = self.assertApiError(response, 422, "invalid")
+        self.assertIn("assignee", error["fields"])
+        case.refresh_from_db()
+        self.assertEqual(case.assignee, self.cast.volunteer)
+
+
 class CaseCommentApiTests(ScopedApiTests.Post):
     model = Case
     url_name = "api:case_comment"

@@ -74,8 +74,7 @@ class PersonSelectorTests(TestCase):
 
     def test_a_volunteer_sees_the_members_of_groups_they_steward_and_their_requesters(self):
         from qiaolian.hotline.tests.factories import CaseFactory
-        from qiaolian.network.tests.factories import GroupFactory, MembershipFactory
-        from qiaolian.network.tests.factories import StewardFactory
+        from qiaolian.network.tests.factories import GroupFactory, MembershipFactory, StewardFactory
 
         volunteer = self.cast.volunteer
         group = GroupFactory(unit=self.cast.district_a)
