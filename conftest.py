@@ -33,6 +33,14 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_public_link_budget():
+    """Every test client comes from 127.0.0.1: the per-address budget of the private-link
+    pages would count the whole session. test_throttle.py switches it back on."""
+    with override_settings(PUBLIC_LINK_RATE=0):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _redis_test_database(settings):
     """With RQ selected, jobs go to a Redis database of the tests' own, never REDIS_URL's."""

@@ -264,6 +264,8 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": 20,
     }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "qiaolian@localhost")
+# Requests per minute per address to the pages opened by private link (proof, surveys).
+PUBLIC_LINK_RATE = int(env("PUBLIC_LINK_RATE", "60"))
 # The public address of the site, for links in e-mails (satisfaction surveys, SLA notices).
 SITE_URL = env("SITE_URL", "")
 

@@ -22,9 +22,10 @@ Definitions (docs/hotline-stats.md):
   opened in the period that have one (wall-clock minutes).
 
 Speed at a million cases: one pass over the period's cases grouped by (month, category,
-channel, status, breach flags) with `values().annotate(Count)` gives the cases, months,
-categories, channels, open and breached figures; the month is the stored `Case.opened_month`
-(yyyymm, set on save), never a `TruncMonth` evaluated on every row. The period's rows are
+channel, status, breach flags, whether a call is linked) with `values().annotate(Count)`
+gives the cases, months, categories, channels, open, breached and call-less figures; the
+month is the stored `Case.opened_month` (yyyymm, set on save), never a `TruncMonth`
+evaluated on every row. The period's rows are
 found through the (opened_at, unit) index and the scope is matched on `unit_id` against the
 ids of the visible units (the same rule as `restrict()`, see `_scoped`), so the database
 never joins the unit table row by row. Resolved cases are counted from the (resolved_at,
@@ -182,20 +183,26 @@ def case_stats(user: Any, *, unit: Unit | None = None, start: date, end: date) -
     cases = _scoped(Case, user, unit)
     in_period = cases.filter(opened_at__gte=since, opened_at__lt=until)
 
-    # One pass: month × category × channel × status × breach flags.
+    # One pass: month × category × channel × status × breach flags × whether a call is linked.
     by_month: Counter[int] = Counter()
     by_category: Counter[str] = Counter()
     by_channel: Counter[str] = Counter()
-    total = still_open = breached = 0
+    total = still_open = breached = call_less = 0
     open_statuses = {str(s) for s in OPEN_STATUSES}
-    grouped = in_period.values(
-        "opened_month",
-        "category",
-        "channel",
-        "status",
-        "first_response_breached",
-        "resolution_breached",
-    ).annotate(n=Count("id"))
+    with_call = Call.objects.filter(case_id=OuterRef("pk"))
+    grouped = (
+        in_period.annotate(has_call=Exists(with_call))
+        .values(
+            "has_call",
+            "opened_month",
+            "category",
+            "channel",
+            "status",
+            "first_response_breached",
+            "resolution_breached",
+        )
+        .annotate(n=Count("id"))
+    )
     for row in grouped.order_by():
         n = row["n"]
         total += n
@@ -206,9 +213,9 @@ def case_stats(user: Any, *, unit: Unit | None = None, start: date, end: date) -
             still_open += n
         if row["first_response_breached"] or row["resolution_breached"]:
             breached += n
+        if not row["has_call"]:
+            call_less += n
 
-    with_call = Call.objects.filter(case_id=OuterRef("pk"))
-    call_less = in_period.filter(~Exists(with_call)).order_by().count()
     calls = _scoped(Call, user, unit).filter(started_at__gte=since, started_at__lt=until).count()
     resolved = (
         cases.filter(resolved_at__gte=since, resolved_at__lt=until)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from qiaolian.core.scoping import Action
+from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.views.generic import ScopedActionView, ScopedView
 from qiaolian.hotline.forms.surveys import CsatFilterForm, SurveyAnswerForm
 from qiaolian.hotline.models import Case, Status, Survey
@@ -103,7 +104,7 @@ ERRORS = {
 }
 
 
-class SurveyAnswerView(View):
+class SurveyAnswerView(PublicRateLimitMixin, View):
     """Rate 1–5 and comment, once; 404 for an unknown link, 410 once expired or answered."""
 
     http_method_names = ["get", "post"]

@@ -23,6 +23,7 @@ from qiaolian.core import audit
 from qiaolian.core.exports import export_response
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.views.generic import (
     ScopedActionView,
     ScopedDetailView,
@@ -413,7 +414,7 @@ def _order_or_gone(request, token: str):
     return order, None
 
 
-class SharedProofView(View):
+class SharedProofView(PublicRateLimitMixin, View):
     """The proof page a requester abroad opens. Shows the service and its proof, and nothing
     else of the case: no names but the performer's display name, no phone, no unit."""
 
@@ -431,7 +432,7 @@ class SharedProofView(View):
         return _public_headers(render(request, "hotline/tomb/shared.html", context))
 
 
-class SharedProofFileView(View):
+class SharedProofFileView(PublicRateLimitMixin, View):
     """One proof file of a shared order; the token is checked again for every file."""
 
     http_method_names = ["get"]
