@@ -150,6 +150,17 @@ class Case(ScopedMixin, models.Model):
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
             models.Index(fields=["opened_at", "unit"], name="case_opened"),
+            # The queue tabs count open cases by unit, category and assignee: index-only.
+            models.Index(
+                fields=["unit", "category", "assignee"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_open_queue",
+            ),
+            models.Index(
+                fields=["first_response_due"],
+                condition=Q(first_response_at__isnull=True),
+                name="case_first_response_due",
+            ),
             models.Index(fields=["resolved_at", "unit", "category"], name="case_resolved"),
         ]
 

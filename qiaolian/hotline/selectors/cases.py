@@ -83,24 +83,39 @@ def queue_q(queue: str, *, user, now: datetime | None = None) -> Q:
     return Q()
 
 
-def queue_counts(*, user, within: Unit | None = None, now: datetime | None = None) -> dict:
-    """The count of every queue tab, in one query."""
+def queue_counts(
+    *, user, within: Unit | None = None, now: datetime | None = None
+) -> tuple[dict[str, int | None], dict[str, int]]:
+    """The count of every open queue tab, and of open cases per category, in one query.
+
+    Only open cases are counted: they are few beside the closed history (the index on
+    (unit, status, opened_at) finds them), so the queue page costs the same with a million
+    closed cases. The "all" tab shows no count: counting the whole history on every visit
+    is what made the page slow.
+    """
     now = now or timezone.now()
-    totals = cases(user=user, within=within).aggregate(
-        **{name: Count("pk", filter=queue_q(name, user=user, now=now)) for name in QUEUES}
-    )
-    return totals
-
-
-def category_counts(*, user, within: Unit | None = None) -> dict[str, int]:
+    visible = cases(user=user, within=within)
+    # Read from the partial index `case_open_queue` alone (no table rows).
     rows = (
-        cases(user=user, within=within)
-        .filter(status__in=OPEN_STATUSES)
+        visible.filter(status__in=OPEN_STATUSES)
         .values("category")
-        .annotate(n=Count("pk"))
+        .annotate(
+            # COUNT(category), never NULL, not COUNT(id): the id is not in the index.
+            unit=Count("category"),
+            mine=Count("category", filter=Q(assignee=user)),
+            unassigned=Count("category", filter=Q(assignee__isnull=True)),
+        )
         .order_by()
     )
-    return {row["category"]: row["n"] for row in rows}
+    totals: dict[str, int | None] = {name: 0 for name in QUEUES}
+    totals["all"] = None
+    by_category: dict[str, int] = {}
+    for row in rows:
+        by_category[row["category"]] = row["unit"]
+        for name in ("unit", "mine", "unassigned"):
+            totals[name] = (totals[name] or 0) + row[name]
+    totals["breaching"] = visible.filter(breaching_soon_q(now)).count()
+    return totals, by_category
 
 
 def filter_cases(queryset: QuerySet, filters: dict[str, Any]) -> QuerySet:

@@ -4,11 +4,13 @@ like a unit boundary: another case of the same unit is a 404 to the volunteer.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.scoping import Action
@@ -48,6 +50,16 @@ class CaseListTests(ScopedViewTests.List):
         self.assertEqual(tabs["unit"], 3)
         self.assertEqual(tabs["mine"], 1)
         self.assertEqual(tabs["unassigned"], 2)
+        # The history is not counted on every visit; closed cases never count in a queue.
+        self.assertIsNone(tabs["all"])
+        make_case(self.cast.district_a, status="closed")
+        make_case(self.cast.district_a, resolution_due=timezone.now() + timedelta(minutes=30))
+        make_case(self.cast.district_b, resolution_due=timezone.now() + timedelta(minutes=30))
+        response = self.client.get(self.url())
+        tabs = {key: count for key, _label, count in response.context["tabs"]}
+        self.assertEqual((tabs["unit"], tabs["breaching"]), (4, 1))
+        categories = {value: n for value, _label, n in response.context["categories"]}
+        self.assertEqual(categories, {"policy": 4})
 
     def test_it_filters_by_text_status_and_category(self):
         make_case(self.cast.district_a, category="legal", subject="遗产纠纷咨询")

@@ -235,15 +235,14 @@ class CaseListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, within = self.request.user, self.request.active_unit
-        counts = selectors.queue_counts(user=user, within=within)
+        counts, by_category = selectors.queue_counts(user=user, within=within)
         labels = dict(self.categories[1:])
         can_assign = holds_anywhere(user, Action.CHANGE) and holds_anywhere(user, Action.ADD)
         context.update(
             queue=self.queue(),
             tabs=[(key, label, counts.get(key, 0)) for key, label in selectors.QUEUES.items()],
             categories=[
-                (value, labels.get(value, value), n)
-                for value, n in sorted(selectors.category_counts(user=user, within=within).items())
+                (value, labels.get(value, value), n) for value, n in sorted(by_category.items())
             ],
             category_labels=labels,
             can_add=holds_anywhere(user, Action.ADD),
