@@ -73,7 +73,7 @@ SUBJECTS = (
 def _rows(n: int, first_number: int, first_id: int, unit_ids: list[int], seed: int = 4):
     """Case rows: (id, number, unit_id, channel, category, priority, subject, status, opened_at,
     opened_month, first_response_at, resolved_at, first_response_breached,
-    resolution_breached, contact_name, version)."""
+    resolution_breached, contact_name, version, has_call)."""
     from qiaolian.hotline.models import month_key
 
     rng = random.Random(seed)
@@ -114,6 +114,7 @@ def _rows(n: int, first_number: int, first_id: int, unit_ids: list[int], seed: i
             rng.random() < 0.04,
             "王先生",
             1,
+            i % 4 == 0,  # has_call: every fourth case was opened from a call
         )
 
 
@@ -134,6 +135,7 @@ CASE_COLUMNS = (
     "resolution_breached",
     "contact_name",
     "version",
+    "has_call",
 )
 
 
@@ -172,7 +174,7 @@ def fill_cases(total: int | None = None) -> int:
             for offset, row in enumerate(batch):
                 if offset % 2:
                     continue
-                case_id = row[0] if offset % 4 == 0 else None
+                case_id = row[0] if row[-1] else None  # has_call
                 calls.append((row[2], case_id, "+39 333 123 4567", "+393331234567", row[8], 240))
             call_loader.load(calls)
             done += len(batch)

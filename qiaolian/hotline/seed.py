@@ -894,6 +894,9 @@ class _Seeder:
             if extra["kind"] == "resolved" and rng.random() < plan.survey_share:
                 surveys.append(self._survey(case))
         Call.objects.bulk_create(calls, batch_size=2000)
+        # bulk_create skips Call.save, which keeps Case.has_call.
+        linked = {call.case_id for call in calls if call.case_id}
+        Case.objects.filter(pk__in=linked).update(has_call=True)
         CaseEvent.objects.bulk_create(events, batch_size=2000)
         TombSweepingOrder.objects.bulk_create(tomb, batch_size=1000)
         Survey.objects.bulk_create(surveys, batch_size=1000)

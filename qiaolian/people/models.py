@@ -104,7 +104,14 @@ class Person(ScopedMixin, models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["unit", "surname", "given_name"], name="person_unit_name")]
+        indexes = [
+            models.Index(fields=["unit", "surname", "given_name"], name="person_unit_name"),
+            # The list's pager counts a scope's live (unmerged) people, and a country
+            # filter's, from this index alone, without reading the table (bench/pages.py).
+            models.Index(fields=["unit", "merged_into", "country"], name="person_unit_live"),
+            # Sorting the list by last update reads the newest first instead of sorting all.
+            models.Index(fields=["updated_at"], name="person_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

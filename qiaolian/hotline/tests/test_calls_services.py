@@ -330,3 +330,21 @@ def test_due_callbacks_lists_overdue_and_today_but_not_done_later_or_sibling(cas
 
 def test_the_default_daytime_window_is_nine_to_nine():
     assert callbacks.daytime_window() == (time(9), time(21))
+
+
+def test_a_case_knows_once_a_call_is_linked_to_it(cast):
+    # The figures count a case without a call as a contact of its own (Case.has_call).
+    case = CaseFactory(unit=cast.district_a)
+    other = CaseFactory(unit=cast.district_a)
+    assert not case.has_call
+    calls.log_call(
+        cast.district_manager,
+        unit=cast.district_a,
+        direction="in",
+        number="+39 333 123 4567",
+        outcome="answered",
+        case=case,
+    )
+    case.refresh_from_db()
+    other.refresh_from_db()
+    assert (case.has_call, other.has_call) == (True, False)
