@@ -160,3 +160,11 @@ def test_answers_are_suggested_for_a_cases_text(page, cast):
     # The unrelated labour-dispute answer is not suggested for a question about settling.
     expect(page.locator("#panel-answers")).not_to_contain_text("海外劳务纠纷求助")
     shoot(page, "hotline-answers")
+
+    # While a new case is written, the matching answers appear beside the form.
+    page.goto("/hotline/cases/new/")
+    page.fill("#id_subject", "孩子回国入学")
+    page.locator("#id_subject").press("End")
+    box = page.locator("#case-answer-suggestions")
+    expect(box).to_contain_text("华侨子女回国入学")
+    expect(box).not_to_contain_text("海外劳务纠纷求助")
