@@ -152,7 +152,22 @@ class Case(ScopedMixin, models.Model):
             models.Index(fields=["unit", "status", "opened_at"], name="case_unit_status"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
-            models.Index(fields=["opened_at", "unit"], name="case_opened"),
+            # The figures read a period's cases from this index alone (hotline/selectors/stats).
+            models.Index(
+                fields=[
+                    "opened_at",
+                    "unit",
+                    "opened_month",
+                    "category",
+                    "channel",
+                    "status",
+                    "first_response_breached",
+                    "resolution_breached",
+                    "has_call",
+                    "first_response_at",
+                ],
+                name="case_figures",
+            ),
             # The queue tabs count open cases by unit, category and assignee: index-only.
             models.Index(
                 fields=["unit", "category", "assignee"],

@@ -66,6 +66,7 @@ from qiaolian.hotline.models import (
     Volunteer,
     month_key,
 )
+from qiaolian.hotline.services.answers import build_search_text
 
 RANDOM_SEED = 20260405
 CITY_CODE = "330200"
@@ -535,8 +536,7 @@ class _Seeder:
     def _policies(self) -> dict[tuple[str, str], SlaPolicy]:
         from qiaolian.hotline.services import sla
 
-        if hasattr(sla, "ensure_default_policies"):
-            sla.ensure_default_policies()
+        sla.ensure_default_policies()
         return {
             (p.category, p.priority): p
             for p in SlaPolicy.objects.filter(is_active=True).select_related("calendar")
@@ -625,13 +625,13 @@ class _Seeder:
         return found
 
     def _steward_users(self) -> dict[str, list[User]]:
-        try:
-            from qiaolian.network.models import Steward, StewardRole
-        except ImportError:
-            return {}
-        wanted = {StewardRole.DOCTOR: Profession.DOCTOR, StewardRole.LAWYER: Profession.LAWYER}
-        if hasattr(StewardRole, "INTERPRETER"):
-            wanted[StewardRole.INTERPRETER] = Profession.INTERPRETER
+        from qiaolian.network.models import Steward, StewardRole
+
+        wanted: dict[str, Profession] = {
+            StewardRole.DOCTOR: Profession.DOCTOR,
+            StewardRole.LAWYER: Profession.LAWYER,
+            StewardRole.INTERPRETER: Profession.INTERPRETER,
+        }
         found: dict[str, list[User]] = defaultdict(list)
         rows = (
             Steward.objects.filter(role__in=list(wanted), user__isnull=False, user__is_active=True)
@@ -640,8 +640,9 @@ class _Seeder:
         )
         for steward in rows:
             profession = wanted[steward.role]
-            if steward.user not in found[profession]:
-                found[profession].append(steward.user)
+            user = steward.user
+            if user is not None and user not in found[profession]:
+                found[profession].append(user)
         return found
 
     def _shifts(self, haishu: Unit, doctors: list[Volunteer], found: _Volunteers) -> None:
@@ -1066,29 +1067,21 @@ class _Seeder:
                     body_zh=body_zh,
                     body_en=body_en,
                     keywords=keywords,
-                    search_text=_search_text(title_zh, title_en, body_zh, body_en, keywords),
                     created_by=author,
                 )
             )
+        for answer in rows:  # the same text the answers service indexes on every save
+            answer.search_text = build_search_text(answer)
         Answer.objects.bulk_create(rows)
         self.made["answers"] = len(rows)
 
 
-def _search_text(*parts: str) -> str:
-    try:  # the answers area's own normaliser, when present
-        from qiaolian.hotline.services.answers import search_text
-
-        return search_text(*parts)
-    except (ImportError, TypeError):
-        return " ".join(parts).lower()
-
-
 def _due(start: datetime, minutes: int, policy: SlaPolicy | None) -> datetime:
-    """The SLA area's own due-time arithmetic (business calendars skip nights and
-    holidays) when it is there; else plain minutes."""
+    """Due times by the policy's calendar (business calendars skip nights and holidays);
+    plain minutes without a policy."""
     from qiaolian.hotline.services import sla
 
-    if policy is not None and hasattr(sla, "due_time"):
+    if policy is not None:
         return sla.due_time(start, minutes, policy.calendar)
     return start + timedelta(minutes=minutes)
 

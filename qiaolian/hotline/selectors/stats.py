@@ -23,14 +23,15 @@ Definitions (docs/hotline-stats.md):
 
 Speed at a million cases: one pass over the period's cases grouped by (month, category,
 channel, status, breach flags, whether a call is linked) with `values().annotate(Count)`
-gives the cases, months, categories, channels, open, breached and call-less figures (the
-stored `Case.has_call`, kept by `Call.save`); the
+gives the cases, months, categories, channels, open, breached and call-less figures. The
 month is the stored `Case.opened_month` (yyyymm, set on save), never a `TruncMonth`
-evaluated on every row. The period's rows are
-found through the (opened_at, unit) index and the scope is matched on `unit_id` against the
-ids of the visible units (the same rule as `restrict()`, see `_scoped`), so the database
-never joins the unit table row by row. Resolved cases are counted from the (resolved_at,
-unit, category) index alone.
+evaluated on every row; whether a call is linked is the stored `Case.has_call` (kept by
+`Call.save`), never a lookup per row. The period's rows are read from the `case_figures`
+index alone (opened_at, unit, then every column grouped on; the counts are COUNT(category),
+never COUNT(id), which would send the database to the table), and the scope is matched on
+`unit_id` against the ids of the visible units (the same rule as `restrict()`, see
+`_scoped`), so the database never joins the unit table row by row. Resolved cases are
+counted from the (resolved_at, unit, category) index alone.
 """
 
 from __future__ import annotations
@@ -198,7 +199,7 @@ def case_stats(user: Any, *, unit: Unit | None = None, start: date, end: date) -
         "status",
         "first_response_breached",
         "resolution_breached",
-    ).annotate(n=Count("id"))
+    ).annotate(n=Count("category"))
     for row in grouped.order_by():
         n = row["n"]
         total += n
@@ -258,7 +259,7 @@ def case_stats(user: Any, *, unit: Unit | None = None, start: date, end: date) -
         in_period.filter(first_response_at__isnull=False)
         .annotate(minutes=_minutes_to_first_response())
         .values("minutes")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("category"))
         .order_by()
     )
     for row in responded:

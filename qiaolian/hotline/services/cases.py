@@ -384,7 +384,7 @@ def edit(actor, case: Case, *, version: int | None = None, **fields: Any) -> Cas
     changes = audit.diff(before, audit.snapshot(current, EDITABLE_FIELDS))
     if not changes:
         return current
-    retimed = ()
+    retimed: tuple[str, ...] = ()
     if "category" in changes or "priority" in changes:
         sla.reapply_policy(current)
         retimed = sla.SLA_FIELDS
