@@ -4,9 +4,7 @@ passes (moved into the past through the ORM: the live server runs in another thr
 freezegun's reach); the SLA check reports the breach on the case page and in the breach report.
 Screenshots: hotline-sla, hotline-breaches."""
 
-import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -25,29 +23,9 @@ from .test_flows import log_in
 pytestmark = pytest.mark.browser
 
 
-FRAGMENT = Path(sla.__file__).resolve().parents[1] / "i18n" / "sla.po"
-
-
 @pytest.fixture
 def cast(transactional_db, fast_passwords) -> Cast:
     return Cast.build()
-
-
-@pytest.fixture(autouse=True)
-def _sla_chinese():
-    """Lend the SLA fragment's Chinese to the catalogue for this test, so the screenshots show
-    the pages as staff will see them once the integrator has merged i18n/sla.po (a no-op for
-    every msgid the catalogue already has)."""
-    from django.utils.translation import trans_real
-
-    catalog = trans_real.translation("zh-hans")._catalog
-    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', FRAGMENT.read_text("utf-8"), re.M)
-    added = {msgid: zh for msgid, zh in pairs if msgid not in catalog}  # no escapes in sla.po
-    for msgid, zh in added.items():
-        catalog[msgid] = zh
-    yield
-    for msgid in added:
-        catalog._catalogs[0].pop(msgid, None)
 
 
 def test_sla_pause_and_breach(page, cast):
