@@ -88,6 +88,62 @@ class ScopedListView(ScopedView, TemplateView):
         return names
 
 
+class ExportableListView(ScopedListView):
+    """A scoped list whose filtered rows also download as `?export=csv|xlsx`.
+
+    Subclasses give `export_name`, `queryset_for(action)` (the list's rows under VIEW, the
+    export's under EXPORT), `export_header()` and `export_rows(queryset)`. The export needs
+    EXPORT held somewhere, applies the page's own filters, stops at `export_limit` rows, is
+    neutralised against spreadsheet formulas by core.exports and leaves one audit event.
+    """
+
+    export_name = ""
+    export_limit = 100_000
+
+    def queryset_for(self, action: Action) -> QuerySet:
+        raise NotImplementedError
+
+    def scoped_queryset(self) -> QuerySet:
+        return self.queryset_for(Action.VIEW)
+
+    def export_header(self) -> list:
+        raise NotImplementedError
+
+    def export_rows(self, queryset: QuerySet):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
+        return context
+
+    def export(self, fmt: str):
+        from qiaolian.core import audit
+        from qiaolian.core.exports import export_response
+
+        if not holds_anywhere(self.request.user, Action.EXPORT):
+            raise PermissionDenied
+        queryset = self.queryset_for(Action.EXPORT)
+        if self.filter_form_class is not None:
+            form = self.filter_form_class(self.request.GET)
+            if form.is_valid():
+                queryset = self.filter_queryset(queryset, form.cleaned_data)
+        audit.record(
+            actor=self.request.user,
+            action=f"export.{self.export_name}",
+            unit=self.request.active_unit or self.request.user.home_unit,
+            message=f"{fmt}: {self.request.GET.urlencode()}",
+        )
+        rows = self.export_rows(queryset)
+        return export_response(fmt, self.export_name, self.export_header(), rows)
+
+
 class ScopedDetailView(ScopedView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

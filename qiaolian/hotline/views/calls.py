@@ -3,17 +3,16 @@ step), the calls list, callbacks, and the caller and callback panels of the case
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
-from qiaolian.core.exports import export_response
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import (
+    ExportableListView,
     ScopedActionView,
     ScopedFormView,
     ScopedListView,
@@ -32,7 +31,6 @@ from qiaolian.hotline.services import callbacks as callback_services
 from qiaolian.hotline.services import calls as services
 from qiaolian.network.models import Membership
 
-EXPORT_LIMIT = 100_000
 MODES = ("log", "new_case", "on_case")
 
 
@@ -118,14 +116,12 @@ class CallerLookupView(ScopedView):
 # --- lists --------------------------------------------------------------------------------
 
 
-class CallListView(ScopedListView):
+class CallListView(ExportableListView):
     template_name = "hotline/calls/list.html"
     filter_form_class = CallFilterForm
     sort_fields = {"started": "started_at", "duration": "duration_seconds", "unit": "unit__path"}
     default_sort = "-started"
-
-    def scoped_queryset(self):
-        return self.queryset_for(Action.VIEW)
+    export_name = "calls"
 
     def queryset_for(self, action: Action):
         return selectors.call_list(
@@ -138,29 +134,10 @@ class CallListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
-        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
         return context
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
-            return self.export(fmt)
-        return super().get(request, *args, **kwargs)
-
-    def export(self, fmt: str):
-        if not holds_anywhere(self.request.user, Action.EXPORT):
-            raise PermissionDenied
-        queryset = self.queryset_for(Action.EXPORT)
-        form = CallFilterForm(self.request.GET)
-        if form.is_valid():
-            queryset = self.filter_queryset(queryset, form.cleaned_data)
-        audit.record(
-            actor=self.request.user,
-            action="export.calls",
-            unit=self.request.active_unit or self.request.user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        header = [
+    def export_header(self):
+        return [
             _("Started at"),
             _("Direction"),
             _("Number as typed"),
@@ -173,7 +150,9 @@ class CallListView(ScopedListView):
             _("Taken by"),
             _("Notes"),
         ]
-        rows = (
+
+    def export_rows(self, queryset):
+        return (
             [
                 timezone.localtime(c.started_at).strftime("%Y-%m-%d %H:%M"),
                 c.get_direction_display(),
@@ -187,9 +166,8 @@ class CallListView(ScopedListView):
                 str(c.taken_by or ""),
                 c.notes,
             ]
-            for c in queryset.order_by("-started_at")[:EXPORT_LIMIT]
+            for c in queryset.order_by("-started_at")[: self.export_limit]
         )
-        return export_response(fmt, "calls", header, rows)
 
 
 class CallbackListView(ScopedListView):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -19,16 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from qiaolian.core import audit
-from qiaolian.core.exports import export_response
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.views.generic import (
+    ExportableListView,
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
-    ScopedListView,
     ScopedView,
 )
 from qiaolian.hotline.forms.tomb import (
@@ -45,7 +43,6 @@ from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import tomb as selectors
 from qiaolian.hotline.services import tomb as services
 
-EXPORT_LIMIT = 100_000
 SHARE_SESSION_KEY = "hotline_tomb_share"
 
 
@@ -53,7 +50,7 @@ def _can(user, action: Action, unit) -> bool:
     return Unit.objects.restrict(user, action).filter(pk=unit.pk).exists()
 
 
-class TombListView(ScopedListView):
+class TombListView(ExportableListView):
     template_name = "hotline/tomb/list.html"
     filter_form_class = TombFilterForm
     sort_fields = {
@@ -63,9 +60,7 @@ class TombListView(ScopedListView):
         "unit": "unit__path",
     }
     default_sort = "-date"
-
-    def scoped_queryset(self):
-        return self.queryset_for(Action.VIEW)
+    export_name = "tomb-sweeping"
 
     def queryset_for(self, action: Action):
         return selectors.order_list(
@@ -74,12 +69,6 @@ class TombListView(ScopedListView):
 
     def filter_queryset(self, queryset, data):
         return selectors.filter_orders(queryset, data)
-
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
-            return self.export(fmt)
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,24 +80,11 @@ class TombListView(ScopedListView):
             year=year,
             seasons=services.seasonal_counts(self.request.user, year),
             can_add=holds_anywhere(self.request.user, Action.ADD),
-            export=holds_anywhere(self.request.user, Action.EXPORT),
         )
         return context
 
-    def export(self, fmt: str):
-        if not holds_anywhere(self.request.user, Action.EXPORT):
-            raise PermissionDenied
-        queryset = self.queryset_for(Action.EXPORT)
-        form = TombFilterForm(self.request.GET)
-        if form.is_valid():
-            queryset = self.filter_queryset(queryset, form.cleaned_data)
-        audit.record(
-            actor=self.request.user,
-            action="export.tomb-orders",
-            unit=self.request.active_unit or self.request.user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        header = [
+    def export_header(self):
+        return [
             _("Case number"),
             _("Service"),
             _("Deceased"),
@@ -121,7 +97,9 @@ class TombListView(ScopedListView):
             _("Fulfilled at"),
             _("Owner unit"),
         ]
-        rows = (
+
+    def export_rows(self, queryset):
+        return (
             [
                 o.case.number,
                 o.get_kind_display(),
@@ -137,9 +115,8 @@ class TombListView(ScopedListView):
                 else "",
                 o.unit.label,
             ]
-            for o in queryset.order_by("service_date", "pk")[:EXPORT_LIMIT]
+            for o in queryset.order_by("service_date", "pk")[: self.export_limit]
         )
-        return export_response(fmt, "tomb-sweeping", header, rows)
 
 
 class OrderMixin(ScopedView):

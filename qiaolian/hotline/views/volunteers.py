@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,14 +15,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
-from qiaolian.core.exports import export_response
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import (
+    ExportableListView,
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
-    ScopedListView,
     ScopedView,
 )
 from qiaolian.hotline.forms.volunteers import (
@@ -37,20 +34,15 @@ from qiaolian.hotline.panels import panel
 from qiaolian.hotline.services import volunteers as services
 from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE, zone
 
-EXPORT_LIMIT = 100_000
-
-
 # --- volunteers ---------------------------------------------------------------------------
 
 
-class VolunteerListView(ScopedListView):
+class VolunteerListView(ExportableListView):
     template_name = "hotline/volunteers/list.html"
     filter_form_class = VolunteerFilterForm
     sort_fields = {"name": "user__display_name", "profession": "profession", "unit": "unit__path"}
     default_sort = "profession"
-
-    def scoped_queryset(self):
-        return self.queryset_for(Action.VIEW)
+    export_name = "volunteers"
 
     def queryset_for(self, action: Action):
         return (
@@ -89,29 +81,10 @@ class VolunteerListView(ScopedListView):
         for volunteer in context["object_list"]:
             volunteer.is_on_duty = volunteer.pk in on_duty
         context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
-        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
         return context
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
-            return self.export(fmt)
-        return super().get(request, *args, **kwargs)
-
-    def export(self, fmt: str):
-        if not holds_anywhere(self.request.user, Action.EXPORT):
-            raise PermissionDenied
-        queryset = self.queryset_for(Action.EXPORT)
-        form = VolunteerFilterForm(self.request.GET)
-        if form.is_valid():
-            queryset = self.filter_queryset(queryset, form.cleaned_data)
-        audit.record(
-            actor=self.request.user,
-            action="export.volunteers",
-            unit=self.request.active_unit or self.request.user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        header = [
+    def export_header(self):
+        return [
             _("Name"),
             _("Profession"),
             _("Licence number"),
@@ -121,7 +94,9 @@ class VolunteerListView(ScopedListView):
             _("Unit"),
             _("Active"),
         ]
-        rows = (
+
+    def export_rows(self, queryset):
+        return (
             [
                 str(v.user),
                 v.get_profession_display(),
@@ -132,9 +107,8 @@ class VolunteerListView(ScopedListView):
                 v.unit.label,
                 _("yes") if v.is_active else _("no"),
             ]
-            for v in queryset.order_by("profession", "user__display_name")[:EXPORT_LIMIT]
+            for v in queryset.order_by("profession", "user__display_name")[: self.export_limit]
         )
-        return export_response(fmt, "volunteers", header, rows)
 
 
 class VolunteerDetailView(ScopedDetailView):

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
-from qiaolian.core.exports import export_response
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import (
+    ExportableListView,
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
-    ScopedListView,
     ScopedView,
 )
 from qiaolian.network import selectors, services
@@ -24,10 +21,8 @@ from qiaolian.network.forms import GroupFilterForm, GroupForm, MemberForm, Stewa
 from qiaolian.network.models import Group, Membership, Steward
 from qiaolian.people.models import Person
 
-EXPORT_LIMIT = 100_000
 
-
-class GroupListView(ScopedListView):
+class GroupListView(ExportableListView):
     template_name = "network/groups/list.html"
     sort_fields = {
         "name": "name",
@@ -36,9 +31,7 @@ class GroupListView(ScopedListView):
         "contacted": "last_contacted_at",
     }
     default_sort = "name"
-
-    def scoped_queryset(self):
-        return self.queryset_for(Action.VIEW)
+    export_name = "groups"
 
     def queryset_for(self, action: Action):
         return selectors.group_list(
@@ -48,7 +41,6 @@ class GroupListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
-        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
         return context
 
     @property
@@ -59,26 +51,8 @@ class GroupListView(ScopedListView):
     def filter_queryset(self, queryset, data):
         return selectors.filter_groups(queryset, data)
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
-            return self.export(fmt)
-        return super().get(request, *args, **kwargs)
-
-    def export(self, fmt: str):
-        if not holds_anywhere(self.request.user, Action.EXPORT):
-            raise PermissionDenied
-        queryset = self.queryset_for(Action.EXPORT)
-        form = GroupFilterForm(self.request.GET, user=self.request.user)
-        if form.is_valid():
-            queryset = self.filter_queryset(queryset, form.cleaned_data)
-        audit.record(
-            actor=self.request.user,
-            action="export.groups",
-            unit=self.request.active_unit or self.request.user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        header = [
+    def export_header(self):
+        return [
             _("Group name"),
             _("Platform"),
             _("Owner unit"),
@@ -87,7 +61,9 @@ class GroupListView(ScopedListView):
             _("Created on"),
             _("Last contacted"),
         ]
-        rows = (
+
+    def export_rows(self, queryset):
+        return (
             [
                 g.name,
                 g.get_platform_display(),
@@ -97,9 +73,8 @@ class GroupListView(ScopedListView):
                 g.created_on,
                 g.last_contacted_at,
             ]
-            for g in queryset.order_by("unit__path", "name")[:EXPORT_LIMIT]
+            for g in queryset.order_by("unit__path", "name")[: self.export_limit]
         )
-        return export_response(fmt, "groups", header, rows)
 
 
 class GroupDetailView(ScopedDetailView):
