@@ -136,6 +136,45 @@ class RestrictedQuerySet(models.QuerySet):
             condition |= subtree
         return self.filter(condition)
 
+    def restrict_by_unit_ids(
+        self,
+        user: Any,
+        action: Action = Action.VIEW,
+        *,
+        within: Any = None,
+        unit_field: str = "unit",
+    ) -> Self:
+        """`restrict(user, action).in_subtree(within)`, written as `<unit_field>_id IN (SELECT
+        id FROM core_unit WHERE path LIKE …)` instead of a join on the unit's path.
+
+        The same grants, narrowings and subtree; for counts and aggregates over many rows,
+        where a condition on the row's own column lets the database drive from an index on
+        it (SQLite otherwise scans the table in the order of the GROUP BY). `unit_field` names
+        the foreign key that leads to the owning unit (e.g. "case__unit").
+        """
+        from qiaolian.core.models import Unit
+
+        grants = grants_for(user, action)
+        model: Any = self.model
+        condition = Q()
+        for grant in grants:
+            path = grant.path
+            if within is not None:
+                if within.path.startswith(path):
+                    path = within.path
+                elif not path.startswith(within.path):
+                    continue  # this grant reaches nothing inside `within`
+            units = Unit.objects.filter(path__startswith=path).order_by().values("pk")
+            subtree = Q(**{f"{unit_field}_id__in": units})
+            if grant.narrowing == Narrowing.ASSIGNED:
+                subtree &= model.assigned_to(user)
+            elif grant.narrowing == Narrowing.OWN:
+                subtree &= model.owned_by(user)
+            condition |= subtree
+        if not condition:
+            return self.none()
+        return self.filter(condition)
+
     def in_subtree(self, unit: Any) -> Self:
         """Narrow to one unit's subtree (the unit picked in the header switcher)."""
         if unit is None:

@@ -170,7 +170,7 @@ class Case(ScopedMixin, models.Model):
             ),
             # The queue tabs count open cases by unit, category and assignee: index-only.
             models.Index(
-                fields=["unit", "category", "assignee"],
+                fields=["unit", "status", "category", "assignee"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="case_open_queue",
             ),

@@ -94,7 +94,7 @@ def queue_counts(
     is what made the page slow.
     """
     now = now or timezone.now()
-    visible = cases(user=user, within=within)
+    visible = Case.objects.restrict_by_unit_ids(user, Action.VIEW, within=within)
     # Read from the partial index `case_open_queue` alone (no table rows).
     rows = (
         visible.filter(status__in=OPEN_STATUSES)

@@ -30,8 +30,8 @@ evaluated on every row; whether a call is linked is the stored `Case.has_call` (
 index alone (opened_at, unit, then every column grouped on; the counts are COUNT(category),
 never COUNT(id), which would send the database to the table), and the scope is matched on
 `unit_id` against the ids of the visible units (the same rule as `restrict()`, see
-`_scoped`), so the database never joins the unit table row by row. Resolved cases are
-counted from the (resolved_at, unit, category) index alone.
+`RestrictedQuerySet.restrict_by_unit_ids`), so the database never joins the unit table row
+by row. Resolved cases are counted from the (resolved_at, unit, category) index alone.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from qiaolian.core.models import DictItem, Unit
-from qiaolian.core.scoping import Action, Narrowing, grants_for
+from qiaolian.core.scoping import Action, grants_for
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Call,
@@ -83,35 +83,10 @@ def visible_unit(user: Any, unit: Unit | None) -> Unit | None:
     return unit
 
 
-def _unit_ids(path: str) -> QuerySet:
-    return Unit.objects.filter(path__startswith=path).order_by().values("pk")
-
-
 def _scoped(model: Any, user: Any, unit: Unit | None, unit_field: str = "unit") -> QuerySet:
-    """`model.objects.restrict(user, VIEW).in_subtree(unit)` for a model that holds its unit
-    directly, written as `unit_id IN (visible unit ids)`: the same grants, narrowings and
-    subtree, but a condition the database checks on the row's own column (see the module
-    docstring). The models' own `assigned_to` narrows an ASSIGNED grant as in `restrict()`."""
-    grants = grants_for(user, Action.VIEW)
-    if not grants:
-        return model.objects.none()
-    condition = Q()
-    for grant in grants:
-        path = grant.path
-        if unit is not None:
-            if unit.path.startswith(path):
-                path = unit.path
-            elif not path.startswith(unit.path):
-                continue  # this grant reaches nothing inside the chosen unit
-        subtree = Q(**{f"{unit_field}_id__in": _unit_ids(path)})
-        if grant.narrowing == Narrowing.ASSIGNED:
-            subtree &= model.assigned_to(user)
-        elif grant.narrowing == Narrowing.OWN:
-            subtree &= model.owned_by(user)
-        condition |= subtree
-    if not condition:
-        return model.objects.none()
-    return model.objects.filter(condition)
+    """`restrict(user, VIEW).in_subtree(unit)` as a condition on the row's own unit id (see
+    `RestrictedQuerySet.restrict_by_unit_ids`)."""
+    return model.objects.restrict_by_unit_ids(user, Action.VIEW, within=unit, unit_field=unit_field)
 
 
 def _minutes_to_first_response() -> RawSQL:
