@@ -74,19 +74,21 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def visible_unit(user: Any, unit: Unit | None) -> Unit | None:
+def visible_unit(user: Any, unit: Unit | None, action: Action = Action.VIEW) -> Unit | None:
     """`unit` if the user may view records in it, else PermissionDenied."""
     if unit is None:
         return None
-    if not Unit.objects.restrict(user, Action.VIEW).filter(pk=unit.pk).exists():
+    if not Unit.objects.restrict(user, action).filter(pk=unit.pk).exists():
         raise PermissionDenied("unit outside the user's scope")
     return unit
 
 
-def _scoped(model: Any, user: Any, unit: Unit | None, unit_field: str = "unit") -> QuerySet:
+def _scoped(
+    model: Any, user: Any, unit: Unit | None, unit_field: str = "unit", action: Action = Action.VIEW
+) -> QuerySet:
     """`restrict(user, VIEW).in_subtree(unit)` as a condition on the row's own unit id (see
     `RestrictedQuerySet.restrict_by_unit_ids`)."""
-    return model.objects.restrict_by_unit_ids(user, Action.VIEW, within=unit, unit_field=unit_field)
+    return model.objects.restrict_by_unit_ids(user, action, within=unit, unit_field=unit_field)
 
 
 def _minutes_to_first_response() -> RawSQL:
@@ -153,11 +155,18 @@ def category_labels() -> dict[str, str]:
     return {item.value: item.display for item in items}
 
 
-def case_stats(user: Any, *, unit: Unit | None = None, start: date, end: date) -> dict:
+def case_stats(
+    user: Any,
+    *,
+    unit: Unit | None = None,
+    start: date,
+    end: date,
+    action: Action = Action.VIEW,
+) -> dict:
     """The figures of the period as one JSON-ready dict (see the module docstring)."""
-    unit = visible_unit(user, unit)
+    unit = visible_unit(user, unit, action)
     since, until = period_bounds(start, end)
-    cases = _scoped(Case, user, unit)
+    cases = _scoped(Case, user, unit, action=action)
     in_period = cases.filter(opened_at__gte=since, opened_at__lt=until)
 
     # One pass: month × category × channel × status × breach flags × whether a call is linked.
@@ -188,7 +197,11 @@ def case_stats(user: Any, *, unit: Unit | None = None, start: date, end: date) -
         if not row["has_call"]:
             call_less += n
 
-    calls = _scoped(Call, user, unit).filter(started_at__gte=since, started_at__lt=until).count()
+    calls = (
+        _scoped(Call, user, unit, action=action)
+        .filter(started_at__gte=since, started_at__lt=until)
+        .count()
+    )
     resolved = (
         cases.filter(resolved_at__gte=since, resolved_at__lt=until)
         .exclude(category=TOMB_CATEGORY)
@@ -241,7 +254,7 @@ def case_stats(user: Any, *, unit: Unit | None = None, start: date, end: date) -
         histogram[int(row["minutes"] or 0)] += row["n"]
 
     tomb = (
-        _scoped(TombSweepingOrder, user, unit)
+        _scoped(TombSweepingOrder, user, unit, action=action)
         .filter(status=TombStatus.DONE, fulfilled_at__gte=since, fulfilled_at__lt=until)
         .values("kind")
         .annotate(n=Count("id"))
@@ -250,7 +263,7 @@ def case_stats(user: Any, *, unit: Unit | None = None, start: date, end: date) -
     tomb_by_kind = {row["kind"]: row["n"] for row in tomb}
 
     surveys = (
-        _scoped(Survey, user, unit, unit_field="case__unit")
+        _scoped(Survey, user, unit, unit_field="case__unit", action=action)
         .filter(
             answered_at__gte=since,
             answered_at__lt=until,

@@ -71,6 +71,25 @@ class StatsPageTests(TestCase):
         self.assertEqual(sorted(row[2] for row in by_category), [1, 1])
         self.assertEqual(AuditEvent.objects.filter(action="export.hotline-stats").count(), 2)
 
+    def test_an_export_counts_only_what_the_user_may_export(self):
+        from qiaolian.core.models import Role, UnitRole
+        from qiaolian.core.testing.factories import UserFactory
+
+        # Staff (with EXPORT) in the township, read-only in the sibling district.
+        user = UserFactory(home_unit=self.cast.township_a1)
+        UnitRole.objects.create(
+            user=user, unit=self.cast.township_a1, role=Role.objects.get(code="staff")
+        )
+        UnitRole.objects.create(
+            user=user, unit=self.cast.district_b, role=Role.objects.get(code="readonly")
+        )
+        page = self.get(user)
+        self.assertEqual(page.context["figures"]["cases"], 2)  # reads both units
+        response = self.get(user, {"export": "csv"})
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        self.assertIn("Cases opened,1", text)  # exports the township's only
+        self.assertNotIn("Supplies", text)
+
     def test_a_read_only_clerk_sees_the_page_but_cannot_export(self):
         self.assertEqual(self.get(self.cast.district_clerk).status_code, 200)
         self.assertEqual(self.get(self.cast.district_clerk, {"export": "csv"}).status_code, 403)

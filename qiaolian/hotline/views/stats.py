@@ -95,7 +95,7 @@ class StatsView(ScopedView):
         tables = _tables(figures)
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"} and status == 200:
-            return self.export(fmt, figures, tables)
+            return self.export(fmt, unit, start, end)
         context = {
             "form": form,
             "figures": figures,
@@ -108,9 +108,15 @@ class StatsView(ScopedView):
         }
         return render(request, self.template_name, context, status=status)
 
-    def export(self, fmt: str, figures: dict, tables: dict):
+    def export(self, fmt: str, unit, start, end):
+        """The figures computed again under EXPORT: a unit the user may read but not export
+        is left out (or, when it is the unit asked for, refused)."""
         if not holds_anywhere(self.request.user, Action.EXPORT):
             raise PermissionDenied
+        figures = case_stats(
+            self.request.user, unit=unit, start=start, end=end, action=Action.EXPORT
+        )
+        tables = _tables(figures)
         audit.record(
             actor=self.request.user,
             action="export.hotline-stats",
