@@ -42,10 +42,13 @@ class CsatReport:
     rows: list[CsatRow]
     total: CsatRow
     sent: int
+    sent_answered: int = 0  # of the surveys sent in the period, those answered (at any time)
 
     @property
     def response_rate(self) -> float | None:
-        return round(100 * self.total.answered / self.sent, 1) if self.sent else None
+        """Answered share of the surveys sent in the period (never above 100 %: a survey sent
+        before the period and answered in it counts in the ratings, not here)."""
+        return round(100 * self.sent_answered / self.sent, 1) if self.sent else None
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -117,10 +120,18 @@ def csat(user, start: date, end: date, by: str = "category", within=None) -> Csa
         mean=round(totals["mean"], 2) if totals["mean"] is not None else None,
     )
     low, high = _bounds(start, end)
-    sent = (
+    sent_in_period = (
         Survey.objects.restrict(user, Action.VIEW)
         .in_subtree(within)
         .filter(sent_at__gte=low, sent_at__lt=high)
-        .count()
+        .aggregate(sent=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
     )
-    return CsatReport(by=by, start=start, end=end, rows=report_rows, total=total, sent=sent)
+    return CsatReport(
+        by=by,
+        start=start,
+        end=end,
+        rows=report_rows,
+        total=total,
+        sent=sent_in_period["sent"],
+        sent_answered=sent_in_period["answered"],
+    )

@@ -162,3 +162,17 @@ def test_csat_keeps_to_the_users_scope_and_counts_the_sent(cast):
     assert report.sent == 2 and report.response_rate == 50.0
     with pytest.raises(ValueError):
         csat(cast.district_manager, today, today, by="weather")
+
+
+def test_the_response_rate_counts_the_surveys_sent_in_the_period_only(cast):
+    # Sent long before the period and answered in it: a rating of the period, but not a
+    # response to a survey of the period (the rate stayed above 100 % otherwise).
+    old = survey_for(CaseFactory(unit=cast.district_a), token="old")
+    Survey.objects.filter(pk=old.pk).update(
+        sent_at=timezone.now() - timedelta(days=60), rating=5, answered_at=timezone.now()
+    )
+    survey_for(CaseFactory(unit=cast.district_a), token="recent-unanswered")
+    today = timezone.localdate()
+    report = csat(cast.district_manager, today - timedelta(days=7), today)
+    assert report.total.answered == 1
+    assert (report.sent, report.sent_answered, report.response_rate) == (1, 0, 0.0)
