@@ -191,3 +191,37 @@ def complete_callback(actor: Any, callback: Callback, *, note: str = "") -> Call
         changes={"done_at": [None, current.done_at.isoformat()]},
     )
     return current
+
+
+@transaction.atomic
+def cancel_callback(actor: Any, callback: Callback, *, reason: str = "") -> None:
+    """Call off a planned callback (to plan another time, schedule a new one). The callback
+    goes; the case's timeline and the audit log keep when it was planned and who cancelled."""
+    from qiaolian.hotline.services import cases
+
+    if not Callback.objects.restrict(actor, Action.CHANGE).filter(pk=callback.pk).exists():
+        raise PermissionDenied(_("You may not change this callback."))
+    current = Callback.objects.select_for_update().select_related("case").get(pk=callback.pk)
+    if current.done_at is not None:
+        raise ValidationError(_("This callback is already done."))
+    local = current.scheduled_for.astimezone(zone(current.time_zone))
+    when = f"{local:%Y-%m-%d %H:%M} {zone_label(current.time_zone)}"
+    text = _("Callback of %(when)s cancelled.") % {"when": when}
+    if reason.strip():
+        text += " " + reason.strip()
+    cases.add_event(
+        current.case,
+        EventKind.CALLBACK,
+        actor,
+        text=text,
+        data={"callback": str(current.public_id), "cancelled": True},
+    )
+    audit.record(
+        actor=actor,
+        action="callback.cancel",
+        obj=current,
+        unit=current.case.unit,
+        changes={"scheduled_for": [current.scheduled_for.isoformat(), None]},
+        message=reason.strip()[:200],
+    )
+    current.delete()

@@ -57,4 +57,7 @@ SWEEP = {
     "hotline:callback_done": Detail(
         lambda cast: {"public_id": _callback(cast).public_id}, methods=("POST",)
     ),
+    "hotline:callback_cancel": Detail(
+        lambda cast: {"public_id": _callback(cast).public_id}, methods=("POST",)
+    ),
 }

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from qiaolian.core.models import AuditEvent
-from qiaolian.hotline.models import Call, Callback, Case, EventKind, Status
+from qiaolian.hotline.models import Call, Callback, Case, CaseEvent, EventKind, Status
 from qiaolian.hotline.selectors.calls import due_callbacks
 from qiaolian.hotline.services import callbacks, calls
 from qiaolian.hotline.tests.factories import CaseFactory, PersonFactory
@@ -302,6 +302,26 @@ def test_complete_callback_marks_it_done_once(cast):
     assert done.done_at is not None
     with pytest.raises(ValidationError):
         callbacks.complete_callback(cast.district_manager, callback)
+
+
+def test_cancelling_a_callback_keeps_its_trace_on_the_timeline_and_in_the_audit(cast):
+    case = rome_case(cast)
+    callback = callbacks.schedule_callback(cast.district_manager, case, wall(2030, 1, 15, 10, 0))
+    callbacks.cancel_callback(cast.district_manager, callback, reason="来电人改约周五")
+    assert not Callback.objects.filter(pk=callback.pk).exists()
+    event = CaseEvent.objects.filter(case=case, kind=EventKind.CALLBACK).order_by("at").last()
+    assert "2030-01-15 10:00" in event.text and "来电人改约周五" in event.text
+    assert event.data["cancelled"] is True
+    assert AuditEvent.objects.filter(action="callback.cancel").count() == 1
+    done = callbacks.schedule_callback(cast.district_manager, case, wall(2030, 1, 16, 10, 0))
+    callbacks.complete_callback(cast.district_manager, done)
+    with pytest.raises(ValidationError):
+        callbacks.cancel_callback(cast.district_manager, done)
+    sibling = callbacks.schedule_callback(
+        cast.sibling_manager, rome_case(cast, cast.district_b), wall(2030, 1, 15, 10, 0)
+    )
+    with pytest.raises(PermissionDenied):
+        callbacks.cancel_callback(cast.district_manager, sibling)
 
 
 def test_due_callbacks_lists_overdue_and_today_but_not_done_later_or_sibling(cast):

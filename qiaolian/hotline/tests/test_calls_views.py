@@ -274,6 +274,18 @@ def test_marking_a_callback_done_and_refusing_a_sibling_one(client, cast):
     )
 
 
+def test_cancelling_a_callback_from_the_page_and_refusing_a_sibling_one(client, cast):
+    own = make_callback(cast.district_a)
+    sibling = make_callback(cast.district_b)
+    client.force_login(cast.district_manager)
+    url = reverse("hotline:callback_cancel", args=[own.public_id])
+    assert client.post(url, {"reason": "改约"}).status_code == 302
+    assert not Callback.objects.filter(pk=own.pk).exists()
+    url = reverse("hotline:callback_cancel", args=[sibling.public_id])
+    assert client.post(url).status_code == 404
+    assert Callback.objects.filter(pk=sibling.pk).exists()
+
+
 # --- panels ------------------------------------------------------------------------------------
 
 

@@ -256,6 +256,15 @@ class CallbackDoneView(ScopedActionView):
         return reverse("hotline:callback_list")
 
 
+class CallbackCancelView(CallbackDoneView):
+    success_message = gettext_lazy("Callback cancelled.")
+
+    def perform(self, obj):
+        callback_services.cancel_callback(
+            self.request.user, obj, reason=self.request.POST.get("reason", "")[:200]
+        )
+
+
 # --- case-page panels ---------------------------------------------------------------------
 
 
@@ -315,4 +324,7 @@ urlpatterns: list = [
         name="callback_create",
     ),
     path("callbacks/<uuid:public_id>/done/", CallbackDoneView.as_view(), name="callback_done"),
+    path(
+        "callbacks/<uuid:public_id>/cancel/", CallbackCancelView.as_view(), name="callback_cancel"
+    ),
 ]
