@@ -216,11 +216,37 @@ def world_map(*, user, within: Unit | None = None) -> dict[str, Any]:
     }
 
 
-def grid_tree(*, user, within: Unit | None = None) -> list[dict[str, Any]]:
-    """unit → groups → leaders (群主, 侨领) and stewards, in four queries however large."""
-    group_rows = list(
+def grid_branches(*, user, within: Unit | None = None) -> list[dict[str, Any]]:
+    """The grid's first level: each unit that owns groups in scope, with its group and member
+    counts, in unit-tree order (two queries). The groups of a branch are loaded when it is
+    opened (`grid_tree(..., unit=…)`), so the page costs the same with 340 groups or 34,000."""
+    rows = (
         groups(user=user, within=within)
-        .select_related("unit", "association")
+        .values("unit_id")
+        .annotate(
+            groups=Count("pk", distinct=True),
+            members=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
+        )
+        .order_by()
+    )
+    counts = {row["unit_id"]: row for row in rows}
+    units = Unit.objects.filter(pk__in=counts).order_by("path")
+    return [
+        {"unit": unit, "groups": counts[unit.pk]["groups"], "members": counts[unit.pk]["members"]}
+        for unit in units
+    ]
+
+
+def grid_tree(
+    *, user, within: Unit | None = None, unit: Unit | None = None
+) -> list[dict[str, Any]]:
+    """unit → groups → leaders (群主, 侨领) and stewards, in four queries however large;
+    `unit` keeps to the groups that unit itself owns (one branch of the grid)."""
+    scoped = groups(user=user, within=within)
+    if unit is not None:
+        scoped = scoped.filter(unit=unit)
+    group_rows = list(
+        scoped.select_related("unit", "association")
         .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
         .order_by("unit__path", "name")
     )

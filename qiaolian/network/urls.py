@@ -9,6 +9,7 @@ app_name = "network"
 urlpatterns: list = [
     # --- the grid: coverage figures, tree and world map ------------------------------------
     path("", grid.GridView.as_view(), name="grid"),
+    path("branch/<uuid:public_id>/", grid.GridBranchView.as_view(), name="grid_branch"),
     path("people-without-group/", grid.PeopleWithoutGroupView.as_view(), name="ungrouped"),
     # --- groups, members and stewards --------------------------------------------------------
     path("groups/", groups.GroupListView.as_view(), name="group_list"),

@@ -131,6 +131,9 @@ def test_grid_coverage_figures_and_world_map(page, cast):
     expect(page.locator("#figure-doctors")).to_have_text("1")
     expect(page.locator("#figure-ungrouped")).to_have_text("1")  # the one in France
     expect(page.locator("#figure-no-doctor")).to_have_text("1")
+    # The only branch opens by itself and loads its groups with their stewards.
+    expect(page.locator("#grid-tree")).to_contain_text("米兰侨胞群")
+    expect(page.locator("#grid-tree")).to_contain_text("马德里侨胞群")
     page.wait_for_function(CHART_DRAWN, arg="#grid-map")
     page.wait_for_timeout(CHART_ANIMATION_MS)
     shoot(page, "grid")

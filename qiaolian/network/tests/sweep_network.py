@@ -3,6 +3,8 @@
 Every object made here belongs to the sibling district B, which the district manager of A
 must never see, change or count."""
 
+from django.urls import reverse
+
 from qiaolian.core.testing.sweep import Detail, Exempt, Listing
 from qiaolian.network.models import StewardRole
 from qiaolian.network.tests.factories import (
@@ -34,6 +36,13 @@ def _group_listing(cast):
     return {}, GROUP_MARKER
 
 
+def _grid_listing(cast):
+    """The grid lists branches (units owning groups), each naming its branch URL."""
+    group = _sibling_group(cast)
+    MembershipFactory(group=group)
+    return {}, reverse("network:grid_branch", args=[group.unit.public_id])
+
+
 def _membership(cast):
     return {"public_id": MembershipFactory(group=_sibling_group(cast)).public_id}
 
@@ -49,7 +58,7 @@ def _ungrouped_listing(cast):
 
 
 SWEEP = {
-    "network:grid": Listing(_group_listing),
+    "network:grid": Listing(_grid_listing),
     "network:ungrouped": Listing(_ungrouped_listing),
     "network:group_list": Listing(_group_listing, exports=("csv", "xlsx")),
     "network:group_create": Exempt(
@@ -72,3 +81,10 @@ SWEEP = {
         "groups, members and stewards are not counted: tested in test_api)."
     ),
 }
+
+
+def _branch(cast):
+    return {"public_id": _sibling_group(cast).unit.public_id}
+
+
+SWEEP["network:grid_branch"] = Detail(_branch, methods=("GET",))

@@ -94,6 +94,16 @@ class CoverageTests(TestCase):
         self.assertEqual(tree[0]["members"], 3)
         self.assertEqual(tree[0]["groups"][0].missing_labels, ["No lawyer"])
 
+    def test_it_lists_the_branches_with_their_counts_without_the_sibling(self):
+        branches = selectors.grid_branches(user=self.cast.district_manager)
+        tree = selectors.grid_tree(user=self.cast.district_manager)
+        self.assertEqual(
+            [(b["unit"], b["groups"], b["members"]) for b in branches],
+            [(t["unit"], len(t["groups"]), t["members"]) for t in tree],
+        )
+        one = selectors.grid_tree(user=self.cast.district_manager, unit=self.cast.township_a1)
+        self.assertEqual([t["unit"] for t in one], [self.cast.township_a1])
+
     def test_the_page_shows_the_figures_and_links_to_the_gaps(self):
         self.client.force_login(self.cast.district_manager)
         response = self.client.get(reverse("network:grid"), {"days": 60})

@@ -52,19 +52,43 @@ class GroupListTests(ScopedViewTests.List):
 
 
 class GridTests(ScopedViewTests.List):
-    """The grid page lists groups too (unit → groups → leaders), so the list checks apply."""
+    """The grid page lists the units that own groups (each branch's groups load when it is
+    opened), so the list checks apply to the branches: never the sibling district's."""
 
     model = Group
     thing = "group"
     url_name = "network:grid"
-    max_queries = 16  # the shell's, plus ten figures, tree and map: none per row
+    max_queries = 16  # the shell's, plus ten figures, branches and map: none per row
 
     @classmethod
     def make_object(cls, unit):
         return make_group(unit)
 
     def marker(self, obj):
+        return reverse("network:grid_branch", args=[obj.unit.public_id])
+
+
+class GridBranchTests(ScopedViewTests.Detail):
+    """One unit's groups, leaders and stewards: a unit out of scope is a 404."""
+
+    model = Group
+    url_name = "network:grid_branch"
+
+    @classmethod
+    def make_object(cls, unit):
+        return make_group(unit)
+
+    def url_kwargs(self, obj):
+        return {"public_id": obj.unit.public_id}
+
+    def marker(self, obj):
         return obj.name
+
+    def test_a_branch_holds_the_groups_of_its_own_unit_only(self):
+        self.login("district_manager")
+        text = response_text(self.client.get(self.url(self.own_object)))
+        self.assertIn(self.own_object.name, text)
+        self.assertNotIn(self.subtree_object.name, text)  # the township has its own branch
 
 
 class RosterPageTests(ScopedViewTests.List):
