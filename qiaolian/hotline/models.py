@@ -613,6 +613,7 @@ class TombSweepingOrder(ScopedMixin, models.Model):
     share_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     share_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ScopedManager()
 

@@ -35,6 +35,12 @@ class TombOrderForm(forms.Form):
     )
 
 
+class TombEditForm(TombOrderForm):
+    """The order's details as they were when the form was opened (`version`)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class TombOpenForm(TombOrderForm):
     """A new tomb-sweeping case and its order in one form (a caller asking for the service)."""
 

@@ -43,6 +43,7 @@ from qiaolian.hotline.models import (
     TombStatus,
     TombSweepingOrder,
 )
+from qiaolian.people.services import EditConflict
 
 TOMB_CATEGORY = "tomb_sweeping"
 ORDER_FIELDS = (
@@ -263,18 +264,34 @@ def order_open(
 
 
 @transaction.atomic
-def order_update(actor, *, order: TombSweepingOrder, **fields: Any) -> TombSweepingOrder:
+def order_update(
+    actor, *, order: TombSweepingOrder, version: int | None = None, **fields: Any
+) -> TombSweepingOrder:
+    """Edit the order's details. `version` is the one the form was opened with: if the order
+    was edited or scheduled since, the save is refused naming the fields that now differ from
+    what this form would write, and nothing changes."""
     require_unit(actor, Action.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
     if current.status == TombStatus.CANCELLED:
         raise ValidationError(_("This order was cancelled and can no longer be edited."))
+    cleaned = _clean_fields(fields)
+    if version is not None and version != current.version:
+        theirs = {name: getattr(current, name) for name in cleaned}
+        raise EditConflict(
+            {
+                str(TombSweepingOrder._meta.get_field(name).verbose_name): []
+                for name, value in cleaned.items()
+                if theirs[name] != value
+            }
+        )
     before = audit.snapshot(current, ORDER_FIELDS)
-    for name, value in _clean_fields(fields).items():
+    for name, value in cleaned.items():
         setattr(current, name, value)
     _full_clean(current)
     changes = audit.diff(before, audit.snapshot(current, ORDER_FIELDS))
     if not changes:
         return current
+    current.version += 1
     current.save()
     assert_visible(actor, current, Action.CHANGE)
     audit.record(actor=actor, action="tomb.update", obj=current, changes=changes)
@@ -321,7 +338,8 @@ def order_schedule(
         current.service_date = service_date
     current.status = TombStatus.SCHEDULED
     _full_clean(current)
-    current.save(update_fields=["performer", "service_date", "status"])
+    current.version += 1
+    current.save(update_fields=["performer", "service_date", "status", "version"])
     changes = audit.diff(before, audit.snapshot(current, ("performer", "service_date", "status")))
     audit.record(actor=actor, action="tomb.schedule", obj=current, changes=changes)
     _case_event(

@@ -115,6 +115,35 @@ def test_it_edits_an_order_and_records_the_changes(cast):
     assert audit.changes["cemetery"] == ["宁波福泉山公墓", "镇海公墓"]
 
 
+def test_a_stale_edit_is_refused_naming_what_differs_and_nothing_changes(cast):
+    order = TombOrderFactory(case=_case(cast))
+    opened = order.version
+    # Someone schedules it for another day while the edit form is open.
+    services.order_schedule(
+        cast.district_manager,
+        order=order,
+        performer=cast.township_worker,
+        service_date=date(2026, 4, 3),
+    )
+    with pytest.raises(services.EditConflict) as conflict:
+        services.order_update(
+            cast.district_manager,
+            order=order,
+            version=opened,
+            cemetery="镇海公墓",
+            service_date=order.service_date,
+        )
+    assert set(conflict.value.changed) == {"cemetery", "service date"}
+    order.refresh_from_db()
+    assert (order.cemetery, order.service_date) == ("宁波福泉山公墓", date(2026, 4, 3))
+    # With the current version the same edit goes through and moves the version on.
+    services.order_update(
+        cast.district_manager, order=order, version=order.version, cemetery="镇海公墓"
+    )
+    order.refresh_from_db()
+    assert order.cemetery == "镇海公墓" and order.version == opened + 2
+
+
 def test_it_schedules_with_a_performer_of_the_actors_units(cast):
     order = TombOrderFactory(case=_case(cast))
     services.order_schedule(

@@ -186,3 +186,25 @@ def test_the_volunteer_sees_only_orders_they_perform(client, cast):
     assert "志愿者的公墓" in page and "别人的公墓" not in page
     assert client.get(reverse("hotline:tomb_detail", args=[mine.public_id])).status_code == 200
     assert Case.objects.restrict(cast.volunteer).count() == 0  # the case itself stays hidden
+
+
+def test_the_edit_form_carries_its_version_and_a_stale_save_is_refused(client, cast):
+    order = TombOrderFactory(case=CaseFactory(unit=cast.district_a, category="tomb_sweeping"))
+    url = reverse("hotline:tomb_edit", args=[order.public_id])
+    client.force_login(cast.district_manager)
+    form = client.get(url).content.decode()
+    assert f'name="version" value="{order.version}"' in form
+    services.order_update(cast.district_manager, order=order, cemetery="镇海公墓")
+    data = {
+        "kind": order.kind,
+        "cemetery": "奉化公墓",
+        "grave_location": order.grave_location,
+        "service_date": order.service_date.isoformat(),
+        "version": order.version,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400  # the form comes back with the message, as typed
+    assert "奉化公墓" in response.content.decode()
+    assert "此记录已被他人保存（改动字段：墓园）" in response.content.decode()
+    order.refresh_from_db()
+    assert order.cemetery == "镇海公墓"

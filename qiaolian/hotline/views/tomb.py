@@ -34,6 +34,7 @@ from qiaolian.hotline.forms.tomb import (
     ProofForm,
     ScheduleForm,
     ShareForm,
+    TombEditForm,
     TombFilterForm,
     TombOpenForm,
     TombOrderForm,
@@ -221,10 +222,14 @@ class TombEditView(OrderMixin, ScopedFormView):
 
     def get_form(self, data=None):
         initial = {name: getattr(self.object, name) for name in services.ORDER_FIELDS}
-        return TombOrderForm(data, initial=initial)
+        return TombEditForm(data, initial={**initial, "version": self.object.version})
 
     def perform(self, form):
-        return services.order_update(self.request.user, order=self.object, **form.cleaned_data)
+        fields = dict(form.cleaned_data)
+        version = fields.pop("version", None)
+        return services.order_update(
+            self.request.user, order=self.object, version=version, **fields
+        )
 
 
 class TombScheduleView(OrderMixin, ScopedFormView):
