@@ -18,6 +18,13 @@ from django.conf import settings
 from django.db import models
 
 
+def secret_digest(secret: str) -> str:
+    """SHA-256 (hex) of a bearer secret — API tokens, private links — so that only the digest
+    is stored and a leaked table gives no usable secret. The secrets are random (256 bits),
+    so no salt or slow hash is needed."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
 @cache
 def _fernet(keys: str) -> MultiFernet:
     return MultiFernet([Fernet(key.strip().encode()) for key in keys.split(",") if key.strip()])

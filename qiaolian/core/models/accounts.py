@@ -1,4 +1,3 @@
-import hashlib
 import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -7,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiaolian.core.crypto import secret_digest
 from qiaolian.core.scoping import ACTION_LABELS, Action, Narrowing, RestrictedQuerySet, ScopedMixin
 
 
@@ -156,7 +156,7 @@ class ApiToken(ScopedMixin, models.Model):
 
     @staticmethod
     def hash_key(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
+        return secret_digest(key)
 
     @property
     def is_usable(self) -> bool:

@@ -171,16 +171,28 @@ def eligible_users(unit: Unit) -> QuerySet:
     return User.objects.filter(pk__in=ids).order_by("display_name", "username")  # scoping: exempt
 
 
-def requester_local_time(case: Case, at: datetime | None = None) -> tuple[datetime, str] | None:
-    """The requester's local time and its zone name (from the case, else the person)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+def page_memo(case: Case, key: tuple | str, compute):
+    """Keep a per-case answer on the case object: the case page and its panels share one
+    instance per request, and each used to ask the database again."""
+    memo = case.__dict__.setdefault("_page_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
-    person = case.requester
-    name = case.requester_time_zone or (person.time_zone if person is not None else "")
-    if not name:
-        return None
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return (at or timezone.now()).astimezone(zone), name
+
+def can_change(user, case: Case) -> bool:
+    """Whether `user` may change `case` (CHANGE within restrict()), asked once per page."""
+    return page_memo(
+        case,
+        ("can_change", user.pk),
+        lambda: Case.objects.restrict(user, Action.CHANGE).filter(pk=case.pk).exists(),
+    )
+
+
+def requester_local_time(case: Case, at: datetime | None = None) -> tuple[datetime, str] | None:
+    """The requester's local time and its zone name (the same zone the callbacks use), or None
+    when nothing tells where they are."""
+    from qiaolian.hotline.services.callbacks import known_time_zone, local_time
+
+    name = known_time_zone(case)
+    return (local_time(name, at), name) if name else None

@@ -62,19 +62,30 @@ def in_daytime(local: datetime, window: tuple[time, time] | None = None) -> bool
     return start <= wall <= end
 
 
-def requester_time_zone(case: Case) -> str:
+def known_time_zone(case: Case) -> str:
     """The zone stored on the case, else the requester's, else derived from their country or
-    the quick contact's phone, else the hotline's own."""
+    the quick contact's phone; "" when nothing tells it."""
+    from qiaolian.hotline.selectors.cases import page_memo
+
+    return page_memo(case, "known_time_zone", lambda: _known_time_zone(case))
+
+
+def _known_time_zone(case: Case) -> str:
     from qiaolian.hotline.services.calls import zone_for_number, zone_for_person
 
     if case.requester_time_zone:
         return case.requester_time_zone
     if case.requester_id:
         phone = case.requester.contacts.filter(kind="phone").first()
-        return zone_for_person(case.requester, phone.normalized if phone else "")
+        return zone_for_person(case.requester, phone.normalized if phone else "", default="")
     if case.contact_phone_e164:
         return zone_for_number(case.contact_phone_e164)
-    return HOTLINE_TIME_ZONE
+    return ""
+
+
+def requester_time_zone(case: Case) -> str:
+    """`known_time_zone`, else the hotline's own (callbacks need a zone to check against)."""
+    return known_time_zone(case) or HOTLINE_TIME_ZONE
 
 
 def _as_aware(when: datetime, tz_name: str) -> datetime:

@@ -92,14 +92,15 @@ def zone_for_number(e164: str) -> str:
     return time_zone_for(phone_e164=e164) or callbacks.HOTLINE_TIME_ZONE
 
 
-def zone_for_person(person: Person, e164: str = "") -> str:
-    """The person's stored zone, else one derived from their country and this phone."""
+def zone_for_person(person: Person, e164: str = "", default: str | None = None) -> str:
+    """The person's stored zone, else one derived from their country and this phone, else
+    `default` (the hotline's own zone unless given)."""
     if person.time_zone:
         return person.time_zone
     return (
         time_zone_for(country=str(person.country or ""), phone_e164=e164)
         or (zone_for_number(e164) if e164 else "")
-        or callbacks.HOTLINE_TIME_ZONE
+        or (callbacks.HOTLINE_TIME_ZONE if default is None else default)
     )
 
 

@@ -76,7 +76,7 @@ class CaseEditConflict(PersonEditConflict):
     def __init__(self, changed: dict[str, list[Any]], actors: Iterable[str] = ()):
         self.changed = changed
         self.actors = sorted(set(actors))
-        labels = ", ".join(_field_label(name) for name in changed) or "—"
+        labels = ", ".join(field_label(name) for name in changed) or "—"
         who = ", ".join(self.actors) or _("another user")
         message = _(
             "%(who)s saved this case while you were editing it (changed: %(fields)s). "
@@ -85,7 +85,7 @@ class CaseEditConflict(PersonEditConflict):
         ValidationError.__init__(self, message, code="conflict")
 
 
-def _field_label(name: str) -> str:
+def field_label(name: str) -> str:
     try:
         return str(getattr(Case._meta.get_field(name), "verbose_name", name))
     except Exception:
@@ -254,13 +254,14 @@ def add_event(
 
 
 def _requester_zone(requester: Person | None, phone_e164: str) -> str:
-    if requester is not None and requester.time_zone:
-        return requester.time_zone
-    if phone_e164:
-        from qiaolian.people.normalize import time_zone_for
+    """Where the requester is: the calls area's rule for a registered person (stored zone,
+    else their country and phone), else the quick contact's phone; "" when unknown."""
+    from qiaolian.hotline.services.calls import zone_for_person
+    from qiaolian.people.normalize import time_zone_for
 
-        return time_zone_for(phone_e164=phone_e164)
-    return ""
+    if requester is not None:
+        return zone_for_person(requester, phone_e164, default="")
+    return time_zone_for(phone_e164=phone_e164) if phone_e164 else ""
 
 
 # --- open and edit ------------------------------------------------------------------------
@@ -394,7 +395,7 @@ def edit(actor, case: Case, *, version: int | None = None, **fields: Any) -> Cas
         current,
         EventKind.EDIT,
         actor,
-        text=", ".join(_field_label(name) for name in changes),
+        text=", ".join(field_label(name) for name in changes),
         data={"version": current.version, "changes": changes},
     )
     audit.record(actor=actor, action="case.update", obj=current, changes=changes)
@@ -420,7 +421,7 @@ def link_requester(actor, case: Case, person: Person, *, version: int | None = N
         current,
         EventKind.EDIT,
         actor,
-        text=_field_label("requester"),
+        text=field_label("requester"),
         data={"version": current.version, "changes": changes, "person": str(person.public_id)},
     )
     audit.record(actor=actor, action="case.link_requester", obj=current, changes=changes)

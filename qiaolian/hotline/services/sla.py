@@ -407,7 +407,7 @@ def sla_calendar_save(*, actor: Any, calendar: SlaCalendar | None = None, **fiel
         actor=actor,
         action="sla_calendar.create" if is_new else "sla_calendar.update",
         obj=calendar,
-        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+        changes=audit.diff(before, after),
     )
     return calendar
 
@@ -452,7 +452,7 @@ def sla_policy_save(*, actor: Any, policy: SlaPolicy | None = None, **fields) ->
         actor=actor,
         action="sla_policy.create" if is_new else "sla_policy.update",
         obj=policy,
-        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+        changes=audit.diff(before, after),
     )
     return policy
 

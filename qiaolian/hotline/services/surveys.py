@@ -8,7 +8,6 @@ the previous link).
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,16 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
+from qiaolian.core.crypto import secret_digest as hash_token
 from qiaolian.core.scoping import Action
 from qiaolian.core.tasks import enqueue_on_commit, send_email
 from qiaolian.hotline.models import Case, EventKind, Status, Survey
 
 SURVEY_DAYS = 14
 COMMENT_MAX = 2000
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def survey_path(token: str) -> str:

@@ -14,7 +14,6 @@ token; the share token itself is never stored, only its SHA-256.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
+from qiaolian.core.crypto import secret_digest as hash_token
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.hotline.models import (
@@ -470,10 +470,6 @@ def proof_remove(actor, *, proof: TombProof) -> None:
 
 
 # --- the share link -----------------------------------------------------------------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _expiry(days: int | None) -> datetime:

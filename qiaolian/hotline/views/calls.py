@@ -27,6 +27,7 @@ from qiaolian.hotline.forms.calls import (
 from qiaolian.hotline.models import Callback, Case
 from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import calls as selectors
+from qiaolian.hotline.selectors import cases as case_selectors
 from qiaolian.hotline.services import callbacks as callback_services
 from qiaolian.hotline.services import calls as services
 from qiaolian.network.models import Membership
@@ -297,7 +298,7 @@ def caller_panel(request, case):
 
 @panel(30)
 def callbacks_panel(request, case):
-    can_change = Case.objects.restrict(request.user, Action.CHANGE).filter(pk=case.pk).exists()
+    can_change = case_selectors.can_change(request.user, case)
     tz = callback_services.requester_time_zone(case)
     start, end = callback_services.daytime_window()
     upcoming = list(selectors.case_callbacks(request.user, case)[:10])

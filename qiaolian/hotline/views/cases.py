@@ -306,7 +306,7 @@ def _eligible(public_id, cases) -> User | None:
 class CaseMixin(ScopedView):
     def scoped_queryset(self):
         return Case.objects.restrict(self.request.user, self.action).select_related(
-            "unit", "assignee", "requester", "created_by"
+            "unit", "assignee", "requester", "created_by", "sla_policy__calendar"
         )
 
     def detail_url(self, case) -> str:
@@ -319,10 +319,11 @@ class CaseDetailView(CaseMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, case = self.request.user, self.object
-        can_change = Case.objects.restrict(user, Action.CHANGE).filter(pk=case.pk).exists()
+        can_change = selectors.can_change(user, case)
         can_manage = can_change and services.can_manage(user, case)
         labels = category_labels()
         local = selectors.requester_local_time(case)
+        watchers = list(case.watchers.order_by("display_name", "username"))
         panels = [
             mark_safe(render_to_string(p["template"], p, request=self.request))  # noqa: S308
             for p in panels_for(self.request, case)
@@ -333,8 +334,8 @@ class CaseDetailView(CaseMixin, ScopedDetailView):
             can_change=can_change,
             events=list(selectors.timeline(user=user, case=case)),
             attachments=list(selectors.attachments(user=user, case=case)),
-            watchers=list(case.watchers.order_by("display_name", "username")),
-            is_watching=case.watchers.filter(pk=user.pk).exists(),
+            watchers=watchers,
+            is_watching=any(watcher.pk == user.pk for watcher in watchers),
             next_statuses=[(s, Status(s).label) for s in services.allowed_statuses(case)]
             if can_change
             else [],
@@ -421,7 +422,7 @@ class CaseEditView(CaseMixin, ScopedFormView):
     def render(self, form, status: int = 200):
         conflict_rows = []
         if self.conflict is not None:
-            current = Case.objects.select_related("requester").get(pk=self.object.pk)
+            current = self.scoped_queryset().get(pk=self.object.pk)
             data = form.data.copy()
             data["version"] = str(current.version)
             for name, (before, _after) in self.conflict.changed.items():
@@ -433,7 +434,7 @@ class CaseEditView(CaseMixin, ScopedFormView):
                 if name != "requester" and data.get(name, "") == (before or ""):
                     data[name] = value
                 shown = category_labels().get(value, value) if name == "category" else value
-                conflict_rows.append((services._field_label(name), shown or "—"))
+                conflict_rows.append((services.field_label(name), shown or "—"))
             form.data = data
         context = self.get_context_data(form=form, conflict_rows=conflict_rows)
         return render(self.request, self.template_name, context, status=status)

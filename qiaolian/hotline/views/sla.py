@@ -11,17 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
-from qiaolian.core.exports import export_response
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action
 from qiaolian.core.services import can_configure
-from qiaolian.core.views.generic import ScopedFormView, ScopedListView
+from qiaolian.core.views.generic import ExportableListView, ScopedFormView, ScopedListView
 from qiaolian.hotline.models import CalendarKind, Priority, SlaCalendar, SlaPolicy
 from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import sla as selectors
 from qiaolian.hotline.services import sla as services
-
-EXPORT_LIMIT = 100_000
 
 # --- forms ------------------------------------------------------------------------------------
 
@@ -193,7 +189,7 @@ class SlaCalendarEditView(ConfigureRequired, ScopedFormView):
 # --- breach report ----------------------------------------------------------------------------
 
 
-class BreachReportView(ScopedListView):
+class BreachReportView(ExportableListView):
     """Cases whose first-response or resolution target was breached in a period (the due time
     falls in it), with counts by category and unit; CSV/xlsx export."""
 
@@ -207,6 +203,7 @@ class BreachReportView(ScopedListView):
         "opened": "opened_at",
     }
     default_sort = "-due"
+    export_name = "sla-breaches"
 
     def _filters(self) -> dict:
         if not hasattr(self, "_cleaned"):
@@ -226,35 +223,15 @@ class BreachReportView(ScopedListView):
             category=data.get("category", ""),
         )
 
-    def scoped_queryset(self):
-        return self.queryset_for(Action.VIEW)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         labels = selectors.category_labels()
         context["summary"] = selectors.breach_summary(self.scoped_queryset(), labels)
         _label_categories(context["object_list"], labels)
-        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
         return context
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
-            return self.export(fmt)
-        return super().get(request, *args, **kwargs)
-
-    def export(self, fmt: str):
-        if not holds_anywhere(self.request.user, Action.EXPORT):
-            raise PermissionDenied
-        queryset = self.queryset_for(Action.EXPORT)
-        audit.record(
-            actor=self.request.user,
-            action="export.sla-breaches",
-            unit=self.request.active_unit or self.request.user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        labels = selectors.category_labels()
-        header = [
+    def export_header(self):
+        return [
             _("Case number"),
             _("Subject"),
             _("Owner unit"),
@@ -270,8 +247,11 @@ class BreachReportView(ScopedListView):
             _("Resolved at"),
             _("Resolution breached"),
         ]
+
+    def export_rows(self, queryset):
+        labels = selectors.category_labels()
         yes, no = _("yes"), _("no")
-        rows = (
+        return (
             [
                 c.number,
                 c.subject,
@@ -288,9 +268,8 @@ class BreachReportView(ScopedListView):
                 c.resolved_at,
                 yes if c.resolution_breached else no,
             ]
-            for c in queryset.order_by("unit__path", "resolution_due", "pk")[:EXPORT_LIMIT]
+            for c in queryset.order_by("unit__path", "resolution_due", "pk")[: self.export_limit]
         )
-        return export_response(fmt, "sla-breaches", header, rows)
 
 
 # --- the case page's SLA panel ----------------------------------------------------------------

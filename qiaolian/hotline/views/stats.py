@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit
-from qiaolian.core.exports import csv_response, xlsx_response
+from qiaolian.core.exports import export_response
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import ScopedView
@@ -133,10 +133,9 @@ class StatsView(ScopedView):
             ("units", _("By unit")),
         ):
             rows += [(title, label, value) for label, value in tables[key]]
-        name = f"hotline-stats-{figures['from']}-{figures['to']}"
-        if fmt == "csv":
-            return csv_response(name, header, rows)
-        return xlsx_response(name, header, rows)
+        return export_response(
+            fmt, f"hotline-stats-{figures['from']}-{figures['to']}", header, rows
+        )
 
 
 def _cards(figures: dict) -> list[tuple[str, object]]:

@@ -19,6 +19,7 @@ from qiaolian.core.views.generic import ScopedActionView, ScopedView
 from qiaolian.hotline.forms.surveys import CsatFilterForm, SurveyAnswerForm
 from qiaolian.hotline.models import Case, Status, Survey
 from qiaolian.hotline.panels import panel
+from qiaolian.hotline.selectors import cases as case_selectors
 from qiaolian.hotline.selectors import surveys as selectors
 from qiaolian.hotline.services import surveys as services
 
@@ -75,7 +76,7 @@ class SurveyLinkView(ScopedActionView):
         return Case.objects.restrict(self.request.user, Action.CHANGE)
 
     def perform(self, obj):
-        survey = Survey.objects.filter(case=obj).first()  # scoping: the case is restricted
+        survey = Survey.objects.restrict(self.request.user, Action.CHANGE).filter(case=obj).first()
         if survey is None:
             token = services.survey_create(self.request.user, case=obj)
         else:
@@ -165,9 +166,7 @@ def survey_panel(request, case):
         return None
     from qiaolian.hotline.services.cases import can_manage
 
-    can_change = Case.objects.restrict(user, Action.CHANGE).filter(
-        pk=case.pk
-    ).exists() and can_manage(user, case)
+    can_change = case_selectors.can_change(user, case) and can_manage(user, case)
     link = None
     stored = request.session.get(LINK_SESSION_KEY)
     if stored and stored.get("case") == str(case.public_id):

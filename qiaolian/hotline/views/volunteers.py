@@ -31,6 +31,7 @@ from qiaolian.hotline.forms.volunteers import (
 )
 from qiaolian.hotline.models import Case, Profession, Shift, Volunteer
 from qiaolian.hotline.panels import panel
+from qiaolian.hotline.selectors import cases as case_selectors
 from qiaolian.hotline.services import volunteers as services
 from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE, zone
 
@@ -425,7 +426,7 @@ def routing_panel(request, case):
     cases area's assign URL (carrying the case version for the conflict check)."""
     if not case.is_open:
         return None
-    if not Case.objects.restrict(request.user, Action.CHANGE).filter(pk=case.pk).exists():
+    if not case_selectors.can_change(request.user, case):
         return None
     if not holds_anywhere(request.user, Action.ADD):
         return None  # volunteers (narrowed, no ADD) do not route cases
