@@ -8,27 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.scoping import Action
+from qiaolian.hotline.categories import category_choices
 from qiaolian.hotline.models import CallDirection, CallOutcome, Case, Priority
 from qiaolian.people.models import Person
-
-
-def category_choices() -> list[tuple[str, str]]:
-    from qiaolian.core.models import DictItem
-    from qiaolian.core.seed_data import DICTIONARIES
-    from qiaolian.hotline.services.cases import category_values
-
-    labels = {
-        item.value: item.display
-        for item in DictItem.objects.filter(dict_type__code="case_category", is_active=True)
-    }
-    if not labels:
-        from django.utils.translation import get_language
-
-        english = (get_language() or "").startswith("en")
-        labels = {
-            value: (en if english else zh) for value, zh, en in DICTIONARIES["case_category"][2]
-        }
-    return [("", "---------"), *((v, labels.get(v, v)) for v in category_values())]
 
 
 class ScopedPublicIdField(forms.UUIDField):
@@ -93,7 +75,7 @@ class CallForm(forms.Form):
         super().__init__(data, initial=initial)
         self.user = user
         self.fields["unit"] = UnitChoiceField(user=user, action=Action.ADD, label=_("Unit"))
-        self.fields["category"].choices = category_choices()
+        self.fields["category"].choices = category_choices("---------")
         self.fields["person"] = ScopedPublicIdField(
             queryset=Person.objects.restrict(user, Action.VIEW),
             required=False,

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from qiaolian.core.models import DictItem
-from qiaolian.core.models.dictionaries import localized
 from qiaolian.core.scoping import Action
+from qiaolian.hotline import categories
+from qiaolian.hotline.categories import category_labels
 from qiaolian.hotline.services.answers import suggest, terms, visible_answers
 
 __all__ = [
@@ -48,20 +48,5 @@ def can_edit(user, answer) -> bool:
     return Unit.objects.restrict(user, Action.CHANGE).filter(pk=answer.unit_id).exists()
 
 
-# Case categories: from the dictionary (数据字典) when it is seeded, else the seed's built-in
-# list, localised to the current language.
-CATEGORY_DICT = "case_category"
-
-
-def category_labels() -> dict[str, str]:
-    items = DictItem.objects.filter(dict_type__code=CATEGORY_DICT)  # scoping: exempt, global
-    labels = {item.value: item.display for item in items}
-    if labels:
-        return labels
-    from qiaolian.core.seed_data import DICTIONARIES
-
-    return {value: localized(zh, en) for value, zh, en in DICTIONARIES[CATEGORY_DICT][2]}
-
-
 def category_choices(blank: str = "---------") -> list[tuple[str, str]]:
-    return [("", blank), *category_labels().items()]
+    return categories.category_choices(blank)

@@ -10,13 +10,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from qiaolian.core.models import DictItem, Unit
+from qiaolian.core.models import Unit
 from qiaolian.core.models.dictionaries import localized
 from qiaolian.core.scoping import Action
+from qiaolian.hotline.categories import category_labels
 from qiaolian.hotline.models import Case, SlaCalendar, SlaPolicy
 from qiaolian.hotline.services import sla
-
-CATEGORY_DICT = "case_category"
 
 
 def policy_list() -> QuerySet[SlaPolicy]:
@@ -27,27 +26,6 @@ def policy_list() -> QuerySet[SlaPolicy]:
 
 def calendar_list() -> QuerySet[SlaCalendar]:
     return SlaCalendar.objects.order_by("name")  # scoping: exempt, global
-
-
-def _category_items() -> list[tuple[str, str, bool]]:
-    items = DictItem.objects.filter(dict_type__code=CATEGORY_DICT)  # scoping: exempt, global
-    rows = [(item.value, item.display, item.is_active) for item in items]
-    if rows:
-        return rows
-    from qiaolian.core.seed_data import DICTIONARIES
-
-    return [(value, localized(zh, en), True) for value, zh, en in DICTIONARIES[CATEGORY_DICT][2]]
-
-
-def category_choices() -> list[tuple[str, str]]:
-    """The active case categories (dictionary `case_category`; the built-in list when the
-    dictionary has not been seeded)."""
-    return [(value, label) for value, label, active in _category_items() if active]
-
-
-def category_labels() -> dict[str, str]:
-    """Labels of every category, retired ones too (old cases keep them)."""
-    return {value: label for value, label, _active in _category_items()}
 
 
 def _day_bounds(start: date | None, end: date | None) -> tuple[datetime, datetime]:

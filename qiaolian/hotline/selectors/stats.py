@@ -47,8 +47,9 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from qiaolian.core.models import DictItem, Unit
+from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, grants_for
+from qiaolian.hotline.categories import category_labels
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Call,
@@ -148,11 +149,6 @@ def _anchor_and_buckets(user: Any, unit: Unit | None) -> tuple[Unit | None, list
 
 def _children(unit: Unit) -> QuerySet:
     return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
-
-
-def category_labels() -> dict[str, str]:
-    items = DictItem.objects.filter(dict_type__code="case_category")
-    return {item.value: item.display for item in items}
 
 
 def case_stats(

@@ -25,6 +25,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import Unit, User
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, assert_visible, grants_for, require_unit
+from qiaolian.hotline.categories import category_values
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Attachment,
@@ -144,20 +145,6 @@ def _check_assignee(case: Case, assignee: User) -> None:
 def _check_person(actor, person: Person) -> None:
     if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot link this case to that person."))
-
-
-def category_values() -> list[str]:
-    """The case categories: the dictionary `case_category`, or the built-in list when the
-    dictionary has not been seeded (a fresh test database)."""
-    from qiaolian.core.models import DictItem
-    from qiaolian.core.seed_data import DICTIONARIES
-
-    values = list(
-        DictItem.objects.filter(dict_type__code="case_category", is_active=True).values_list(
-            "value", flat=True
-        )
-    )
-    return values or [value for value, _zh, _en in DICTIONARIES["case_category"][2]]
 
 
 def _check_category(category: str) -> None:

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core.forms import UnitChoiceField, dict_choices
+from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action, Narrowing, grants_for, holds_anywhere
 from qiaolian.core.views.generic import (
@@ -33,6 +33,7 @@ from qiaolian.core.views.generic import (
     ScopedListView,
     ScopedView,
 )
+from qiaolian.hotline.categories import category_choices, category_labels
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Attachment,
@@ -48,22 +49,7 @@ from qiaolian.network.forms import PersonChoiceField
 
 # --- forms --------------------------------------------------------------------------------
 
-
-def category_choices() -> list[tuple[str, str]]:
-    """The case categories of the dictionary, or the built-in ones before it is seeded."""
-    choices = dict_choices("case_category")
-    if len(choices) > 1:
-        return choices
-    from qiaolian.core.models.dictionaries import localized
-    from qiaolian.core.seed_data import DICTIONARIES
-
-    return [("", "---------")] + [
-        (value, localized(zh, en)) for value, zh, en in DICTIONARIES["case_category"][2]
-    ]
-
-
-def category_labels() -> dict[str, str]:
-    return dict(category_choices()[1:])
+BLANK = "---------"
 
 
 def _users_field(queryset, label, required=True, empty_label=None) -> forms.ModelChoiceField:
@@ -104,7 +90,7 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [  # type: ignore[attr-defined]
             ("", _("Any category")),
-            *(categories or category_choices())[1:],
+            *(categories or category_choices(BLANK))[1:],
         ]
         self.fields["assignee"] = _users_field(
             User.objects.restrict(user, Action.VIEW).order_by("display_name", "username"),
@@ -142,7 +128,7 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args, user, with_unit=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+        self.fields["category"].choices = category_choices(BLANK)  # type: ignore[attr-defined]
         self.fields["requester"] = PersonChoiceField(
             user=user,
             label=_("Requester from the register"),
@@ -227,7 +213,7 @@ class CaseListView(ScopedListView):
 
     @cached_property
     def categories(self) -> list[tuple[str, str]]:
-        return category_choices()
+        return category_choices(BLANK)
 
     def filter_queryset(self, queryset, data):
         return selectors.filter_cases(queryset, data)

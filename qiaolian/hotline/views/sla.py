@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from qiaolian.core.scoping import Action
 from qiaolian.core.services import can_configure
 from qiaolian.core.views.generic import ExportableListView, ScopedFormView, ScopedListView
+from qiaolian.hotline.categories import category_choices, category_labels
 from qiaolian.hotline.models import CalendarKind, Priority, SlaCalendar, SlaPolicy
 from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import sla as selectors
@@ -34,7 +35,7 @@ class SlaPolicyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
             ("", _("Any category")),
-            *selectors.category_choices(),
+            *category_choices(),
         ]
         self.fields["priority"].choices = [("", _("Any priority")), *Priority.choices]
         self.fields["calendar"].queryset = selectors.calendar_list()
@@ -81,12 +82,12 @@ class BreachFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
             ("", _("All categories")),
-            *selectors.category_choices(),
+            *category_choices(),
         ]
 
 
 def _label_categories(rows, labels: dict[str, str] | None = None) -> None:
-    labels = selectors.category_labels() if labels is None else labels
+    labels = category_labels() if labels is None else labels
     for row in rows:
         row.category_label = labels.get(row.category, row.category)
 
@@ -225,7 +226,7 @@ class BreachReportView(ExportableListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        labels = selectors.category_labels()
+        labels = category_labels()
         context["summary"] = selectors.breach_summary(self.scoped_queryset(), labels)
         _label_categories(context["object_list"], labels)
         return context
@@ -249,7 +250,7 @@ class BreachReportView(ExportableListView):
         ]
 
     def export_rows(self, queryset):
-        labels = selectors.category_labels()
+        labels = category_labels()
         yes, no = _("yes"), _("no")
         return (
             [
