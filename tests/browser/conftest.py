@@ -85,7 +85,10 @@ def open_page(browser, live_server, console: ConsoleWatch, viewport=DESKTOP):
             else None
         ),
     )
-    page.on("pageerror", lambda exc: console.problems.append(f"pageerror: {exc} ({page.url})"))
+    page.on(
+        "pageerror",
+        lambda exc: console.problems.append(f"pageerror: {exc} ({page.url})\n{exc.stack or ''}"),
+    )
     return page
 
 

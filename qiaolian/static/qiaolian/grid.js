@@ -8,6 +8,9 @@
   if (!element || !source || !window.echarts) return;
   var data = JSON.parse(source.textContent);
   var encode = echarts.format.encodeHTML;
+  // ECharts 6.1.0 throws on every frame when a map is laid out in a 0x0 box (apache/echarts
+  // #21706, fixed after 6.1.0): the map is drawn and resized only while its box has a size.
+  function sized() { return element.clientWidth > 0 && element.clientHeight > 0; }
   var chart = echarts.init(element);
   chart.showLoading();
   fetch(element.dataset.geoUrl, { credentials: "same-origin" })
@@ -15,32 +18,45 @@
     .then(function (geojson) {
       echarts.registerMap("world", geojson);
       chart.hideLoading();
-      var max = 1;
-      data.countries.forEach(function (row) { if (row.value > max) max = row.value; });
-      chart.setOption({
-        tooltip: {
-          trigger: "item",
-          formatter: function (params) {
-            var row = params.data;
-            if (!row) return encode(params.name);
-            return "<strong>" + encode(row.label) + "</strong><br>" +
-              encode(data.labels.people) + ": " + row.value + "<br>" +
-              encode(data.labels.associations) + ": " + row.associations;
-          }
-        },
-        visualMap: {
-          min: 0, max: max, left: 8, bottom: 8, calculable: true,
-          inRange: { color: ["#fde8e7", "#e5484d", "#8f1d17"] }
-        },
-        series: [{
-          type: "map", map: "world", roam: true, zoom: 1.15,
-          emphasis: { label: { show: false }, itemStyle: { areaColor: "#f5b041" } },
-          data: data.countries
-        }]
-      });
+      if (sized()) draw(); else waitForSize();
     })
     .catch(function () { chart.hideLoading(); element.textContent = element.getAttribute("aria-label"); });
-  window.addEventListener("resize", function () { chart.resize(); });
+
+  function waitForSize() {
+    var observer = new ResizeObserver(function () {
+      if (!sized()) return;
+      observer.disconnect();
+      draw();
+    });
+    observer.observe(element);
+  }
+
+  function draw() {
+    var max = 1;
+    data.countries.forEach(function (row) { if (row.value > max) max = row.value; });
+    chart.setOption({
+      tooltip: {
+        trigger: "item",
+        formatter: function (params) {
+          var row = params.data;
+          if (!row) return encode(params.name);
+          return "<strong>" + encode(row.label) + "</strong><br>" +
+            encode(data.labels.people) + ": " + row.value + "<br>" +
+            encode(data.labels.associations) + ": " + row.associations;
+        }
+      },
+      visualMap: {
+        min: 0, max: max, left: 8, bottom: 8, calculable: true,
+        inRange: { color: ["#fde8e7", "#e5484d", "#8f1d17"] }
+      },
+      series: [{
+        type: "map", map: "world", roam: true, zoom: 1.15,
+        emphasis: { label: { show: false }, itemStyle: { areaColor: "#f5b041" } },
+        data: data.countries
+      }]
+    });
+  }
+  window.addEventListener("resize", function () { if (sized()) chart.resize(); });
 })();
 
 // The tree's member lists: loaded by HTMX on the first click (the group page's members
