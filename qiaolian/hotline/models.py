@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -186,11 +186,20 @@ class Case(ScopedMixin, models.Model):
         return f"{self.number} {self.subject}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        from qiaolian.hotline.services import rollup
+
         self.opened_month = month_key(self.opened_at)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "opened_at" in update_fields:
             kwargs["update_fields"] = {*update_fields, "opened_month"}
-        super().save(*args, **kwargs)
+        # The figures' rollup follows every change of the case, in the same transaction.
+        if self._state.adding:
+            with transaction.atomic(savepoint=False):
+                super().save(*args, **kwargs)
+                rollup.case_inserted(self)
+        else:
+            with rollup.tracked(self.pk):
+                super().save(*args, **kwargs)
 
     @classmethod
     def assigned_to(cls, user: Any) -> Q:
@@ -365,6 +374,8 @@ class Call(ScopedMixin, models.Model):
         blank=True,
         related_name="+",
     )
+    # Bumped by every edit (optimistic locking, as on Case): a stale save is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager()
 
@@ -377,9 +388,22 @@ class Call(ScopedMixin, models.Model):
         return f"{self.get_direction_display()} {self.number} {self.started_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        if self.case_id:
-            Case.objects.filter(pk=self.case_id, has_call=False).update(has_call=True)
+        from qiaolian.hotline.services import rollup
+
+        update_fields = kwargs.get("update_fields")
+        counted = update_fields is None or {"unit", "started_at"} & set(update_fields)
+        with transaction.atomic(savepoint=False):
+            before = None
+            if counted and not self._state.adding:
+                before = (
+                    Call.objects.filter(pk=self.pk).values_list("unit_id", "started_at").first()
+                )
+            super().save(*args, **kwargs)
+            if counted:
+                rollup.call_changed(before, (self.unit_id, self.started_at))
+            if self.case_id and Case.objects.filter(pk=self.case_id, has_call=False).exists():
+                with rollup.tracked(self.case_id):
+                    Case.objects.filter(pk=self.case_id, has_call=False).update(has_call=True)
 
     @classmethod
     def assigned_to(cls, user: Any) -> Q:
@@ -731,6 +755,12 @@ class Survey(ScopedMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} survey"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from qiaolian.hotline.services import rollup
+
+        with rollup.tracked(self.case_id):  # an answer counts in the satisfaction figures
+            super().save(*args, **kwargs)
+
     @classmethod
     def assigned_to(cls, user: Any) -> Q:
         return Q(case__assignee=user)
@@ -744,3 +774,60 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class CaseRollup(ScopedMixin, models.Model):
+    """The hotline's figures pre-aggregated per unit, local month, channel and category
+    (hotline/services/rollup.py). A unit's row holds its whole subtree: a case counts in the
+    row of its unit and of every unit above it. Opening counts (`opened` …) are keyed by the
+    month opened, `resolved` by the month resolved, the survey counts by the month answered;
+    the calls by the month they started, in rows with a blank channel and category.
+    Derived data: `qiaolian hotline-rollup --rebuild` recounts it from the cases."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveIntegerField()  # yyyymm in the federation's time zone
+    channel = models.CharField(max_length=10, blank=True)
+    category = models.CharField(max_length=40, blank=True)
+    opened = models.IntegerField(default=0)
+    opened_without_call = models.IntegerField(default=0)
+    still_open = models.IntegerField(default=0)
+    breached = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    calls = models.IntegerField(default=0)
+    survey_responses = models.IntegerField(default=0)
+    survey_rating_sum = models.IntegerField(default=0)
+    survey_satisfied = models.IntegerField(default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("hotline figures by month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "channel", "category"], name="caserollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month} {self.channel}/{self.category}"
+
+
+class CaseResponseRollup(ScopedMixin, models.Model):
+    """How many cases opened in a local month (in a unit's subtree, like `CaseRollup`) had
+    their first response after so many whole minutes: the histogram the median is read from."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveIntegerField()
+    minutes = models.IntegerField()
+    cases = models.IntegerField(default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("hotline first responses by month")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "minutes"], name="caseresponse_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month} {self.minutes}′ × {self.cases}"

@@ -66,6 +66,7 @@ from qiaolian.hotline.models import (
     Volunteer,
     month_key,
 )
+from qiaolian.hotline.services import rollup
 from qiaolian.hotline.services.answers import build_search_text
 
 RANDOM_SEED = 20260405
@@ -187,6 +188,8 @@ def seed_hotline(scale: int = 1, *, plan: Plan | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     with transaction.atomic():
         made = _Seeder(plan, random.Random(RANDOM_SEED + scale)).run()  # noqa: S311 - demo
+        # bulk_create skips the saves that keep the figures' rollup: count it once.
+        rollup.rebuild()
     made["seconds"] = round(time.perf_counter() - started, 1)
     return made
 

@@ -36,7 +36,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from qiaolian.core import audit
+from qiaolian.core import audit, timezones
 from qiaolian.core.scoping import Action
 from qiaolian.core.services import can_configure
 from qiaolian.hotline.models import (
@@ -99,9 +99,9 @@ def _is_24x7(calendar: Any) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name or "Asia/Shanghai")
+    # A calendar's zone is checked when it is saved; an old unknown one counts in Beijing time.
+    return timezones.zone(name, default=BEIJING.key)
 
 
 def _seconds(t: time) -> int:
@@ -394,12 +394,9 @@ def sla_calendar_save(*, actor: Any, calendar: SlaCalendar | None = None, **fiel
             raise ValidationError(
                 {"day_end": _("The working day must end after it starts (e.g. 09:00–17:30).")}
             )
-    try:
-        ZoneInfo(calendar.time_zone)
-    except (KeyError, ValueError) as exc:
-        raise ValidationError(
-            {"time_zone": _("Unknown time zone: use a name like Asia/Shanghai.")}
-        ) from exc
+    timezones.check_zone(
+        calendar.time_zone, message=_("Unknown time zone: use a name like Asia/Shanghai.")
+    )
     calendar.full_clean()
     calendar.save()
     after = _snapshot(calendar, CALENDAR_FIELDS)
@@ -594,6 +591,7 @@ def _escalate(case_id: int, kind: str, now: datetime, admin_roles: list[str]) ->
     conditional UPDATE, so a second run (or a second worker) finds nothing to do."""
     from qiaolian.core.tasks import enqueue_on_commit, send_email
     from qiaolian.hotline.models import Case
+    from qiaolian.hotline.services import rollup
 
     marker = "warned_at" if kind == "warning" else "breach_notified_at"
     with transaction.atomic():
@@ -614,7 +612,11 @@ def _escalate(case_id: int, kind: str, now: datetime, admin_roles: list[str]) ->
                 changed["first_response_breached"] = True
             if "resolution" in targets:
                 changed["resolution_breached"] = True
-        if not Case.objects.filter(pk=case.pk, **{f"{marker}__isnull": True}).update(**changed):
+        with rollup.tracked(case.pk):  # the breach flags are figures
+            claimed = Case.objects.filter(pk=case.pk, **{f"{marker}__isnull": True}).update(
+                **changed
+            )
+        if not claimed:
             return False
         for name, value in changed.items():
             setattr(case, name, value)

@@ -6,7 +6,8 @@ Prints the hotline's figures for the period (both dates included) as one JSON ob
 else as a short table. `--as` reads as that user (their scope, nothing more); without it the
 console reads the whole federation, as whoever holds the database already can. The period
 defaults to the last 365 days up to today. Unknown unit, user or a malformed date: a message
-on stderr and exit status 2.
+on stderr and exit status 2. The whole months come from the figures' rollup (recounted by
+`qiaolian hotline-rollup --rebuild`; docs/hotline-stats.md).
 """
 
 from __future__ import annotations
