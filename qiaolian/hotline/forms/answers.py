@@ -36,14 +36,30 @@ class AnswerForm(forms.Form):
         required=False,
         help_text=_("Words callers use for this topic, separated by spaces: 落户 户口 settle"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the edit form was opened at: required on an edit (checked in clean(), as a
+    # hidden field's own error would not show), so a save never overwrites a newer one unseen.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args, user, action: Action, **kwargs):
+    def __init__(self, *args, user, action: Action, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.editing = editing
         self.fields["unit"] = UnitChoiceField(user=user, action=action, label=_("Owner unit"))
         category: Any = self.fields["category"]
         category.choices = category_choices()
         self.order_fields(["unit", "category", "status"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.editing and cleaned.get("version") is None:
+            raise forms.ValidationError(
+                _(
+                    "This form does not say which version of the answer it edits, so saving it "
+                    "could overwrite someone else's newer save. Open the answer again and redo "
+                    "your change."
+                ),
+                code="version",
+            )
+        return cleaned
 
 
 class AnswerFilterForm(forms.Form):

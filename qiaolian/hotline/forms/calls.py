@@ -10,6 +10,7 @@ from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.scoping import Action
 from qiaolian.hotline.categories import category_choices
 from qiaolian.hotline.models import CallDirection, CallOutcome, Case, Priority
+from qiaolian.network.forms import PersonChoiceField
 from qiaolian.people.models import Person
 
 
@@ -110,6 +111,72 @@ class CallForm(forms.Form):
                 "contact_name": data.get("contact_name") or "",
             }
         return kwargs
+
+
+class CallEditForm(forms.Form):
+    """A logged call's details, and the person or case it belongs to. `version` is the one the
+    form was opened with (optimistic locking: a stale save is refused, naming what changed)."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices)
+    duration_minutes = forms.DecimalField(
+        label=_("Duration (minutes)"), min_value=0, max_value=1440, decimal_places=1
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    case_number = forms.CharField(
+        label=_("Case"),
+        max_length=20,
+        required=False,
+        help_text=_("The case number, e.g. RX-2026-000123: a case of the call's unit."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, data=None, *, user, call, initial=None):
+        super().__init__(data, initial=initial)
+        self.user, self.call = user, call
+        self.fields["person"] = PersonChoiceField(
+            user=user, label=_("Caller in the register"), required=False
+        )
+        if call.case_id:
+            # A linked call stays on its case (the case's timeline tells of it).
+            self.fields["case_number"].disabled = True
+            self.fields["case_number"].help_text = ""
+        self.order_fields(["outcome", "duration_minutes", "notes", "person", "case_number"])
+
+    def clean_case_number(self):
+        number = (self.cleaned_data.get("case_number") or "").strip().upper()
+        if not number or self.fields["case_number"].disabled:
+            return self.call.case if self.call.case_id else None
+        case = Case.objects.restrict(self.user, Action.CHANGE).filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(
+                _("There is no case %(number)s that you may change.") % {"number": number}
+            )
+        return case
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None:
+            raise forms.ValidationError(
+                _(
+                    "This form does not say which version of the call it edits, so saving it "
+                    "could overwrite someone else's newer save. Open the call again and redo "
+                    "your change."
+                ),
+                code="version",
+            )
+        return cleaned
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "outcome": data["outcome"],
+            "duration_seconds": int((data.get("duration_minutes") or 0) * 60),
+            "notes": data.get("notes") or "",
+            "person": data.get("person"),
+            "case": data.get("case_number"),
+        }
 
 
 class CallFilterForm(forms.Form):

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action
+from qiaolian.core.timezones import zone_choices
 from qiaolian.hotline.models import Profession, Volunteer
 from qiaolian.network.models import Group
-
-
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z]
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -63,7 +56,7 @@ class VolunteerForm(forms.Form):
             self.fields["licence_number"].help_text = _(
                 "Leave blank to keep the stored number; it is never shown here in clear."
             )
-        self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["time_zone"].choices = zone_choices()
         self.fields["time_zone"].widget.attrs["data-tom-select"] = "1"
         self.fields["groups"] = forms.ModelMultipleChoiceField(
             label=_("Groups served"),
@@ -119,3 +112,15 @@ class RotaForm(forms.Form):
     week = forms.DateField(
         label=_("Week of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    tz = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose a time zone from the list, such as Europe/Rome.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tz"].choices = [("", ""), *zone_choices()]
+        self.fields["tz"].widget.attrs["data-tom-select"] = "1"

@@ -18,6 +18,21 @@ def call_list(*, user: Any, action: Action = Action.VIEW, within: Any = None) ->
     return queryset.select_related("unit", "person", "case", "taken_by")
 
 
+def call_links(user: Any, call: Call) -> dict:
+    """What the call page may link to: the caller and the case only when the user may see
+    them (a call visible to a volunteer through their case does not open the register), and
+    whether the user may edit the call."""
+    from qiaolian.people.models import Person
+
+    return {
+        "person_visible": bool(call.person_id)
+        and Person.objects.restrict(user, Action.VIEW).filter(pk=call.person_id).exists(),
+        "case_visible": bool(call.case_id)
+        and Case.objects.restrict(user, Action.VIEW).filter(pk=call.case_id).exists(),
+        "can_change": Call.objects.restrict(user, Action.CHANGE).filter(pk=call.pk).exists(),
+    }
+
+
 def filter_calls(queryset: QuerySet, data: dict) -> QuerySet:
     if q := (data.get("q") or "").strip():
         digits = "".join(ch for ch in q if ch.isdigit())

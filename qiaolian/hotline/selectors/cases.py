@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.models import Unit, UnitRole, User
+from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action
 from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
+from qiaolian.people.models import PersonContact
 
 QUEUES: dict[str, Any] = {
     "mine": _("Mine"),
@@ -139,6 +141,12 @@ def filter_cases(queryset: QuerySet, filters: dict[str, Any]) -> QuerySet:
         )
         if len(digits) >= 4:
             condition |= Q(contact_phone_e164__contains=digits)
+        # A whole number typed any usual way (0039 …, +39 (333) …) matches by the project's
+        # one phone rule, on the quick contact and on the requester's registered phones.
+        if e164 := normalize_phone(text):
+            condition |= Q(contact_phone_e164=e164) | Q(
+                requester__in=PersonContact.objects.filter(normalized=e164).values("person_id")
+            )
         queryset = queryset.filter(condition)
     return queryset
 

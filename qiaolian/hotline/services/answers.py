@@ -89,7 +89,8 @@ def _clean(answer: Answer) -> None:
     for name in ("category", "title_zh", "title_en", "body_zh", "body_en", "keywords"):
         setattr(answer, name, (getattr(answer, name) or "").strip())
     answer.search_text = build_search_text(answer)
-    answer.full_clean(exclude=["source_case"])
+    # The author is set by the service, never by the form; an author's account may be gone.
+    answer.full_clean(exclude=["source_case", "created_by"])
 
 
 @transaction.atomic

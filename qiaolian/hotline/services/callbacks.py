@@ -8,7 +8,6 @@ scheduler writes down a reason for calling anyway.
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -18,8 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiaolian.core import audit
+from qiaolian.core import audit, timezones
 from qiaolian.core.scoping import Action, assert_visible
+
+# The hotline's names for the shared helpers (callers import them from here too).
+from qiaolian.core.timezones import zone, zone_label
 from qiaolian.hotline.models import Callback, Case, EventKind
 
 HOTLINE_TIME_ZONE = "Asia/Shanghai"
@@ -37,23 +39,11 @@ def daytime_window() -> tuple[time, time]:
     return DAY_START, DAY_END
 
 
-def zone(tz_name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(tz_name or HOTLINE_TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(HOTLINE_TIME_ZONE)
-
-
 def local_time(tz_name: str, at: datetime | None = None) -> datetime:
     """`at` (default now) as wall-clock time in `tz_name` (an unknown zone: the hotline's)."""
-    return (at or timezone.now()).astimezone(zone(tz_name))
-
-
-def zone_label(tz_name: str) -> str:
-    """ "Rome (Europe/Rome)": the zone's city for people, the IANA name for precision."""
-    name = tz_name or HOTLINE_TIME_ZONE
-    city = name.rsplit("/", 1)[-1].replace("_", " ")
-    return f"{city} ({name})"
+    local = timezones.local_time(tz_name, at, default=HOTLINE_TIME_ZONE)
+    assert local is not None  # a default zone always gives a time
+    return local
 
 
 def in_daytime(local: datetime, window: tuple[time, time] | None = None) -> bool:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
+from qiaolian.core.models import AuditEvent
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.hotline.models import (
@@ -36,6 +37,7 @@ from qiaolian.hotline.services import callbacks
 from qiaolian.network.models import Membership
 from qiaolian.people.models import ContactKind, Person, PersonContact
 from qiaolian.people.normalize import time_zone_for
+from qiaolian.people.services import EditConflict as PersonEditConflict
 
 # The hotline answers in Ningbo: a number typed without a country code is a mainland one.
 DEFAULT_REGION = "CN"
@@ -60,9 +62,10 @@ def normalise_number(raw: str, default_region: str = DEFAULT_REGION) -> str:
     """E.164 form of a number typed in any usual way (+39 333 …, 0039 …, 00 39 …, spaces,
     dashes, a mainland mobile without +86).
 
-    A number that is valid goes through the project's helper (`core.phones`); one that is only
-    plausible (right length for its country, but in a range the library does not know yet) is
-    kept too, since callers do have such numbers. Anything else raises ValidationError.
+    One rule for the whole project: `core.phones.normalize_phone`, the one people's contacts
+    and a case's quick contact are normalised with, so a call, a case and a person with the
+    same number always match. Anything it refuses raises ValidationError on `number`; the
+    call itself keeps the number as typed next to this form.
     """
     text = (raw or "").strip()
     if not text:
@@ -70,22 +73,40 @@ def normalise_number(raw: str, default_region: str = DEFAULT_REGION) -> str:
     e164 = normalize_phone(text, default_region)
     if e164:
         return e164
+    raise ValidationError({"number": _number_refusal(text, default_region)})
+
+
+def _number_refusal(text: str, default_region: str) -> str:
+    """Why `text` is not a number: a near miss (right length for a country, but no such
+    number is in use there, often a mistyped digit) gets its own message."""
     try:
         parsed = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is not None and phonenumbers.is_possible_number(parsed):
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    raise ValidationError(
-        {
-            "number": _(
-                "“%(number)s” is not a phone number. Type the digits with the country code "
-                "for a number abroad (+39 333 123 4567 or 0039 333 123 4567), or an 11-digit "
-                "mainland mobile."
-            )
-            % {"number": text[:40]}
+        return _(
+            "“%(number)s” is not a number in use in %(country)s (+%(code)s): check the digits "
+            "with the caller."
+        ) % {
+            "number": text[:40],
+            "country": _country_name(parsed),
+            "code": parsed.country_code,
         }
-    )
+    return _(
+        "“%(number)s” is not a phone number. Type the digits with the country code "
+        "for a number abroad (+39 333 123 4567 or 0039 333 123 4567), or an 11-digit "
+        "mainland mobile."
+    ) % {"number": text[:40]}
+
+
+def _country_name(parsed: phonenumbers.PhoneNumber) -> str:
+    from django_countries import countries
+
+    region = phonenumbers.region_code_for_number(parsed) or ""
+    if not region:
+        regions = phonenumbers.region_codes_for_country_code(parsed.country_code)
+        region = regions[0] if regions else ""
+    return str(countries.name(region) or region) if region else _("that country")
 
 
 def zone_for_number(e164: str) -> str:
@@ -398,3 +419,122 @@ def link_call_to_case(actor: Any, call: Call, case: Case) -> Call:
             actor=actor, action="call.link", obj=call, changes={"case": [None, case.number]}
         )
         return call
+
+
+# --- editing a call -----------------------------------------------------------------------
+
+CALL_EDIT_FIELDS = ("duration_seconds", "outcome", "notes", "person", "case")
+
+
+def call_field_label(name: str) -> str:
+    if name == "version":
+        return _("version")
+    try:
+        return str(getattr(Call._meta.get_field(name), "verbose_name", name))
+    except Exception:
+        return name
+
+
+class CallEditConflict(PersonEditConflict):
+    """Someone saved the call after this form was opened. `changed` maps field → [value the
+    form saw, current value]; `actors` are who saved since."""
+
+    def __init__(self, changed: dict[str, list[Any]], actors: list[str] | tuple = ()):
+        self.changed = changed
+        self.actors = sorted(set(actors))
+        labels = ", ".join(call_field_label(name) for name in changed) or "—"
+        who = ", ".join(self.actors) or _("another user")
+        message = _(
+            "%(who)s saved this call while you were editing it (changed: %(fields)s). "
+            "Your changes are still in the form: compare them with theirs and save again."
+        ) % {"who": who, "fields": labels}
+        ValidationError.__init__(self, message, code="conflict")
+
+
+def call_changes_since(call: Call, version: int) -> tuple[dict[str, list[Any]], list[str]]:
+    """What changed on `call` after `version` and who changed it, from its audit events (each
+    edit records the version it moved from)."""
+    changed: dict[str, list[Any]] = {}
+    actors: list[str] = []
+    events = AuditEvent.objects.filter(  # scoping: exempt, the call itself is checked
+        action="call.update", object_id=str(call.public_id)
+    ).order_by("created_at", "id")
+    for event in events:
+        moved = (event.changes or {}).get("version") or [0, 0]
+        if int(moved[0] or 0) < version:
+            continue
+        actors.append(event.actor_name or _("the system"))
+        for name, pair in event.changes.items():
+            if name != "version":
+                changed[name] = [changed.get(name, pair)[0], pair[1]]
+    if not changed:
+        changed["version"] = [version, call.version]
+    return changed, actors
+
+
+@transaction.atomic
+def call_update(actor: Any, *, call: Call, version: int, **fields: Any) -> Call:
+    """Change a call's duration, outcome or notes, or link it to a person or a case.
+
+    `version` is the one the form was opened with: a newer save since raises CallEditConflict
+    naming the fields that differ. A case may be set on a call that has none (it must be one
+    the actor may change, of the call's unit; the case timeline gets the CALL line); a linked
+    call stays on its case, whose timeline already tells of it.
+    """
+    if not Call.objects.restrict(actor, Action.CHANGE).filter(pk=call.pk).exists():
+        raise PermissionDenied(_("You may not change this call."))
+    unknown = set(fields) - set(CALL_EDIT_FIELDS)
+    if unknown:
+        raise ValueError(f"call fields {sorted(unknown)} cannot be edited here")
+    current = Call.objects.select_for_update().get(pk=call.pk)
+    if version is None or int(version) != current.version:
+        changed, actors = call_changes_since(current, int(version or 0))
+        raise CallEditConflict(changed, actors)
+    before = audit.snapshot(current, CALL_EDIT_FIELDS)
+    _check_choices(
+        current.direction,
+        fields.get("outcome", current.outcome),
+        fields.get("duration_seconds", current.duration_seconds),
+    )
+    person = fields.get("person", current.person)
+    if (
+        person is not None
+        and person.pk != current.person_id
+        and not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists()
+    ):
+        raise PermissionDenied(_("You cannot link to this person."))
+    case = fields.get("case", current.case)
+    new_case = case is not None and case.pk != current.case_id
+    if current.case_id and (case is None or case.pk != current.case_id):
+        raise ValidationError(
+            {
+                "case": _(
+                    "This call is already on case %(number)s; it stays there (its timeline "
+                    "tells of it)."
+                )
+                % {"number": current.case.number}
+            }
+        )
+    if new_case:
+        _require_case(actor, case)
+        if case.unit_id != current.unit_id:
+            raise ValidationError({"case": _("The call and the case belong to different units.")})
+    for name, value in fields.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    current.duration_seconds = int(current.duration_seconds)
+    changes = audit.diff(before, audit.snapshot(current, CALL_EDIT_FIELDS))
+    if not changes:
+        return current
+    current.version += 1
+    current.full_clean()
+    current.save(update_fields=[*CALL_EDIT_FIELDS, "version"])
+    assert_visible(actor, current, Action.CHANGE)
+    audit.record(
+        actor=actor,
+        action="call.update",
+        obj=current,
+        changes={**changes, "version": [current.version - 1, current.version]},
+    )
+    if new_case:
+        _call_event(case, current, actor)
+    return current

@@ -1,6 +1,6 @@
 """Volunteers (doctors, lawyers, cadres, interpreters, psychologists) and their duty shifts:
-writes, the duty rota's reads (who is on duty, where the day has gaps), routing suggestions
-for a new case, and hours served.
+writes, who is on duty now, routing suggestions for a new case, and hours served. The rota's
+reads (shifts over a span, the coverage gaps, the week grid) are in `selectors/rota.py`.
 
 Hours served (see docs/hotline-calls.md) = shift hours inside the period
 + the durations of calls the volunteer took outside their shifts
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,17 +23,22 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit
 from qiaolian.core.models import Unit, User
 from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.timezones import check_zone, zone
 from qiaolian.hotline.models import (
     CATEGORY_PROFESSION,
     OPEN_STATUSES,
     Call,
     Case,
-    Profession,
     Shift,
     Status,
     Volunteer,
 )
-from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE, zone
+from qiaolian.hotline.selectors.rota import (
+    day_bounds,
+    merge_spans,
+    visible_shifts,  # noqa: F401  (hotline/api/volunteers.py reads shifts through here)
+)
+from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE
 from qiaolian.network.models import Group
 
 VOLUNTEER_FIELDS = (
@@ -70,17 +75,6 @@ def _check_groups(actor: Any, groups: Any) -> list[Group]:
     return groups
 
 
-def _check_zone(tz_name: str) -> None:
-    import zoneinfo
-
-    try:
-        zoneinfo.ZoneInfo(tz_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(
-            {"time_zone": _("Choose a time zone from the list, such as Europe/Rome.")}
-        ) from exc
-
-
 @transaction.atomic
 def volunteer_create(
     actor: Any,
@@ -101,7 +95,7 @@ def volunteer_create(
         raise PermissionDenied(_("You cannot link to this user account."))
     if Volunteer.objects.filter(user=user).exists():
         raise ValidationError({"user": _("This user account is already a volunteer.")})
-    _check_zone(time_zone)
+    check_zone(time_zone)
     volunteer = Volunteer(
         unit=unit,
         user=user,
@@ -141,7 +135,7 @@ def volunteer_update(actor: Any, volunteer: Volunteer, **fields: Any) -> Volunte
     if "unit" in fields:
         require_unit(actor, Action.CHANGE, current.unit)
     if "time_zone" in fields:
-        _check_zone(current.time_zone)
+        check_zone(current.time_zone)
     if licence and licence != current.licence_number:
         current.licence_number = licence
         changes["licence_number"] = ["***", "*** (changed)"]
@@ -301,79 +295,6 @@ def on_duty(
     return queryset.select_related("user", "unit").order_by("profession", "user__display_name")
 
 
-def day_bounds(day: date, tz_name: str = HOTLINE_TIME_ZONE) -> tuple[datetime, datetime]:
-    tz = zone(tz_name)
-    start = datetime.combine(day, time(0), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    return start, end
-
-
-def _merge(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    merged: list[tuple[datetime, datetime]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _gaps(
-    covered: list[tuple[datetime, datetime]], start: datetime, end: datetime
-) -> list[tuple[datetime, datetime]]:
-    gaps, cursor = [], start
-    for a, b in _merge([(max(a, start), min(b, end)) for a, b in covered if b > start and a < end]):
-        if a > cursor:
-            gaps.append((cursor, a))
-        cursor = max(cursor, b)
-    if cursor < end:
-        gaps.append((cursor, end))
-    return gaps
-
-
-def rota_professions(user: Any, unit: Unit | None) -> list[str]:
-    """The professions the rota follows: those the routing needs (doctor, lawyer,
-    psychologist) and any other with an active volunteer in the unit's subtree."""
-    wanted = {str(p) for p in CATEGORY_PROFESSION.values()}
-    queryset = Volunteer.objects.restrict(user, Action.VIEW).filter(is_active=True)
-    if unit is not None:
-        queryset = queryset.in_subtree(unit)
-    wanted |= set(queryset.values_list("profession", flat=True).distinct())
-    return [p for p in Profession.values if p in wanted]
-
-
-def visible_shifts(user: Any, unit: Unit | None, start: datetime, end: datetime):
-    queryset = Shift.objects.restrict(user, Action.VIEW).filter(
-        starts_at__lt=end, ends_at__gt=start, volunteer__is_active=True
-    )
-    if unit is not None:
-        queryset = queryset.in_subtree(unit)
-    return queryset.select_related("volunteer__user", "unit").order_by("starts_at")
-
-
-def coverage_gaps(
-    user: Any,
-    unit: Unit | None,
-    day: date,
-    *,
-    professions: list[str] | None = None,
-    tz_name: str = HOTLINE_TIME_ZONE,
-) -> dict[str, list[tuple[datetime, datetime]]]:
-    """{profession: [(start, end), …]}: the parts of `day` (00:00–24:00 in the hotline's
-    zone) when no active volunteer of that profession in the unit's subtree is on duty."""
-    start, end = day_bounds(day, tz_name)
-    shifts = list(visible_shifts(user, unit, start, end))
-    professions = professions or rota_professions(user, unit)
-    return {
-        profession: _gaps(
-            [(s.starts_at, s.ends_at) for s in shifts if s.volunteer.profession == profession],
-            start,
-            end,
-        )
-        for profession in professions
-    }
-
-
 # --- routing ------------------------------------------------------------------------------
 
 LANGUAGE_ALIASES = {
@@ -527,7 +448,7 @@ def hours_served(volunteer: Volunteer, start: datetime, end: datetime) -> HoursS
         (max(s.starts_at, start), min(s.ends_at, end))
         for s in Shift.objects.filter(volunteer=volunteer, starts_at__lt=end, ends_at__gt=start)
     ]
-    shift_seconds = sum((b - a).total_seconds() for a, b in _merge(shifts))
+    shift_seconds = sum((b - a).total_seconds() for a, b in merge_spans(shifts))
     call_seconds = 0.0
     calls = Call.objects.filter(
         taken_by=volunteer.user, started_at__gte=start, started_at__lt=end

@@ -52,6 +52,12 @@ SWEEP = {
         "from restrict() (a sibling's person with the same number is not shown: tested in "
         "test_calls_views and test_calls_services)."
     ),
+    "hotline:call_detail": Detail(
+        lambda cast: {"public_id": CallFactory(unit=cast.district_b).public_id}, methods=("GET",)
+    ),
+    "hotline:call_edit": Detail(
+        lambda cast: {"public_id": CallFactory(unit=cast.district_b, notes=CALL_MARKER).public_id}
+    ),
     "hotline:callback_list": Listing(_callback_listing),
     "hotline:callback_create": Detail(lambda cast: {"public_id": _sibling_case(cast).public_id}),
     "hotline:callback_done": Detail(

@@ -82,6 +82,17 @@ def test_an_edit_bumps_the_version_and_an_edit_from_an_older_version_conflicts(c
     assert answer.body_zh == "到出入境管理部门办理。" and answer.version == 2
 
 
+def test_an_answer_whose_author_account_is_gone_can_still_be_edited(cast):
+    answer = _answer(cast, cast.district_a, "护照换发")
+    Answer.objects.filter(pk=answer.pk).update(created_by=None)
+    answer.refresh_from_db()
+    services.answer_update(
+        cast.district_manager, answer=answer, expected_version=answer.version, title_zh="护照换领"
+    )
+    answer.refresh_from_db()
+    assert (answer.title_zh, answer.created_by, answer.version) == ("护照换领", None, 2)
+
+
 def test_a_volunteer_cannot_write_answers(cast):
     answer = _answer(cast, cast.district_a, "回国定居办理")
     with pytest.raises(PermissionDenied):

@@ -80,6 +80,52 @@ def test_an_edit_from_a_stale_form_shows_the_conflict(client, cast):
     assert answer.body_zh == "别人先改了"
 
 
+def _edit_data(cast, **extra):
+    return {
+        "unit": cast.district_a.pk,
+        "category": "policy",
+        "status": "public",
+        "title_zh": "侨房政策",
+        "body_zh": "我的修改",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0"])
+def test_an_edit_without_a_usable_version_is_refused_with_a_clear_message(client, cast, version):
+    # Without the version the save could not be checked against a newer one: it is refused,
+    # not saved unchecked.
+    answer = _answer(cast, cast.district_a, "侨房政策")
+    client.force_login(cast.district_manager)
+    data = _edit_data(cast) if version is None else _edit_data(cast, version=version)
+    response = client.post(reverse("hotline:answer_edit", args=[answer.public_id]), data, **EN)
+    assert response.status_code == 400
+    assert "does not say which version of the answer it edits" in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.body_zh == "侨房政策" and answer.version == 1
+
+
+def test_an_edit_carrying_the_current_version_is_saved_and_bumps_it(client, cast):
+    answer = _answer(cast, cast.district_a, "侨房政策")
+    client.force_login(cast.district_manager)
+    form = client.get(reverse("hotline:answer_edit", args=[answer.public_id]), **EN)
+    assert 'name="version" value="1"' in form.content.decode()  # the form carries it
+    response = client.post(
+        reverse("hotline:answer_edit", args=[answer.public_id]),
+        _edit_data(cast, version="1"),
+        **EN,
+    )
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.body_zh == "我的修改" and answer.version == 2
+
+
+def test_the_new_answer_form_needs_no_version(client, cast):
+    client.force_login(cast.district_manager)
+    response = client.post(reverse("hotline:answer_create"), _edit_data(cast), **EN)
+    assert response.status_code == 302 and Answer.objects.get().version == 1
+
+
 def test_the_suggest_fragment_reads_the_new_case_forms_fields(client, cast):
     _answer(cast, cast.district_a, "华侨子女回国入学政策")
     client.force_login(cast.district_manager)

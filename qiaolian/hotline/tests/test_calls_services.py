@@ -8,9 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from qiaolian.core.models import AuditEvent
+from qiaolian.core.phones import normalize_phone
 from qiaolian.hotline.models import Call, Callback, Case, CaseEvent, EventKind, Status
 from qiaolian.hotline.selectors.calls import due_callbacks
+from qiaolian.hotline.selectors.cases import case_list, filter_cases
 from qiaolian.hotline.services import callbacks, calls
+from qiaolian.hotline.services import cases as cases_services
 from qiaolian.hotline.tests.factories import CaseFactory, PersonFactory
 from qiaolian.hotline.tests.support_calls import beijing
 from qiaolian.network.tests.factories import GroupFactory, MembershipFactory
@@ -35,8 +38,6 @@ def _english():
         ("138 0013 8000", "+8613800138000"),
         ("138-0013-8000", "+8613800138000"),
         ("+86 138 0013 8000", "+8613800138000"),
-        # Plausible for the UK but in a range the library calls invalid: kept, not refused.
-        ("+44 7700 900123", "+447700900123"),
     ],
 )
 def test_it_normalises_the_usual_ways_of_typing_a_number(typed, e164):
@@ -112,11 +113,64 @@ def test_log_call_keeps_the_number_as_typed_links_the_caller_and_audits(cast):
     assert AuditEvent.objects.filter(action="call.log", object_id=str(call.public_id)).exists()
 
 
-def test_log_call_keeps_an_unknown_but_plausible_number(cast):
-    call = calls.log_call(
-        cast.district_manager, unit=cast.district_a, number="+44 7700 900123", outcome="missed"
+@pytest.mark.parametrize(
+    "typed",
+    ["+39 333 123 4567", "0039 333 123 4567", "138 0013 8000", "+44 7700 900123", "12", "x"],
+)
+def test_it_follows_the_one_project_rule_for_numbers(typed):
+    # The people register and a case's quick contact use core's normalize_phone: a call must
+    # accept exactly what it accepts and give the same E.164, or a lookup would miss.
+    expected = normalize_phone(typed)
+    if expected is None:
+        with pytest.raises(ValidationError):
+            calls.normalise_number(typed)
+    else:
+        assert calls.normalise_number(typed) == expected
+
+
+def test_a_number_of_the_right_length_but_not_in_use_is_refused_naming_its_country(cast):
+    # Right length for the UK, in a range no operator uses: core refuses it, so calls do too,
+    # with a message that says what is wrong instead of "not a phone number".
+    with pytest.raises(ValidationError) as caught:
+        calls.log_call(
+            cast.district_manager, unit=cast.district_a, number="+44 7700 900123", outcome="missed"
+        )
+    message = caught.value.message_dict["number"][0]
+    assert "United Kingdom (+44)" in message and "check the digits" in message
+    assert Call.objects.count() == 0
+
+
+def test_the_malformed_number_message_is_in_chinese_for_a_chinese_reader():
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        calls.normalise_number("+44 7700 900123")
+    assert "英国" in caught.value.message_dict["number"][0]
+    assert "核对" in caught.value.message_dict["number"][0]
+
+
+def test_a_call_and_the_case_search_find_the_same_person_and_case_however_typed(cast):
+    # The person registered one way, the case's quick contact typed another, the call a third:
+    # the call's lookup, the case queue's phone search and the logged call all meet.
+    person = PersonFactory(unit=cast.district_a, phones=["0039 333-123-4567"])
+    with_person = CaseFactory(unit=cast.district_a, requester=person, status=Status.NEW)
+    quick = cases_services.open_case(
+        cast.district_manager,
+        unit=cast.district_a,
+        category=with_person.category,
+        subject="快速联系人",
+        contact_name="陈先生",
+        contact_phone="+39 (333) 123-4567",
     )
-    assert call.person is None and call.number_e164 == "+447700900123"
+    info = calls.lookup_caller(cast.district_manager, "+39 333 1234567")
+    assert info.person == person
+    assert {c.pk for c in info.open_cases} == {with_person.pk, quick.pk}
+    found = filter_cases(
+        case_list(user=cast.district_manager), {"q": "0039 333 123 4567"}
+    ).values_list("pk", flat=True)
+    assert set(found) == {with_person.pk, quick.pk}  # by the requester's phone and the contact
+    call = calls.log_call(cast.district_manager, unit=cast.district_a, number="0039 3331234567")
+    assert call.number == "0039 3331234567"  # as typed
+    assert call.number_e164 == quick.contact_phone_e164 == info.e164
+    assert call.person == person
 
 
 def test_log_call_refuses_garbage_and_writes_nothing(cast):

@@ -11,6 +11,7 @@ from qiaolian.core.models import AuditEvent
 from qiaolian.core.scoping import Action
 from qiaolian.core.testing.factories import UserFactory
 from qiaolian.hotline.models import Call, Shift, Status, Volunteer
+from qiaolian.hotline.selectors import rota
 from qiaolian.hotline.services import volunteers as services
 from qiaolian.hotline.tests.factories import CaseFactory, PersonFactory, VolunteerFactory
 from qiaolian.hotline.tests.support_calls import beijing, shift, volunteer_with_grant
@@ -176,7 +177,7 @@ def test_coverage_gaps_are_the_parts_of_the_day_nobody_of_a_profession_covers(ca
     sibling = VolunteerFactory(unit=cast.district_b, profession="doctor")
     shift(sibling, beijing(2026, 3, 2, 15), beijing(2026, 3, 2, 18))  # must not fill A's gap
 
-    gaps = services.coverage_gaps(cast.district_manager, cast.district_a, date(2026, 3, 2))
+    gaps = rota.coverage_gaps(cast.district_manager, cast.district_a, date(2026, 3, 2))
 
     assert gaps["doctor"] == [(beijing(2026, 3, 2, 15), beijing(2026, 3, 2, 18))]
     assert gaps["lawyer"] == []

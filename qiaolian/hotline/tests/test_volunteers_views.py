@@ -1,5 +1,7 @@
 """Volunteers, shifts and the duty rota pages, with the scoped test mixins; the routing panel."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -10,7 +12,7 @@ from qiaolian.core.testing.scoped import ScopedViewTests, next_marker, response_
 from qiaolian.hotline.models import Shift, Volunteer
 from qiaolian.hotline.panels import panels_for
 from qiaolian.hotline.tests.factories import CaseFactory, ShiftFactory, VolunteerFactory
-from qiaolian.hotline.tests.support_calls import volunteer_with_grant
+from qiaolian.hotline.tests.support_calls import beijing, volunteer_with_grant
 
 EN = {"Accept-Language": "en"}
 
@@ -199,6 +201,68 @@ def test_the_volunteer_sees_only_their_own_shifts_on_the_rota(client, cast):
     client.force_login(cast.volunteer)
     text = response_text(client.get(reverse("hotline:rota")))
     assert other.user.display_name not in text
+
+
+@pytest.mark.django_db
+def test_the_rota_converts_shifts_to_the_zone_the_viewer_picks_where_the_date_changes(client, cast):
+    # 08:00–12:00 Beijing on Tuesday 3 March is 19:00–23:00 on Monday 2 March in New York.
+    doctor = make_volunteer(cast.district_a)
+    ShiftFactory(
+        volunteer=doctor, starts_at=beijing(2026, 3, 3, 8), ends_at=beijing(2026, 3, 3, 12)
+    )
+    client.force_login(cast.district_manager)
+    url = reverse("hotline:rota")
+
+    beijing_week = client.get(url, {"week": "2026-03-02"}, headers=EN).context
+    doctors = next(r for r in beijing_week["rows"] if r["profession"] == "doctor")
+    by_day = {c.day: c for c in doctors["cells"]}
+    assert beijing_week["tz_name"] == "Asia/Shanghai"  # the federation's, by default
+    assert [(i["start"], i["end"]) for i in by_day[date(2026, 3, 3)].shifts] == [("08:00", "12:00")]
+    assert by_day[date(2026, 3, 2)].shifts == []
+
+    response = client.get(url, {"week": "2026-03-02", "tz": "America/New_York"}, headers=EN)
+    doctors = next(r for r in response.context["rows"] if r["profession"] == "doctor")
+    by_day = {c.day: c for c in doctors["cells"]}
+    assert [(i["start"], i["end"]) for i in by_day[date(2026, 3, 2)].shifts] == [("19:00", "23:00")]
+    assert by_day[date(2026, 3, 3)].shifts == []
+    # The gaps are those of the New York day around the shift.
+    assert [(g["start"], g["end"]) for g in by_day[date(2026, 3, 2)].gaps] == [
+        ("00:00", "19:00"),
+        ("23:00", "24:00"),
+    ]
+    assert "New York (America/New_York)" in response_text(response)
+    assert "tz=America/New_York" in response_text(response)  # the week links keep the zone
+
+
+@pytest.mark.django_db
+def test_on_duty_now_is_the_same_whatever_zone_the_rota_shows(client, cast):
+    doctor = make_volunteer(cast.district_a)
+    ShiftFactory(volunteer=doctor)  # running now
+    client.force_login(cast.district_manager)
+    shown = [
+        client.get(reverse("hotline:rota"), {"tz": tz}).context["on_duty_now"]
+        for tz in ("Asia/Shanghai", "America/New_York", "Pacific/Kiritimati")
+    ]
+    assert shown == [[doctor]] * 3
+
+
+@pytest.mark.django_db
+def test_the_rota_opens_in_a_volunteers_home_zone(client, cast):
+    VolunteerFactory(unit=cast.district_a, user=cast.volunteer, time_zone="Europe/Rome")
+    client.force_login(cast.volunteer)
+    assert client.get(reverse("hotline:rota")).context["tz_name"] == "Europe/Rome"
+
+
+@pytest.mark.django_db
+def test_an_unknown_zone_is_refused_on_the_form_and_the_week_still_shows(client, cast):
+    client.force_login(cast.district_manager)
+    response = client.get(
+        reverse("hotline:rota"), {"week": "2026-03-04", "tz": "Mars/Base"}, headers=EN
+    )
+    assert response.status_code == 200
+    assert response.context["monday"] == date(2026, 3, 2)
+    assert response.context["tz_name"] == "Asia/Shanghai"
+    assert "Choose a time zone from the list" in response_text(response)
 
 
 # --- routing panel -------------------------------------------------------------------------------

@@ -107,11 +107,13 @@ class AnswerEditView(AnswerObjectMixin, ScopedFormView):
         answer = self.object
         initial = {name: getattr(answer, name) for name in services.ANSWER_FIELDS}
         initial["version"] = answer.version
-        return AnswerForm(data, user=self.request.user, action=Action.CHANGE, initial=initial)
+        return AnswerForm(
+            data, user=self.request.user, action=Action.CHANGE, initial=initial, editing=True
+        )
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        version = data.pop("version", None)
+        version = data.pop("version")  # required on an edit (AnswerForm.clean)
         return services.answer_update(
             self.request.user, answer=self.object, expected_version=version, **data
         )

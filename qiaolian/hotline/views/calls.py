@@ -14,6 +14,7 @@ from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import (
     ExportableListView,
     ScopedActionView,
+    ScopedDetailView,
     ScopedFormView,
     ScopedListView,
     ScopedView,
@@ -21,10 +22,11 @@ from qiaolian.core.views.generic import (
 from qiaolian.hotline.forms.calls import (
     CallbackFilterForm,
     CallbackForm,
+    CallEditForm,
     CallFilterForm,
     CallForm,
 )
-from qiaolian.hotline.models import Callback, Case
+from qiaolian.hotline.models import Call, Callback, Case
 from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import calls as selectors
 from qiaolian.hotline.selectors import cases as case_selectors
@@ -169,6 +171,112 @@ class CallListView(ExportableListView):
             ]
             for c in queryset.order_by("-started_at")[: self.export_limit]
         )
+
+
+class CallDetailView(ScopedDetailView):
+    """One call: when, the number as typed and normalised, the caller, the case, how it
+    ended, who took it; "edit" for those who may change it."""
+
+    template_name = "hotline/calls/detail.html"
+
+    def scoped_queryset(self):
+        return selectors.call_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        call = self.object
+        context.update(selectors.call_links(self.request.user, call))
+        context["call"] = call
+        context["case_link"] = case_url(call.case) if context["case_visible"] else ""
+        return context
+
+
+class CallEditView(ScopedFormView):
+    """Edit with optimistic locking, as the case edit: the form carries the version it was
+    opened with; a stale save is refused naming what changed since, keeps this user's text,
+    and moves the form to the current version so a deliberate second save goes through."""
+
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/calls/form.html"
+    success_message = gettext_lazy("Call saved.")
+    conflict = None
+
+    def scoped_queryset(self):
+        return Call.objects.restrict(self.request.user, Action.CHANGE).select_related(
+            "case", "person", "unit"
+        )
+
+    def get_form(self, data=None):
+        call = self.object
+        initial = {
+            "outcome": call.outcome,
+            "duration_minutes": round(call.duration_seconds / 60, 1),
+            "notes": call.notes,
+            "person": call.person.public_id if call.person_id else None,
+            "case_number": call.case.number if call.case_id else "",
+            "version": call.version,
+        }
+        return CallEditForm(data, user=self.request.user, call=call, initial=initial)
+
+    def perform(self, form):
+        try:
+            return services.call_update(
+                self.request.user,
+                call=self.object,
+                version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
+        except services.CallEditConflict as exc:
+            self.conflict = exc
+            raise
+
+    def render(self, form, status: int = 200):
+        conflict_rows = []
+        if self.conflict is not None:
+            current = self.scoped_queryset().get(pk=self.object.pk)
+            data = form.data.copy()
+            data["version"] = str(current.version)
+            for name, (before, _after) in self.conflict.changed.items():
+                if name not in services.CALL_EDIT_FIELDS:
+                    continue
+                shown = _conflict_value(current, name)
+                # A field this user left as it was takes the other's value, so saving again
+                # does not undo their change; a field both changed keeps this user's text.
+                if name == "notes" and data.get("notes", "") == (before or ""):
+                    data["notes"] = current.notes
+                elif name == "outcome" and data.get("outcome") == before:
+                    data["outcome"] = current.outcome
+                elif name == "duration_seconds" and _minutes(data.get("duration_minutes")) == (
+                    before
+                ):
+                    data["duration_minutes"] = str(round(current.duration_seconds / 60, 1))
+                conflict_rows.append((services.call_field_label(name), shown or "—"))
+            form.data = data
+        context = self.get_context_data(form=form, call=self.object, conflict_rows=conflict_rows)
+        return render(self.request, self.template_name, context, status=status)
+
+    def get_success_url(self, obj):
+        return reverse("hotline:call_detail", args=[obj.public_id])
+
+
+def _minutes(raw) -> int | None:
+    """Seconds of a typed number of minutes ("2.5" → 150), None when it is not a number."""
+    try:
+        return int(float(raw) * 60)
+    except (TypeError, ValueError):
+        return None
+
+
+def _conflict_value(call: Call, name: str) -> str:
+    if name == "outcome":
+        return str(call.get_outcome_display())
+    if name == "duration_seconds":
+        return _("%(minutes)s min") % {"minutes": round(call.duration_seconds / 60, 1)}
+    if name == "case":
+        return call.case.number if call.case_id else ""
+    value = getattr(call, name)
+    return str(value) if value is not None else ""
 
 
 class CallbackListView(ScopedListView):
@@ -318,6 +426,8 @@ urlpatterns: list = [
     path("calls/", CallListView.as_view(), name="call_list"),
     path("calls/console/", CallConsoleView.as_view(), name="call_console"),
     path("calls/lookup/", CallerLookupView.as_view(), name="caller_lookup"),
+    path("calls/<uuid:public_id>/", CallDetailView.as_view(), name="call_detail"),
+    path("calls/<uuid:public_id>/edit/", CallEditView.as_view(), name="call_edit"),
     path("callbacks/", CallbackListView.as_view(), name="callback_list"),
     path(
         "cases/<uuid:public_id>/callbacks/new/",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.timezones import federation_zone_name, is_known, zone, zone_label
 from qiaolian.core.views.generic import (
     ExportableListView,
     ScopedActionView,
@@ -29,11 +30,12 @@ from qiaolian.hotline.forms.volunteers import (
     VolunteerFilterForm,
     VolunteerForm,
 )
-from qiaolian.hotline.models import Case, Profession, Shift, Volunteer
+from qiaolian.hotline.models import Case, Shift, Volunteer
 from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import cases as case_selectors
+from qiaolian.hotline.selectors import rota as rota_selectors
 from qiaolian.hotline.services import volunteers as services
-from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE, zone
+from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE
 
 # --- volunteers ---------------------------------------------------------------------------
 
@@ -324,94 +326,50 @@ class ShiftDeleteView(ScopedActionView):
 
 # --- the duty rota ------------------------------------------------------------------------
 
-PROFESSION_LABELS = dict(Profession.choices)
 
-
-def _segments(intervals, day_start: datetime, day_end: datetime) -> list[dict]:
-    """Percent offsets of intervals inside one day, for the rota's day bars."""
-    total = (day_end - day_start).total_seconds()
-    tz = zone(HOTLINE_TIME_ZONE)
-    out = []
-    for start, end in intervals:
-        a, b = max(start, day_start), min(end, day_end)
-        if b <= a:
-            continue
-        out.append(
-            {
-                "left": round((a - day_start).total_seconds() / total * 100, 2),
-                "width": round((b - a).total_seconds() / total * 100, 2),
-                "start": a.astimezone(tz).strftime("%H:%M"),
-                "end": "24:00" if b == day_end else b.astimezone(tz).strftime("%H:%M"),
-            }
-        )
-    return out
+def viewer_time_zone(user) -> str:
+    """The zone the rota opens in: a volunteer's home zone (the only profile zone users have),
+    else the federation's."""
+    try:
+        home = user.volunteer.time_zone  # the viewer's own record, not a scoped read
+    except Volunteer.DoesNotExist:
+        home = ""
+    return home if is_known(home) else federation_zone_name()
 
 
 class RotaView(ScopedView):
-    """A week (Monday to Sunday, Beijing time) per profession: shifts, gaps, on duty now."""
+    """A week (Monday to Sunday in the zone the viewer picks, their own by default) per
+    profession: shifts converted to that zone, gaps, and who is on duty now."""
 
     def get(self, request):
         user, unit = request.user, request.active_unit
         form = RotaForm(request.GET or None)
-        tz = zone(HOTLINE_TIME_ZONE)
-        today = timezone.now().astimezone(tz).date()
-        picked = form.cleaned_data.get("week") if form.is_valid() else None
-        monday = (picked or today) - timedelta(days=(picked or today).weekday())
-        days = [monday + timedelta(days=i) for i in range(7)]
-        week_start, _unused = services.day_bounds(days[0])
-        _unused, week_end = services.day_bounds(days[-1])
-        shifts = list(services.visible_shifts(user, unit, week_start, week_end))
-        professions = services.rota_professions(user, unit)
-        can_change = holds_anywhere(user, Action.CHANGE)
-        rows = []
-        gap_total = timedelta()
-        for profession in professions:
-            mine = [s for s in shifts if s.volunteer.profession == profession]
-            cells = []
-            for day in days:
-                start, end = services.day_bounds(day)
-                day_shifts = [s for s in mine if s.starts_at < end and s.ends_at > start]
-                gaps = services._gaps([(s.starts_at, s.ends_at) for s in day_shifts], start, end)
-                gap_total += sum((b - a for a, b in gaps), timedelta())
-                cells.append(
-                    {
-                        "day": day,
-                        "is_today": day == today,
-                        "shifts": [
-                            {
-                                "shift": s,
-                                "start": max(s.starts_at, start).astimezone(tz).strftime("%H:%M"),
-                                "end": (
-                                    "24:00"
-                                    if s.ends_at >= end
-                                    else s.ends_at.astimezone(tz).strftime("%H:%M")
-                                ),
-                            }
-                            for s in day_shifts
-                        ],
-                        "bars": _segments(
-                            [(s.starts_at, s.ends_at) for s in day_shifts], start, end
-                        ),
-                        "gaps": _segments(gaps, start, end),
-                        "covered": not gaps,
-                    }
-                )
-            rows.append(
-                {"profession": profession, "label": PROFESSION_LABELS[profession], "cells": cells}
-            )
-        on_duty_now = list(services.on_duty(user, within=unit))
+        data: dict = {}
+        if form.is_bound:
+            form.is_valid()  # a bad zone is shown on the form; the week asked for still holds
+            data = form.cleaned_data
+        tz_name = data.get("tz") or viewer_time_zone(user)
+        now = timezone.now()
+        week = rota_selectors.rota_week(
+            user=user, unit=unit, week_of=data.get("week"), tz_name=tz_name, now=now
+        )
+        monday, today = week.monday, week.today
         context = {
             "form": form,
-            "days": days,
-            "rows": rows,
+            "days": week.days,
+            "rows": week.rows,
             "monday": monday,
             "previous_week": monday - timedelta(days=7),
             "next_week": monday + timedelta(days=7),
             "this_week": today - timedelta(days=today.weekday()),
-            "on_duty_now": on_duty_now,
-            "now_local": timezone.now().astimezone(tz),
-            "gap_hours": round(gap_total.total_seconds() / 3600, 1),
-            "can_change": can_change,
+            "tz_name": week.tz_name,
+            "tz_label": zone_label(week.tz_name),
+            "tz_is_default": week.tz_name == viewer_time_zone(user),
+            # "On duty now" is the same instant whatever the zone; only the clock differs.
+            "on_duty_now": list(services.on_duty(user, now, within=unit)),
+            "now_local": now.astimezone(zone(week.tz_name)),
+            "gap_hours": week.gap_hours,
+            "can_change": holds_anywhere(user, Action.CHANGE),
             "can_add": holds_anywhere(user, Action.ADD),
         }
         return render(request, "hotline/volunteers/rota.html", context)
