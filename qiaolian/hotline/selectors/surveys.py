@@ -59,6 +59,26 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def survey_list(*, user, within=None) -> QuerySet:
+    """Surveys in the user's scope with their case (for lists and the API)."""
+    return (
+        Survey.objects.restrict(user, Action.VIEW)
+        .in_subtree(within)
+        .select_related("case", "case__unit", "case__assignee")
+    )
+
+
+def filter_surveys(queryset: QuerySet, data: dict) -> QuerySet:
+    """`answered` (True/False), and `start`/`end`: local dates (inclusive) the survey was sent."""
+    if data.get("answered") is not None:
+        queryset = queryset.filter(answered_at__isnull=not data["answered"])
+    if start := data.get("start"):
+        queryset = queryset.filter(sent_at__gte=_bounds(start, start)[0])
+    if end := data.get("end"):
+        queryset = queryset.filter(sent_at__lt=_bounds(end, end)[1])
+    return queryset
+
+
 def surveys_in(user, start: date, end: date, within=None) -> QuerySet:
     """Surveys answered between `start` and `end` (local dates, inclusive) in the user's scope."""
     low, high = _bounds(start, end)

@@ -1,28 +1,29 @@
-"""The hotline's API operations (added to the API root in qiaolian/api/root.py).
+"""Cases: list, detail, open, edit, status, assign, comment.
 
-The same selectors and services as the pages: lists start from restrict(), the case in the path
-is found with get_visible() (404 outside the caller's scope, 403 when the action is held
-nowhere), writes go through `hotline.services.cases`. Confidential notes never leave through
-the API.
+The same selectors and services as the case pages: lists start from restrict(), the case in
+the path is found with get_visible() (404 outside the caller's scope, 403 when the action is
+held nowhere), writes go through `hotline.services.cases`. Confidential notes never leave
+through the API.
 """
 
 from datetime import datetime
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from qiaolian.core.models import Unit
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action
+from qiaolian.hotline.api.common import ErrorOut, conflict, require
 from qiaolian.hotline.models import Case, CaseEvent, Channel, EventKind, Priority
 from qiaolian.hotline.models import Status as CaseStatus
 from qiaolian.hotline.selectors import cases as selectors
 from qiaolian.hotline.services import cases as services
 from qiaolian.people.models import Person
 
-router = Router(tags=["hotline"])
+router = Router(tags=["hotline: cases"])
 
 
 class CaseOut(Schema):
@@ -126,16 +127,7 @@ class CommentIn(Schema):
     to_requester: bool = False
 
 
-class ErrorOut(Schema):
-    error: dict
-
-
-def _require_view(user) -> None:
-    if not holds_anywhere(user, Action.VIEW):
-        raise PermissionDenied
-
-
-def _detail(user, case_pk: int) -> Case:
+def case_with_timeline(user, case_pk: int) -> Case:
     case = (
         Case.objects.restrict(user, Action.VIEW)
         .select_related("unit", "requester", "assignee")
@@ -160,7 +152,7 @@ def case_list(
 ):
     """Cases in the caller's scope. `queue`: mine, unit (open), unassigned, breaching, all;
     `unit` narrows to a unit's subtree; `q` matches the number, subject or contact."""
-    _require_view(request.auth)
+    require(request.auth)
     within = Unit.objects.get_visible(request.auth, Action.VIEW, public_id=unit) if unit else None
     queryset = selectors.case_list(user=request.auth, within=within)
     if queue not in selectors.QUEUES:
@@ -180,7 +172,7 @@ def case_list(
 def case_detail(request, case_id: UUID):
     """One case with its timeline (internal comments included; confidential notes never)."""
     case = Case.objects.get_visible(request.auth, Action.VIEW, public_id=case_id)
-    return _detail(request.auth, case.pk)
+    return case_with_timeline(request.auth, case.pk)
 
 
 @router.post("/hotline/cases", response={201: CaseDetailOut})
@@ -194,7 +186,7 @@ def case_open(request, payload: CaseIn):
         )
     data = payload.dict(exclude={"unit", "requester"})
     case = services.open_case(request.auth, unit=unit, requester=requester, **data)
-    return Status(201, _detail(request.auth, case.pk))
+    return Status(201, case_with_timeline(request.auth, case.pk))
 
 
 def _conflict(exc: services.EditConflict) -> Status:
@@ -202,7 +194,7 @@ def _conflict(exc: services.EditConflict) -> Status:
         "The case changed after you read it (changed: %(fields)s). Read it again and send "
         "the new version."
     ) % {"fields": ", ".join(exc.changed)}
-    return Status(409, {"error": {"code": "conflict", "message": message}})
+    return conflict(message, exc.changed)
 
 
 @router.post("/hotline/cases/{case_id}/status", response={200: CaseDetailOut, 409: ErrorOut})
@@ -216,7 +208,7 @@ def case_status(request, case_id: UUID, payload: StatusIn):
         )
     except services.EditConflict as exc:
         return _conflict(exc)
-    return _detail(request.auth, case.pk)
+    return case_with_timeline(request.auth, case.pk)
 
 
 @router.patch("/hotline/cases/{case_id}", response={200: CaseDetailOut, 409: ErrorOut})
@@ -229,7 +221,7 @@ def case_edit(request, case_id: UUID, payload: CaseEditIn):
         services.edit(request.auth, case, version=payload.version, **fields)
     except services.EditConflict as exc:
         return _conflict(exc)
-    return _detail(request.auth, case.pk)
+    return case_with_timeline(request.auth, case.pk)
 
 
 @router.post("/hotline/cases/{case_id}/assign", response={200: CaseDetailOut, 409: ErrorOut})
@@ -248,7 +240,7 @@ def case_assign(request, case_id: UUID, payload: AssignIn):
         services.assign(request.auth, case, assignee, version=payload.version)
     except services.EditConflict as exc:
         return _conflict(exc)
-    return _detail(request.auth, case.pk)
+    return case_with_timeline(request.auth, case.pk)
 
 
 @router.post("/hotline/cases/{case_id}/comments", response={201: EventOut})
