@@ -1,8 +1,11 @@
 """Import of a generated 100,000-row xlsx, end to end, through the pipeline the pages, the task
 and the CLI use: hostile-file checks, read (python-calamine), column mapping, validation with
 E.164 phones, duplicates against the register in the importer's scope and within the file,
-commit in chunk transactions (people, contacts, import rows), then the search index of the new
-people (reported on its own line: the pages run it as a follow-up background task).
+commit in chunk transactions (people, contacts, import rows). The end-to-end figure stops
+there: the import is done and the people list shows the new people. The search index of the
+new people is built after the commit by a follow-up background task (`people.tasks
+.index_import`; the import's report says when search finds them): its time is printed as
+"search index ready", and the second figure counts it in.
 
 The sheet looks like a federation's real lists: Chinese names with census surname
 frequencies, a mix of mainland and diaspora phones (Italy, Spain, France, USA, UK …) typed
@@ -266,6 +269,11 @@ def run() -> list[dict]:
         f"{result['failed']:,} with problems, {result['duplicates']:,} duplicates; "
         f"search index {index_seconds:.2f} s; "
         f"baseline {baseline:,.0f} rows/s on {baseline_n:,} rows"
+    )
+    print(
+        f"import bench ({connection.vendor}): end to end {rate:,.0f} rows/s (target {TARGET:,}); "
+        f"search index ready {elapsed + index_seconds:.1f} s after the upload (the follow-up "
+        f"background task, {index_seconds:.1f} s of it)"
     )
     common = {"unit": "rows/s", "baseline": round(baseline, 1), "target": TARGET,
               "database": connection.vendor}  # fmt: skip

@@ -1,20 +1,31 @@
 """Tabular exports (CSV and xlsx) shared by every list. Cells that a spreadsheet would run as
-a formula are neutralised; the caller has already restricted and masked the rows."""
+a formula are neutralised; the caller has already restricted and masked the rows.
+
+In xlsx a phone number typed with its country code ("+39 333 123 4567") stays as typed: it is
+written as an explicit string cell, which Excel and WPS show and never evaluate, so the
+quote would only spoil the number. Everything else that starts like a formula ("=", "-",
+"@", "+" before anything but a phone number) is neutralised there too, and in CSV, where no
+cell has a type, every such cell is."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+# "+" and a country code, then digits with the separators people type; no letters, no
+# operators other than the dash between digit groups, nothing a formula needs.
+INTERNATIONAL_PHONE = re.compile(r"\+[0-9]{1,4}(?:[ .\-]?\(?[0-9]+\)?)+", re.ASCII)
 
 
 def neutralise(value) -> object:
@@ -50,9 +61,9 @@ def csv_response(
 def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
-    sheet.append([_cell(v) for v in header])
+    sheet.append([_cell(sheet, v) for v in header])
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -66,7 +77,7 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
 XLSX_TYPES = (str, int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
 
 
-def _cell(value):
+def _cell(sheet, value):
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
     if value is not None and not isinstance(value, XLSX_TYPES):
@@ -75,6 +86,10 @@ def _cell(value):
         # Control characters (pasted from other programs) cannot be stored in xlsx and would
         # fail the whole export. Removed before neutralising, so "\x00=…" is caught too.
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if INTERNATIONAL_PHONE.fullmatch(value):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # explicitly a string cell, never a formula
+            return cell
     return neutralise(value)
 
 

@@ -108,3 +108,32 @@ def test_its_xlsx_is_not_broken_by_control_characters_or_odd_types():
     response = export_response("xlsx", "odd", [gettext_lazy("Time"), "b", "c"], rows)
     sheet = xlsx_rows(response)
     assert sheet[1] == ("第一行第二行", str(ref), "'=1+1")
+
+
+def test_its_xlsx_keeps_international_phones_as_typed_in_string_cells():
+    # In xlsx a typed string cell is never evaluated, so "+39 …" needs no quote; anything
+    # else that starts like a formula is still neutralised, and CSV neutralises it all.
+    from openpyxl import load_workbook
+
+    rows = [["+39 333 123 4567", "+86-138-1234-5678", "+1 (212) 555-0100"],
+            ["+SUM(A1:A9)", "+39 333 123 4567+1", "=1+1"],
+            ["-2+3", "@x", "+393331234567"]]  # fmt: skip
+    response = export_response("xlsx", "phones", HEADER, rows)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert cells[0] == [
+        ("+39 333 123 4567", "s"),
+        ("+86-138-1234-5678", "s"),
+        ("+1 (212) 555-0100", "s"),
+    ]
+    assert cells[1] == [("'+SUM(A1:A9)", "s"), ("'+39 333 123 4567+1", "s"), ("'=1+1", "s")]
+    assert cells[2] == [("'-2+3", "s"), ("'@x", "s"), ("+393331234567", "s")]
+
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                csv_text(export_response("csv", "phones", HEADER, rows[:1])).lstrip("\ufeff")
+            )
+        )
+    )
+    assert csv_rows[1] == ["'+39 333 123 4567", "'+86-138-1234-5678", "'+1 (212) 555-0100"]

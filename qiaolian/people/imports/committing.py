@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit
 from qiaolian.core.crypto import blind_index, decrypt, encrypt, mask
 from qiaolian.core.scoping import Action, OutOfScope, require_unit
-from qiaolian.people.imports.bulk import Inserter, reserve_ids
+from qiaolian.people.imports.bulk import Inserter, gc_paused, reserve_ids
 from qiaolian.people.imports.matching import chunks
 from qiaolian.people.imports.pipeline import Plan, describe, match_data
 from qiaolian.people.imports.validation import CleanRow
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 RowAction = ImportRow.RowAction
 DONE = (RowAction.CREATED, RowAction.UPDATED, RowAction.MERGED)
 SENSITIVE = ("id_number", "passport_number")
-CHUNK_ROWS = 5000
+CHUNK_ROWS = 20_000  # rows per transaction: fewer commits rewrite the same index pages less
 # Rows computed from people, not work done on them: they go with the person, not block undo.
 DERIVED = {"personsearchtoken", "duplicatecandidate"}
 
@@ -53,6 +53,7 @@ class UndoRefused(ValidationError):
         self.rows = rows
 
 
+@gc_paused()
 def commit_plan(
     *,
     actor,

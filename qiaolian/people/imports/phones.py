@@ -136,6 +136,11 @@ def _country_zone(country: str) -> str:
     return time_zone_for(country=country)
 
 
+def zone_prefix_length(digits: str) -> int:
+    """How many leading digits of an E.164 number (without "+") `zone_for` reads."""
+    return min(len(digits), _longest_zone_prefix(digits[:3]))
+
+
 def zone_for(country: str, e164: str, region: str) -> str:
     """The IANA zone of a person: the phone's own zone when the phone belongs to the country
     of residence (or no country is known) and its longest prefix in phonenumbers' zone table

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qiaolian.core.scoping import Action
-from qiaolian.people.imports.bulk import Inserter
-from qiaolian.people.imports.matching import Match, Matcher, chunks
+from qiaolian.people.imports.bulk import Inserter, gc_paused
+from qiaolian.people.imports.matching import LISTED, Match, Matcher, chunks, listed
 from qiaolian.people.imports.reading import Table
 from qiaolian.people.imports.validation import CleanRow, Problem, Validator
 from qiaolian.people.models import ImportBatch, ImportRow, Person
@@ -58,6 +58,7 @@ class Plan:
         return counts
 
 
+@gc_paused()
 def analyse(
     *,
     actor,
@@ -122,9 +123,9 @@ def _already_imported(plan: Plan, actor, batch: ImportBatch | None) -> None:
         person__isnull=False,
         person__in=Person.objects.restrict(actor, Action.VIEW),
     )
-    for batch_keys in chunks(sorted(keys)):
+    for batch_keys in chunks(sorted(keys), LISTED):
         for key, batch_id, file_name, created_at, row_number in earlier.filter(
-            row_key__in=batch_keys
+            row_key__in=listed(batch_keys)
         ).values_list("row_key", "batch_id", "batch__file_name", "batch__created_at", "row"):
             row = keys[key]
             if batch is not None and batch_id == batch.pk:

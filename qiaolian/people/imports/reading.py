@@ -134,26 +134,26 @@ def _text(value: str) -> str:
 
 
 def _convert_row(row: list) -> list[str]:
-    out = []
-    for value in row:
-        kind = type(value)
-        if kind is str:
-            value = value.strip()
-            out.append(value if len(value) <= MAX_CELL else value[:MAX_CELL])
-        elif kind is float:
-            out.append(str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value))
-        elif kind is dt.date:
-            out.append(value.isoformat())
-        elif kind is dt.datetime:
-            if value.hour == value.minute == value.second == 0:
-                out.append(value.date().isoformat())
-            else:
-                out.append(value.isoformat(sep=" "))
-        elif value is None:
-            out.append("")
-        else:
-            out.append(_text(str(value)))
+    out = [value.strip() if type(value) is str else _convert_cell(value) for value in row]
+    if out and max(map(len, out)) > MAX_CELL:
+        return [value[:MAX_CELL] for value in out]
     return out
+
+
+def _convert_cell(value) -> str:
+    """A cell that calamine did not give as text."""
+    kind = type(value)
+    if kind is float:
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if kind is dt.date:
+        return value.isoformat()
+    if kind is dt.datetime:
+        if value.hour == value.minute == value.second == 0:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if value is None:
+        return ""
+    return _text(str(value))
 
 
 def _table(rows: Iterable[list[str]], is_header: Callable[[str], bool] | None) -> Table:

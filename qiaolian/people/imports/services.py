@@ -19,6 +19,7 @@ from qiaolian.core.models import AuditEvent, Unit
 from qiaolian.core.scoping import Action, require_unit
 from qiaolian.core.tasks import enqueue_on_commit
 from qiaolian.people.imports import committing, pipeline
+from qiaolian.people.imports.bulk import gc_paused
 from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.hostile import inspect_file
 from qiaolian.people.imports.mapping import auto_map, is_header, mapping_problems, normalise_mapping
@@ -29,6 +30,7 @@ Status = ImportBatch.Status
 SAMPLES = 3
 
 
+@gc_paused()
 def read_upload(file_name: str, data: bytes) -> tuple[str, Table]:
     """Inspect and read an uploaded file; ImportRefused when it must not be imported."""
     kind = inspect_file(file_name, data)
@@ -197,6 +199,7 @@ def load_table(batch: ImportBatch) -> Table:
     return read_upload(batch.file_name, data)[1]
 
 
+@gc_paused()
 def run_analysis(*, actor, batch: ImportBatch) -> dict:
     """Build the preview: ImportRow per row with its planned action, counts on the batch."""
     try:
@@ -221,6 +224,7 @@ def run_analysis(*, actor, batch: ImportBatch) -> dict:
     return counts
 
 
+@gc_paused()
 def run_commit(
     *, actor, batch: ImportBatch, index_now: bool = False, timings: dict | None = None
 ) -> dict:
@@ -258,12 +262,16 @@ def run_commit(
     if index_now:
         index_batch(batch)
     else:
+        # The search index of the new people (~26 rows each) is built by a worker after the
+        # commit: the import is done, and the people list shows them, while it runs; the
+        # report says when search finds them (`summary["search_ready_at"]`).
         from qiaolian.people.tasks import index_import
 
         index_import.enqueue(str(batch.public_id))
     return result
 
 
+@gc_paused()
 def index_batch(batch: ImportBatch) -> int:
     """Add the batch's new people to the search index (people it updated were indexed as
     they were written). The same tokens as `people.search.reindex_people`, written with the
@@ -298,7 +306,17 @@ def index_batch(batch: ImportBatch) -> int:
         with transaction.atomic():
             PersonSearchToken.objects.filter(person_id__in=chunk).delete()
             inserter.insert(rows)
+    _search_ready(batch)
     return len(ids)
+
+
+def _search_ready(batch: ImportBatch) -> None:
+    """Note on the batch when search finds its new people: the import's report shows it."""
+    with transaction.atomic():
+        current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        current.summary = {**(current.summary or {}), "search_ready_at": timezone.now().isoformat()}
+        current.save(update_fields=["summary"])
+    batch.summary = current.summary
 
 
 def result_counts(batch: ImportBatch) -> dict:

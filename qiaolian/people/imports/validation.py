@@ -22,7 +22,7 @@ from django_countries import countries
 
 from qiaolian.core.crypto import blind_index, normalise_identifier
 from qiaolian.people.imports.mapping import BY_KEY
-from qiaolian.people.imports.phones import to_e164, zone_for
+from qiaolian.people.imports.phones import to_e164, zone_for, zone_prefix_length
 from qiaolian.people.models import Person
 from qiaolian.people.names import _is_han, given_syllables, split_full_name, surname_syllables
 from qiaolian.people.normalize import normalize_email
@@ -62,6 +62,7 @@ COUNTRY_ALIASES = {
     "柬埔寨王国": "KH", "捷克共和国": "CZ",
 }  # fmt: skip
 _SEPARATORS = re.compile(r"[,;，；、/\n]+|\s{2,}")
+_SEPARATOR = re.compile(r"[,;，；、/\n]|\s\s")
 _DIGIT = re.compile(r"\d")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 _DATE_PARTS = re.compile(r"(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D?")
@@ -165,7 +166,11 @@ def _has_han(text: str) -> bool:
 
 
 class Validator:
-    """Checks rows against one mapping. Build it inside the language the messages are for."""
+    """Checks rows against one mapping. Build it inside the language the messages are for.
+
+    A column's cells repeat (genders, categories, countries, dates, names, time zones), so
+    each distinct cell is checked once per import and its verdict kept: a row then costs a
+    few dictionary look-ups plus what is really its own (phones, emails, numbers, its key)."""
 
     def __init__(self, headers: list[str], mapping: list[str]):
         self.headers = headers
@@ -185,8 +190,38 @@ class Validator:
         ]
         self._category_of: dict[str, str | None] = {}
         self._country_of: dict[str, str | None] = {}
+        # (field, its only column or None when several, header of that column, verdicts of
+        # the distinct cells seen so far, the check of one cell → (value, message)).
+        checks = (
+            ("gender", self._gender),
+            ("birth_date", self._date),
+            ("category", self._category),
+            ("nationality", self._country_check),
+            ("country", self._country_check),
+        )
+        self.coded_fields = [
+            (key, self._only(key), self._header(key), {}, check)
+            for key, check in checks
+            if key in self.columns
+        ]
+        # Each name field's only column, -1 when unmapped; None when one has several columns.
+        name_columns = [self._only(key) if key in self.columns else -1 for key in NAME_FIELDS]
+        self.name_columns = None if None in name_columns else name_columns
+        self._names_of: dict[tuple, tuple] = {}
+        self._zones: dict[tuple, str] = {}
+        self.phone_columns = [(i, self.headers[i]) for i in self.columns.get("phone", ())]
+        self.email_columns = [(i, self.headers[i]) for i in self.columns.get("email", ())]
+        self.identifiers = "id_number" in self.columns or "passport_number" in self.columns
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _only(self, key: str) -> int | None:
+        columns = self.columns.get(key)
+        return columns[0] if columns and len(columns) == 1 else None
+
+    def _header(self, key: str) -> str:
+        columns = self.columns.get(key)
+        return self.headers[columns[0]] if columns else BY_KEY[key].header
 
     def _first(self, row: list[str], key: str) -> tuple[str, str]:
         """(value, header) of the first non-empty column mapped to `key`."""
@@ -201,10 +236,10 @@ class Validator:
         return "", self.headers[columns[0]]
 
     def check(self, index: int, number: int, row: list[str]) -> CleanRow:
-        clean = CleanRow(index=index, number=number)
-        problems = clean.problems
+        problems: list[Problem] = []
+        values: dict = {}
+        clean = CleanRow(index=index, number=number, values=values, problems=problems)
         self._names(clean, row)
-        values = clean.values
         for key, columns, limit in self.text_fields:
             if len(columns) == 1:
                 text = row[columns[0]]
@@ -215,67 +250,83 @@ class Validator:
                     problems.append(Problem(self.headers[columns[0]], text, _too_long(limit)))
                 else:
                     values[key] = text
-        if "gender" in self.columns:
-            text, header = self._first(row, "gender")
-            gender = GENDERS.get(text.lower())
-            if gender is None:
-                problems.append(
-                    Problem(header, text, _("Not a gender; write 男 or 女 (or leave it empty)."))
-                )
-            elif gender != "u":
-                values["gender"] = gender
-        if "birth_date" in self.columns:
-            text, header = self._first(row, "birth_date")
-            if text:
-                birth, message = self._date(text)
-                if message:
-                    problems.append(Problem(header, text, message))
-                else:
-                    values["birth_date"] = birth
-        if "category" in self.columns:
-            text, header = self._first(row, "category")
-            if text:
-                if text not in self._category_of:
-                    self._category_of[text] = self.categories.get(fold(text))
-                category = self._category_of[text]
-                if category is None:
-                    problems.append(
-                        Problem(
-                            header,
-                            text,
-                            _("Not a category of the register; use one of: %(choices)s.")
-                            % {"choices": self.category_examples},
-                        )
-                    )
-                else:
-                    values["category"] = category
-        for key in ("nationality", "country"):
-            if key in self.columns:
+        for key, column, header, verdicts, check in self.coded_fields:
+            if column is None:
                 text, header = self._first(row, key)
-                if text:
-                    code = self._country(text)
-                    if code is None:
-                        problems.append(
-                            Problem(
-                                header,
-                                text,
-                                str(UNKNOWN_COUNTRY),
-                            )
-                        )
-                    else:
-                        values[key] = code
+            else:
+                text = row[column]
+            if not text:
+                continue
+            verdict = verdicts.get(text)
+            if verdict is None:
+                verdict = verdicts[text] = check(text)
+            value, message = verdict
+            if message:
+                problems.append(Problem(header, text, message))
+            elif value is not None:
+                values[key] = value
         self._contacts(clean, row, values.get("country", ""))
-        self._identifiers(clean, row)
+        if self.identifiers:
+            self._identifiers(clean, row)
         if not problems:
             clean.pinyin, clean.initials = cached_pinyin(clean.surname, clean.given_name)
             first = clean.phones[0] if clean.phones else None
-            values["time_zone"] = zone_for(
-                values.get("country", ""), first[1] if first else "", first[2] if first else ""
-            )
+            values["time_zone"] = self._zone(values.get("country", ""), first)
             clean.key = row_key(clean)
         return clean
 
+    def _gender(self, text: str) -> tuple[str | None, str]:
+        gender = GENDERS.get(text.lower())
+        if gender is None:
+            return None, _("Not a gender; write 男 or 女 (or leave it empty).")
+        return (None if gender == "u" else gender), ""
+
+    def _category(self, text: str) -> tuple[str | None, str]:
+        if text not in self._category_of:
+            self._category_of[text] = self.categories.get(fold(text))
+        category = self._category_of[text]
+        if category is None:
+            return None, _("Not a category of the register; use one of: %(choices)s.") % {
+                "choices": self.category_examples
+            }
+        return category, ""
+
+    def _country_check(self, text: str) -> tuple[str | None, str]:
+        code = self._country(text)
+        return (None, str(UNKNOWN_COUNTRY)) if code is None else (code, "")
+
+    def _zone(self, country: str, phone: tuple | None) -> str:
+        """`phones.zone_for`, kept per country and the part of the number that decides."""
+        if phone is None:
+            key: tuple = (country, "", "")
+        elif country and phone[2] != country:
+            key = (country, "-", "")  # the phone is of another country: the country's zone
+        else:
+            digits = phone[1][1:]
+            key = (country, phone[2], digits[: zone_prefix_length(digits)])
+        zone = self._zones.get(key)
+        if zone is None:
+            zone = self._zones[key] = zone_for(
+                country, phone[1] if phone else "", phone[2] if phone else ""
+            )
+        return zone
+
     def _names(self, clean: CleanRow, row: list[str]) -> None:
+        if self.name_columns is None:
+            cells: tuple = tuple(self._first(row, key) for key in NAME_FIELDS)
+        else:
+            cells = tuple(row[i] if i >= 0 else "" for i in self.name_columns)
+        verdict = self._names_of.get(cells)
+        if verdict is None:
+            verdict = self._names_of[cells] = self._names_verdict(row)
+        surname, given, problem = verdict
+        if problem is not None:
+            clean.problems.append(Problem(*problem))
+        else:
+            clean.surname, clean.given_name = surname, given
+
+    def _names_verdict(self, row: list[str]) -> tuple[str, str, tuple | None]:
+        """(surname, given name, None) or ("", "", (column, value, message))."""
         surname, surname_header = self._first(row, "surname")
         given, given_header = self._first(row, "given_name")
         full, full_header = self._first(row, "full_name")
@@ -293,27 +344,24 @@ class Validator:
             header = full_header
         else:
             name_header = full_header if "full_name" in self.columns else surname_header
-            clean.problems.append(
-                Problem(name_header, "", _("The name is empty; every person needs a name."))
-            )
-            return
+            return "", "", (name_header, "", _("The name is empty; every person needs a name."))
         if _DIGIT.search(surname) or _DIGIT.search(given):
-            clean.problems.append(
-                Problem(
+            return (
+                "",
+                "",
+                (
                     header,
                     full or surname + given,
                     _("A name has no digits; check that the columns are mapped right."),
-                )
+                ),
             )
-            return
         for value, limit, column in (
             (surname, MAX_LENGTH["surname"], header),
             (given, MAX_LENGTH["given_name"], given_header if given_header else header),
         ):
             if len(value) > limit:
-                clean.problems.append(Problem(column, value, _too_long(limit)))
-                return
-        clean.surname, clean.given_name = surname, given
+                return "", "", (column, value, _too_long(limit))
+        return surname, given, None
 
     def _date(self, text: str) -> tuple[dt.date | None, str]:
         value = None
@@ -353,37 +401,24 @@ class Validator:
     def _contacts(self, clean: CleanRow, row: list[str], country: str) -> None:
         region = country or "CN"
         seen = set()
-        for index in self.columns.get("phone", ()):
+        for index, header in self.phone_columns:
             cell = row[index]
             if not cell:
                 continue
-            header = self.headers[index]
             for raw in _split(cell):
                 if _SCIENTIFIC.fullmatch(raw):
-                    clean.problems.append(
-                        Problem(
-                            header,
-                            raw,
-                            str(SCIENTIFIC),
-                        )
-                    )
+                    clean.problems.append(Problem(header, raw, str(SCIENTIFIC)))
                     continue
                 result = to_e164(raw, region)
                 if result is None and region != "CN":
                     # Overseas Chinese often keep a mainland number typed without +86.
                     result = to_e164(raw, "CN")
                 if result is None:
-                    clean.problems.append(
-                        Problem(
-                            header,
-                            raw,
-                            str(BAD_PHONE),
-                        )
-                    )
+                    clean.problems.append(Problem(header, raw, str(BAD_PHONE)))
                 elif result[0] not in seen:
                     seen.add(result[0])
                     clean.phones.append((raw, result[0], result[1]))
-        for index in self.columns.get("email", ()):
+        for index, header in self.email_columns:
             cell = row[index]
             if not cell:
                 continue
@@ -392,7 +427,7 @@ class Validator:
                 if email is None or len(raw) > 120:
                     clean.problems.append(
                         Problem(
-                            self.headers[index],
+                            header,
                             raw,
                             _("Not a valid email address; write it as name@example.com."),
                         )
@@ -439,6 +474,9 @@ class Validator:
 
 
 def _split(cell: str) -> list[str]:
+    if not _SEPARATOR.search(cell):  # one value: the common case
+        part = cell.strip()
+        return [part] if part else []
     return [part.strip() for part in _SEPARATORS.split(cell) if part.strip()]
 
 
@@ -493,15 +531,25 @@ def category_lookup() -> dict[str, str]:
 
 
 def row_key(clean: CleanRow) -> str:
-    """The identity of a row's content: the same person's row in any file has the same key."""
+    """The identity of a row's content: the same person's row in any file has the same key.
+    Stored with each imported row, so it must never change: a re-import is recognised by it."""
     values = clean.values
-    parts = [clean.surname, clean.given_name, str(values.get("birth_date") or "")]
-    parts += [values.get(key, "") for key in KEY_FIELDS]
-    parts.append(",".join(sorted(phone[1] for phone in clean.phones)))
-    parts.append(",".join(sorted(email[1] for email in clean.emails)))
+    get = values.get
+    birth = get("birth_date")
+    phones, emails = clean.phones, clean.emails
+    parts = [clean.surname, clean.given_name, str(birth) if birth else ""]
+    parts += [get(key, "") for key in KEY_FIELDS]
+    parts.append(
+        phones[0][1] if len(phones) == 1 else ",".join(sorted(phone[1] for phone in phones))
+    )
+    parts.append(
+        emails[0][1] if len(emails) == 1 else ",".join(sorted(email[1] for email in emails))
+    )
     parts.append(clean.id_index)
     parts.append(clean.passport_index)
-    return hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+    return _sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
+_sha1 = hashlib.sha1
+NAME_FIELDS = ("surname", "given_name", "full_name")
 KEY_FIELDS = ("gender", "category", "nationality", "country", *TEXT_FIELDS)

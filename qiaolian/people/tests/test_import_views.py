@@ -191,6 +191,38 @@ class ImportFlowTests(TestCase):
         self.assertFalse(Person.objects.filter(import_batch=batch).exists())
         self.assertTrue(Person.objects.filter(pk=existing.pk).exists())
 
+    def test_the_report_says_when_search_finds_the_new_people(self):
+        # The search index of imported people is built by a worker after the commit; until it
+        # has run the report says so, and search does not find them yet.
+        from django.utils import translation
+
+        from qiaolian.people.imports import services
+        from qiaolian.people.search import search
+
+        manager = self.cast.district_manager
+        with translation.override("zh-hans"):
+            batch = services.import_upload(
+                actor=manager,
+                unit=self.cast.district_a,
+                file_name="a.xlsx",
+                data=xlsx_bytes(rows_people()),
+            )
+            batch.status = ImportBatch.Status.COMMITTING
+            batch.save(update_fields=["status"])
+            services.run_commit(actor=manager, batch=batch)
+        detail = reverse("people:import_detail", args=[batch.public_id])
+        page = self.client.get(detail)
+        self.assertEqual(page.context["result"]["created"], 3)
+        self.assertContains(page, "正在加入搜索索引")
+        self.assertEqual(search(manager, "欧阳娜娜").people, [])
+
+        run_queued_tasks()
+
+        page = self.client.get(detail)
+        self.assertNotContains(page, "正在加入搜索索引")
+        self.assertContains(page, "起，搜索可以找到新导入的人员")
+        self.assertEqual([hit.name for hit in search(manager, "欧阳娜娜").people], ["欧阳娜娜"])
+
     def test_a_hostile_file_is_refused_with_a_message_and_nothing_is_kept(self):
         response = self.upload(zip_bomb(xlsx_bytes(rows_people())), name="炸弹.xlsx")
         self.assertEqual(response.status_code, 400)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -195,6 +196,7 @@ class ImportDetailView(ScopedDetailView):
             ],
             plan=summary.get("plan"),
             result=summary.get("result"),
+            search_ready_at=parse_datetime(summary.get("search_ready_at") or ""),
             earlier=summary.get("earlier") or [],
             can_add=can_add,
             can_undo=can_undo,
