@@ -509,7 +509,6 @@ def run(*, timed, people: int | None = None) -> list[dict]:
         # query, timed); the user row itself is the auth middleware's, not the search's.
         user = copy.copy(manager)
         clear_grant_cache(user)
-        user.__dict__.pop("_search_units", None)
         return user
 
     labels = {

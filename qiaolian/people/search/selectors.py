@@ -6,7 +6,12 @@ stopped after `limit + 1` rows. Phone queries of five or more digits intersect t
 of their last four-digit windows and check the candidates' numbers. The people found are then
 read through `Person.objects.restrict(user, VIEW)`, so nothing outside the user's scope is
 shown or counted even if the index were stale. Associations and groups are few per unit: a
-scoped `icontains`, ranked exact name > name prefix > name contains > city.
+scoped `icontains` in the query's simplified and traditional spellings, ranked exact name >
+name prefix > name contains > city, with both scripts folded together.
+
+Tried and measured slower at a million people (bench/search.py): the walks as subqueries of
+the people read (one round trip, but a costlier query to build and a per-row rank lookup),
+and associations and groups in one UNION (a costlier query to build than two small ones).
 
 The same SQL runs on SQLite and PostgreSQL except for one clause (`_token_scope`), so results
 are identical on both.
@@ -38,6 +43,8 @@ from qiaolian.people.search.tokens import (
     parse_query,
     phone_match_rank,
     score,
+    simplified,
+    traditional,
     windows_for,
 )
 
@@ -361,30 +368,46 @@ def _text_for_names(parsed: ParsedQuery) -> str:
 NAME_CANDIDATES = 200  # rows ranked in Python; past this, exact names are fetched apart
 
 
+def _spellings(text: str) -> tuple[str, ...]:
+    """The text as typed and, for Chinese, in simplified and in traditional characters: names
+    are stored as their owners write them (華僑華人協會), and either script finds them."""
+    if not han_only(text):
+        return (text,)
+    return tuple(dict.fromkeys((text, simplified(text), traditional(text))))
+
+
+def _folded(value: str) -> str:
+    """For ranking: letter case and the two scripts folded together."""
+    return simplified((value or "").casefold())
+
+
 def _by_name(queryset, text: str, names: tuple[str, ...], others: tuple[str, ...], columns):
-    """Rows whose `names` (or `others`) contain `text`, best first: exact name (0) > name
-    prefix (2) > name contains (4) > another field contains (6); then by name and id.
+    """Rows whose `names` (or `others`) contain `text` in either script, best first: exact
+    name (0) > name prefix (2) > name contains (4) > another field contains (6); then by
+    name and id.
 
     Chinese has no letter case: a Chinese query uses plain `contains`, which PostgreSQL runs
     without upper-casing every row (a third of the time), with the same result."""
     lookup = "contains" if not any(c.isalpha() and c.isascii() for c in text) else "icontains"
     contains = Q()
-    for field_name in names + others:
-        contains |= Q(**{f"{field_name}__{lookup}": text})
+    for spelling in _spellings(text):
+        for field_name in names + others:
+            contains |= Q(**{f"{field_name}__{lookup}": spelling})
     rows = list(
         queryset.filter(contains).order_by("name", "pk").values_list(*columns)[:NAME_CANDIDATES]
     )
     if len(rows) == NAME_CANDIDATES:
         exact = Q()
-        for field_name in names:
-            exact |= Q(**{f"{field_name}__iexact": text})
+        for spelling in _spellings(text):
+            for field_name in names:
+                exact |= Q(**{f"{field_name}__iexact": spelling})
         seen = {row[0] for row in rows}
         rows += [r for r in queryset.filter(exact).values_list(*columns) if r[0] not in seen]
-    folded = text.casefold()
+    folded = _folded(text)
     name_count = len(names)
 
     def rank(row) -> int:
-        values = [(v or "").casefold() for v in row[2 : 2 + name_count]]
+        values = [_folded(v) for v in row[2 : 2 + name_count]]
         if folded in values:
             return 0
         if any(v.startswith(folded) for v in values):

@@ -6,9 +6,12 @@ PostgreSQL alike (pg_trgm cannot index one- or two-character Chinese strings, FT
 tsvector differ by database):
 
 - every substring of the Chinese name (张, 伟, 张伟, 伟明 … of 张伟明): names are short, so
-  all substrings are a few tokens and any substring query is one lookup;
+  all substrings are a few tokens and any substring query is one lookup. Traditional
+  characters are folded to simplified ones on both sides (張偉 is indexed and looked up as
+  张伟), so either script finds the other;
 - the pinyin joined without spaces and its prefixes (zh … zhangweiming), the given name's
-  pinyin (weiming), the Western order (weimingzhang) and the initials (zwm, zw);
+  pinyin and its prefixes (we … weiming, xiaom of 王小明), the Western order and its
+  prefixes (weimingzh…) and the initials (zwm, zw);
 - passport spellings typed on the record (Wong Wai, Ng) with their prefixes, and the dialect
   spellings of common surnames (romanisations.py), ranked lowest;
 - phones: every 4-digit window of the E.164 digits. A 4-digit query is one lookup; a longer
@@ -23,6 +26,7 @@ benchmark build exactly the same tokens.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -79,6 +83,50 @@ def han_only(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text or "") if _is_han(c))
 
 
+HAN_RANGE = range(0x3400, 0xA000)  # what names._is_han counts as Chinese
+
+
+@functools.cache
+def _simplified_table() -> dict[int, str]:
+    """Traditional → simplified for every Chinese character that has a simplified form, from
+    OpenCC's own `t2s` tables (not a list of our own); built once per process (a fraction of
+    a second: 27,000 characters)."""
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    table = {}
+    for code in HAN_RANGE:
+        folded = converter.convert(chr(code))
+        if len(folded) == 1 and folded != chr(code):
+            table[code] = folded
+    return table
+
+
+def simplified(text: str) -> str:
+    """張偉 → 张伟, one character for one, so every substring of a name keeps its place.
+
+    Character by character rather than OpenCC's phrase conversion: names are not phrases,
+    and the index needs the same folding for a name and for any fragment of it."""
+    return text.translate(_simplified_table())
+
+
+@functools.cache
+def _simplified_to_traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def traditional(text: str) -> str:
+    """华侨 → 華僑 (OpenCC's phrase conversion): for matching names stored as typed."""
+    return _simplified_to_traditional().convert(text)
+
+
+def han_key(text: str) -> str:
+    """The Chinese characters of `text`, folded to simplified: what names are indexed by."""
+    return simplified(han_only(text))
+
+
 @dataclass
 class TokenSet:
     """token → best (lowest) rank."""
@@ -100,7 +148,7 @@ class TokenSet:
 
 
 def _name_tokens(tokens: TokenSet, surname: str, given_name: str) -> None:
-    full = han_only(surname + given_name)[:NAME_MAX]
+    full = han_key(surname + given_name)[:NAME_MAX]
     if not full:
         return
     tokens.add(full, Rank.NAME_EXACT)
@@ -108,7 +156,7 @@ def _name_tokens(tokens: TokenSet, surname: str, given_name: str) -> None:
         for end in range(start + 1, len(full) + 1):
             piece = full[start:end]
             tokens.add(piece, Rank.NAME_PREFIX if start == 0 else Rank.NAME_INNER)
-    for spelling in SURNAME_SPELLINGS.get(han_only(surname), ()):
+    for spelling in SURNAME_SPELLINGS.get(han_key(surname), ()):
         tokens.add(spelling, Rank.LOOSE)
 
 
@@ -122,9 +170,10 @@ def _pinyin_tokens(tokens: TokenSet, surname: str, name_pinyin: str, initials: s
     han_surname = han_only(surname)
     surname_length = len(han_surname) if han_surname else 1
     given = "".join(syllables[surname_length:])
-    if given:  # the given name alone, and in Western order (weiming, weimingzhang)
-        tokens.add(given, Rank.OTHER_PREFIX)
-        tokens.add(given + "".join(syllables[:surname_length]), Rank.OTHER_PREFIX)
+    if given:  # the given name alone and in Western order, with their prefixes
+        tokens.add_prefixes(given, Rank.OTHER_PREFIX)  # we … weiming
+        western = given + "".join(syllables[:surname_length])
+        tokens.add_prefixes(western, Rank.OTHER_PREFIX, shortest=len(given) + 1)
     initials = latin_key(initials)
     if len(initials) >= 2:
         tokens.add_prefixes(initials, Rank.OTHER_PREFIX)
@@ -230,7 +279,7 @@ def parse_query(raw: str) -> ParsedQuery:
                 % {"max": MAX_QUERY}
             ),
         )
-    han = han_only(text)
+    han = han_key(text)
     if han:
         # Longer than any indexed name: finds no person (associations may still match).
         return ParsedQuery(text, QueryKind.NAME, tokens=(han,))
