@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -26,6 +26,26 @@ def switchable_units(*, user) -> list[Unit]:
 
 def unit_list(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> QuerySet:
     return Unit.objects.restrict(user, action).in_subtree(within)
+
+
+def unit_options(
+    *, user, action: Action, q: str = "", limit: int = 20
+) -> list[tuple[Unit, Unit | None]]:
+    """Active units where `user` holds `action` matching `q` (name, English name or code), in
+    tree order, at most `limit`, each with its parent when the user reaches the parent too
+    (None otherwise: a unit outside the user's scope is not named, not even as a parent)."""
+    units = Unit.objects.restrict(user, action).filter(is_active=True)
+    if q := q.strip():
+        units = units.filter(
+            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(code__istartswith=q)
+        )
+    found = list(units.order_by("path")[:limit])
+    parent_paths = {unit.path[: -Unit.steplen] for unit in found if unit.depth > 1}
+    parents = {
+        parent.path: parent
+        for parent in Unit.objects.restrict(user, action).filter(path__in=parent_paths)
+    }
+    return [(unit, parents.get(unit.path[: -Unit.steplen])) for unit in found]
 
 
 def user_list(*, user, within: Unit | None = None) -> QuerySet:

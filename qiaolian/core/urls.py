@@ -34,6 +34,7 @@ urlpatterns = [
     # units
     path("units/", units.UnitListView.as_view(), name="unit_list"),
     path("units/new/", units.UnitCreateView.as_view(), name="unit_create"),
+    path("units/options/", units.UnitOptionsView.as_view(), name="unit_options"),
     path("units/<uuid:public_id>/", units.UnitDetailView.as_view(), name="unit_detail"),
     path("units/<uuid:public_id>/edit/", units.UnitEditView.as_view(), name="unit_edit"),
     path("units/<uuid:public_id>/move/", units.UnitMoveView.as_view(), name="unit_move"),

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from qiaolian.core.forms import DictChoiceField, UnitChoiceField, dict_choices
+from qiaolian.core.forms import (
+    DictChoiceField,
+    PlainSelect,
+    RemoteSelect,
+    UnitChoiceField,
+    dict_choices,
+)
 from qiaolian.core.scoping import Action
 from qiaolian.people.models import (
     Association,
@@ -49,35 +55,6 @@ def _lines(text: str) -> list[str]:
 
 
 # --- pickers -------------------------------------------------------------------------------
-
-
-class RemoteSelect(forms.Select):
-    """A select that renders only the chosen option; Tom Select loads the others from
-    `data-tom-remote` (a small scoped JSON endpoint), so no page lists every person."""
-
-    def __init__(self, url: str, attrs: dict | None = None):
-        super().__init__(attrs={**(attrs or {}), "data-tom-remote": url})
-
-    def optgroups(self, name, value, attrs=None):
-        field = self.choices.field
-        options: list[tuple[Any, str]] = [("", field.empty_label or "")]
-        chosen = [v for v in value if v]
-        if chosen:
-            try:
-                found = list(field.queryset.filter(**{field.to_field_name: chosen[0]})[:1])
-            except (ValidationError, ValueError):
-                found = []
-            options += [
-                (getattr(obj, field.to_field_name), field.label_from_instance(obj)) for obj in found
-            ]
-        return [
-            (
-                None,
-                [self.create_option(name, v, label, str(v) in value, index, attrs=attrs)],
-                index,
-            )
-            for index, (v, label) in enumerate(options)
-        ]
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -116,7 +93,7 @@ class PersonFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 张伟, zhangwei, zw, 3331234567")}),
     )
     category = DictChoiceField(PERSON_CATEGORY, label=_("Category"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
     gender = forms.ChoiceField(
         label=_("Gender"), required=False, choices=[("", _("Any gender")), *Gender.choices]
     )
@@ -132,8 +109,14 @@ class PersonFilterForm(forms.Form):
         self.fields["category"].choices = dict_choices(PERSON_CATEGORY)
         self.fields["country"].choices = _country_choices(_("All countries"))
         self.fields["country"].widget.attrs["data-tom-select"] = "1"
+        # Remote: a city administrator's tree has hundreds of units, too many for every page.
         self.fields["unit"] = UnitChoiceField(
-            user=user, action=Action.VIEW, label=_("Unit"), required=False
+            user=user,
+            action=Action.VIEW,
+            label=_("Unit"),
+            required=False,
+            remote=True,
+            empty_label=_("All my units"),
         )
         self.order_fields(["q", "category", "country", "unit", "gender", "consent"])
 

@@ -1,11 +1,15 @@
 """The register's everyday flows in a real Chromium, in Chinese: importing a sheet with a bad row
-and a duplicate, searching by pinyin initials and phone digits, and the liaison grid's figures
-and world map."""
+and a duplicate, searching by pinyin initials and phone digits, the liaison grid's figures
+and world map, and the city's list with its capped pager and searched unit filter (in both
+languages)."""
+
+from unittest import mock
 
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from qiaolian.core.pagination import BoundedPaginator
 from qiaolian.core.testing.cast import Cast
 from qiaolian.core.testing.workers import run_queued_tasks
 from qiaolian.network.models import StewardRole
@@ -13,9 +17,10 @@ from qiaolian.network.tests.factories import GroupFactory, MembershipFactory, St
 from qiaolian.people.models import Person
 from qiaolian.people.search import reindex_people
 from qiaolian.people.tests.factories import PersonFactory
+from qiaolian.people.views.people import PersonListView
 
 from .screens import shoot
-from .test_flows import CHART_ANIMATION_MS, CHART_DRAWN, log_in
+from .test_flows import CHART_ANIMATION_MS, CHART_DRAWN, en, log_in, switch
 
 pytestmark = pytest.mark.browser
 
@@ -137,3 +142,43 @@ def test_grid_coverage_figures_and_world_map(page, cast):
     page.wait_for_function(CHART_DRAWN, arg="#grid-map")
     page.wait_for_timeout(CHART_ANIMATION_MS)
     shoot(page, "grid")
+
+
+# (4) -------------------------------------------------------------------------------------------
+def test_city_list_pages_without_a_total_and_filters_by_a_searched_unit(page, cast):
+    """The city administrator's list: more people than the pager counts, so it says "more
+    than …" and pages by next; the unit filter is searched, not rendered whole. The pager's
+    count limit is lowered to 40 here (it is 10,000), so 45 people stand for a million."""
+    for n in range(40):
+        PersonFactory(unit=cast.district_b, surname="乙", given_name=f"区{n:02d}", country="IT")
+    for n in range(5):
+        PersonFactory(unit=cast.township_a1, surname="甲", given_name=f"一{n}", country="ES")
+    with (
+        mock.patch.object(BoundedPaginator, "count_limit", 40),
+        mock.patch.object(PersonListView, "paginate_by", 10),
+    ):
+        log_in(page, "city_admin")
+        page.goto("/people/")
+        pager = page.locator("#pager-capped")
+        expect(pager).to_contain_text("第 1–10 条，共超过 40 条")
+        expect(pager).to_contain_text("第 1 页")
+        shoot(page, "people-list")
+        # The unit filter lists no unit until the reader types part of a name.
+        expect(page.locator("#id_unit option")).to_have_count(1)
+        page.locator("#id_unit-ts-control").fill("甲一")
+        page.locator(".ts-dropdown .option", has_text="甲一街道侨联 (DA1)").click()
+        rows = page.locator("#person-table tbody tr")
+        expect(rows).to_have_count(5)
+        expect(page.locator("#rows")).to_contain_text("5 条记录")
+        expect(page.locator("#person-table")).not_to_contain_text("乙区")
+        page.locator("#id_unit-ts-control").blur()
+        shoot(page, "people-list-unit-filter")
+
+        switch(page, "#language-switch", "en")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.goto("/people/")
+        expect(page.locator("#pager-capped")).to_contain_text("1–10 of more than 40")
+        page.locator("#pager-capped a", has_text=en("Next")).click()
+        expect(page.locator("#pager-capped")).to_contain_text("11–20 of more than 40")
+        expect(page.locator("#pager-capped")).to_contain_text("Page 2")
+        shoot(page, "people-list")

@@ -5,6 +5,8 @@ register = template.Library()
 _CLASSES = {
     "select": "form-select",
     "selectmultiple": "form-select",
+    "plainselect": "form-select",  # core.forms.PlainSelect and RemoteSelect are selects too
+    "remoteselect": "form-select",
     "checkbox": "form-check-input",
     "checkboxselectmultiple": "form-check-input",
     "radioselect": "",

@@ -100,6 +100,7 @@ SWEEP = {
     "core:token_create": Exempt("Creates a token for the logged-in user only."),
     "core:token_revoke": Detail(_sibling_token, methods=("POST",)),
     "core:unit_list": Listing(_unit_listing),
+    "core:unit_options": Listing(_unit_listing),
     "core:unit_create": Exempt(
         "Takes no object id; the parent choices are restricted (tested in test_views_units)."
     ),

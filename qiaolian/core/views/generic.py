@@ -55,6 +55,7 @@ class ScopedListView(ScopedView, TemplateView):
     sort_fields: dict[str, str] = {}
     default_sort: str = ""
     paginate_by = 25
+    paginator_class: Any = Paginator  # core.pagination.BoundedPaginator for very large scopes
 
     def filter_queryset(self, queryset: QuerySet, data: dict) -> QuerySet:
         return queryset
@@ -69,7 +70,9 @@ class ScopedListView(ScopedView, TemplateView):
         if sort.lstrip("-") in self.sort_fields:
             field = self.sort_fields[sort.lstrip("-")]
             queryset = queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
-        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = self.paginator_class(queryset, self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

@@ -1,10 +1,17 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core import services
-from qiaolian.core.forms import UnitCreateForm, UnitEditForm, UnitFilterForm, UnitMoveForm
+from qiaolian.core import selectors, services
+from qiaolian.core.forms import (
+    UnitCreateForm,
+    UnitEditForm,
+    UnitFilterForm,
+    UnitMoveForm,
+    unit_option_label,
+)
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import (
@@ -145,3 +152,20 @@ class UnitActivateView(UnitObjectMixin, ScopedActionView):
 
     def perform(self, obj):
         services.unit_activate(actor=self.request.user, unit=obj)
+
+
+class UnitOptionsView(ScopedView):
+    """JSON for remote unit pickers (`UnitChoiceField(remote=True)`): at most 20 active units
+    matching `q` where the user holds `action` (a known action name, VIEW by default)."""
+
+    def get(self, request):
+        try:
+            action = Action(request.GET.get("action") or Action.VIEW)
+        except ValueError:
+            return JsonResponse({"error": _("Unknown action.")}, status=400)
+        found = selectors.unit_options(user=request.user, action=action, q=request.GET.get("q", ""))
+        results = [
+            {"value": str(unit.pk), "text": unit_option_label(unit, parent)}
+            for unit, parent in found
+        ]
+        return JsonResponse({"results": results})

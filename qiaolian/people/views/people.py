@@ -4,7 +4,6 @@ links, consents and the audited reveal of sensitive numbers."""
 from __future__ import annotations
 
 import contextlib
-import zoneinfo
 from functools import partial
 
 from django.contrib import messages
@@ -16,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
+from qiaolian.core import audit, timezones
 from qiaolian.core.crypto import mask
 from qiaolian.core.exports import export_response
+from qiaolian.core.pagination import BoundedPaginator
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import (
     ScopedActionView,
@@ -55,6 +55,9 @@ class PersonListView(ScopedListView):
         "updated": "updated_at",
     }
     default_sort = "name"
+    # A city's register is a million people: the pager counts up to 10,000 of them, and says
+    # "more than 10,000" beyond (an exact count of the city cost more than the whole page).
+    paginator_class = BoundedPaginator
 
     @property
     def filter_form_class(self):
@@ -238,10 +241,7 @@ class PersonDetailView(PersonObjectMixin, ScopedDetailView):
 
 
 def _local_time(zone: str):
-    try:
-        return timezone.now().astimezone(zoneinfo.ZoneInfo(zone)) if zone else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    return timezones.local_time(zone, default=None)
 
 
 class PersonCreateView(ScopedFormView):
