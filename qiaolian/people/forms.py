@@ -3,8 +3,6 @@ way as every read: a form never offers what the user may not see."""
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
 from typing import Any
 
 from django import forms
@@ -23,6 +21,7 @@ from qiaolian.core.forms import (
     dict_choices,
 )
 from qiaolian.core.scoping import Action
+from qiaolian.core.timezones import zone_names
 from qiaolian.people.models import (
     Association,
     AssociationLeader,
@@ -40,11 +39,6 @@ SNAPSHOT_SALT = "qiaolian.people.person-edit"
 
 def _country_choices(empty_label) -> list[tuple[str, Any]]:
     return [("", empty_label), *countries]
-
-
-@cache
-def _time_zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z))
 
 
 def _lines(text: str) -> list[str]:
@@ -198,7 +192,7 @@ class PersonForm(forms.Form):
         for name in ("nationality", "country"):
             self.fields[name].widget.attrs["data-tom-select"] = "1"
         self.fields["time_zone"].choices = [("", _("Derived automatically"))] + [
-            (zone, zone) for zone in _time_zones()
+            (zone, zone) for zone in zone_names()
         ]
         self.fields["time_zone"].widget.attrs["data-tom-select"] = "1"
         self.fields["notes"].widget.attrs["rows"] = 3

@@ -107,7 +107,16 @@ def surname_syllables(surname: str) -> list[str]:
         return [surname.lower()] if surname else []
     if surname in SURNAME_READINGS:
         return SURNAME_READINGS[surname].split()
-    return [SURNAME_READINGS.get(char) or lazy_pinyin(char)[0] for char in surname]
+    # 單 is read like 单 (Shan): the surname readings are keyed by simplified characters.
+    from qiaolian.people.search.tokens import simplified
+
+    folded = simplified(surname)
+    if folded in SURNAME_READINGS:
+        return SURNAME_READINGS[folded].split()
+    return [
+        SURNAME_READINGS.get(plain) or lazy_pinyin(char)[0]
+        for char, plain in zip(surname, folded, strict=True)
+    ]
 
 
 def given_syllables(given: str) -> list[str]:

@@ -420,3 +420,12 @@ class QueryReadingTests(TestCase):
         self.assertEqual(parse_query("+39 333 123 4567").digits, ("393331234567",))
         self.assertEqual(parse_query("0333 1234567").digits, ("03331234567", "3331234567"))
         self.assertEqual(parse_query("張 偉").tokens, ("张伟",))  # folded to simplified
+
+
+def test_traditional_surnames_take_their_surname_reading():
+    from qiaolian.people.names import name_pinyin
+
+    # 單 and 區 are the traditional forms of 单 (Shan) and 区 (Ou), not their everyday readings.
+    assert name_pinyin("單", "田芳") == name_pinyin("单", "田芳") == ("shan tian fang", "stf")
+    assert name_pinyin("區", "明") == ("ou ming", "om")
+    assert name_pinyin("歐陽", "娜娜")[0] == "ou yang na na"
