@@ -100,7 +100,10 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Read the dictionary once: the list page takes its category labels from here too.
-        self.fields["category"].choices = dict_choices(PERSON_CATEGORY)
+        self.fields["category"].choices = [
+            ("", _("All categories")),
+            *dict_choices(PERSON_CATEGORY)[1:],
+        ]
         self.fields["country"].choices = _country_choices(_("All countries"))
         self.fields["country"].widget.attrs["data-tom-select"] = "1"
         # Remote: a city administrator's tree has hundreds of units, too many for every page.
