@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -34,6 +33,7 @@ from qiaolian.hotline.models import Case, Shift, Volunteer
 from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import cases as case_selectors
 from qiaolian.hotline.selectors import rota as rota_selectors
+from qiaolian.hotline.selectors import volunteers as volunteer_selectors
 from qiaolian.hotline.services import volunteers as services
 from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE
 
@@ -48,31 +48,12 @@ class VolunteerListView(ExportableListView):
     export_name = "volunteers"
 
     def queryset_for(self, action: Action):
-        return (
-            Volunteer.objects.restrict(self.request.user, action)
-            .in_subtree(self.request.active_unit)
-            .select_related("user", "unit")
-            .prefetch_related("groups")
-        )
+        return volunteer_selectors.volunteer_list(
+            user=self.request.user, action=action, within=self.request.active_unit
+        ).prefetch_related("groups")
 
     def filter_queryset(self, queryset, data):
-        if q := (data.get("q") or "").strip():
-            queryset = queryset.filter(
-                Q(user__display_name__icontains=q)
-                | Q(user__username__icontains=q)
-                | Q(specialties__icontains=q)
-                | Q(languages__icontains=q)
-            )
-        if profession := data.get("profession"):
-            queryset = queryset.filter(profession=profession)
-        if not data.get("inactive"):
-            queryset = queryset.filter(is_active=True)
-        if data.get("on_duty"):
-            now = timezone.now()
-            queryset = queryset.filter(
-                shifts__starts_at__lte=now, shifts__ends_at__gt=now
-            ).distinct()
-        return queryset
+        return volunteer_selectors.filter_volunteers(queryset, data, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
