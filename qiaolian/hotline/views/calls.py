@@ -32,6 +32,7 @@ from qiaolian.hotline.selectors import calls as selectors
 from qiaolian.hotline.selectors import cases as case_selectors
 from qiaolian.hotline.services import callbacks as callback_services
 from qiaolian.hotline.services import calls as services
+from qiaolian.hotline.views.conflicts import ConflictFormMixin
 from qiaolian.network.models import Membership
 
 MODES = ("log", "new_case", "on_case")
@@ -191,7 +192,7 @@ class CallDetailView(ScopedDetailView):
         return context
 
 
-class CallEditView(ScopedFormView):
+class CallEditView(ConflictFormMixin, ScopedFormView):
     """Edit with optimistic locking, as the case edit: the form carries the version it was
     opened with; a stale save is refused naming what changed since, keeps this user's text,
     and moves the form to the current version so a deliberate second save goes through."""
@@ -200,7 +201,6 @@ class CallEditView(ScopedFormView):
     needs_object = True
     template_name = "hotline/calls/form.html"
     success_message = gettext_lazy("Call saved.")
-    conflict = None
 
     def scoped_queryset(self):
         return Call.objects.restrict(self.request.user, Action.CHANGE).select_related(
@@ -231,30 +231,24 @@ class CallEditView(ScopedFormView):
             self.conflict = exc
             raise
 
-    def render(self, form, status: int = 200):
-        conflict_rows = []
-        if self.conflict is not None:
-            current = self.scoped_queryset().get(pk=self.object.pk)
-            data = form.data.copy()
-            data["version"] = str(current.version)
-            for name, (before, _after) in self.conflict.changed.items():
-                if name not in services.CALL_EDIT_FIELDS:
-                    continue
-                shown = _conflict_value(current, name)
-                # A field this user left as it was takes the other's value, so saving again
-                # does not undo their change; a field both changed keeps this user's text.
-                if name == "notes" and data.get("notes", "") == (before or ""):
-                    data["notes"] = current.notes
-                elif name == "outcome" and data.get("outcome") == before:
-                    data["outcome"] = current.outcome
-                elif name == "duration_seconds" and _minutes(data.get("duration_minutes")) == (
-                    before
-                ):
-                    data["duration_minutes"] = str(round(current.duration_seconds / 60, 1))
-                conflict_rows.append((services.call_field_label(name), shown or "—"))
-            form.data = data
-        context = self.get_context_data(form=form, call=self.object, conflict_rows=conflict_rows)
-        return render(self.request, self.template_name, context, status=status)
+    conflict_fields = services.CALL_EDIT_FIELDS
+
+    def conflict_label(self, name):
+        return services.call_field_label(name)
+
+    def conflict_shown(self, current, name):
+        return _conflict_value(current, name)
+
+    def conflict_merge(self, data, current, name, before):
+        if name == "notes" and data.get("notes", "") == (before or ""):
+            data["notes"] = current.notes
+        elif name == "outcome" and data.get("outcome") == before:
+            data["outcome"] = current.outcome
+        elif name == "duration_seconds" and _minutes(data.get("duration_minutes")) == before:
+            data["duration_minutes"] = str(round(current.duration_seconds / 60, 1))
+
+    def conflict_context(self):
+        return {"call": self.object}
 
     def get_success_url(self, obj):
         return reverse("hotline:call_detail", args=[obj.public_id])

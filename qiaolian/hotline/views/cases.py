@@ -45,6 +45,7 @@ from qiaolian.hotline.models import (
 from qiaolian.hotline.panels import panels_for
 from qiaolian.hotline.selectors import cases as selectors
 from qiaolian.hotline.services import cases as services
+from qiaolian.hotline.views.conflicts import ConflictFormMixin
 from qiaolian.network.forms import PersonChoiceField
 
 # --- forms --------------------------------------------------------------------------------
@@ -379,7 +380,7 @@ class CaseCreateView(ScopedFormView):
         return reverse("hotline:case_detail", args=[obj.public_id])
 
 
-class CaseEditView(CaseMixin, ScopedFormView):
+class CaseEditView(CaseMixin, ConflictFormMixin, ScopedFormView):
     """Edit with optimistic locking: the form carries the version it was opened with; a
     conflicting save shows what changed and keeps the user's text, with the form now on the
     current version so a deliberate second save goes through."""
@@ -388,7 +389,6 @@ class CaseEditView(CaseMixin, ScopedFormView):
     needs_object = True
     template_name = "hotline/cases/form.html"
     success_message = gettext_lazy("Case saved.")
-    conflict = None
 
     def get_form(self, data=None):
         case = self.object
@@ -405,25 +405,18 @@ class CaseEditView(CaseMixin, ScopedFormView):
             self.conflict = exc
             raise
 
-    def render(self, form, status: int = 200):
-        conflict_rows = []
-        if self.conflict is not None:
-            current = self.scoped_queryset().get(pk=self.object.pk)
-            data = form.data.copy()
-            data["version"] = str(current.version)
-            for name, (before, _after) in self.conflict.changed.items():
-                if name not in services.EDITABLE_FIELDS:
-                    continue
-                value = getattr(current, name)
-                # A field this user left as it was takes the other's value, so saving again
-                # does not undo their change; a field both changed keeps this user's text.
-                if name != "requester" and data.get(name, "") == (before or ""):
-                    data[name] = value
-                shown = category_labels().get(value, value) if name == "category" else value
-                conflict_rows.append((services.field_label(name), shown or "—"))
-            form.data = data
-        context = self.get_context_data(form=form, conflict_rows=conflict_rows)
-        return render(self.request, self.template_name, context, status=status)
+    conflict_fields = services.EDITABLE_FIELDS
+
+    def conflict_label(self, name):
+        return services.field_label(name)
+
+    def conflict_shown(self, current, name):
+        value = getattr(current, name)
+        return category_labels().get(value, value) if name == "category" else value
+
+    def conflict_merge(self, data, current, name, before):
+        if name != "requester" and data.get(name, "") == (before or ""):
+            data[name] = getattr(current, name)
 
     def get_success_url(self, obj):
         return self.detail_url(obj)
