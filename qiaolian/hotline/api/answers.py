@@ -16,6 +16,7 @@ from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.hotline.api.common import (
     ErrorOut,
+    UnitOwnedOut,
     check_category,
     record_conflict,
     require,
@@ -28,10 +29,8 @@ from qiaolian.hotline.services import answers as services
 router = Router(tags=["hotline: answers"])
 
 
-class AnswerOut(Schema):
+class AnswerOut(UnitOwnedOut):
     id: UUID = Field(..., alias="public_id")
-    unit: str
-    unit_name: str
     category: str
     status: AnswerStatus
     title_zh: str
@@ -41,14 +40,6 @@ class AnswerOut(Schema):
     keywords: str
     updated_at: datetime
     version: int
-
-    @staticmethod
-    def resolve_unit(obj: Answer) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: Answer) -> str:
-        return obj.unit.name
 
 
 class AnswerDetailOut(AnswerOut):

@@ -17,7 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.hotline.api.cases import CaseDetailOut, case_with_timeline
-from qiaolian.hotline.api.common import require, within
+from qiaolian.hotline.api.common import UnitOwnedOut, require, within
 from qiaolian.hotline.models import Call, CallDirection, CallOutcome, Case, Priority
 from qiaolian.hotline.selectors import calls as selectors
 from qiaolian.hotline.services import calls as services
@@ -26,10 +26,8 @@ from qiaolian.people.models import Person
 router = Router(tags=["hotline: calls"])
 
 
-class CallOut(Schema):
+class CallOut(UnitOwnedOut):
     id: UUID = Field(..., alias="public_id")
-    unit: str
-    unit_name: str
     direction: CallDirection
     number: str = Field(..., description="as typed")
     number_e164: str = Field(..., description="normalised (E.164)")
@@ -42,14 +40,6 @@ class CallOut(Schema):
     outcome: CallOutcome
     notes: str
     taken_by: str | None = None
-
-    @staticmethod
-    def resolve_unit(obj: Call) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: Call) -> str:
-        return obj.unit.name
 
     @staticmethod
     def resolve_person(obj: Call):

@@ -16,7 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import ErrorOut, conflict, require
+from qiaolian.hotline.api.common import ErrorOut, UnitOwnedOut, conflict, require
 from qiaolian.hotline.models import Case, CaseEvent, Channel, EventKind, Priority
 from qiaolian.hotline.models import Status as CaseStatus
 from qiaolian.hotline.selectors import cases as selectors
@@ -26,11 +26,9 @@ from qiaolian.people.models import Person
 router = Router(tags=["hotline: cases"])
 
 
-class CaseOut(Schema):
+class CaseOut(UnitOwnedOut):
     id: UUID = Field(..., alias="public_id")
     number: str
-    unit: str
-    unit_name: str
     channel: Channel
     category: str
     priority: Priority
@@ -47,14 +45,6 @@ class CaseOut(Schema):
     resolution_due: datetime | None
     resolved_at: datetime | None
     version: int
-
-    @staticmethod
-    def resolve_unit(obj: Case) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: Case) -> str:
-        return obj.unit.name
 
     @staticmethod
     def resolve_requester(obj: Case):

@@ -18,6 +18,21 @@ class ErrorOut(Schema):
     error: dict
 
 
+class UnitOwnedOut(Schema):
+    """The owner unit of a record, as every hotline output names it: its code and name."""
+
+    unit: str
+    unit_name: str
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj) -> str:
+        return obj.unit.name
+
+
 def require(user, action: Action = Action.VIEW) -> None:
     """403 for a caller who holds `action` nowhere (like the pages); otherwise scoping decides."""
     if not holds_anywhere(user, action):

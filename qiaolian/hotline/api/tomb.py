@@ -19,7 +19,14 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import ErrorOut, PageHook, record_conflict, require, within
+from qiaolian.hotline.api.common import (
+    ErrorOut,
+    PageHook,
+    UnitOwnedOut,
+    record_conflict,
+    require,
+    within,
+)
 from qiaolian.hotline.models import (
     Case,
     Channel,
@@ -39,10 +46,8 @@ router = Router(tags=["hotline: tomb-sweeping"])
 Season = enum.StrEnum("Season", {name: name for name in services.SEASONS})
 
 
-class TombOut(Schema):
+class TombOut(UnitOwnedOut):
     id: UUID = Field(..., alias="public_id")
-    unit: str
-    unit_name: str
     case: UUID | None = Field(None, description="null when the caller may not read the case")
     case_number: str | None = None
     kind: TombKind
@@ -58,14 +63,6 @@ class TombOut(Schema):
     link_active: bool = Field(..., description="a private link for the requester is open")
     link_expires_at: datetime | None = None
     version: int
-
-    @staticmethod
-    def resolve_unit(obj: TombSweepingOrder) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: TombSweepingOrder) -> str:
-        return obj.unit.name
 
     @staticmethod
     def resolve_case(obj: TombSweepingOrder):
