@@ -174,6 +174,9 @@ def test_city_list_pages_without_a_total_and_filters_by_a_searched_unit(page, ca
         page.locator("#id_unit-ts-control").blur()
         shoot(page, "people-list-unit-filter")
 
+        # The unit search may still be loading options: let it finish before the language
+        # switch, so no request of the old page overlaps the next one.
+        page.wait_for_load_state("networkidle")
         switch(page, "#language-switch", "en")
         expect(page.locator("html")).to_have_attribute("lang", "en")
         page.goto("/people/")
