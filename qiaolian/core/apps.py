@@ -1,13 +1,55 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core.registry import NavItem, NavSection, QiaolianApp
+from qiaolian.core.scoping import Action
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(QiaolianApp):
     name = "qiaolian.core"
     label = "core"
     verbose_name = "Qiaolian core"
+    url_prefix = ""
+    api_router = "qiaolian.core.api:router"
+    api_prefix = ""
+    api_operation_prefix = "core"
+    domain_label = _("Units, users and logs")
+    domain_verbs = (
+        Action.VIEW,
+        Action.ADD,
+        Action.CHANGE,
+        Action.DELETE,
+        Action.EXPORT,
+        Action.ADMIN,
+        Action.AUDIT,
+        Action.CONFIGURE,
+    )
 
     def ready(self) -> None:
         from qiaolian.core import checks, roles, signals  # noqa: F401 - checks register themselves
 
         roles.connect(self)
         signals.connect()
+
+    def navigation(self) -> list[NavSection]:
+        return [
+            NavSection(
+                "workbench",
+                _("Workbench"),
+                0,
+                (NavItem(_("Dashboard"), "core:dashboard", "ti-layout-dashboard", "core.view"),),
+            ),
+            NavSection(
+                "system",
+                _("System"),
+                900,
+                (
+                    NavItem(_("Units"), "core:unit_list", "ti-sitemap", "core.view"),
+                    NavItem(_("Users"), "core:user_list", "ti-users", "core.admin"),
+                    NavItem(_("Roles"), "core:role_list", "ti-shield-lock", "core.view"),
+                    NavItem(_("Dictionaries"), "core:dict_list", "ti-list-details", "core.view"),
+                    NavItem(_("Operation log"), "core:audit_list", "ti-history", "core.audit"),
+                    NavItem(_("Login log"), "core:login_log", "ti-login", "core.audit"),
+                    NavItem(_("API tokens"), "core:token_list", "ti-key", "core.view"),
+                ),
+            ),
+        ]

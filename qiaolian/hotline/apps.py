@@ -1,11 +1,16 @@
-from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+from qiaolian.core.registry import NavItem, NavSection, PeriodicTask, QiaolianApp, SeedStep
 
 
-class HotlineConfig(AppConfig):
+class HotlineConfig(QiaolianApp):
     name = "qiaolian.hotline"
     label = "hotline"
     verbose_name = "热线与专家服务 / Hotline and expert services"
+    url_prefix = "hotline/"
+    api_router = "qiaolian.hotline.api:router"
+    domain_label = _("Hotline")
 
     def ready(self) -> None:
         # The built-in SLA calendars and policies, like core's built-in roles: created after
@@ -20,3 +25,38 @@ class HotlineConfig(AppConfig):
         # cases in it), and kept by subtree when a unit moves (see services/rollup.py).
         post_migrate.connect(rollup.fill_if_empty, sender=self)
         path_updated.connect(rollup.on_path_updated, dispatch_uid="hotline-rollup-move")
+
+    def navigation(self) -> list[NavSection]:
+        def item(label, url_name, icon, verb="view"):
+            return NavItem(label, f"hotline:{url_name}", icon, f"hotline.{verb}")
+
+        return [
+            NavSection(
+                "hotline",
+                _("Hotline"),
+                200,
+                (
+                    item(_("Call console"), "call_console", "ti-phone-plus", "add"),
+                    item(_("Cases"), "case_list", "ti-ticket"),
+                    item(_("Calls"), "call_list", "ti-phone-call"),
+                    item(_("Callbacks"), "callback_list", "ti-phone-outgoing"),
+                    item(_("Tomb-sweeping"), "tomb_list", "ti-flower"),
+                    item(_("Answers"), "answer_list", "ti-book"),
+                    item(_("Volunteers"), "volunteer_list", "ti-stethoscope"),
+                    item(_("Duty rota"), "rota", "ti-calendar-time"),
+                    item(_("Breach report"), "sla_breaches", "ti-alarm"),
+                    item(_("Satisfaction"), "csat_report", "ti-mood-smile"),
+                    item(_("Hotline figures"), "stats", "ti-chart-bar"),
+                    NavItem(
+                        _("SLA policies"), "hotline:sla_policy_list", "ti-clock-cog", "core.configure"
+                    ),
+                ),
+            )
+        ]
+
+    def seed_steps(self) -> list[SeedStep]:
+        # A year of the 24-hour hotline's work (cases, calls, tomb-sweeping).
+        return [SeedStep("hotline", "qiaolian.hotline.seed:seed_hotline", after=("network",))]
+
+    def periodic_tasks(self) -> list[PeriodicTask]:
+        return [PeriodicTask("qiaolian.hotline.services.sla.check_sla", 60)]

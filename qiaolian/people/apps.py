@@ -1,7 +1,41 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from qiaolian.core.registry import NavItem, NavSection, QiaolianApp
 
 
-class PeopleConfig(AppConfig):
+class PeopleConfig(QiaolianApp):
     name = "qiaolian.people"
     label = "people"
     verbose_name = "People and associations"
+    url_prefix = "people/"
+    api_router = "qiaolian.people.api:router"
+    domain_label = _("People and associations")
+
+    def navigation(self) -> list[NavSection]:
+        return [
+            NavSection(
+                "people",
+                _("People work"),
+                100,
+                (
+                    NavItem(_("People"), "people:person_list", "ti-users-group", "people.view"),
+                    NavItem(
+                        pgettext_lazy("search box", "Search"),
+                        "people:search",
+                        "ti-search",
+                        "people.view",
+                    ),
+                    NavItem(
+                        _("Associations"),
+                        "people:association_list",
+                        "ti-building-community",
+                        "people.view",
+                    ),
+                    NavItem(
+                        _("Import people"), "people:import_list", "ti-file-upload", "people.add"
+                    ),
+                    NavItem(_("Duplicates"), "people:duplicate_list", "ti-copy", "people.view"),
+                ),
+            )
+        ]
