@@ -1,16 +1,16 @@
+"""The project's URLs: each registered app mounts its own at the prefix it declares."""
+
 from django.urls import include, path
 
 from qiaolian.api.root import api
+from qiaolian.core import registry
 from qiaolian.core.views.system import error_page, healthz
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
-    path("people/", include("qiaolian.people.urls")),
-    path("grid/", include("qiaolian.network.urls")),
-    path("hotline/", include("qiaolian.hotline.urls")),
-    path("", include("qiaolian.core.urls")),
+    *(path(prefix, include(module)) for prefix, module in registry.url_mounts()),
 ]
 
 handler403 = error_page(403)

@@ -125,6 +125,8 @@ class Figure:
     records_url: str | Callable[..., str] | None = None
     permission: str = ""
     order: int = 100
+    # True for a count of the present state (groups, stewards): the period does not apply.
+    snapshot: bool = False
 
 
 @dataclass

@@ -18,7 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
-from qiaolian.core.models import ApiToken, DictItem, DictType, Role, Unit, UnitRole, User
+from qiaolian.core.models import (
+    ApiToken,
+    DictItem,
+    DictType,
+    PeriodicRun,
+    Role,
+    Unit,
+    UnitRole,
+    User,
+)
 from qiaolian.core.scoping import (
     Action,
     Narrowing,
@@ -361,3 +370,16 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
         revoked_at=timezone.now()
     ):
         audit.record(actor=actor, action="api_token.revoke", obj=token, unit=token.user.home_unit)
+
+
+def periodic_run_claim(*, name: str, every: int) -> bool:
+    """Claim this period's run of a periodic task; True for exactly one caller per period.
+
+    Not audited: it is the workers' bookkeeping, not a user's write.
+    """
+    now = timezone.now()
+    PeriodicRun.objects.get_or_create(name=name, defaults={"next_run_at": now})
+    claimed = PeriodicRun.objects.filter(name=name, next_run_at__lte=now).update(
+        next_run_at=now + timedelta(seconds=every), last_run_at=now
+    )
+    return claimed == 1

@@ -1,7 +1,14 @@
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.registry import NavItem, NavSection, PeriodicTask, QiaolianApp, SeedStep
+from qiaolian.core.registry import (
+    Figure,
+    NavItem,
+    NavSection,
+    PeriodicTask,
+    QiaolianApp,
+    SeedStep,
+)
 
 
 class HotlineConfig(QiaolianApp):
@@ -60,3 +67,23 @@ class HotlineConfig(QiaolianApp):
 
     def periodic_tasks(self) -> list[PeriodicTask]:
         return [PeriodicTask("qiaolian.hotline.services.sla.check_sla", 60)]
+
+    def figures(self) -> list[Figure]:
+        # The reference text's 22,486 contacts, 1,200+ problems solved, 1,005 tomb-sweepings.
+        def figure(key, label, measure, url, order):
+            return Figure(
+                f"hotline.{key}",
+                label,
+                measure,
+                f"qiaolian.hotline.figures.{key}",
+                f"qiaolian.hotline.figures.{url}",
+                permission="hotline.view",
+                order=order,
+            )
+
+        return [
+            figure("contacts", _("Hotline contacts"), _("contacts"), "stats_url", 200),
+            figure("cases", _("Hotline cases"), _("cases"), "stats_url", 201),
+            figure("resolved", _("Problems solved"), _("cases"), "stats_url", 202),
+            figure("tomb_sweeping", _("Proxy tomb-sweepings"), _("services"), "tomb_url", 203),
+        ]

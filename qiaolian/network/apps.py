@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.registry import NavItem, NavSection, QiaolianApp, SeedStep
+from qiaolian.core.registry import Figure, NavItem, NavSection, QiaolianApp, SeedStep
 
 
 class NetworkConfig(QiaolianApp):
@@ -27,3 +27,25 @@ class NetworkConfig(QiaolianApp):
     def seed_steps(self) -> list[SeedStep]:
         # Liaison grid demo data (people, associations, groups, stewards).
         return [SeedStep("network", "qiaolian.network.seed:seed_network")]
+
+    def figures(self) -> list[Figure]:
+        # The reference text's 340 groups, 24,617 people, 350 cadres, 133 doctors, 111 lawyers.
+        def figure(key, label, measure, url, order):
+            return Figure(
+                f"network.{key}",
+                label,
+                measure,
+                f"qiaolian.network.figures.{key}",
+                f"qiaolian.network.figures.{url}",
+                permission="network.view",
+                order=order,
+                snapshot=True,
+            )
+
+        return [
+            figure("groups", _("Liaison groups"), _("groups"), "groups_url", 110),
+            figure("people_in_groups", _("People in groups"), _("people"), "grid_url", 111),
+            figure("cadres", _("Cadres in groups"), _("people"), "grid_url", 112),
+            figure("doctors", _("Doctors in groups"), _("people"), "grid_url", 113),
+            figure("lawyers", _("Lawyers in groups"), _("people"), "grid_url", 114),
+        ]

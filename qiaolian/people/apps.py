@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qiaolian.core.registry import NavItem, NavSection, QiaolianApp
+from qiaolian.core.registry import Figure, NavItem, NavSection, QiaolianApp
 
 
 class PeopleConfig(QiaolianApp):
@@ -37,5 +37,19 @@ class PeopleConfig(QiaolianApp):
                     ),
                     NavItem(_("Duplicates"), "people:duplicate_list", "ti-copy", "people.view"),
                 ),
+            )
+        ]
+
+    def figures(self) -> list[Figure]:
+        return [
+            Figure(
+                "people.associations",
+                _("Overseas associations"),
+                _("associations"),
+                "qiaolian.people.figures.associations",
+                "qiaolian.people.figures.associations_url",
+                permission="people.view",
+                order=100,
+                snapshot=True,
             )
         ]

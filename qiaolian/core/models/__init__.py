@@ -3,6 +3,7 @@
 from qiaolian.core.models.accounts import ApiToken, Role, UnitRole, User
 from qiaolian.core.models.audit import AuditEvent, LoginEvent
 from qiaolian.core.models.dictionaries import DictItem, DictType
+from qiaolian.core.models.tasks import PeriodicRun
 from qiaolian.core.models.units import Unit, UnitKind
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "DictItem",
     "DictType",
     "LoginEvent",
+    "PeriodicRun",
     "Role",
     "Unit",
     "UnitKind",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from qiaolian.core import audit, seed_data
+from qiaolian.core import audit, registry, seed_data
 from qiaolian.core.models import DictItem, DictType, Role, Unit, UnitKind, UnitRole, User
 from qiaolian.core.roles import ensure_builtin_roles
 
@@ -104,14 +104,9 @@ def seed(factor: int = 1) -> dict:
         UnitRole.objects.get_or_create(
             user=user, unit=Unit.objects.get(code=unit_code), role=roles[role_code]
         )
-    # Liaison grid demo data (people, associations, groups, stewards): see network/seed.py.
-    from qiaolian.network.seed import seed_network
-
-    made["network"] = seed_network(factor)
-    # A year of the 24-hour hotline's work (cases, calls, tomb-sweeping): see hotline/seed.py.
-    from qiaolian.hotline.seed import seed_hotline
-
-    made["hotline"] = seed_hotline(factor)
+    # Each app's demo data, in the order its seed steps declare (core/registry.py).
+    for step in registry.seed_steps():
+        made[step.name] = registry.resolve(step.run)(factor)
     if made["units"] or made["users"]:
         audit.record(
             actor=None,

@@ -1,9 +1,10 @@
 """`qiaolian worker`: run the task worker of whichever backend settings selected.
 
-Besides running queued tasks, a long-running worker enqueues the periodic tasks of
-`PERIODIC_TASKS` (dotted path → seconds; setting, with the SLA check every minute by default)
-from a small daemon thread. The periodic tasks are idempotent, so several workers ticking at
-once only repeat a cheap query. `--no-ticks` (or `--burst`) runs queued tasks only.
+Besides running queued tasks, a long-running worker enqueues the periodic tasks that the apps
+declare (`registry.periodic_tasks()`; the `PERIODIC_TASKS` setting, dotted path → seconds,
+replaces them when set) from a small daemon thread. Each run is claimed in the database
+(`PeriodicRun`), so however many workers tick, a task is enqueued once per period.
+`--no-ticks` (or `--burst`) runs queued tasks only.
 """
 
 import logging
@@ -16,26 +17,31 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from django.utils.module_loading import import_string
 
+from qiaolian.core import registry
+from qiaolian.core.services import periodic_run_claim
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_PERIODIC_TASKS = {"qiaolian.hotline.services.sla.check_sla": 60}
-
-
 def periodic_tasks() -> dict[str, int]:
-    return getattr(settings, "PERIODIC_TASKS", DEFAULT_PERIODIC_TASKS)
+    configured = getattr(settings, "PERIODIC_TASKS", None)
+    if configured is not None:
+        return configured
+    return {task.task: task.every for task in registry.periodic_tasks()}
 
 
 def tick(due: dict[str, float], now: float) -> dict[str, float]:
-    """Enqueue every periodic task whose time has come; returns the next due times."""
+    """Enqueue every periodic task whose time has come and whose run this worker claimed;
+    returns this worker's next look at each."""
     upcoming = dict(due)
     for path, every in periodic_tasks().items():
         if now < due.get(path, 0):
             continue
+        upcoming[path] = now + every
         try:
-            import_string(path).enqueue()
+            if periodic_run_claim(name=path, every=every):
+                import_string(path).enqueue()
         except Exception:
             logger.exception("could not enqueue the periodic task %s", path)
-        upcoming[path] = now + every
     return upcoming
 
 

@@ -13,62 +13,30 @@ on stderr and exit status 2. The whole months come from the figures' rollup (rec
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
-from qiaolian.core.models import Unit, User
+from qiaolian.core.management.period_options import (
+    add_period_arguments,
+    out_of_scope,
+    read_period_options,
+)
 from qiaolian.hotline.selectors.stats import case_stats
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            f"{option} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-04-05",
-            returncode=2,
-        ) from None
 
 
 class Command(BaseCommand):
     help = "Print the hotline's figures (contacts, cases, resolved, tomb-sweeping, CSAT)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", help="unit code (default: every unit in scope)")
-        parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", help="last day (included), YYYY-MM-DD")
-        parser.add_argument("--as", dest="username", help="read as this user (their scope)")
-        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        add_period_arguments(parser)
 
-    def handle(self, *args, unit, start, end, username, json: bool, **options):
-        first = _date(start, "--from")
-        last = _date(end, "--to") or timezone.localdate()
-        first = first or last - timedelta(days=364)
-        if last < first:
-            raise CommandError(f"--to {last} is before --from {first}", returncode=2)
-        if username:
-            user = User.objects.filter(username=username, is_active=True).first()
-            if user is None:
-                raise CommandError(f"No active user {username!r}.", returncode=2)
-        else:
-            user = User(username="console", is_superuser=True, is_active=True)
-        chosen = None
-        if unit:
-            chosen = Unit.objects.filter(code=unit).first()
-            if chosen is None:
-                raise CommandError(f"No unit with code {unit!r}.", returncode=2)
+    def handle(self, *args, **options):
+        user, chosen, period = read_period_options(options)
         try:
-            figures = case_stats(user, unit=chosen, start=first, end=last)
+            figures = case_stats(user, unit=chosen, start=period.start, end=period.end)
         except PermissionDenied:
-            raise CommandError(
-                f"Unit {unit!r} is outside the scope of {username!r}.", returncode=2
-            ) from None
-        if json:
+            raise out_of_scope(options) from None
+        if options["json"]:
             self.stdout.write(_dumps(figures))
         else:
             self._print(figures)
