@@ -1,9 +1,11 @@
 from typing import Any
 
 from django.urls import reverse
+
 from qiaolian.core import registry
 from qiaolian.core.scoping import holds_anywhere
 from qiaolian.core.selectors import switchable_units
+
 
 def shell(request):
     """Header and navigation data for every page of the staff shell."""

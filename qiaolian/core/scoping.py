@@ -70,7 +70,7 @@ class OutOfScope(PermissionDenied):
     """A write left its object outside the actor's scope; the transaction must roll back."""
 
 
-def grants_for(user: User | AnonymousUser | None, action: Action) -> tuple[Grant, ...]:
+def grants_for(user: User | AnonymousUser | None, action: Action | str) -> tuple[Grant, ...]:
     """The unit paths (with narrowing) where `user` holds `action`.
 
     Computed once per request: the whole grant table of the user is loaded on first use and
@@ -112,7 +112,7 @@ def _drop_covered(grants: set[Grant]) -> tuple[Grant, ...]:
     return tuple(sorted(kept, key=lambda g: (g.path, g.narrowing)))
 
 
-def holds_anywhere(user: Any, action: Action) -> bool:
+def holds_anywhere(user: Any, action: Action | str) -> bool:
     return bool(grants_for(user, action))
 
 

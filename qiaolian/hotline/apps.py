@@ -55,7 +55,10 @@ class HotlineConfig(QiaolianApp):
                     item(_("Satisfaction"), "csat_report", "ti-mood-smile"),
                     item(_("Hotline figures"), "stats", "ti-chart-bar"),
                     NavItem(
-                        _("SLA policies"), "hotline:sla_policy_list", "ti-clock-cog", "core.configure"
+                        _("SLA policies"),
+                        "hotline:sla_policy_list",
+                        "ti-clock-cog",
+                        "core.configure",
                     ),
                 ),
             )

@@ -5,10 +5,10 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from freezegun import freeze_time
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from freezegun import freeze_time
 
 from qiaolian.core.management.commands import worker
 from qiaolian.core.models import AuditEvent

@@ -22,6 +22,7 @@ from qiaolian.core.services import periodic_run_claim
 
 logger = logging.getLogger(__name__)
 
+
 def periodic_tasks() -> dict[str, int]:
     configured = getattr(settings, "PERIODIC_TASKS", None)
     if configured is not None:

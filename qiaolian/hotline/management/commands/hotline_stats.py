@@ -13,6 +13,7 @@ on stderr and exit status 2. The whole months come from the figures' rollup (rec
 from __future__ import annotations
 
 import json
+
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 
