@@ -10,7 +10,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from qiaolian.core import registry
 from qiaolian.core.models import ApiToken
+from qiaolian.core.registry import resolve
 
 
 class TokenAuth(HttpBearer):
@@ -83,15 +85,9 @@ def _http_error(request, exc):
 
 
 def _register_routers() -> None:
-    from qiaolian.core.api import router as core_router
-    from qiaolian.hotline.api import router as hotline_router
-    from qiaolian.network.api import router as network_router
-    from qiaolian.people.api import router as people_router
-
-    api.add_router("/", core_router)
-    api.add_router("/", people_router)
-    api.add_router("/", network_router)
-    api.add_router("/", hotline_router)
+    """Mount each registered app's router at the prefix it declares (core/registry.py)."""
+    for prefix, _operation_prefix, dotted in registry.api_routers():
+        api.add_router(prefix or "/", resolve(dotted))
 
 
 _register_routers()

@@ -24,6 +24,8 @@ from typing import Any
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from qiaolian.core.registry import QiaolianApp
+
 
 @dataclass(frozen=True)
 class Detail:
@@ -84,7 +86,7 @@ def collected_sweep() -> dict[str, Detail | Listing | Exempt]:
     merged: dict[str, Detail | Listing | Exempt] = {}
     for config in apps.get_app_configs():
         tests_dir = Path(config.path) / "tests"
-        if not config.name.startswith("qiaolian.") or not tests_dir.is_dir():
+        if not isinstance(config, QiaolianApp) or not tests_dir.is_dir():
             continue
         for path in sorted(tests_dir.glob("sweep*.py")):
             module = import_module(f"{config.name}.tests.{path.stem}")
