@@ -36,7 +36,10 @@ class CoreConfig(QiaolianApp):
                 "workbench",
                 _("Workbench"),
                 0,
-                (NavItem(_("Dashboard"), "core:dashboard", "ti-layout-dashboard", "core.view"),),
+                (
+                    NavItem(_("Dashboard"), "core:dashboard", "ti-layout-dashboard", "core.view"),
+                    NavItem(_("Figures"), "core:figures", "ti-chart-dots", "core.view"),
+                ),
             ),
             NavSection(
                 "system",

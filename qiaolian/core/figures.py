@@ -99,6 +99,7 @@ def figure_rows(*, user: Any, unit: Any, period: Period) -> list[dict[str, Any]]
                 "measure": figure.measure,
                 "value": registry.resolve(figure.compute)(context),
                 "url": url,
+                "snapshot": figure.snapshot,
             }
         )
     return rows

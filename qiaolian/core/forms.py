@@ -355,3 +355,35 @@ class UserFilterForm(forms.Form):
     role = forms.ModelChoiceField(
         label=_("Role"), queryset=Role.objects.all(), required=False, empty_label=_("All roles")
     )
+
+
+class PeriodUnitForm(forms.Form):
+    """A period (both days included) and an optional unit of the user's scope, for figures."""
+
+    max_days = 10 * 366
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitChoiceField(
+            user=user,
+            action=Action.VIEW,
+            label=_("Unit"),
+            required=False,
+            empty_label=_("All my units"),
+            to_field_name="code",
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("The end date is before the start date."))
+            if (end - start).days > self.max_days:
+                raise forms.ValidationError(
+                    _("Choose a period of at most %(years)d years.")
+                    % {"years": self.max_days // 366}
+                )
+        return data

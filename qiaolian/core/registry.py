@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -102,11 +103,17 @@ class PersonData:
 
 @dataclass(frozen=True)
 class Narrowed:
-    """What a narrowed role (assigned / own) sees of a model, in words for the roles page."""
+    """What a narrowed role (assigned / own) sees of a model, in words for the roles page.
+
+    With `condition` (a dotted path to `f(user) -> Q`), the app contributes to what the model's
+    narrowed users see: a model below the app (people's Person) ORs every contribution in its
+    `assigned_to` / `owned_by` (`narrowed_condition()`), so it never names the apps above it.
+    """
 
     narrowing: str
     model: str
     description: Any
+    condition: str | Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +302,15 @@ def person_data() -> list[PersonData]:
 
 def narrowed() -> list[Narrowed]:
     return [item for c in contributions() for item in c.narrowed]
+
+
+def narrowed_condition(model_label: str, narrowing: str, user: Any) -> Q:
+    """What the apps let a `narrowing` user see of `model_label`, OR-ed; nothing if none."""
+    condition = Q(pk__in=[])
+    for item in narrowed():
+        if item.model == model_label and item.narrowing == narrowing and item.condition:
+            condition |= resolve(item.condition)(user)
+    return condition
 
 
 def url_mounts() -> list[tuple[str, str]]:

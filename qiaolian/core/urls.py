@@ -1,11 +1,12 @@
 from django.urls import path
 
-from qiaolian.core.views import audit, auth, dictionaries, system, units, users
+from qiaolian.core.views import audit, auth, dictionaries, figures, system, units, users
 
 app_name = "core"
 
 urlpatterns = [
     path("", system.DashboardView.as_view(), name="dashboard"),
+    path("figures/", figures.FiguresView.as_view(), name="figures"),
     path("switch-unit/", system.switch_unit, name="switch_unit"),
     # accounts
     path("account/login/", auth.LoginView.as_view(), name="login"),

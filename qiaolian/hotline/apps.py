@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.registry import (
     Figure,
+    Narrowed,
     NavItem,
     NavSection,
     PeriodicTask,
+    PersonData,
     QiaolianApp,
     SeedStep,
 )
@@ -89,4 +91,22 @@ class HotlineConfig(QiaolianApp):
             figure("cases", _("Hotline cases"), _("cases"), "stats_url", 201),
             figure("resolved", _("Problems solved"), _("cases"), "stats_url", 202),
             figure("tomb_sweeping", _("Proxy tomb-sweepings"), _("services"), "tomb_url", 203),
+        ]
+
+    def person_data(self) -> list[PersonData]:
+        return [
+            PersonData("hotline.Case", "requester", _("Hotline cases asked for")),
+            PersonData("hotline.Call", "person", _("Hotline calls")),
+        ]
+
+    def narrowed(self) -> list[Narrowed]:
+        return [
+            Narrowed(
+                "assigned",
+                "people.Person",
+                _("the requesters of the cases assigned to them"),
+                "qiaolian.hotline.selectors.cases.requesters_of_assigned_cases",
+            ),
+            Narrowed("assigned", "hotline.Case", _("the cases assigned to them")),
+            Narrowed("assigned", "hotline.TombSweepingOrder", _("the orders they perform")),
         ]

@@ -1,6 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.registry import Figure, NavItem, NavSection, QiaolianApp, SeedStep
+from qiaolian.core.registry import (
+    Figure,
+    Narrowed,
+    NavItem,
+    NavSection,
+    PersonData,
+    QiaolianApp,
+    SeedStep,
+)
 
 
 class NetworkConfig(QiaolianApp):
@@ -48,4 +56,21 @@ class NetworkConfig(QiaolianApp):
             figure("cadres", _("Cadres in groups"), _("people"), "grid_url", 112),
             figure("doctors", _("Doctors in groups"), _("people"), "grid_url", 113),
             figure("lawyers", _("Lawyers in groups"), _("people"), "grid_url", 114),
+        ]
+
+    def person_data(self) -> list[PersonData]:
+        return [
+            PersonData("network.Membership", "person", _("Group memberships")),
+            PersonData("network.Steward", "person", _("Stewardships of groups")),
+        ]
+
+    def narrowed(self) -> list[Narrowed]:
+        return [
+            Narrowed(
+                "assigned",
+                "people.Person",
+                _("the current members of the groups they steward"),
+                "qiaolian.network.selectors.members_of_stewarded_groups",
+            ),
+            Narrowed("assigned", "network.Group", _("the groups they steward")),
         ]

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qiaolian.core.registry import Figure, NavItem, NavSection, QiaolianApp
+from qiaolian.core.registry import Figure, NavItem, NavSection, PersonData, QiaolianApp
 
 
 class PeopleConfig(QiaolianApp):
@@ -52,4 +52,25 @@ class PeopleConfig(QiaolianApp):
                 order=100,
                 snapshot=True,
             )
+        ]
+
+    def person_data(self) -> list[PersonData]:
+        def table(model, path, label):
+            return PersonData(f"people.{model}", path, label)
+
+        return [
+            table("Person", "pk", _("Register entry")),
+            table("PersonContact", "person", _("Contacts")),
+            table("Relationship", "person", _("Relatives")),
+            table("Relationship", "relative", _("Named as a relative")),
+            table("Consent", "person", _("Consents")),
+            table("AssociationLeader", "person", _("Association offices")),
+            table("ImportRow", "person", _("Import rows")),
+            table("PersonSearchToken", "person", _("Search index")),
+            table("DuplicateCandidate", "person_a", _("Duplicate candidates")),
+            table("DuplicateCandidate", "person_b", _("Duplicate candidates")),
+            table("DuplicateDecision", "person_a", _("Duplicate decisions")),
+            table("DuplicateDecision", "person_b", _("Duplicate decisions")),
+            table("PersonMerge", "survivor", _("Merges kept")),
+            table("PersonMerge", "merged", _("Merges folded in")),
         ]

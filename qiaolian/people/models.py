@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from qiaolian.core import registry
 from qiaolian.core.crypto import EncryptedTextField, mask
 from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, grants_for
 
@@ -121,26 +121,10 @@ class Person(ScopedMixin, models.Model):
 
     @classmethod
     def assigned_to(cls, user: Any) -> Q:
-        """What a role narrowed to ASSIGNED (volunteers, liaison officers) sees: the members
-        of the groups they steward, and the requesters of the hotline cases assigned to them.
-
-        The models are looked up by name: the people app sits below network and hotline.
-        """
-        from django.apps import apps
-
-        steward = apps.get_model("network", "Steward")
-        membership = apps.get_model("network", "Membership")
-        today = timezone.localdate()
-        groups = steward.objects.filter(
-            Q(until__isnull=True) | Q(until__gt=today), user=user
-        ).values("group_id")
-        members = membership.objects.filter(group_id__in=groups, left_on__isnull=True)
-        condition = Q(pk__in=members.values("person_id"))
-        if apps.is_installed("qiaolian.hotline"):
-            case = apps.get_model("hotline", "Case")
-            requesters = case.objects.filter(assignee=user, requester__isnull=False)
-            condition |= Q(pk__in=requesters.values("requester_id"))
-        return condition
+        """What a role narrowed to ASSIGNED (volunteers, liaison officers) sees: what the apps
+        above contribute (the members of the groups they steward, the requesters of the cases
+        assigned to them; see each app's `narrowed()`)."""
+        return registry.narrowed_condition("people.Person", Narrowing.ASSIGNED, user)
 
     @property
     def full_name(self) -> str:

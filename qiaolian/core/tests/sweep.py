@@ -85,6 +85,7 @@ SWEEP = {
         payload=lambda cast: {"new_parent": str(cast.district_a.public_id)},
     ),
     "core:dashboard": Listing(_unit_listing),
+    "core:figures": Listing(_unit_listing),
     "core:switch_unit": Exempt(
         "Only accepts units from the user's own grants (tested in test_views_units)."
     ),

@@ -204,3 +204,10 @@ def requester_local_time(case: Case, at: datetime | None = None) -> tuple[dateti
 
     name = known_time_zone(case)
     return (local_time(name, at), name) if name else None
+
+
+def requesters_of_assigned_cases(user: Any) -> Q:
+    """The people a volunteer may see: the requesters of the cases assigned to them.
+    Contributed to people's narrowing."""
+    requesters = Case.objects.filter(assignee=user, requester__isnull=False)
+    return Q(pk__in=requesters.values("requester_id"))

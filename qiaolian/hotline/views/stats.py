@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit
 from qiaolian.core.exports import export_response
-from qiaolian.core.forms import UnitChoiceField
+from qiaolian.core.forms import PeriodUnitForm
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import ScopedView
 from qiaolian.hotline.models import Channel
@@ -27,32 +25,8 @@ from qiaolian.hotline.selectors.stats import case_stats, category_labels
 MAX_DAYS = 3 * 366
 
 
-class StatsForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(
-            user=user,
-            action=Action.VIEW,
-            label=gettext_lazy("Unit"),
-            required=False,
-            empty_label=gettext_lazy("All my units"),
-            to_field_name="code",
-        )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                raise forms.ValidationError(_("The end date is before the start date."))
-            if (end - start).days > MAX_DAYS:
-                raise forms.ValidationError(_("Choose a period of at most three years."))
-        return data
+class StatsForm(PeriodUnitForm):
+    max_days = MAX_DAYS
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:

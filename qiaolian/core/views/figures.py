@@ -1,0 +1,36 @@
+"""The figures page: every registered figure for a unit and a period, each opening onto the
+records behind it (core/figures.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from qiaolian.core.figures import Period, figure_rows
+from qiaolian.core.forms import PeriodUnitForm
+from qiaolian.core.views.generic import ScopedView
+
+
+class FiguresView(ScopedView):
+    action = "core.view"
+    template_name = "core/figures.html"
+
+    def get(self, request):
+        today = timezone.localdate()
+        initial = {"start": today - timedelta(days=364), "end": today}
+        if request.active_unit is not None:
+            initial["unit"] = request.active_unit.code
+        data = {**initial, **request.GET.dict()} if request.GET else None
+        form = PeriodUnitForm(data, user=request.user, initial=initial)
+        period, unit, status = Period(initial["start"], today), request.active_unit, 200
+        if data is not None:
+            if form.is_valid():
+                period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
+                unit = form.cleaned_data.get("unit") or None
+            else:
+                status = 400
+        rows = figure_rows(user=request.user, unit=unit, period=period)
+        context = {"form": form, "rows": rows, "period": period, "unit": unit}
+        return render(request, self.template_name, context, status=status)
