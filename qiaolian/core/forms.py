@@ -360,7 +360,7 @@ class UserFilterForm(forms.Form):
 class PeriodUnitForm(forms.Form):
     """A period (both days included) and an optional unit of the user's scope, for figures."""
 
-    max_days = 10 * 366
+    max_days: int | None = None  # no limit
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -381,7 +381,7 @@ class PeriodUnitForm(forms.Form):
         if start and end:
             if end < start:
                 raise forms.ValidationError(_("The end date is before the start date."))
-            if (end - start).days > self.max_days:
+            if self.max_days and (end - start).days > self.max_days:
                 raise forms.ValidationError(
                     _("Choose a period of at most %(years)d years.")
                     % {"years": self.max_days // 366}

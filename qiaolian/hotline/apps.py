@@ -1,5 +1,6 @@
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiaolian.core.registry import (
     Figure,
@@ -11,6 +12,10 @@ from qiaolian.core.registry import (
     QiaolianApp,
     SeedStep,
 )
+
+CONTACTS = pgettext_lazy("measure", "contacts")
+CASES = pgettext_lazy("measure", "cases")
+SERVICES = pgettext_lazy("measure", "services")
 
 
 class HotlineConfig(QiaolianApp):
@@ -87,10 +92,28 @@ class HotlineConfig(QiaolianApp):
             )
 
         return [
-            figure("contacts", _("Hotline contacts"), _("contacts"), "stats_url", 200),
-            figure("cases", _("Hotline cases"), _("cases"), "stats_url", 201),
-            figure("resolved", _("Problems solved"), _("cases"), "stats_url", 202),
-            figure("tomb_sweeping", _("Proxy tomb-sweepings"), _("services"), "tomb_url", 203),
+            figure(
+                "contacts",
+                _("Hotline contacts"),
+                CONTACTS,
+                "stats_url",
+                200,
+            ),
+            figure("cases", _("Hotline cases"), CASES, "stats_url", 201),
+            figure(
+                "resolved",
+                _("Problems solved"),
+                CASES,
+                "stats_url",
+                202,
+            ),
+            figure(
+                "tomb_sweeping",
+                _("Cloud and proxy tomb-sweepings"),
+                SERVICES,
+                "tomb_url",
+                203,
+            ),
         ]
 
     def person_data(self) -> list[PersonData]:

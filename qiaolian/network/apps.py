@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiaolian.core.registry import (
     Figure,
@@ -9,6 +10,9 @@ from qiaolian.core.registry import (
     QiaolianApp,
     SeedStep,
 )
+
+GROUPS = pgettext_lazy("measure", "groups")
+PEOPLE = pgettext_lazy("measure", "people")
 
 
 class NetworkConfig(QiaolianApp):
@@ -51,11 +55,29 @@ class NetworkConfig(QiaolianApp):
             )
 
         return [
-            figure("groups", _("Liaison groups"), _("groups"), "groups_url", 110),
-            figure("people_in_groups", _("People in groups"), _("people"), "grid_url", 111),
-            figure("cadres", _("Cadres in groups"), _("people"), "grid_url", 112),
-            figure("doctors", _("Doctors in groups"), _("people"), "grid_url", 113),
-            figure("lawyers", _("Lawyers in groups"), _("people"), "grid_url", 114),
+            figure("groups", _("Liaison groups"), GROUPS, "groups_url", 110),
+            figure(
+                "people_in_groups",
+                _("People in groups"),
+                PEOPLE,
+                "grid_url",
+                111,
+            ),
+            figure("cadres", _("Cadres in groups"), PEOPLE, "grid_url", 112),
+            figure(
+                "doctors",
+                _("Doctors in groups"),
+                PEOPLE,
+                "grid_url",
+                113,
+            ),
+            figure(
+                "lawyers",
+                _("Lawyers in groups"),
+                PEOPLE,
+                "grid_url",
+                114,
+            ),
         ]
 
     def person_data(self) -> list[PersonData]:

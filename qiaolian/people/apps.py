@@ -45,7 +45,7 @@ class PeopleConfig(QiaolianApp):
             Figure(
                 "people.associations",
                 _("Overseas associations"),
-                _("associations"),
+                pgettext_lazy("measure", "associations"),
                 "qiaolian.people.figures.associations",
                 "qiaolian.people.figures.associations_url",
                 permission="people.view",
