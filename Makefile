@@ -6,7 +6,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint bench vendor messages clean
+.PHONY: run dev keys test install migrate seed lint bench vendor messages clean
+
+# `make run` serves with production settings (DEBUG off) and the demo data; `make dev` is the
+# explicit opt-in to development mode. Both read this installation's keys from .env.local.
+LOCAL_ENV = set -a; . ./.env.local; set +a;
+RUN_ENV = $(LOCAL_ENV) export DEBUG=$${DEBUG:-0} DEMO_DATA_ALLOWED=$${DEMO_DATA_ALLOWED:-1} \
+	SECURE_TRANSPORT=$${SECURE_TRANSPORT:-0};
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,20 +22,25 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-migrate: $(STAMP)
-	$(PY) manage.py migrate --noinput
+keys: $(STAMP)
+	@PY=$(PY) bash scripts/local_keys.sh
+
+migrate: keys
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed --scale article
+	@$(RUN_ENV) $(PY) manage.py seed --scale article
 
 run: seed
-	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py demo_logins
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@$(RUN_ENV) $(PY) manage.py demo_logins
 	@echo "Qiaolian: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the worker)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py worker & \
-	  $(VENV)/bin/gunicorn qiaolian.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - ; \
-	  wait
+	@$(RUN_ENV) HOST=$(HOST) PORT=$(PORT) exec bash scripts/serve.sh
+
+dev: seed
+	@echo "Qiaolian (development mode, DEBUG on): http://$(HOST):$(PORT)/"
+	@$(LOCAL_ENV) export DEBUG=1; $(PY) manage.py worker & \
+	  $(LOCAL_ENV) DEBUG=1 exec $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)

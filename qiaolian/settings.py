@@ -208,7 +208,10 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
-if not DEBUG:
+# HTTPS everywhere unless said otherwise: `make run` on a laptop serves plain http on
+# 127.0.0.1 with production settings (SECURE_TRANSPORT=0); behind TLS leave it on.
+SECURE_TRANSPORT = env_bool("SECURE_TRANSPORT", not DEBUG)
+if SECURE_TRANSPORT:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
