@@ -1,4 +1,5 @@
-"""The API root: one NinjaAPI, token auth, one error shape; each app adds its router."""
+"""The API root: one NinjaAPI, token auth, one error shape; each registered app's router is
+mounted under its own prefix (`mount_registered()`, through the API kit in core/api_kit.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from qiaolian.core import registry
+from qiaolian.core.api_kit import ApiError, Mount, error_response, mount_routers
 from qiaolian.core.models import ApiToken
-from qiaolian.core.registry import resolve
 
 
 class TokenAuth(HttpBearer):
@@ -40,10 +41,7 @@ api = NinjaAPI(
 
 
 def error(request, status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return api.create_response(request, body, status=status)
+    return error_response(api, request, status, code, message, fields)
 
 
 @api.exception_handler(Http404)
@@ -84,10 +82,18 @@ def _http_error(request, exc):
     return error(request, exc.status_code, "error", str(exc))
 
 
-def _register_routers() -> None:
-    """Mount each registered app's router at the prefix it declares (core/registry.py)."""
-    for prefix, _operation_prefix, dotted in registry.api_routers():
-        api.add_router(prefix or "/", resolve(dotted))
+@api.exception_handler(ApiError)
+def _api_error(request, exc):
+    return error(request, exc.status, exc.code, exc.message, exc.fields)
 
 
-_register_routers()
+def mount_registered() -> list[Mount]:
+    """Mount each registered app's router under the prefix it declares (core/registry.py): its
+    paths are relative to that prefix and its operations are named `<operation prefix>_<function>`
+    (core/api_kit.py). Core, people and the grid predate prefixes: their URLs (/api/units,
+    /api/people, /api/associations, /api/groups, /api/grid/…) stay at the root."""
+    routers = [(prefix, dotted, name) for prefix, name, dotted in registry.api_routers()]
+    return mount_routers(api, routers)
+
+
+MOUNTS: list[Mount] = mount_registered()

@@ -2,14 +2,13 @@
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from qiaolian.core import services
+from qiaolian.core.api_kit import PageHook, paginated, require, visible_unit
 from qiaolian.core.models import Unit, UnitKind
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action
 
 router = Router(tags=["units"])
 
@@ -80,35 +79,19 @@ def me(request):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginated(page_size=100)
 def unit_list(request, q: str = "", kind: UnitKind | None = None, within: UUID | None = None):
-    if not holds_anywhere(request.auth, Action.VIEW):
-        raise PermissionDenied  # like the pages: 403 for a caller who may view nothing at all
+    require(request.auth)  # like the pages: 403 for a caller who may view nothing at all
     units = Unit.objects.restrict(request.auth, Action.VIEW)
-    if within:
-        root = Unit.objects.get_visible(request.auth, Action.VIEW, public_id=within)
+    root = visible_unit(request.auth, within)
+    if root is not None:
         units = units.in_subtree(root)
     if q:
         units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if kind:
         units = units.filter(kind=kind)
-    return _LazyParents(units)
-
-
-class _LazyParents:
-    """Lets the paginator slice the queryset first, then attaches parents to one page only."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def __len__(self):
-        return self.queryset.count()
-
-    def count(self):
-        return self.queryset.count()
-
-    def __getitem__(self, item):
-        return _with_parents(list(self.queryset[item]))
+    # The paginator slices the queryset first; parents are attached to that one page only.
+    return PageHook(units, _with_parents)
 
 
 @router.get("/units/{unit_id}", response=UnitOut)

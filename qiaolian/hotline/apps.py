@@ -24,6 +24,7 @@ class HotlineConfig(QiaolianApp):
     verbose_name = "热线与专家服务 / Hotline and expert services"
     url_prefix = "hotline/"
     api_router = "qiaolian.hotline.api:router"
+    api_prefix = "/hotline"
     domain_label = _("Hotline")
 
     def ready(self) -> None:

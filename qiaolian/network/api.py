@@ -6,37 +6,25 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
-from qiaolian.core.models import Unit
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
+from qiaolian.core.scoping import Action
 from qiaolian.network import selectors
 from qiaolian.network.models import Group, Platform, Steward, StewardRole
 
 router = Router(tags=["network"])
 
 
-class GroupOut(Schema):
+class GroupOut(UnitOwnedOut):
     id: UUID = Field(..., alias="public_id")
     name: str
     platform: Platform
-    unit: str
-    unit_name: str
     association: UUID | None = None
     association_name: str = ""
     created_on: date | None
     last_contacted_at: datetime | None
     members_count: int
-
-    @staticmethod
-    def resolve_unit(obj: Group) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: Group) -> str:
-        return obj.unit.name
 
     @staticmethod
     def resolve_association(obj: Group):
@@ -89,14 +77,8 @@ class CoverageOut(Schema):
     stewards_other: int
 
 
-def _within(user, unit_id: UUID | None) -> Unit | None:
-    if unit_id is None:
-        return None
-    return Unit.objects.get_visible(user, Action.VIEW, public_id=unit_id)
-
-
 @router.get("/groups", response=list[GroupOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginated(page_size=100)
 def group_list(
     request,
     q: str = "",
@@ -107,12 +89,11 @@ def group_list(
 ):
     """Groups in the caller's scope; `unit` narrows to a unit's subtree, `without` to groups
     lacking that steward, `not_contacted_days` to groups not contacted for that long."""
-    if not holds_anywhere(request.auth, Action.VIEW):
-        raise PermissionDenied
+    require(request.auth)
     filters = {
         "q": q,
         "platform": platform,
-        "unit": _within(request.auth, unit),
+        "unit": visible_unit(request.auth, unit),
         "without": without,
         "not_contacted_days": not_contacted_days,
     }
@@ -137,6 +118,5 @@ def grid_coverage(
     request, unit: UUID | None = None, days: int = Query(selectors.DEFAULT_DAYS, ge=1, le=3650)
 ):
     """The grid's figures and gaps for the caller's scope (or one unit's subtree in it)."""
-    if not holds_anywhere(request.auth, Action.VIEW):
-        raise PermissionDenied
-    return selectors.coverage(user=request.auth, within=_within(request.auth, unit), days=days)
+    require(request.auth)
+    return selectors.coverage(user=request.auth, within=visible_unit(request.auth, unit), days=days)

@@ -7,13 +7,13 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
+from qiaolian.core.api_kit import ErrorOut, paginated, require, visible_unit
 from qiaolian.core.models import DictItem, Unit
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action
 from qiaolian.people import selectors, services
 from qiaolian.people.models import Association, Person
 from qiaolian.people.names import split_full_name
@@ -147,15 +147,6 @@ class PersonPatch(Schema):
     passport_number: str | None = Field(None, max_length=40)
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
 def _check_category(value: str) -> None:
     if (
         value
@@ -168,13 +159,8 @@ def _check_category(value: str) -> None:
         )
 
 
-def _require_view(user) -> None:
-    if not holds_anywhere(user, Action.VIEW):
-        raise PermissionDenied  # like the pages: 403 for a caller who may view nothing at all
-
-
 @router.get("/people", response=list[PersonOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(page_size=50)
 def person_list(
     request,
     q: str = "",
@@ -183,10 +169,8 @@ def person_list(
     within: UUID | None = None,
 ):
     """People visible to the caller; `q` matches name, pinyin, initials, phone digits, email."""
-    _require_view(request.auth)
-    unit = None
-    if within:
-        unit = Unit.objects.get_visible(request.auth, Action.VIEW, public_id=within)
+    require(request.auth)
+    unit = visible_unit(request.auth, within)
     people = selectors.person_list(user=request.auth, within=unit)
     people = selectors.person_filter(
         people, {"q": q, "category": category, "country": country.upper()}
@@ -306,12 +290,10 @@ class AssociationDetailOut(AssociationOut):
 
 
 @router.get("/associations", response=list[AssociationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(page_size=50)
 def association_list(request, q: str = "", country: str = "", within: UUID | None = None):
-    _require_view(request.auth)
-    unit = None
-    if within:
-        unit = Unit.objects.get_visible(request.auth, Action.VIEW, public_id=within)
+    require(request.auth)
+    unit = visible_unit(request.auth, within)
     associations = selectors.association_list(user=request.auth, within=unit)
     associations = selectors.association_filter(associations, {"q": q, "country": country.upper()})
     return associations.order_by("name", "pk")

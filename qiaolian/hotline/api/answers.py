@@ -10,18 +10,11 @@ from uuid import UUID
 
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
+from qiaolian.core.api_kit import ErrorOut, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import (
-    ErrorOut,
-    UnitOwnedOut,
-    check_category,
-    record_conflict,
-    require,
-    within,
-)
+from qiaolian.hotline.api.common import check_category, record_conflict
 from qiaolian.hotline.models import Answer, AnswerStatus
 from qiaolian.hotline.selectors import answers as selectors
 from qiaolian.hotline.services import answers as services
@@ -80,8 +73,8 @@ def _detail(user, answer: Answer) -> Answer:
     return answer
 
 
-@router.get("/hotline/answers", response=list[AnswerOut])
-@paginate(PageNumberPagination, page_size=100)
+@router.get("/answers", response=list[AnswerOut])
+@paginated(page_size=100)
 def answer_list(
     request,
     q: str = "",
@@ -93,12 +86,12 @@ def answer_list(
     (Chinese by character pairs, other languages by words)."""
     user = request.auth
     require(user)
-    queryset = selectors.answer_list(user=user, within=within(user, unit))
+    queryset = selectors.answer_list(user=user, within=visible_unit(user, unit))
     filters = {"q": q, "category": category, "status": status}
     return selectors.filter_answers(queryset, filters).order_by("-updated_at", "-pk")
 
 
-@router.get("/hotline/answers/{answer_id}", response=AnswerDetailOut)
+@router.get("/answers/{answer_id}", response=AnswerDetailOut)
 def answer_detail(request, answer_id: UUID):
     user = request.auth
     require(user)
@@ -108,7 +101,7 @@ def answer_detail(request, answer_id: UUID):
     return _detail(user, answer)
 
 
-@router.post("/hotline/answers", response={201: AnswerDetailOut})
+@router.post("/answers", response={201: AnswerDetailOut})
 def answer_create(request, payload: AnswerIn):
     """A new answer in `unit` (ADD there); a draft unless `status` says otherwise."""
     user = request.auth
@@ -118,7 +111,7 @@ def answer_create(request, payload: AnswerIn):
     return Status(201, _detail(user, answer))
 
 
-@router.patch("/hotline/answers/{answer_id}", response={200: AnswerDetailOut, 409: ErrorOut})
+@router.patch("/answers/{answer_id}", response={200: AnswerDetailOut, 409: ErrorOut})
 def answer_edit(request, answer_id: UUID, payload: AnswerEditIn):
     """Change an answer of a unit where the caller holds CHANGE. With `version`, an answer saved
     by someone else since is not changed: 409 names the fields that differ."""

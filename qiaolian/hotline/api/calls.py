@@ -12,12 +12,11 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
+from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.hotline.api.cases import CaseDetailOut, case_with_timeline
-from qiaolian.hotline.api.common import UnitOwnedOut, require, within
 from qiaolian.hotline.models import Call, CallDirection, CallOutcome, Case, Priority
 from qiaolian.hotline.selectors import calls as selectors
 from qiaolian.hotline.services import calls as services
@@ -90,8 +89,8 @@ def _call(user, pk: int) -> Call:
     return selectors.call_list(user=user).get(pk=pk)
 
 
-@router.get("/hotline/calls", response=list[CallOut])
-@paginate(PageNumberPagination, page_size=100)
+@router.get("/calls", response=list[CallOut])
+@paginated(page_size=100)
 def call_list(
     request,
     q: str = "",
@@ -107,7 +106,7 @@ def call_list(
     (+39 333 …, 0039 …); `q` matches digits, notes or the caller's surname; `start`/`end` are
     dates in the hotline's time zone (inclusive)."""
     require(request.auth)
-    queryset = selectors.call_list(user=request.auth, within=within(request.auth, unit))
+    queryset = selectors.call_list(user=request.auth, within=visible_unit(request.auth, unit))
     filters = {
         "q": q,
         "direction": direction,
@@ -122,13 +121,13 @@ def call_list(
     return queryset.order_by("-started_at", "-pk")
 
 
-@router.get("/hotline/calls/{call_id}", response=CallOut)
+@router.get("/calls/{call_id}", response=CallOut)
 def call_detail(request, call_id: UUID):
     calls = selectors.call_list(user=request.auth)
     return calls.get_visible(request.auth, Action.VIEW, public_id=call_id)
 
 
-@router.post("/hotline/calls", response={201: CallOut})
+@router.post("/calls", response={201: CallOut})
 def call_log(request, payload: CallIn):
     """Log a call. With `case`, on that case (CHANGE on it is enough: a volunteer logs calls
     on their cases); otherwise in `unit` (ADD there). The number is normalised and the caller
@@ -158,7 +157,7 @@ def call_log(request, payload: CallIn):
     return Status(201, _call(user, call.pk))
 
 
-@router.post("/hotline/calls/{call_id}/case", response={201: CaseDetailOut})
+@router.post("/calls/{call_id}/case", response={201: CaseDetailOut})
 def call_new_case(request, call_id: UUID, payload: NewCaseIn):
     """Open a case from a logged call: the matched caller becomes the requester, otherwise the
     number (and `contact_name`) is kept as the quick contact."""

@@ -12,11 +12,11 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
+from qiaolian.core.api_kit import ErrorOut, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import ErrorOut, UnitOwnedOut, conflict, require
+from qiaolian.hotline.api.common import conflict
 from qiaolian.hotline.models import Case, CaseEvent, Channel, EventKind, Priority
 from qiaolian.hotline.models import Status as CaseStatus
 from qiaolian.hotline.selectors import cases as selectors
@@ -128,8 +128,8 @@ def case_with_timeline(user, case_pk: int) -> Case:
     return case
 
 
-@router.get("/hotline/cases", response=list[CaseOut])
-@paginate(PageNumberPagination, page_size=100)
+@router.get("/cases", response=list[CaseOut])
+@paginated(page_size=100)
 def case_list(
     request,
     q: str = "",
@@ -143,7 +143,7 @@ def case_list(
     """Cases in the caller's scope. `queue`: mine, unit (open), unassigned, breaching, all;
     `unit` narrows to a unit's subtree; `q` matches the number, subject or contact."""
     require(request.auth)
-    within = Unit.objects.get_visible(request.auth, Action.VIEW, public_id=unit) if unit else None
+    within = visible_unit(request.auth, unit)
     queryset = selectors.case_list(user=request.auth, within=within)
     if queue not in selectors.QUEUES:
         queue = "all"
@@ -158,14 +158,14 @@ def case_list(
     return selectors.filter_cases(queryset, filters).order_by("-opened_at", "-pk")
 
 
-@router.get("/hotline/cases/{case_id}", response=CaseDetailOut)
+@router.get("/cases/{case_id}", response=CaseDetailOut)
 def case_detail(request, case_id: UUID):
     """One case with its timeline (internal comments included; confidential notes never)."""
     case = Case.objects.get_visible(request.auth, Action.VIEW, public_id=case_id)
     return case_with_timeline(request.auth, case.pk)
 
 
-@router.post("/hotline/cases", response={201: CaseDetailOut})
+@router.post("/cases", response={201: CaseDetailOut})
 def case_open(request, payload: CaseIn):
     """Open a case in a unit where the caller holds ADD; the number is issued by the server."""
     unit = Unit.objects.get_visible(request.auth, Action.ADD, public_id=payload.unit)
@@ -187,7 +187,7 @@ def _conflict(exc: services.EditConflict) -> Status:
     return conflict(message, exc.changed)
 
 
-@router.post("/hotline/cases/{case_id}/status", response={200: CaseDetailOut, 409: ErrorOut})
+@router.post("/cases/{case_id}/status", response={200: CaseDetailOut, 409: ErrorOut})
 def case_status(request, case_id: UUID, payload: StatusIn):
     """Move the case along new → assigned → in progress → waiting → resolved → closed (or
     reopen); `version` (optional) refuses the change if the case changed since it was read."""
@@ -201,7 +201,7 @@ def case_status(request, case_id: UUID, payload: StatusIn):
     return case_with_timeline(request.auth, case.pk)
 
 
-@router.patch("/hotline/cases/{case_id}", response={200: CaseDetailOut, 409: ErrorOut})
+@router.patch("/cases/{case_id}", response={200: CaseDetailOut, 409: ErrorOut})
 def case_edit(request, case_id: UUID, payload: CaseEditIn):
     """Change the subject, description, category, priority or quick contact of a case; a new
     category or priority re-applies the SLA policy."""
@@ -214,7 +214,7 @@ def case_edit(request, case_id: UUID, payload: CaseEditIn):
     return case_with_timeline(request.auth, case.pk)
 
 
-@router.post("/hotline/cases/{case_id}/assign", response={200: CaseDetailOut, 409: ErrorOut})
+@router.post("/cases/{case_id}/assign", response={200: CaseDetailOut, 409: ErrorOut})
 def case_assign(request, case_id: UUID, payload: AssignIn):
     """Give the case to a colleague or volunteer who can see its unit (by username), or
     unassign it with `null`."""
@@ -233,7 +233,7 @@ def case_assign(request, case_id: UUID, payload: AssignIn):
     return case_with_timeline(request.auth, case.pk)
 
 
-@router.post("/hotline/cases/{case_id}/comments", response={201: EventOut})
+@router.post("/cases/{case_id}/comments", response={201: EventOut})
 def case_comment(request, case_id: UUID, payload: CommentIn):
     """Add an internal comment, or (`to_requester`) a reply to the requester."""
     case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)

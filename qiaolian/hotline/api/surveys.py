@@ -8,10 +8,9 @@ from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
+from qiaolian.core.api_kit import paginated, require, visible_unit
 from qiaolian.core.models import Unit, User
-from qiaolian.hotline.api.common import require, within
 from qiaolian.hotline.forms.surveys import CsatFilterForm
 from qiaolian.hotline.models import Survey
 from qiaolian.hotline.selectors import surveys as selectors
@@ -78,8 +77,8 @@ class CsatOut(Schema):
     )
 
 
-@router.get("/hotline/surveys", response=list[SurveyOut])
-@paginate(PageNumberPagination, page_size=100)
+@router.get("/surveys", response=list[SurveyOut])
+@paginated(page_size=100)
 def survey_list(
     request,
     answered: bool | None = None,
@@ -91,7 +90,7 @@ def survey_list(
     local dates they were sent (inclusive)."""
     user = request.auth
     require(user)
-    queryset = selectors.survey_list(user=user, within=within(user, unit))
+    queryset = selectors.survey_list(user=user, within=visible_unit(user, unit))
     filters = {"answered": answered, "start": start, "end": end}
     return selectors.filter_surveys(queryset, filters).order_by("-sent_at", "-pk")
 
@@ -106,7 +105,7 @@ def _keys(by: str, rows) -> dict:
     return {key: key for key in ids}
 
 
-@router.get("/hotline/surveys/csat", response=CsatOut)
+@router.get("/surveys/csat", response=CsatOut)
 def survey_csat(
     request,
     by: Grouping = Grouping.category,
@@ -119,7 +118,7 @@ def survey_csat(
     user = request.auth
     require(user)
     start, end = CsatFilterForm({"start": start, "end": end}).period()
-    report = selectors.csat(user, start, end, by=str(by), within=within(user, unit))
+    report = selectors.csat(user, start, end, by=str(by), within=visible_unit(user, unit))
     keys = _keys(str(by), report.rows)
 
     def row(item, key) -> dict:

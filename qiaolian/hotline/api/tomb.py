@@ -15,18 +15,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
+from qiaolian.core.api_kit import ErrorOut, PageHook, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import (
-    ErrorOut,
-    PageHook,
-    UnitOwnedOut,
-    record_conflict,
-    require,
-    within,
-)
+from qiaolian.hotline.api.common import record_conflict
 from qiaolian.hotline.models import (
     Case,
     Channel,
@@ -179,8 +172,8 @@ def _order(user, order_id: UUID, action: Action) -> TombSweepingOrder:
     )
 
 
-@router.get("/hotline/tomb", response=list[TombOut])
-@paginate(PageNumberPagination, page_size=100)
+@router.get("/tomb", response=list[TombOut])
+@paginated(page_size=100)
 def tomb_list(
     request,
     q: str = "",
@@ -197,20 +190,20 @@ def tomb_list(
     require(user)
     if season and not year:
         year = timezone.localdate().year
-    queryset = selectors.order_list(user=user, within=within(user, unit))
+    queryset = selectors.order_list(user=user, within=visible_unit(user, unit))
     filters = {"q": q, "status": status, "kind": kind, "season": season, "year": year}
     queryset = selectors.filter_orders(queryset, filters).order_by("-service_date", "-pk")
     return PageHook(queryset, _mark_case_visible(user))
 
 
-@router.get("/hotline/tomb/{order_id}", response=TombDetailOut)
+@router.get("/tomb/{order_id}", response=TombDetailOut)
 def tomb_detail(request, order_id: UUID):
     """One order with its proof files (metadata only)."""
     order = _order(request.auth, order_id, Action.VIEW)
     return _detail(request.auth, order.pk)
 
 
-@router.post("/hotline/tomb", response={201: TombDetailOut})
+@router.post("/tomb", response={201: TombDetailOut})
 def tomb_open(request, payload: TombOpenIn):
     """A new tomb-sweeping case and its order (a caller asking for the service): ADD in `unit`;
     the case number is issued by the server."""
@@ -224,7 +217,7 @@ def tomb_open(request, payload: TombOpenIn):
     return Status(201, _detail(user, order.pk))
 
 
-@router.post("/hotline/cases/{case_id}/tomb", response={201: TombDetailOut})
+@router.post("/cases/{case_id}/tomb", response={201: TombDetailOut})
 def tomb_create_for_case(request, case_id: UUID, payload: TombOrderIn):
     """The order of an existing case of the tomb-sweeping category (one per case)."""
     user = request.auth
@@ -242,7 +235,7 @@ def _field_names(changed) -> list[str]:
     return [by_label.get(str(label), str(label)) for label in changed]
 
 
-@router.patch("/hotline/tomb/{order_id}", response={200: TombDetailOut, 409: ErrorOut})
+@router.patch("/tomb/{order_id}", response={200: TombDetailOut, 409: ErrorOut})
 def tomb_edit(request, order_id: UUID, payload: TombEditIn):
     """Change the order's details. With `version`, an order edited or scheduled since is not
     changed: 409 names the fields whose stored value differs from what was sent."""
@@ -256,7 +249,7 @@ def tomb_edit(request, order_id: UUID, payload: TombEditIn):
     return _detail(user, order.pk)
 
 
-@router.post("/hotline/tomb/{order_id}/schedule", response=TombDetailOut)
+@router.post("/tomb/{order_id}/schedule", response=TombDetailOut)
 def tomb_schedule(request, order_id: UUID, payload: ScheduleIn):
     """Name who performs the service (a username) and, optionally, a new date; repeat to
     reschedule. requested/scheduled → scheduled."""
@@ -269,7 +262,7 @@ def tomb_schedule(request, order_id: UUID, payload: ScheduleIn):
     return _detail(user, order.pk)
 
 
-@router.post("/hotline/tomb/{order_id}/fulfil", response=TombDetailOut)
+@router.post("/tomb/{order_id}/fulfil", response=TombDetailOut)
 def tomb_fulfil(request, order_id: UUID, proof: File[list[UploadedFile]] = None):
     """Mark the service done with its proof: `multipart/form-data`, one or more `proof` files
     (JPEG/PNG/WebP photos, MP4 video, checked by their bytes). More proof may be added to a
@@ -285,7 +278,7 @@ def tomb_fulfil(request, order_id: UUID, proof: File[list[UploadedFile]] = None)
     return _detail(user, order.pk)
 
 
-@router.post("/hotline/tomb/{order_id}/cancel", response=TombDetailOut)
+@router.post("/tomb/{order_id}/cancel", response=TombDetailOut)
 def tomb_cancel(request, order_id: UUID, payload: CancelIn):
     """Cancel a requested or scheduled order, giving the reason (closes any private link)."""
     user = request.auth

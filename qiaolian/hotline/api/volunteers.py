@@ -13,10 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
+from qiaolian.core.api_kit import PageHook, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import PageHook, require, within
 from qiaolian.hotline.models import Profession, Shift, Volunteer
 from qiaolian.hotline.selectors import volunteers as selectors
 from qiaolian.hotline.services import volunteers as services
@@ -132,8 +131,8 @@ def _mark_on_duty(user):
     return hook
 
 
-@router.get("/hotline/volunteers", response=list[VolunteerOut])
-@paginate(PageNumberPagination, page_size=100)
+@router.get("/volunteers", response=list[VolunteerOut])
+@paginated(page_size=100)
 def volunteer_list(
     request,
     q: str = "",
@@ -146,7 +145,7 @@ def volunteer_list(
     keeps those with a shift running now; `q` matches name, username, specialties, languages."""
     user = request.auth
     require(user)
-    queryset = selectors.volunteer_list(user=user, within=within(user, unit))
+    queryset = selectors.volunteer_list(user=user, within=visible_unit(user, unit))
     filters = {"q": q, "profession": profession, "on_duty": on_duty, "inactive": inactive}
     queryset = selectors.filter_volunteers(queryset, filters, user=user)
     return PageHook(
@@ -154,7 +153,7 @@ def volunteer_list(
     )
 
 
-@router.get("/hotline/volunteers/{volunteer_id}", response=VolunteerDetailOut)
+@router.get("/volunteers/{volunteer_id}", response=VolunteerDetailOut)
 def volunteer_detail(request, volunteer_id: UUID):
     """One volunteer: the groups they serve (those the caller may see) and this month's hours
     served (shifts, calls outside shifts, resolved cases; see docs/hotline-calls.md)."""
@@ -180,8 +179,8 @@ def volunteer_detail(request, volunteer_id: UUID):
     return volunteer
 
 
-@router.get("/hotline/shifts", response=list[ShiftOut])
-@paginate(PageNumberPagination, page_size=200)
+@router.get("/shifts", response=list[ShiftOut])
+@paginated(page_size=200)
 def shift_list(
     request,
     start: datetime | None = None,
@@ -204,7 +203,7 @@ def shift_list(
         raise ValidationError({"end": _("The end must come after the start.")})
     if end - start > MAX_SHIFT_WINDOW:
         raise ValidationError({"end": _("Ask for at most 93 days at a time.")})
-    queryset = services.visible_shifts(user, within(user, unit), start, end)
+    queryset = services.visible_shifts(user, visible_unit(user, unit), start, end)
     if profession:
         queryset = queryset.filter(volunteer__profession=profession)
     if volunteer is not None:
