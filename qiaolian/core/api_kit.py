@@ -22,7 +22,7 @@ only the page it returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -34,7 +34,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination
 from ninja.pagination import paginate as ninja_paginate
 from ninja.utils import normalize_path
-from pydantic import model_serializer
+from pydantic import BaseModel, ConfigDict, model_serializer
 
 from qiaolian.core.models import Unit
 from qiaolian.core.pagination import COUNT_LIMIT
@@ -136,7 +136,11 @@ def _claim(taken: dict[str, str], key: str, where: str, what: str) -> None:
 # --- the error shape ---------------------------------------------------------------------------
 
 
-class ErrorBody(Schema):
+class ErrorBody(BaseModel):
+    # A plain model, not a ninja Schema (which reads only the declared fields): an error may
+    # say more (a conflict, the current version), and what it adds is kept, not dropped.
+    model_config = ConfigDict(extra="allow")
+
     code: str
     message: str
     fields: dict[str, list[str]] | None = None
@@ -290,7 +294,7 @@ def paginated(page_size: int = 100, *, count_limit: int | None = None) -> Callab
     return ninja_paginate(CappedPagePagination, page_size=page_size, count_limit=count_limit)
 
 
-__all__: Sequence[str] = [
+__all__ = [
     "ApiError",
     "CappedPagePagination",
     "ErrorBody",

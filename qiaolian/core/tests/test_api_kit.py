@@ -69,9 +69,12 @@ def kit_capped_hooked_list(request):
 
 
 @kit_router.get("/conflict", response={200: dict, 409: ErrorOut})
-def kit_conflict(request, fields: bool = False):
+def kit_conflict(request, fields: bool = False, version: int | None = None):
     blamed = {"name": ["Changed since you read it."]} if fields else None
-    return error_status(409, "conflict", "Read it again.", blamed)
+    response = error_status(409, "conflict", "Read it again.", blamed)
+    if version is not None:
+        response.value["error"]["version"] = version
+    return response
 
 
 kit_api = NinjaAPI(urls_namespace="api-kit-test")
@@ -168,6 +171,8 @@ class ErrorShapeTests(SimpleTestCase):
         self.assertEqual(response.json(), expected)
         blamed = client.get("/conflict?fields=true").json()
         self.assertEqual(blamed["error"]["fields"], {"name": ["Changed since you read it."]})
+        # What an error adds to the shape (a conflict's current version) reaches the client.
+        self.assertEqual(client.get("/conflict?version=7").json()["error"]["version"], 7)
 
     def test_the_api_renders_a_raised_api_error_and_a_404_in_the_same_shape(self):
         request = RequestFactory().get("/api/anything")
