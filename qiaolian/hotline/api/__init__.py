@@ -1,4 +1,5 @@
-"""The hotline's API operations (added to the API root in qiaolian/api/root.py as `router`).
+"""The hotline's API operations (mounted under `/hotline` by qiaolian/api/root.py as `router`:
+paths here are relative to it, and operation ids read `hotline_<function>`).
 
 One module per area, each with its own router: cases, calls, volunteers and shifts,
 tomb-sweeping orders, answers, surveys. Every operation starts from restrict() or
