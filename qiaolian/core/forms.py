@@ -376,7 +376,7 @@ class PeriodUnitForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class ScopedView(LoginRequiredMixin, View):
     """Base: login required, and 403 when the user holds `action` nowhere."""
 
-    action: Action = Action.VIEW
+    action: Action | str = Action.VIEW
     request: Any  # an HttpRequest carrying `active_unit` (RequestContextMiddleware)
 
     def dispatch(self, request, *args, **kwargs):
