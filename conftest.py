@@ -15,7 +15,7 @@ def cast(db) -> Cast:
 @pytest.fixture(autouse=True, scope="session")
 def _network_seed_at_test_size():
     """`manage.py seed` in tests builds the liaison grid's demo data at a tiny size: the
-    article scale (24,617 people) takes tens of seconds (see qiaolian/network/seed.py)."""
+    article scale (24,617 people) takes tens of seconds (see qiaolian/network/seed/)."""
     from django.conf import settings
 
     settings.SEED_NETWORK_PLAN = "tiny"

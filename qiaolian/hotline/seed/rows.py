@@ -1,0 +1,323 @@
+"""One row of each model the hotline seed writes in bulk, built as its service would build it.
+
+The seeder calls these for every row, and `hotline/tests/test_seed_parity.py` calls them on
+a tiny input and compares the result, field by field, with what the services write for the
+same input (`open_case`, `assign`, `comment`, `change_status`, `log_call`, `order_create`,
+`order_fulfil`, `answer_survey`, `answer_create`, `shift_create`, `next_number`). No
+randomness here: the seeder draws the inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+import phonenumbers
+
+from qiaolian.core.models import Unit, User
+from qiaolian.hotline.models import (
+    Answer,
+    Call,
+    Case,
+    CaseEvent,
+    Channel,
+    EventKind,
+    Priority,
+    Shift,
+    SlaPolicy,
+    Status,
+    Survey,
+    TombStatus,
+    TombSweepingOrder,
+    Volunteer,
+    month_key,
+)
+from qiaolian.hotline.services import sla
+from qiaolian.hotline.services.answers import build_search_text
+
+# --- cases --------------------------------------------------------------------------------
+
+
+def case_number(year: int, serial: int) -> str:
+    """The case number `next_number` issues: RX-YYYY-NNNNNN."""
+    return f"RX-{year}-{serial:06d}"
+
+
+def case_row(
+    *,
+    number: str,
+    unit: Unit,
+    channel: str,
+    requester: tuple[Any, str, str, str],
+    category: str,
+    priority: str,
+    subject: str,
+    description: str,
+    opened_at: datetime,
+    policy: SlaPolicy | None,
+) -> Case:
+    """A case as opened: `requester` is (person id or None, name, E.164 phone, time zone)."""
+    person_id, name, phone, tz = requester
+    first_minutes, resolve_minutes = (
+        (policy.first_response_minutes, policy.resolution_minutes)
+        if policy
+        else ({Priority.URGENT: 15, Priority.HIGH: 30}.get(priority, 60), 3 * 24 * 60)
+    )
+    return Case(
+        number=number,
+        unit=unit,
+        channel=channel,
+        requester_id=person_id,
+        contact_name="" if person_id else name,
+        contact_phone=phone,
+        contact_phone_e164=phone,
+        requester_time_zone=tz or "",
+        category=category,
+        priority=priority,
+        subject=subject,
+        description=description,
+        opened_at=opened_at,
+        opened_month=month_key(opened_at),
+        sla_policy=policy,
+        first_response_due=due(opened_at, first_minutes, policy),
+        resolution_due=due(opened_at, resolve_minutes, policy),
+    )
+
+
+def case_stopped(
+    case: Case,
+    *,
+    assignee: User | None,
+    first_response_at: datetime,
+    resolved_at: datetime,
+    closed_at: datetime | None,
+    resolution_counts: bool = True,
+) -> None:
+    """Assigned, answered, resolved and (with `closed_at`) closed; the SLA flags as the clock
+    sets them when the case stops."""
+    case.assignee = assignee
+    case.first_response_at = first_response_at
+    case.resolved_at = resolved_at
+    case.status = Status.CLOSED if closed_at else Status.RESOLVED
+    if closed_at:
+        case.closed_at = closed_at
+    case.first_response_breached = first_response_at > case.first_response_due
+    case.resolution_breached = resolution_counts and resolved_at > case.resolution_due
+
+
+def case_queued(
+    case: Case,
+    *,
+    status: str,
+    assignee: User | None,
+    first_response_at: datetime | None,
+    now: datetime,
+) -> None:
+    """An open case in one of the queues, with the SLA flags as the checker sets them `now`."""
+    case.status = status
+    if status != Status.NEW:
+        case.assignee = assignee
+        case.first_response_at = first_response_at
+    if status == Status.WAITING:
+        case.paused_since = case.first_response_at + timedelta(hours=2)
+    case.first_response_breached = (case.first_response_at or now) > case.first_response_due
+    case.resolution_breached = now > case.resolution_due and status != Status.WAITING
+
+
+def case_events(case: Case) -> list[CaseEvent]:
+    """The case's timeline: opened, assigned, first reply, resolved, closed."""
+    rows = [
+        CaseEvent(
+            case=case,
+            kind=EventKind.CREATED,
+            actor=case.created_by,
+            at=case.opened_at,
+            text=case.subject,
+            data={"channel": case.channel},
+        )
+    ]
+    if case.assignee_id:
+        rows.append(
+            CaseEvent(
+                case=case,
+                kind=EventKind.ASSIGN,
+                actor=case.created_by,
+                at=case.opened_at + timedelta(minutes=1),
+                data={"assignee": case.assignee_id},
+            )
+        )
+    if case.first_response_at:
+        rows.append(
+            CaseEvent(
+                case=case,
+                kind=EventKind.REPLY,
+                actor=case.assignee or case.created_by,
+                at=case.first_response_at,
+                internal=False,
+                text="您好，已收到您的诉求，我们正在处理。",
+            )
+        )
+    if case.resolved_at:
+        rows.append(
+            CaseEvent(
+                case=case,
+                kind=EventKind.STATUS,
+                actor=case.assignee or case.created_by,
+                at=case.resolved_at,
+                data={"from": Status.IN_PROGRESS, "to": Status.RESOLVED},
+            )
+        )
+    if case.closed_at:
+        rows.append(
+            CaseEvent(
+                case=case,
+                kind=EventKind.STATUS,
+                actor=case.created_by,
+                at=case.closed_at,
+                data={"from": Status.RESOLVED, "to": Status.CLOSED},
+            )
+        )
+    return rows
+
+
+def due(start: datetime, minutes: int, policy: SlaPolicy | None) -> datetime:
+    """Due times by the policy's calendar (business calendars skip nights and holidays);
+    plain minutes without a policy."""
+    if policy is not None:
+        return sla.due_time(start, minutes, policy.calendar)
+    return start + timedelta(minutes=minutes)
+
+
+def via(channel: str) -> str:
+    return {
+        Channel.CALL: "来电",
+        Channel.WECHAT: "微信留言",
+        Channel.PORTAL: "门户提交",
+        Channel.WALK_IN: "来访",
+        Channel.LETTER: "来信",
+        Channel.EMAIL: "来邮",
+    }.get(channel, "来电")
+
+
+# --- calls --------------------------------------------------------------------------------
+
+
+def call_row(
+    *,
+    unit: Unit,
+    direction: str,
+    phone_e164: str,
+    person_id: Any,
+    case: Case | None,
+    started_at: datetime,
+    duration_seconds: int,
+    outcome: str,
+    notes: str,
+    taken_by: User | None,
+) -> Call:
+    return Call(
+        unit=unit,
+        direction=direction,
+        number=typed(phone_e164),
+        number_e164=phone_e164,
+        person_id=person_id,
+        case=case,
+        started_at=started_at,
+        duration_seconds=duration_seconds,
+        outcome=outcome,
+        notes=notes,
+        taken_by=taken_by,
+    )
+
+
+def typed(e164: str) -> str:
+    """The number as a clerk types it: international format, spaces."""
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    except phonenumbers.NumberParseException:
+        return e164
+
+
+# --- tomb-sweeping, surveys, answers, shifts ----------------------------------------------
+
+
+def tomb_order_row(
+    *,
+    case: Case,
+    kind: str,
+    deceased_name: str,
+    cemetery: str,
+    grave_location: str,
+    service_date,
+    rites: str,
+    done: bool,
+    fulfilled_at: datetime | None,
+) -> TombSweepingOrder:
+    return TombSweepingOrder(
+        unit=case.unit,
+        case=case,
+        kind=kind,
+        deceased_name=deceased_name,
+        cemetery=cemetery,
+        grave_location=grave_location,
+        service_date=service_date,
+        rites=rites,
+        performer=case.assignee,
+        status=TombStatus.DONE if done else TombStatus.SCHEDULED,
+        fulfilled_at=fulfilled_at,
+        created_at=case.opened_at,
+    )
+
+
+def survey_row(
+    *, case: Case, token: bytes, rating: int, comment: str, answered_at: datetime
+) -> Survey:
+    """An answered satisfaction survey sent when the case was resolved (`token`: random)."""
+    return Survey(
+        case=case,
+        token_hash=hashlib.sha256(token).hexdigest(),
+        sent_at=case.resolved_at,
+        expires_at=case.resolved_at + timedelta(days=30),
+        rating=rating,
+        comment=comment,
+        answered_at=answered_at,
+    )
+
+
+def answer_row(
+    *,
+    unit: Unit,
+    category: str,
+    status: str,
+    title_zh: str,
+    title_en: str,
+    body_zh: str,
+    body_en: str,
+    keywords: str,
+    created_by: User | None,
+) -> Answer:
+    answer = Answer(
+        unit=unit,
+        category=category,
+        status=status,
+        title_zh=title_zh,
+        title_en=title_en,
+        body_zh=body_zh,
+        body_en=body_en,
+        keywords=keywords,
+        created_by=created_by,
+    )
+    # The same text the answers service indexes on every save.
+    answer.search_text = build_search_text(answer)
+    return answer
+
+
+def shift_row(
+    *, volunteer: Volunteer, starts_at: datetime, ends_at: datetime, note: str = ""
+) -> Shift:
+    return Shift(
+        unit=volunteer.unit, volunteer=volunteer, starts_at=starts_at, ends_at=ends_at, note=note
+    )

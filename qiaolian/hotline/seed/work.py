@@ -1,0 +1,279 @@
+"""The year's work: cases (problems and tomb-sweeping), their calls and timelines, the
+tomb-sweeping orders and the satisfaction surveys. The draws come from draws.py; each row is
+built by rows.py."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from qiaolian.core.models import Unit, User
+from qiaolian.hotline.models import (
+    Call,
+    CallDirection,
+    CallOutcome,
+    Case,
+    CaseEvent,
+    Channel,
+    Priority,
+    Status,
+    Survey,
+    TombKind,
+    TombSweepingOrder,
+)
+from qiaolian.hotline.seed.content import (
+    CATEGORY_WEIGHTS,
+    CEMETERIES,
+    COMMENTS,
+    RITES,
+    SUBJECTS,
+    SURNAMES,
+)
+from qiaolian.hotline.seed.draws import DrawSteps
+from qiaolian.hotline.seed.plan import DONGZHI_2026, PERIOD_END, PERIOD_START, Plan, spread
+from qiaolian.hotline.seed.rows import (
+    call_row,
+    case_events,
+    case_queued,
+    case_row,
+    case_stopped,
+    survey_row,
+    tomb_order_row,
+    via,
+)
+
+
+class WorkSteps(DrawSteps):
+    plan: Plan
+    rng: random.Random
+    zone: Any
+    units: list[Unit]
+    staff: dict[int, list[User]]
+
+    def _specs(self) -> list[tuple[str, str, str]]:
+        """(kind, channel, category) of every case, in a shuffled but fixed order."""
+        plan, rng = self.plan, self.rng
+        specs = []
+        problem_channels = plan.problem_channels()
+        rng.shuffle(problem_channels)
+        categories = spread(len(problem_channels), CATEGORY_WEIGHTS)
+        rng.shuffle(categories)
+        for index, channel in enumerate(problem_channels):
+            kind = "resolved" if index < plan.resolved else "open"
+            specs.append((kind, channel, categories[index]))
+        tomb_channels = plan.tomb_channels()
+        rng.shuffle(tomb_channels)
+        for index, channel in enumerate(tomb_channels):
+            kind = "tomb" if index < plan.tomb_done else "tomb_scheduled"
+            specs.append((kind, channel, "tomb_sweeping"))
+        return specs
+
+    def _work(self, policies):
+        plan, rng = self.plan, self.rng
+        totals = plan.totals()
+        specs = self._specs()
+        open_statuses = [Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING]
+        cases: list[Case] = []
+        extras: list[dict] = []
+        open_count = 0
+        for kind, channel, category in specs:
+            unit = self._unit()
+            person_id, name, phone, tz = self._requester()
+            priority = rng.choices(
+                [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [8, 70, 17, 5]
+            )[0]
+            extra: dict[str, Any] = {"kind": kind}
+            if kind == "tomb":
+                service_day = self._tomb_day()
+                opened_day = max(PERIOD_START, service_day - timedelta(days=rng.randint(2, 25)))
+            elif kind == "tomb_scheduled":
+                service_day = DONGZHI_2026 + timedelta(days=rng.choice([0, 1]))
+                opened_day = self._day(PERIOD_END - timedelta(days=20), PERIOD_END)
+            elif kind == "open":
+                opened_day = self._day(PERIOD_END - timedelta(days=21), PERIOD_END)
+            else:
+                opened_day = self._day(PERIOD_START, PERIOD_END - timedelta(days=11))
+            opened = self._moment(opened_day)
+            policy = self._policy(policies, category, priority)
+            number = self._number(opened)
+            subject = rng.choice(SUBJECTS[category])
+            said = rng.choice(SUBJECTS[category])
+            case = case_row(
+                number=number,
+                unit=unit,
+                channel=channel,
+                requester=(person_id, name, phone, tz),
+                category=category,
+                priority=priority,
+                subject=subject,
+                description=f"{name}{via(channel)}：{said}。",
+                opened_at=opened,
+                policy=policy,
+            )
+            case.created_by = rng.choice(self.staff.get(unit.pk) or [None])
+            if kind in ("resolved", "tomb"):
+                assignee = self._assignee(unit, category)
+                if channel == Channel.CALL:
+                    reply = timedelta(minutes=rng.randint(0, 6))
+                else:
+                    reply = timedelta(minutes=min(3000, int(rng.lognormvariate(2.9, 0.9))))
+                first_response_at = opened + reply
+                if kind == "tomb":
+                    fulfilled = self._moment(service_day, night_share=0.0)
+                    extra["fulfilled"] = fulfilled
+                    extra["service_day"] = service_day
+                    resolved_at = fulfilled + timedelta(hours=rng.randint(1, 6))
+                else:
+                    hours = min(24 * 8, rng.lognormvariate(3.3, 1.1))
+                    resolved_at = first_response_at + timedelta(hours=hours)
+                closed = rng.random() < 0.6
+                case_stopped(
+                    case,
+                    assignee=assignee,
+                    first_response_at=first_response_at,
+                    resolved_at=resolved_at,
+                    closed_at=resolved_at + timedelta(days=rng.randint(3, 7)) if closed else None,
+                    resolution_counts=kind == "resolved",
+                )
+            elif kind == "tomb_scheduled":
+                case.assignee = self._assignee(unit, category)
+                case.first_response_at = opened + timedelta(minutes=rng.randint(5, 240))
+                case.status = Status.IN_PROGRESS
+                extra["service_day"] = service_day
+            else:  # open: every queue gets some
+                status = open_statuses[open_count % len(open_statuses)]
+                open_count += 1
+                assignee, first_response_at = None, None
+                if status != Status.NEW:
+                    assignee = self._assignee(unit, category)
+                    first_response_at = opened + timedelta(minutes=rng.randint(1, 300))
+                case_queued(
+                    case,
+                    status=status,
+                    assignee=assignee,
+                    first_response_at=first_response_at,
+                    now=timezone.now(),
+                )
+            cases.append(case)
+            extras.append(extra)
+        self._demo_doctor_queue(cases, extras)
+        Case.objects.bulk_create(cases, batch_size=1000)
+
+        calls, events, tomb, surveys = self._calls(cases, totals), [], [], []
+        for case, extra in zip(cases, extras, strict=True):
+            events += case_events(case)
+            if extra["kind"] in ("tomb", "tomb_scheduled"):
+                tomb.append(self._tomb(case, extra))
+            if extra["kind"] == "resolved" and rng.random() < plan.survey_share:
+                surveys.append(self._survey(case))
+        Call.objects.bulk_create(calls, batch_size=2000)
+        # bulk_create skips Call.save, which keeps Case.has_call.
+        linked = {call.case_id for call in calls if call.case_id}
+        Case.objects.filter(pk__in=linked).update(has_call=True)
+        CaseEvent.objects.bulk_create(events, batch_size=2000)
+        TombSweepingOrder.objects.bulk_create(tomb, batch_size=1000)
+        Survey.objects.bulk_create(surveys, batch_size=1000)
+        return cases, calls, events, tomb, surveys
+
+    def _demo_doctor_queue(self, cases: list[Case], extras: list[dict]) -> None:
+        """The volunteer doctor's own queue: some open medical cases of 海曙区."""
+        rng = self.rng
+        demo = User.objects.filter(username="volunteer_doctor").first()
+        haishu = next((u for u in self.units if u.code == "330203"), None)
+        if not (demo and haishu):
+            return
+        for case, extra in zip(cases, extras, strict=True):
+            if (
+                extra["kind"] == "open"
+                and case.status != Status.NEW
+                and case.category in ("medicine", "epidemic", "policy")
+            ):
+                case.unit, case.category, case.assignee = haishu, "medicine", demo
+                case.subject = rng.choice(SUBJECTS["medicine"])
+                if sum(c.assignee_id == demo.pk for c in cases if c.is_open) >= 4:
+                    break
+
+    def _calls(self, cases: list[Case], totals: dict[str, int]) -> list[Call]:
+        rng = self.rng
+        call_cases = [c for c in cases if c.channel == Channel.CALL]
+        calls = [
+            self._call(case.unit, case.opened_at, case, CallDirection.INBOUND)
+            for case in call_cases
+        ]
+        for case in rng.sample(call_cases, totals["followup_calls"]):
+            at = (case.first_response_at or case.opened_at) + timedelta(hours=rng.randint(2, 48))
+            calls.append(self._call(case.unit, at, case, CallDirection.OUTBOUND))
+        calls.extend(
+            self._call(self._unit(), self._moment(self._day()), None, CallDirection.INBOUND)
+            for _ in range(totals["calls_without_case"])
+        )
+        if len(calls) != totals["calls"]:
+            raise AssertionError(f"{len(calls)} calls made, {totals['calls']} planned")
+        return calls
+
+    def _call(self, unit: Unit, at: datetime, case: Case | None, direction: str) -> Call:
+        rng = self.rng
+        if case is not None:
+            person_id, phone = case.requester_id, case.contact_phone_e164
+            outcome = CallOutcome.ANSWERED
+        else:
+            person_id, _name, phone, _tz = self._requester()
+            outcome = rng.choices(
+                [
+                    CallOutcome.ANSWERED,
+                    CallOutcome.MISSED,
+                    CallOutcome.VOICEMAIL,
+                    CallOutcome.CALLBACK,
+                    CallOutcome.WRONG_NUMBER,
+                ],
+                [86, 5, 3, 5, 1],
+            )[0]
+        answered = outcome in (CallOutcome.ANSWERED, CallOutcome.CALLBACK)
+        duration = int(min(3600, rng.lognormvariate(5.4, 0.7))) if answered else 0
+        notes = "" if case else rng.choice(["电话解答", "政策咨询，当场答复", "已告知办理流程", ""])
+        return call_row(
+            unit=unit,
+            direction=direction,
+            phone_e164=phone,
+            person_id=person_id,
+            case=case,
+            started_at=at,
+            duration_seconds=duration,
+            outcome=outcome,
+            notes=notes,
+            taken_by=rng.choice(self.staff.get(unit.pk) or [None]),
+        )
+
+    def _tomb(self, case: Case, extra: dict) -> TombSweepingOrder:
+        rng = self.rng
+        cemetery, area = rng.choice(CEMETERIES)
+        kind = TombKind.PROXY if rng.random() < 0.62 else TombKind.CLOUD
+        deceased = rng.choice(SURNAMES) + rng.choice(["公", "母", "老先生", "老太太"])
+        grave = f"{area}{rng.randint(1, 12)}排{rng.randint(1, 30)}号"
+        return tomb_order_row(
+            case=case,
+            kind=kind,
+            deceased_name=deceased,
+            cemetery=cemetery,
+            grave_location=grave,
+            service_date=extra["service_day"],
+            rites=rng.choice(RITES),
+            done=extra["kind"] == "tomb",
+            fulfilled_at=extra.get("fulfilled"),
+        )
+
+    def _survey(self, case: Case) -> Survey:
+        rng = self.rng
+        rating = rng.choices([5, 4, 3, 2, 1], [56, 27, 10, 4, 3])[0]
+        answered = case.resolved_at + timedelta(hours=rng.randint(1, 72))
+        return survey_row(
+            case=case,
+            token=secrets.token_bytes(16),
+            rating=rating,
+            comment=rng.choice(COMMENTS[rating]) if rng.random() < 0.4 else "",
+            answered_at=min(answered, datetime(2026, 11, 27, 23, tzinfo=self.zone)),
+        )
