@@ -7,10 +7,11 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import phonenumbers
 from django.utils import timezone
 
 from qiaolian.core.models import Unit, User
-from qiaolian.hotline.models import CATEGORY_PROFESSION, SlaPolicy
+from qiaolian.hotline.models import CATEGORY_PROFESSION
 from qiaolian.hotline.seed.content import SURNAMES, TITLES
 from qiaolian.hotline.seed.plan import (
     DONGZHI_2025,
@@ -20,6 +21,16 @@ from qiaolian.hotline.seed.plan import (
     SPRING_FESTIVAL,
 )
 from qiaolian.hotline.seed.rows import case_number
+
+
+def valid_mobile(code: str, lead: str, digits: str) -> str:
+    """+code lead digits in E.164, its first digit moved up when the random draw fell in an
+    unallocated range (917-1xx in New York, 06 9x in France): `log_call` refuses those."""
+    for first in (digits[0], *"23456789"):
+        phone = f"+{code}{lead}{first}{digits[1:]}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(phone)):
+            return phone
+    raise ValueError(f"no valid mobile number near +{code}{lead}{digits}")
 
 
 class DrawSteps:
@@ -73,11 +84,8 @@ class DrawSteps:
         name = rng.choice(SURNAMES) + rng.choice(TITLES)
         country = rng.choice([("39", "3", 9), ("34", "6", 8), ("33", "6", 8), ("1", "917", 7)])
         code, lead, digits = country
-        phone = f"+{code}{lead}{rng.randint(10 ** (digits - 1), 10**digits - 1)}"
-        tz = {"39": "Europe/Rome", "34": "Europe/Madrid", "33": "Europe/Paris"}.get(
-            code, "America/New_York"
-        )
-        return None, name, phone, tz
+        phone = valid_mobile(code, lead, str(rng.randint(10 ** (digits - 1), 10**digits - 1)))
+        return None, name, phone, ""  # the zone: the phone's own, as `open_case` finds it
 
     def _number(self, opened: datetime) -> str:
         year = timezone.localtime(opened).year
@@ -96,12 +104,6 @@ class DrawSteps:
                 return self.rng.choice(team).user
         staff = self.staff.get(unit.pk) or []
         return self.rng.choice(staff) if staff else None
-
-    def _policy(self, policies, category: str, priority: str) -> SlaPolicy | None:
-        for key in ((category, priority), (category, ""), ("", priority), ("", "")):
-            if key in policies:
-                return policies[key]
-        return None
 
     def _tomb_day(self) -> date:
         rng = self.rng

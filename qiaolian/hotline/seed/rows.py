@@ -14,12 +14,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import phonenumbers
+from django.utils.translation import gettext as _
 
 from qiaolian.core.models import Unit, User
+from qiaolian.core.phones import normalize_phone
 from qiaolian.hotline.models import (
     Answer,
     Call,
     Case,
+    CaseCounter,
     CaseEvent,
     Channel,
     EventKind,
@@ -35,6 +38,8 @@ from qiaolian.hotline.models import (
 )
 from qiaolian.hotline.services import sla
 from qiaolian.hotline.services.answers import build_search_text
+from qiaolian.hotline.services.surveys import SURVEY_DAYS
+from qiaolian.people.normalize import time_zone_for
 
 # --- cases --------------------------------------------------------------------------------
 
@@ -42,6 +47,24 @@ from qiaolian.hotline.services.answers import build_search_text
 def case_number(year: int, serial: int) -> str:
     """The case number `next_number` issues: RX-YYYY-NNNNNN."""
     return f"RX-{year}-{serial:06d}"
+
+
+def counters_raise(numbers: dict[int, int]) -> None:
+    """Each year's counter to the last serial the seed issued, so `next_number` goes on."""
+    for year, last in numbers.items():
+        counter, _ = CaseCounter.objects.get_or_create(year=year)
+        counter.last = max(counter.last, last)
+        counter.save(update_fields=["last"])
+
+
+def policy_for(
+    policies: dict[tuple[str, str], SlaPolicy], category: str, priority: str
+) -> SlaPolicy | None:
+    """`sla.policy_for` over the active policies read once: the most specific one wins."""
+    for key in ((category, priority), (category, ""), ("", priority), ("", "")):
+        if key in policies:
+            return policies[key]
+    return None
 
 
 def case_row(
@@ -57,8 +80,13 @@ def case_row(
     opened_at: datetime,
     policy: SlaPolicy | None,
 ) -> Case:
-    """A case as opened: `requester` is (person id or None, name, E.164 phone, time zone)."""
+    """A case as opened: `requester` is (person id or None, name, phone, the person's stored
+    time zone). Like `open_case`: the phone normalised (empty when invalid), and the zone of
+    a quick contact the phone's own."""
     person_id, name, phone, tz = requester
+    e164 = normalize_phone(phone) or "" if phone else ""
+    if not person_id:
+        tz = time_zone_for(phone_e164=e164) if e164 else ""
     first_minutes, resolve_minutes = (
         (policy.first_response_minutes, policy.resolution_minutes)
         if policy
@@ -71,7 +99,7 @@ def case_row(
         requester_id=person_id,
         contact_name="" if person_id else name,
         contact_phone=phone,
-        contact_phone_e164=phone,
+        contact_phone_e164=e164,
         requester_time_zone=tz or "",
         category=category,
         priority=priority,
@@ -92,10 +120,10 @@ def case_stopped(
     first_response_at: datetime,
     resolved_at: datetime,
     closed_at: datetime | None,
-    resolution_counts: bool = True,
 ) -> None:
     """Assigned, answered, resolved and (with `closed_at`) closed; the SLA flags as the clock
-    sets them when the case stops."""
+    sets them when the case stops (`sla.on_first_response`, `sla._stop`): a tomb-sweeping
+    case resolved on its service day, weeks after it was opened, is late like any other."""
     case.assignee = assignee
     case.first_response_at = first_response_at
     case.resolved_at = resolved_at
@@ -103,7 +131,7 @@ def case_stopped(
     if closed_at:
         case.closed_at = closed_at
     case.first_response_breached = first_response_at > case.first_response_due
-    case.resolution_breached = resolution_counts and resolved_at > case.resolution_due
+    case.resolution_breached = resolved_at > case.resolution_due
 
 
 def case_queued(
@@ -126,59 +154,60 @@ def case_queued(
 
 
 def case_events(case: Case) -> list[CaseEvent]:
-    """The case's timeline: opened, assigned, first reply, resolved, closed."""
-    rows = [
-        CaseEvent(
-            case=case,
-            kind=EventKind.CREATED,
-            actor=case.created_by,
-            at=case.opened_at,
-            text=case.subject,
-            data={"channel": case.channel},
-        )
-    ]
+    """The case's timeline as the services write it: opened (`open_case`), assigned
+    (`assign`), first reply (`comment` to the requester), in progress, waiting, resolved and
+    closed (`change_status`), each versioned change numbered as `_bump` numbers it. The
+    case's `version` is the last of them (`case_version`)."""
+    actor = case.created_by
+    worker = case.assignee or actor
+    rows = [_event(case, EventKind.CREATED, actor, case.opened_at, case.subject, 1)]
+    rows[0].data["channel"] = case.channel
+    version = 1
+    status = Status.NEW
     if case.assignee_id:
-        rows.append(
-            CaseEvent(
-                case=case,
-                kind=EventKind.ASSIGN,
-                actor=case.created_by,
-                at=case.opened_at + timedelta(minutes=1),
-                data={"assignee": case.assignee_id},
-            )
-        )
+        version += 1
+        changes = {"assignee": [None, str(case.assignee)], "status": [status, Status.ASSIGNED]}
+        at = case.opened_at + timedelta(minutes=1)
+        rows.append(_event(case, EventKind.ASSIGN, actor, at, str(case.assignee), version))
+        rows[-1].data["changes"] = changes
+        status = Status.ASSIGNED
     if case.first_response_at:
-        rows.append(
-            CaseEvent(
-                case=case,
-                kind=EventKind.REPLY,
-                actor=case.assignee or case.created_by,
-                at=case.first_response_at,
-                internal=False,
-                text="您好，已收到您的诉求，我们正在处理。",
-            )
-        )
+        reply = _event(case, EventKind.REPLY, worker, case.first_response_at, REPLY, None)
+        reply.internal = False
+        rows.append(reply)
+
+    def move(to: str, by: User | None, at: datetime) -> None:
+        nonlocal version, status
+        version += 1
+        event = _event(case, EventKind.STATUS, by, at, "", version)
+        event.data.update(changes={"status": [status, to]}, **{"from": status, "to": to})
+        rows.append(event)
+        status = to
+
+    if case.status not in (Status.NEW, Status.ASSIGNED):
+        move(Status.IN_PROGRESS, worker, case.first_response_at or case.opened_at)
+    if case.status == Status.WAITING:
+        move(Status.WAITING, worker, case.paused_since)
     if case.resolved_at:
-        rows.append(
-            CaseEvent(
-                case=case,
-                kind=EventKind.STATUS,
-                actor=case.assignee or case.created_by,
-                at=case.resolved_at,
-                data={"from": Status.IN_PROGRESS, "to": Status.RESOLVED},
-            )
-        )
+        move(Status.RESOLVED, worker, case.resolved_at)
     if case.closed_at:
-        rows.append(
-            CaseEvent(
-                case=case,
-                kind=EventKind.STATUS,
-                actor=case.created_by,
-                at=case.closed_at,
-                data={"from": Status.RESOLVED, "to": Status.CLOSED},
-            )
-        )
+        move(Status.CLOSED, actor, case.closed_at)
     return rows
+
+
+def case_version(case: Case) -> int:
+    """The version the services' changes leave the case at (see `case_events`)."""
+    return max(e.data.get("version", 1) for e in case_events(case))
+
+
+REPLY = "您好，已收到您的诉求，我们正在处理。"
+
+
+def _event(
+    case: Case, kind: str, actor: User | None, at: datetime, text: str, version: int | None
+) -> CaseEvent:
+    data: dict[str, Any] = {} if version is None else {"version": version}
+    return CaseEvent(case=case, kind=kind, actor=actor, at=at, text=text, data=data)
 
 
 def due(start: datetime, minutes: int, policy: SlaPolicy | None) -> datetime:
@@ -231,6 +260,31 @@ def call_row(
     )
 
 
+def call_event(call: Call) -> CaseEvent:
+    """The CALL line `log_call` adds to the timeline of the case the call is on."""
+    return CaseEvent(
+        case=call.case,
+        kind=EventKind.CALL,
+        actor=call.taken_by,
+        at=call.started_at,
+        text=call.notes,
+        data={
+            "call": str(call.public_id),
+            "direction": call.direction,
+            "outcome": call.outcome,
+            "duration_seconds": call.duration_seconds,
+            "number": call.number,
+        },
+    )
+
+
+def mark_called(calls: list[Call]) -> None:
+    """`Case.has_call` for the cases the calls are on (what `Call.save` keeps, which
+    bulk_create skips)."""
+    linked = {call.case_id for call in calls if call.case_id}
+    Case.objects.filter(pk__in=linked).update(has_call=True)
+
+
 def typed(e164: str) -> str:
     """The number as a clerk types it: international format, spaces."""
     try:
@@ -272,6 +326,20 @@ def tomb_order_row(
     )
 
 
+def tomb_order_event(order: TombSweepingOrder) -> CaseEvent:
+    """The line `order_create` adds to the case's timeline when the order is opened with it.
+    (The seed stores no proof files, so no "done, N proof files" line follows.)"""
+    return CaseEvent(
+        case=order.case,
+        kind=EventKind.EDIT,
+        actor=order.case.created_by,
+        at=order.case.opened_at,
+        text=_("Tomb-sweeping order created: %(cemetery)s, %(date)s")
+        % {"cemetery": order.cemetery, "date": order.service_date},
+        data={"tomb_order": str(order.public_id)},
+    )
+
+
 def survey_row(
     *, case: Case, token: bytes, rating: int, comment: str, answered_at: datetime
 ) -> Survey:
@@ -280,11 +348,45 @@ def survey_row(
         case=case,
         token_hash=hashlib.sha256(token).hexdigest(),
         sent_at=case.resolved_at,
-        expires_at=case.resolved_at + timedelta(days=30),
+        expires_at=case.resolved_at + timedelta(days=SURVEY_DAYS),
         rating=rating,
         comment=comment,
         answered_at=answered_at,
     )
+
+
+def survey_events(survey: Survey, *, emailed: bool) -> list[CaseEvent]:
+    """The lines `send_survey` (at the resolution) and `answer_survey` add to the timeline;
+    `emailed`: the requester has an e-mail address the survey went to."""
+    sent = (
+        _("Satisfaction survey sent by e-mail.")
+        if emailed
+        else _("Satisfaction survey ready: send the link to the requester by WeChat.")
+    )
+    rows = [
+        CaseEvent(
+            case=survey.case,
+            kind=EventKind.SURVEY,
+            at=survey.sent_at,
+            text=sent,
+            data={"survey": survey.pk, "email": emailed},
+        )
+    ]
+    if survey.answered_at is not None:
+        rows.append(
+            CaseEvent(
+                case=survey.case,
+                kind=EventKind.SURVEY,
+                at=survey.answered_at,
+                text=_("The requester rated the service %(rating)d/5.") % {"rating": survey.rating},
+                data={
+                    "survey": survey.pk,
+                    "rating": survey.rating,
+                    "comment": survey.comment[:500],
+                },
+            )
+        )
+    return rows
 
 
 def answer_row(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from qiaolian.core import audit
 from qiaolian.core.models import Unit, UnitKind, UnitRole, User
-from qiaolian.hotline.models import Answer, AnswerStatus, Case, CaseCounter, SlaPolicy
+from qiaolian.hotline.models import Answer, AnswerStatus, Case, SlaPolicy
 from qiaolian.hotline.seed.content import ANSWERS
 from qiaolian.hotline.seed.plan import (
     CITY_CODE,
@@ -24,7 +24,7 @@ from qiaolian.hotline.seed.plan import (
     Plan,
     plan_for,
 )
-from qiaolian.hotline.seed.rows import answer_row
+from qiaolian.hotline.seed.rows import answer_row, counters_raise
 from qiaolian.hotline.seed.volunteers import VolunteerSteps
 from qiaolian.hotline.seed.work import WorkSteps
 from qiaolian.hotline.services import rollup, sla
@@ -85,10 +85,7 @@ class Seeder(VolunteerSteps, WorkSteps):
         self.volunteers = self._volunteers(city, districts)
         cases, calls, events, tomb, surveys = self._work(policies)
         self._answers(city)
-        for year, last in self.numbers.items():
-            counter, _ = CaseCounter.objects.get_or_create(year=year)
-            counter.last = max(counter.last, last)
-            counter.save(update_fields=["last"])
+        counters_raise(self.numbers)
         self.made.update(
             cases=len(cases),
             calls=len(calls),
@@ -134,6 +131,10 @@ class Seeder(VolunteerSteps, WorkSteps):
                 "normalized",
                 "person__time_zone",
             )[:4000]
+        )
+        # Who has an e-mail address (their survey goes by e-mail, see `survey_events`).
+        self.emailed = set(
+            PersonContact.objects.filter(kind=ContactKind.EMAIL).values_list("person_id", flat=True)
         )
         return [(pk, f"{s}{g}", phone, tz) for pk, s, g, phone, tz in rows]
 

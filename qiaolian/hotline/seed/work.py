@@ -36,12 +36,18 @@ from qiaolian.hotline.seed.content import (
 from qiaolian.hotline.seed.draws import DrawSteps
 from qiaolian.hotline.seed.plan import DONGZHI_2026, PERIOD_END, PERIOD_START, Plan, spread
 from qiaolian.hotline.seed.rows import (
+    call_event,
     call_row,
     case_events,
     case_queued,
     case_row,
     case_stopped,
+    case_version,
+    mark_called,
+    policy_for,
+    survey_events,
     survey_row,
+    tomb_order_event,
     tomb_order_row,
     via,
 )
@@ -53,6 +59,7 @@ class WorkSteps(DrawSteps):
     zone: Any
     units: list[Unit]
     staff: dict[int, list[User]]
+    emailed: set[Any]
 
     def _specs(self) -> list[tuple[str, str, str]]:
         """(kind, channel, category) of every case, in a shuffled but fixed order."""
@@ -98,7 +105,7 @@ class WorkSteps(DrawSteps):
             else:
                 opened_day = self._day(PERIOD_START, PERIOD_END - timedelta(days=11))
             opened = self._moment(opened_day)
-            policy = self._policy(policies, category, priority)
+            policy = policy_for(policies, category, priority)
             number = self._number(opened)
             subject = rng.choice(SUBJECTS[category])
             said = rng.choice(SUBJECTS[category])
@@ -137,12 +144,16 @@ class WorkSteps(DrawSteps):
                     first_response_at=first_response_at,
                     resolved_at=resolved_at,
                     closed_at=resolved_at + timedelta(days=rng.randint(3, 7)) if closed else None,
-                    resolution_counts=kind == "resolved",
                 )
             elif kind == "tomb_scheduled":
-                case.assignee = self._assignee(unit, category)
-                case.first_response_at = opened + timedelta(minutes=rng.randint(5, 240))
-                case.status = Status.IN_PROGRESS
+                assignee = self._assignee(unit, category)
+                case_queued(
+                    case,
+                    status=Status.IN_PROGRESS,
+                    assignee=assignee,
+                    first_response_at=opened + timedelta(minutes=rng.randint(5, 240)),
+                    now=timezone.now(),
+                )
                 extra["service_day"] = service_day
             else:  # open: every queue gets some
                 status = open_statuses[open_count % len(open_statuses)]
@@ -161,6 +172,8 @@ class WorkSteps(DrawSteps):
             cases.append(case)
             extras.append(extra)
         self._demo_doctor_queue(cases, extras)
+        for case in cases:
+            case.version = case_version(case)
         Case.objects.bulk_create(cases, batch_size=1000)
 
         calls, events, tomb, surveys = self._calls(cases, totals), [], [], []
@@ -168,15 +181,17 @@ class WorkSteps(DrawSteps):
             events += case_events(case)
             if extra["kind"] in ("tomb", "tomb_scheduled"):
                 tomb.append(self._tomb(case, extra))
+                events.append(tomb_order_event(tomb[-1]))
             if extra["kind"] == "resolved" and rng.random() < plan.survey_share:
                 surveys.append(self._survey(case))
         Call.objects.bulk_create(calls, batch_size=2000)
-        # bulk_create skips Call.save, which keeps Case.has_call.
-        linked = {call.case_id for call in calls if call.case_id}
-        Case.objects.filter(pk__in=linked).update(has_call=True)
-        CaseEvent.objects.bulk_create(events, batch_size=2000)
+        mark_called(calls)
+        events += [call_event(call) for call in calls if call.case is not None]
         TombSweepingOrder.objects.bulk_create(tomb, batch_size=1000)
         Survey.objects.bulk_create(surveys, batch_size=1000)
+        for survey in surveys:  # their timeline lines name the surveys by id
+            events += survey_events(survey, emailed=survey.case.requester_id in self.emailed)
+        CaseEvent.objects.bulk_create(events, batch_size=2000)
         return cases, calls, events, tomb, surveys
 
     def _demo_doctor_queue(self, cases: list[Case], extras: list[dict]) -> None:
