@@ -19,7 +19,7 @@ accounts when there are some), psychologists and interpreters.
 
 Everything is bulk-created; each row is built by a function of `rows.py` (case numbers
 RX-YYYY-NNNNNN with CaseCounter set to the last one issued, `opened_month`, SLA due times and
-breach flags, the timeline), which the parity test (`hotline/tests/test_seed_parity.py`) also
+breach flags; timeline.py: the timeline), which the parity test (`hotline/tests/test_seed_parity.py`) also
 calls and compares field by field with what the services write for the same input. The
 article scale takes a few seconds. It runs once: when any case exists it changes nothing.
 SEED_HOTLINE_PLAN ("article", "tiny", "off"; default: whatever SEED_NETWORK_PLAN says, which
@@ -28,6 +28,7 @@ the tests set to "tiny") picks the volumes.
     plan.py        how much to create (Plan) and the year's fixed dates
     content.py     subjects, cemeteries, comments, the knowledge base's answers
     rows.py        one row of each model, as the services would write it
+    timeline.py    the lines of the cases' timelines, as the services would write them
     draws.py       the random draws (days, moments, units, requesters, assignees)
     volunteers.py  volunteers and their shifts
     work.py        cases, calls, timelines, tomb-sweeping orders, surveys

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from qiaolian.core import audit
@@ -135,6 +136,14 @@ class Seeder(VolunteerSteps, WorkSteps):
         # Who has an e-mail address (their survey goes by e-mail, see `survey_events`).
         self.emailed = set(
             PersonContact.objects.filter(kind=ContactKind.EMAIL).values_list("person_id", flat=True)
+        )
+        # Numbers several people share (near-duplicates): a call from one names nobody.
+        self.shared_numbers = set(
+            PersonContact.objects.filter(kind=ContactKind.PHONE, person__merged_into__isnull=True)
+            .values("normalized")
+            .annotate(people=Count("person", distinct=True))
+            .filter(people__gt=1)
+            .values_list("normalized", flat=True)
         )
         return [(pk, f"{s}{g}", phone, tz) for pk, s, g, phone, tz in rows]
 

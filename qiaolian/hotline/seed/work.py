@@ -36,20 +36,23 @@ from qiaolian.hotline.seed.content import (
 from qiaolian.hotline.seed.draws import DrawSteps
 from qiaolian.hotline.seed.plan import DONGZHI_2026, PERIOD_END, PERIOD_START, Plan, spread
 from qiaolian.hotline.seed.rows import (
-    call_event,
     call_row,
-    case_events,
+    caller,
     case_queued,
     case_row,
     case_stopped,
-    case_version,
     mark_called,
     policy_for,
-    survey_events,
     survey_row,
-    tomb_order_event,
     tomb_order_row,
     via,
+)
+from qiaolian.hotline.seed.timeline import (
+    call_event,
+    case_events,
+    case_version,
+    survey_events,
+    tomb_order_event,
 )
 
 
@@ -60,6 +63,7 @@ class WorkSteps(DrawSteps):
     units: list[Unit]
     staff: dict[int, list[User]]
     emailed: set[Any]
+    shared_numbers: set[str]
 
     def _specs(self) -> list[tuple[str, str, str]]:
         """(kind, channel, category) of every case, in a shuffled but fixed order."""
@@ -237,6 +241,7 @@ class WorkSteps(DrawSteps):
             outcome = CallOutcome.ANSWERED
         else:
             person_id, _name, phone, _tz = self._requester()
+            person_id = caller(person_id, phone, self.shared_numbers)
             outcome = rng.choices(
                 [
                     CallOutcome.ANSWERED,
