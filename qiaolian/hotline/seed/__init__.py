@@ -17,11 +17,12 @@ Volunteers: the demo login `volunteer_doctor` (a doctor of 海曙区) and collea
 doctors cover the whole day in shifts around now, plus lawyers (the network seed's lawyer
 accounts when there are some), psychologists and interpreters.
 
-Everything is bulk-created; each row is built by a function of `rows.py` (case numbers
+Everything is bulk-created. Each row is built by a function of `rows.py` (case numbers
 RX-YYYY-NNNNNN with CaseCounter set to the last one issued, `opened_month`, SLA due times and
-breach flags; timeline.py: the timeline), which the parity test (`hotline/tests/test_seed_parity.py`) also
-calls and compares field by field with what the services write for the same input. The
-article scale takes a few seconds. It runs once: when any case exists it changes nothing.
+breach flags) or `timeline.py` (the cases' timelines), which the parity test
+(`hotline/tests/test_seed_parity.py`) also calls and compares field by field with what the
+services write for the same input. The article scale takes a few seconds. It runs once: when
+any case exists it changes nothing.
 SEED_HOTLINE_PLAN ("article", "tiny", "off"; default: whatever SEED_NETWORK_PLAN says, which
 the tests set to "tiny") picks the volumes.
 
