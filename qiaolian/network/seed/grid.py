@@ -17,6 +17,7 @@ from qiaolian.network.seed.rows import (
     grant_row,
     leader_row,
     membership_row,
+    person_becomes_lawyer,
     steward_row,
     user_row,
 )
@@ -204,9 +205,7 @@ class GridSteps:
         """A member of the group who serves it as its lawyer without an account."""
         index = self.rng.choice(self.group_members[group_index])
         person = people[index]
-        if person.occupation != "律师":
-            person.occupation = "律师"
-            Person.objects.filter(pk=person.pk).update(occupation="律师")
+        person_becomes_lawyer(person)
         return person
 
     def _district(self, unit: Unit) -> Unit:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import F
+
 from qiaolian.core.crypto import blind_index
 from qiaolian.core.models import Role, Unit, UnitKind, UnitRole, User
 from qiaolian.network.models import Group, Membership, Steward
@@ -105,6 +107,18 @@ def search_token_rows(
     `reindex_people` writes the same rows."""
     for token, rank in tokens_of(person, contacts).items():
         yield token, rank, person.pk, person.unit_id
+
+
+def person_becomes_lawyer(person: Person) -> None:
+    """A person of the register who serves a group as its lawyer: the occupation saved as
+    `person_update` saves it (a new version; the search index holds no occupation)."""
+    if person.occupation != LAWYER:
+        person.occupation = LAWYER
+        person.version += 1
+        Person.objects.filter(pk=person.pk).update(occupation=LAWYER, version=F("version") + 1)
+
+
+LAWYER = "律师"
 
 
 def association_row(

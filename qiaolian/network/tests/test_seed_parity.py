@@ -36,7 +36,12 @@ from qiaolian.people.models import (
 )
 from qiaolian.people.names import name_pinyin
 from qiaolian.people.normalize import time_zone_for
-from qiaolian.people.services import association_save, leader_add, person_create
+from qiaolian.people.services import (
+    association_save,
+    leader_add,
+    person_create,
+    person_update,
+)
 
 CLOCK = ("created_at", "updated_at")
 
@@ -178,6 +183,19 @@ class PersonParityTests(TestCase):
                 # The search index: what `index_person` writes after the service's save.
                 self.assertTrue(tokens(made))
                 self.assertEqual(tokens(seeded), tokens(made))
+
+
+class LawyerParityTests(TestCase):
+    def test_a_person_the_seed_makes_a_lawyer_equals_one_updated_by_person_update(self):
+        cast = Cast.build()
+        seeded, made = (
+            person_create(actor=cast.city_admin, unit=cast.district_a, surname="林", given_name=g)
+            for g in ("敏", "敏")
+        )
+        rows.person_becomes_lawyer(seeded)
+        made = person_update(actor=cast.city_admin, person=made, occupation="律师")
+        self.assertEqual(seeded.version, 2)
+        self.assertEqual(row_differences(seeded, made, exclude=("public_id", *CLOCK)), {})
 
 
 def test_the_seeds_time_zone_shortcut_agrees_with_the_services_rule_in_every_seed_country():
