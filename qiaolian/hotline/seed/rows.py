@@ -84,12 +84,7 @@ def case_row(
     e164 = normalize_phone(phone) or "" if phone else ""
     if not person_id:
         tz = time_zone_for(phone_e164=e164) if e164 else ""
-    first_minutes, resolve_minutes = (
-        (policy.first_response_minutes, policy.resolution_minutes)
-        if policy
-        else ({Priority.URGENT: 15, Priority.HIGH: 30}.get(priority, 60), 3 * 24 * 60)
-    )
-    return Case(
+    case = Case(
         number=number,
         unit=unit,
         channel=channel,
@@ -104,10 +99,22 @@ def case_row(
         description=description,
         opened_at=opened_at,
         opened_month=month_key(opened_at),
-        sla_policy=policy,
-        first_response_due=due(opened_at, first_minutes, policy),
-        resolution_due=due(opened_at, resolve_minutes, policy),
     )
+    case_clock(case, policy)
+    return case
+
+
+def case_clock(case: Case, policy: SlaPolicy | None) -> None:
+    """The SLA policy (`rows.policy_for` of the category and priority) and the due times
+    counted from the opening, as `sla.start_clock` sets them."""
+    first_minutes, resolve_minutes = (
+        (policy.first_response_minutes, policy.resolution_minutes)
+        if policy
+        else ({Priority.URGENT: 15, Priority.HIGH: 30}.get(case.priority, 60), 3 * 24 * 60)
+    )
+    case.sla_policy = policy
+    case.first_response_due = due(case.opened_at, first_minutes, policy)
+    case.resolution_due = due(case.opened_at, resolve_minutes, policy)
 
 
 def case_stopped(

@@ -38,6 +38,7 @@ from qiaolian.hotline.seed.plan import DONGZHI_2026, PERIOD_END, PERIOD_START, P
 from qiaolian.hotline.seed.rows import (
     call_row,
     caller,
+    case_clock,
     case_queued,
     case_row,
     case_stopped,
@@ -175,7 +176,7 @@ class WorkSteps(DrawSteps):
                 )
             cases.append(case)
             extras.append(extra)
-        self._demo_doctor_queue(cases, extras)
+        self._demo_doctor_queue(cases, extras, policies)
         for case in cases:
             case.version = case_version(case)
         Case.objects.bulk_create(cases, batch_size=1000)
@@ -198,8 +199,9 @@ class WorkSteps(DrawSteps):
         CaseEvent.objects.bulk_create(events, batch_size=2000)
         return cases, calls, events, tomb, surveys
 
-    def _demo_doctor_queue(self, cases: list[Case], extras: list[dict]) -> None:
-        """The volunteer doctor's own queue: some open medical cases of 海曙区."""
+    def _demo_doctor_queue(self, cases: list[Case], extras: list[dict], policies) -> None:
+        """The volunteer doctor's own queue: some open medical cases of 海曙区 (with the
+        medical policy's clock, as if opened as such)."""
         rng = self.rng
         demo = User.objects.filter(username="volunteer_doctor").first()
         haishu = next((u for u in self.units if u.code == "330203"), None)
@@ -213,6 +215,14 @@ class WorkSteps(DrawSteps):
             ):
                 case.unit, case.category, case.assignee = haishu, "medicine", demo
                 case.subject = rng.choice(SUBJECTS["medicine"])
+                case_clock(case, policy_for(policies, case.category, case.priority))
+                case_queued(
+                    case,
+                    status=case.status,
+                    assignee=demo,
+                    first_response_at=case.first_response_at,
+                    now=timezone.now(),
+                )
                 if sum(c.assignee_id == demo.pk for c in cases if c.is_open) >= 4:
                     break
 
