@@ -41,6 +41,13 @@ def _no_public_link_budget():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_in_a_temporary_directory(tmp_path_factory):
+    """Uploaded records go to the private storage; never into the checkout's private/."""
+    with override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _redis_test_database(settings):
     """With RQ selected, jobs go to a Redis database of the tests' own, never REDIS_URL's."""

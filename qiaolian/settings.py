@@ -237,6 +237,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "qiaolian" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded records (case attachments, tomb-sweeping proof): kept outside MEDIA_ROOT and
+# STATIC_ROOT, served by no web server, only through scoped views (core/files.py).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# Upload size limits per use and kind, overriding the defaults the apps declare:
+# {"hotline.attachment": {"*": 10485760}, "hotline.proof": {"mp4": 209715200}}.
+FILE_LIMITS: dict[str, dict[str, int]] = {}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

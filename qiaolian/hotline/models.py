@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.crypto import EncryptedTextField, mask
+from qiaolian.core.files import private_storage
 from qiaolian.core.scoping import RestrictedQuerySet, ScopedMixin
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
@@ -297,7 +298,7 @@ class Attachment(ScopedMixin, models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="cases/%Y/%m/")
+    file = models.FileField(upload_to="cases/%Y/%m/", storage=private_storage)
     name = models.CharField(max_length=200)
     size = models.PositiveIntegerField(default=0)
     content_type = models.CharField(max_length=100, blank=True)
@@ -659,7 +660,7 @@ class TombProof(ScopedMixin, models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey(TombSweepingOrder, on_delete=models.CASCADE, related_name="proofs")
-    file = models.FileField(upload_to="tomb/%Y/%m/")
+    file = models.FileField(upload_to="tomb/%Y/%m/", storage=private_storage)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(default=0)

@@ -11,7 +11,7 @@ touch the case's own fields and do not bump the version.
 
 from __future__ import annotations
 
-import zipfile
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -20,8 +20,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
+from qiaolian.core import audit, files
 from qiaolian.core.models import Unit, User
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, assert_visible, grants_for, require_unit
@@ -658,43 +659,24 @@ def remove_watcher(actor, case: Case, user: User) -> Case:
 
 # --- attachments --------------------------------------------------------------------------
 
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"ID3", "audio/mpeg"),
+# The kinds a case may carry and how large: the type is told by the bytes (core.files.sniff).
+ATTACHMENTS = files.register_use(
+    "hotline.attachment",
+    (
+        *("pdf", "png", "jpeg", "gif", "webp", "docx", "xlsx"),
+        *("mp3", "wav", "m4a", "mp4", "isomedia", "quicktime"),
+    ),
+    {"*": MAX_ATTACHMENT_BYTES},
+    type_message=gettext_lazy(
+        "“%(name)s” is a %(found)s file by its content: this kind of file cannot be attached. "
+        "Allowed: %(allowed)s, up to %(limit)s."
+    ),
+    size_messages={
+        "*": gettext_lazy(
+            "“%(name)s” (%(found)s) is %(size)s; attachments may be at most %(limit)s."
+        )
+    },
 )
-ALLOWED_LABEL = "PDF, PNG, JPEG, GIF, WebP, MP3, WAV, M4A/MP4, DOCX, XLSX"
-
-
-def sniff(head: bytes, file: Any = None) -> str | None:
-    """The content type told by the file's first bytes (never by its name), or None."""
-    for magic, content_type in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "audio/wav"
-    if head[4:8] == b"ftyp":
-        return "audio/mp4" if head[8:11] == b"M4A" else "video/mp4"
-    if head[:2] == b"\xff\xfb" or head[:2] == b"\xff\xf3":
-        return "audio/mpeg"
-    if head[:4] == b"PK\x03\x04" and file is not None:
-        try:
-            file.seek(0)
-            names = zipfile.ZipFile(file).namelist()
-        except (zipfile.BadZipFile, OSError):
-            return None
-        finally:
-            file.seek(0)
-        if any(n.startswith("word/") for n in names):
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        if any(n.startswith("xl/") for n in names):
-            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return None
 
 
 @transaction.atomic
@@ -703,36 +685,20 @@ def add_attachment(actor, case: Case, upload: Any) -> Attachment:
     _require_case(actor, case)
     if upload is None:
         raise ValidationError({"file": _("Choose a file to attach.")})
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s MB; attachments may be at most %(max)s MB.")
-                % {
-                    "size": f"{upload.size / 1024 / 1024:.1f}",
-                    "max": MAX_ATTACHMENT_BYTES // 1024 // 1024,
-                }
-            }
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = sniff(head, upload)
-    if content_type is None:
-        raise ValidationError(
-            {
-                "file": _("This kind of file cannot be attached. Allowed: %(types)s.")
-                % {"types": ALLOWED_LABEL}
-            }
-        )
+    try:
+        kind = files.check_upload(upload, ATTACHMENTS)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
     attachment = Attachment(
         case=case,
         name=name,
         size=upload.size,
-        content_type=content_type,
+        content_type=kind.content_type,
         uploaded_by=actor,
     )
-    attachment.file.save(name, upload, save=False)
+    # A random stored name: the uploaded name is kept for display only.
+    attachment.file.save(f"{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
     attachment.save()
     add_event(
         case,

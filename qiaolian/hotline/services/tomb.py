@@ -7,13 +7,14 @@ Who may do what:
 - fulfil (upload proof): anyone who may CHANGE the order, which includes the performer and the
   case's assignee (`TombSweepingOrder.assigned_to`).
 
-Proof files are checked by their bytes (`sniff`), stored under MEDIA_ROOT through the default
-storage with a random name, and only ever served through views that check scope or the share
+Proof files are checked by their bytes (`core.files`), stored in the private storage with a
+random name, and only ever served through views that check scope or the share
 token; the share token itself is never stored, only its SHA-256.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -25,11 +26,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit
+from qiaolian.core import files as filekit
 from qiaolian.core.crypto import secret_digest as hash_token
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action, assert_visible, require_unit
@@ -74,22 +76,19 @@ def _case_event(case: Case, kind: str, actor: Any, *, text: str = "", data: dict
 
 # --- proof files: the type comes from the bytes -------------------------------------------
 
-# MP4 "major brands" (ISO base media). QuickTime ("qt  ") is refused: the requester's phone must
-# play the proof in a browser.
-MP4_BRANDS = {
-    b"isom",
-    b"iso2",
-    b"iso3",
-    b"iso4",
-    b"iso5",
-    b"iso6",
-    b"mp41",
-    b"mp42",
-    b"avc1",
-    b"M4V ",
-    b"dash",
-    b"MSNV",
-}
+PROOFS = filekit.register_use(
+    "hotline.proof",
+    ("jpeg", "png", "webp", "mp4"),
+    {"*": PHOTO_MAX_BYTES, "mp4": VIDEO_MAX_BYTES},
+    type_message=gettext_lazy(
+        "“%(name)s” is not a JPEG, PNG or WebP photo or an MP4 video (its content was "
+        "checked, not its name: it is %(found)s). Upload the original photo or video."
+    ),
+    size_messages={
+        "*": gettext_lazy("The photo “%(name)s” is %(size)s; a photo may be at most %(limit)s."),
+        "mp4": gettext_lazy("The video “%(name)s” is %(size)s; a video may be at most %(limit)s."),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -100,65 +99,28 @@ class Sniffed:
 
 
 def photo_max_bytes() -> int:
-    return int(getattr(settings, "HOTLINE_PROOF_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES))
+    return int(getattr(settings, "HOTLINE_PROOF_PHOTO_MAX_BYTES", PROOFS.limit_for("jpeg")))
 
 
 def video_max_bytes() -> int:
-    return int(getattr(settings, "HOTLINE_PROOF_VIDEO_MAX_BYTES", VIDEO_MAX_BYTES))
+    return int(getattr(settings, "HOTLINE_PROOF_VIDEO_MAX_BYTES", PROOFS.limit_for("mp4")))
 
 
 def max_files() -> int:
     return int(getattr(settings, "HOTLINE_PROOF_MAX_FILES", MAX_FILES))
 
 
-def sniff(head: bytes) -> Sniffed | None:
-    """The media type the first bytes say the file is, or None for anything not accepted."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return Sniffed("image/jpeg", "jpg", False)
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Sniffed("image/png", "png", False)
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return Sniffed("image/webp", "webp", False)
-    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS:
-        return Sniffed("video/mp4", "mp4", True)
-    return None
-
-
-def _head(upload: Any, size: int = 32) -> bytes:
-    upload.seek(0)
-    head = upload.read(size)
-    upload.seek(0)
-    return head
+def _proof_use() -> filekit.Use:
+    """The proof use with the limits of the HOTLINE_PROOF_* settings, which predate the kit's
+    FILE_LIMITS and still win."""
+    limits = {"*": photo_max_bytes(), "mp4": video_max_bytes()}
+    return dataclasses.replace(PROOFS, limits=limits)
 
 
 def check_upload(upload: Any) -> Sniffed:
     """The sniffed type of one upload, or a ValidationError naming the file and the fix."""
-    name = getattr(upload, "name", "") or "?"
-    size = upload.size or 0
-    if size == 0:
-        raise ValidationError(
-            _("“%(name)s” is empty. Choose the photo or video again.") % {"name": name}
-        )
-    kind = sniff(_head(upload))
-    if kind is None:
-        raise ValidationError(
-            _(
-                "“%(name)s” is not a JPEG, PNG or WebP photo or an MP4 video (its content was "
-                "checked, not its name). Upload the original photo or video."
-            )
-            % {"name": name}
-        )
-    limit = video_max_bytes() if kind.is_video else photo_max_bytes()
-    if size > limit:
-        message = (
-            _("The video “%(name)s” is %(size)s; a video may be at most %(limit)s.")
-            if kind.is_video
-            else _("The photo “%(name)s” is %(size)s; a photo may be at most %(limit)s.")
-        )
-        raise ValidationError(
-            message % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
-        )
-    return kind
+    kind = filekit.check_upload(upload, _proof_use())
+    return Sniffed(kind.content_type, kind.extension, kind.name == "mp4")
 
 
 def check_uploads(uploads: list) -> list[Sniffed]:

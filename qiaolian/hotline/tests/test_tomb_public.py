@@ -19,6 +19,7 @@ from qiaolian.hotline.tests.support_tomb import png_bytes, upload
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path  # uploaded records go to the private storage
     return tmp_path
 
 

@@ -26,6 +26,7 @@ def _english():
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path  # uploaded records go to the private storage
     return tmp_path
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qiaolian.core.files import serve_private_file
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action, Narrowing, grants_for, holds_anywhere
@@ -581,15 +582,7 @@ class AttachmentDownloadView(ScopedView):
         return Attachment.objects.restrict(self.request.user, Action.VIEW)
 
     def get(self, request, *args, **kwargs):
-        attachment = self.get_object()
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type or "application/octet-stream",
-        )
-        add_never_cache_headers(response)
-        return response
+        return serve_private_file(request, self.get_object(), "file")
 
 
 urlpatterns: list = [

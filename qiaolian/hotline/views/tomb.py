@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from qiaolian.core.files import serve_private_file
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.throttle import PublicRateLimitMixin
@@ -342,7 +343,7 @@ class ProofFileView(ScopedView):
         return TombProof.objects.restrict(self.request.user, Action.VIEW)
 
     def get(self, request, *args, **kwargs):
-        return _file_response(self.get_object())
+        return _file_response(request, self.get_object())
 
 
 class ProofRemoveView(ScopedActionView):
@@ -361,16 +362,9 @@ class ProofRemoveView(ScopedActionView):
         return reverse("hotline:tomb_detail", args=[obj.order.public_id])
 
 
-def _file_response(proof: TombProof) -> FileResponse:
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=proof.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _file_response(request, proof: TombProof):
+    # Shown in the page (a photo, a video), so inline; the type is the one sniffed on upload.
+    return serve_private_file(request, proof, "file", inline=True)
 
 
 # --- the requester's private link (no login) ---------------------------------------------
@@ -426,7 +420,7 @@ class SharedProofFileView(PublicRateLimitMixin, View):
         proof = order.proofs.filter(public_id=public_id).first()  # scoping: exempt, token
         if proof is None:
             raise Http404
-        return _public_headers(_file_response(proof))
+        return _public_headers(_file_response(request, proof))
 
 
 # --- the case page's panel ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import PurePath
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from qiaolian.core import files as filekit
 from qiaolian.people.imports.errors import (
     MAX_BYTES,
     MAX_RATIO,
@@ -28,8 +29,8 @@ from qiaolian.people.imports.errors import (
     ImportRefused,
 )
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What an import accepts, by content; the name's extension must agree (see `inspect_file`).
+IMPORTS = filekit.register_use("people.import", ("xlsx", "ole", "text"), {"*": MAX_BYTES})
 ACCEPTED = {".xlsx": "xlsx", ".xls": "xls", ".csv": "csv"}
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb", ".xla", ".xlt"}
 _CHUNK = 1024 * 1024
@@ -58,18 +59,20 @@ def inspect_file(name: str, data: bytes) -> str:
         )
     if not data:
         raise ImportRefused(_("The file is empty."), code="empty")
-    if len(data) > MAX_BYTES:
+    limit = IMPORTS.limit_for("*")
+    if len(data) > limit:
         raise ImportRefused(
             _("The file is %(size)s; files up to %(limit)s can be imported. Split it in parts.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_BYTES)},
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(limit)},
             code="size",
         )
+    found = filekit.sniff(data).name
     if kind == "xlsx":
-        _check_xlsx(data)
+        _check_xlsx(data, found)
     elif kind == "xls":
-        _check_xls(data)
+        _check_xls(data, found)
     else:
-        _check_csv(data)
+        _check_csv(data, found)
     return kind
 
 
@@ -84,22 +87,22 @@ def _wrong_type(expected: str, found: str) -> ImportRefused:
     )
 
 
-def _describe(data: bytes) -> str:
-    if data.startswith(ZIP_MAGIC):
+def _describe(found: str) -> str:
+    """What the content is, from `core.files.sniff`'s kind name."""
+    if found in ("xlsx", "docx", "zip"):
         return _("a zip archive (such as an .xlsx workbook)")
-    if data.startswith(OLE_MAGIC):
+    if found == "ole":
         return _("an old Excel (.xls) or password-protected workbook")
-    if data.startswith(b"%PDF"):
+    if found == "pdf":
         return _("a PDF document")
-    head = data[:512].lstrip().lower()
-    if head.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
+    if found == "html":
         return _("a web page or XML file")
     return _("something else")
 
 
-def _check_xlsx(data: bytes) -> None:
-    if not data.startswith(ZIP_MAGIC):
-        raise _wrong_type(".xlsx", _describe(data))
+def _check_xlsx(data: bytes, found: str) -> None:
+    if found not in ("xlsx", "docx", "zip"):
+        raise _wrong_type(".xlsx", _describe(found))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -178,9 +181,9 @@ def _scan_member(
     return b"".join(kept)
 
 
-def _check_xls(data: bytes) -> None:
-    if not data.startswith(OLE_MAGIC):
-        raise _wrong_type(".xls", _describe(data))
+def _check_xls(data: bytes, found: str) -> None:
+    if found != "ole":
+        raise _wrong_type(".xls", _describe(found))
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise _password()
     # Every VBA project has a `_VBA_PROJECT` stream; directory names are UTF-16LE.
@@ -188,9 +191,9 @@ def _check_xls(data: bytes) -> None:
         raise _macros()
 
 
-def _check_csv(data: bytes) -> None:
-    if data.startswith((ZIP_MAGIC, OLE_MAGIC, b"%PDF")):
-        raise _wrong_type(".csv", _describe(data))
+def _check_csv(data: bytes, found: str) -> None:
+    if found in ("xlsx", "docx", "zip", "ole", "pdf"):
+        raise _wrong_type(".csv", _describe(found))
     head = data[:8192]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 text ("Unicode text" from Excel): NUL bytes are expected here
