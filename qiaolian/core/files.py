@@ -295,8 +295,8 @@ def _placeholders(upload: Any, kind: Kind, use: Use) -> dict[str, str]:
 
 def refused_type(upload: Any, kind: Kind, use: Use) -> ValidationError:
     message = use.type_message or _(
-        "“%(name)s” is a %(found)s file by its content (its name was not trusted); allowed "
-        "here: %(allowed)s, up to %(limit)s each."
+        "The content of “%(name)s” is %(found)s (its name and stated type are not trusted); "
+        "allowed here: %(allowed)s, up to %(limit)s each."
     )
     return ValidationError(str(message) % _placeholders(upload, kind, use), code="file_type")
 

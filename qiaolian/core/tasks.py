@@ -22,6 +22,14 @@ def echo(value: str) -> str:
     return value
 
 
+@task()
+def delete_orphan_files() -> int:
+    """Remove private files no row names any more (periodic: see the worker command)."""
+    from qiaolian.core.files import delete_orphans
+
+    return len(delete_orphans())
+
+
 def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
     transaction.on_commit(partial(task_obj.enqueue, *args, **kwargs))
 

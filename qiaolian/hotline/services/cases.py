@@ -668,7 +668,7 @@ ATTACHMENTS = files.register_use(
     ),
     {"*": MAX_ATTACHMENT_BYTES},
     type_message=gettext_lazy(
-        "“%(name)s” is a %(found)s file by its content: this kind of file cannot be attached. "
+        "The content of “%(name)s” is %(found)s: this kind of file cannot be attached. "
         "Allowed: %(allowed)s, up to %(limit)s."
     ),
     size_messages={

@@ -418,8 +418,6 @@ def order_fulfil(
 def proof_remove(actor, *, proof: TombProof) -> None:
     require_unit(actor, Action.CHANGE, proof.order.unit)
     order = proof.order
-    name = proof.file.name or ""
-    storage = proof.file.storage
     audit.record(
         actor=actor,
         action="tomb.proof_remove",
@@ -427,8 +425,7 @@ def proof_remove(actor, *, proof: TombProof) -> None:
         changes={"proof": [proof.name, None]},
     )
     proof.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    filekit.delete_file(proof.file)  # after the commit; a rollback keeps row and file
 
 
 # --- the share link -----------------------------------------------------------------------
