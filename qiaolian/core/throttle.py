@@ -39,6 +39,7 @@ class PublicRateLimitMixin:
 
     def dispatch(self, request, *args, **kwargs):
         limit = settings.PUBLIC_LINK_RATE
+        request.public_rate_counted = True  # private_link_resolve does not count it again
         if limit and not allow(request, self.throttle_scope, limit):
             response = render(request, "errors/429.html", status=429)
             response["Retry-After"] = str(WINDOW_SECONDS)

@@ -607,7 +607,7 @@ class TombSweepingOrder(ScopedMixin, models.Model):
     """A proxy or cloud tomb-sweeping service for a requester abroad, tied to its case.
 
     On fulfilment the performer uploads proof (photos or video); the requester sees it through
-    a private link whose token is stored hashed and which expires.
+    a private link (core.PrivateLink: only its token's digest is stored; it expires).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -635,8 +635,15 @@ class TombSweepingOrder(ScopedMixin, models.Model):
         _("status"), max_length=10, choices=TombStatus.choices, default="requested"
     )
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
-    share_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    share_expires_at = models.DateTimeField(null=True, blank=True)
+    # The live private link to the proof (core.PrivateLink; None when there is none).
+    share_link = models.ForeignKey(
+        "core.PrivateLink",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
@@ -653,6 +660,18 @@ class TombSweepingOrder(ScopedMixin, models.Model):
     @classmethod
     def assigned_to(cls, user: Any) -> Q:
         return Q(case__assignee=user) | Q(performer=user)
+
+    @property
+    def share_token_hash(self) -> str:
+        """The digest of the live link's token; "" when there is no link (or it was revoked)."""
+        link = self.share_link
+        return link.digest if link is not None and link.revoked_at is None else ""
+
+    @property
+    def share_expires_at(self) -> Any:
+        """When the live link stops working (None without a link)."""
+        link = self.share_link
+        return link.expires_at if link is not None and link.revoked_at is None else None
 
 
 class TombProof(ScopedMixin, models.Model):

@@ -3,6 +3,7 @@
 from qiaolian.core.models.accounts import ApiToken, Role, UnitRole, User
 from qiaolian.core.models.audit import AuditEvent, LoginEvent
 from qiaolian.core.models.dictionaries import DictItem, DictType
+from qiaolian.core.models.links import PrivateLink
 from qiaolian.core.models.tasks import PeriodicRun
 from qiaolian.core.models.units import Unit, UnitKind
 
@@ -13,6 +14,7 @@ __all__ = [
     "DictType",
     "LoginEvent",
     "PeriodicRun",
+    "PrivateLink",
     "Role",
     "Unit",
     "UnitKind",

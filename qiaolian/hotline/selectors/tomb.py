@@ -17,7 +17,7 @@ def order_list(*, user, action: Action = Action.VIEW, within=None) -> QuerySet:
     return (
         TombSweepingOrder.objects.restrict(user, action)
         .in_subtree(within)
-        .select_related("unit", "case", "performer")
+        .select_related("unit", "case", "performer", "share_link")
     )
 
 

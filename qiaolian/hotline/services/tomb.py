@@ -9,13 +9,12 @@ Who may do what:
 
 Proof files are checked by their bytes (`core.files`), stored in the private storage with a
 random name, and only ever served through views that check scope or the share
-token; the share token itself is never stored, only its SHA-256.
+token; the share link is a core.PrivateLink (only its token's digest is stored).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -30,9 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
+from qiaolian.core import audit, private_links
 from qiaolian.core import files as filekit
-from qiaolian.core.crypto import secret_digest as hash_token
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.hotline.models import (
@@ -57,6 +55,7 @@ ORDER_FIELDS = (
     "rites",
 )
 SHARE_DAYS = 30
+LINK_PURPOSE = "hotline.tomb_proof"  # the purpose of its core.PrivateLink
 SHARE_MAX_DAYS = 365
 SEASON_HALF_WIDTH = 7  # a season is the 15 days centred on the solar term
 
@@ -329,9 +328,10 @@ def order_cancel(actor, *, order: TombSweepingOrder, reason: str) -> TombSweepin
         )
     before = current.status
     current.status = TombStatus.CANCELLED
-    current.share_token_hash = ""
-    current.share_expires_at = None
-    current.save(update_fields=["status", "share_token_hash", "share_expires_at"])
+    if current.share_link is not None:
+        private_links.private_link_revoke(actor=actor, link=current.share_link, audit_action=None)
+    current.share_link = None
+    current.save(update_fields=["status", "share_link"])
     audit.record(
         actor=actor,
         action="tomb.cancel",
@@ -431,32 +431,39 @@ def proof_remove(actor, *, proof: TombProof) -> None:
 # --- the share link -----------------------------------------------------------------------
 
 
-def _expiry(days: int | None) -> datetime:
+def _lifetime(days: int | None) -> timedelta:
     days = SHARE_DAYS if days is None else days
     if not 1 <= days <= SHARE_MAX_DAYS:
         raise ValidationError(
             {"days": _("A link can be valid for 1 to %(max)d days.") % {"max": SHARE_MAX_DAYS}}
         )
-    return timezone.now() + timedelta(days=days)
+    return timedelta(days=days)
 
 
 @transaction.atomic
 def share_create(actor, *, order: TombSweepingOrder, days: int | None = None) -> str:
     """A new private link for the requester; returns the token, which is not stored (only its
-    SHA-256 is). A link made earlier stops working."""
+    digest is, in core.PrivateLink). A link made earlier stops working."""
     require_unit(actor, Action.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
     if current.status != TombStatus.DONE or not current.proofs.exists():
         raise ValidationError(
             _("A link can be shared only once the service is done and its proof uploaded.")
         )
-    expires = _expiry(days)
-    token = secrets.token_urlsafe(32)
+    lifetime = _lifetime(days)
     had_link = bool(current.share_token_hash)
-    current.share_token_hash = hash_token(token)
-    current.share_expires_at = expires
-    current.save(update_fields=["share_token_hash", "share_expires_at"])
-    order.share_token_hash, order.share_expires_at = current.share_token_hash, expires
+    link, token = private_links.private_link_create(
+        actor=actor,
+        target=current,
+        purpose=LINK_PURPOSE,
+        expires_in=lifetime,
+        unit=current.unit,
+        audit_action=None,  # the tomb.share row below says more
+    )
+    current.share_link = link
+    current.save(update_fields=["share_link"])
+    order.share_link = link
+    expires = link.expires_at
     audit.record(
         actor=actor,
         action="tomb.share",
@@ -480,21 +487,18 @@ def share_extend(actor, *, order: TombSweepingOrder, days: int) -> TombSweepingO
     """Change how long the current link stays valid, counted from now."""
     require_unit(actor, Action.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
-    if not current.share_token_hash:
+    link = current.share_link
+    if link is None or link.revoked_at is not None:
         raise ValidationError(_("There is no link to change; create one first."))
-    before = current.share_expires_at
-    current.share_expires_at = _expiry(days)
-    current.save(update_fields=["share_expires_at"])
+    before = link.expires_at
+    private_links.private_link_extend(
+        actor=actor, link=link, expires_in=_lifetime(days), audit_action=None
+    )
     audit.record(
         actor=actor,
         action="tomb.share_extend",
         obj=current,
-        changes={
-            "share_expires_at": [
-                before.isoformat() if before else None,
-                current.share_expires_at.isoformat(),
-            ]
-        },
+        changes={"share_expires_at": [before.isoformat(), link.expires_at.isoformat()]},
     )
     return current
 
@@ -503,11 +507,13 @@ def share_extend(actor, *, order: TombSweepingOrder, days: int) -> TombSweepingO
 def share_revoke(actor, *, order: TombSweepingOrder) -> TombSweepingOrder:
     require_unit(actor, Action.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
-    if not current.share_token_hash:
+    link = current.share_link
+    if link is None or link.revoked_at is not None:
         raise ValidationError(_("There is no link to revoke."))
-    current.share_token_hash = ""
-    current.share_expires_at = None
-    current.save(update_fields=["share_token_hash", "share_expires_at"])
+    private_links.private_link_revoke(actor=actor, link=link, audit_action=None)
+    current.share_link = None
+    current.save(update_fields=["share_link"])
+    order.share_link = None
     audit.record(actor=actor, action="tomb.share_revoke", obj=current, changes={})
     _case_event(
         current.case,
@@ -519,25 +525,25 @@ def share_revoke(actor, *, order: TombSweepingOrder) -> TombSweepingOrder:
     return current
 
 
-class LinkExpired(Exception):
-    """The token names an order, but its link has expired."""
+# The token names an order, but its link has expired (410 on the public pages).
+LinkExpired = private_links.LinkExpired
 
 
-def order_for_token(token: str, *, now: datetime | None = None) -> TombSweepingOrder | None:
+def order_for_token(
+    token: str, *, now: datetime | None = None, count: bool = True
+) -> TombSweepingOrder | None:
     """The order a share token opens (None: no such link, or revoked); LinkExpired if it has
-    expired. The token is authorisation: this read deliberately skips `restrict()`."""
-    if not token or len(token) > 100:
+    expired. The token is authorisation: this read deliberately skips `restrict()`. `count`
+    records the visit on the link (the page counts; the files it shows do not)."""
+    try:
+        link = private_links.private_link_resolve(token, LINK_PURPOSE, now=now, count=count)
+    except (private_links.LinkNotFound, private_links.LinkRevoked):
         return None
-    order = (
+    return (
         TombSweepingOrder.objects.select_related("performer")  # scoping: exempt, token-authorised
-        .filter(share_token_hash=hash_token(token), status=TombStatus.DONE)
+        .filter(pk=link.target_id, share_link=link, status=TombStatus.DONE)
         .first()
     )
-    if order is None:
-        return None
-    if order.share_expires_at is None or order.share_expires_at <= (now or timezone.now()):
-        raise LinkExpired
-    return order
 
 
 # --- seasons ------------------------------------------------------------------------------

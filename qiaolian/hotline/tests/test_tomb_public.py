@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from qiaolian.hotline.models import TombSweepingOrder
+from qiaolian.core.models import PrivateLink
 from qiaolian.hotline.services import tomb as services
 from qiaolian.hotline.tests.factories import CaseFactory, TombOrderFactory
 from qiaolian.hotline.tests.support_tomb import png_bytes, upload
@@ -81,8 +81,8 @@ def test_a_wrong_token_is_a_404(shared):
 
 def test_an_expired_link_is_refused_with_a_bilingual_410_for_page_and_files(shared):
     order, token = shared
-    TombSweepingOrder.objects.filter(pk=order.pk).update(
-        share_expires_at=timezone.now() - timedelta(minutes=1)
+    PrivateLink.objects.filter(pk=order.share_link_id).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
     )
     client = Client()
     response = client.get(reverse("hotline:tomb_shared", args=[token]))

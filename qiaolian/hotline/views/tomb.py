@@ -126,7 +126,7 @@ class OrderMixin(ScopedView):
 
     def scoped_queryset(self):
         return TombSweepingOrder.objects.restrict(self.request.user, self.action).select_related(
-            "unit", "case", "performer"
+            "unit", "case", "performer", "share_link"
         )
 
     def get_success_url(self, obj):
@@ -379,10 +379,10 @@ def _public_headers(response):
     return response
 
 
-def _order_or_gone(request, token: str):
+def _order_or_gone(request, token: str, *, count: bool = True):
     """The order the token opens; 404 for no such (or a revoked) link, 410 when expired."""
     try:
-        order = services.order_for_token(token)
+        order = services.order_for_token(token, count=count)
     except services.LinkExpired:
         return None, _public_headers(render(request, "hotline/tomb/link_gone.html", status=410))
     if order is None:
@@ -414,7 +414,7 @@ class SharedProofFileView(PublicRateLimitMixin, View):
     http_method_names = ["get"]
 
     def get(self, request, token: str, public_id):
-        order, gone = _order_or_gone(request, token)
+        order, gone = _order_or_gone(request, token, count=False)  # the page counted the visit
         if gone is not None:
             return gone
         proof = order.proofs.filter(public_id=public_id).first()  # scoping: exempt, token
