@@ -183,19 +183,15 @@ def private_link_resolve(
     now: datetime | None = None,
     count: bool = True,
 ) -> PrivateLink:
-    """The link `token` opens for `purpose`, with its target loaded; raises LinkRateLimited,
-    LinkNotFound, LinkRevoked or LinkExpired. A successful resolve counts one use."""
+    """The link `token` opens for `purpose` (`link.target` loads the record); raises
+    LinkRateLimited, LinkNotFound, LinkRevoked or LinkExpired. A resolve counts one use."""
     if request is not None and not within_budget(request):
         raise LinkRateLimited
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise LinkNotFound
-    link = (
-        PrivateLink.objects.filter(
-            digest=secret_digest(token), purpose=purpose
-        )  # scoping: exempt, token
-        .select_related("target_type")
-        .first()
-    )
+    digest = secret_digest(token)
+    # scoping: exempt, the token is the authorisation
+    link = PrivateLink.objects.filter(digest=digest, purpose=purpose).first()
     if link is None:
         raise LinkNotFound
     if link.revoked_at is not None:
