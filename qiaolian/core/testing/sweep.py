@@ -7,6 +7,11 @@ Every URL pattern of the project must appear in some app's `tests/sweep.py` eith
   and on POST (and for API operations, with the operation's method).
 - `Listing(make)`: `make(cast)` returns `(kwargs, marker)`: the marker (a name or code of a
   sibling-owned record) must not appear in the page, its HTMX fragment, or its exports.
+- `Public(make)`: a page anyone may open (a private link's landing page, a published record).
+  `make(cast)` returns `(kwargs, hidden)` or `(kwargs, hidden, shown)`: fetched without a
+  login, the page answers one of `statuses` and never contains `hidden` (text of an
+  unpublished record, or of anything else the page must not reveal); `shown`, when given, must
+  appear (it proves the page rendered its record, so the check can fail).
 - `Exempt(reason)`: not unit-scoped, with the reason written down.
 
 `SWEEP` maps URL names (with namespace) to one of these. `all_url_names()` lists what exists,
@@ -40,6 +45,12 @@ class Detail:
 class Listing:
     make: Callable[[Any], tuple[dict, str]]
     exports: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Public:
+    make: Callable[[Any], tuple]
+    statuses: tuple[int, ...] = (200,)
 
 
 @dataclass(frozen=True)
@@ -81,9 +92,9 @@ def all_routes() -> list[Route]:
     return list(_walk(get_resolver().url_patterns))
 
 
-def collected_sweep() -> dict[str, Detail | Listing | Exempt]:
+def collected_sweep() -> dict[str, Detail | Listing | Public | Exempt]:
     """Merge the `SWEEP` dicts of every project app's `tests/sweep*.py` modules."""
-    merged: dict[str, Detail | Listing | Exempt] = {}
+    merged: dict[str, Detail | Listing | Public | Exempt] = {}
     for config in apps.get_app_configs():
         tests_dir = Path(config.path) / "tests"
         if not isinstance(config, QiaolianApp) or not tests_dir.is_dir():

@@ -8,7 +8,14 @@ from django.test import Client
 from django.urls import reverse
 
 from qiaolian.core.services import api_token_create
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing, all_routes, collected_sweep
+from qiaolian.core.testing.sweep import (
+    Detail,
+    Exempt,
+    Listing,
+    Public,
+    all_routes,
+    collected_sweep,
+)
 
 SWEEP = collected_sweep()
 ROUTES = all_routes()
@@ -52,6 +59,7 @@ def _request(client, method: str, url: str, api: bool, payload: dict):
 
 DETAILS = sorted(name for name, entry in SWEEP.items() if isinstance(entry, Detail))
 LISTINGS = sorted(name for name, entry in SWEEP.items() if isinstance(entry, Listing))
+PUBLICS = sorted(name for name, entry in SWEEP.items() if isinstance(entry, Public))
 
 
 @pytest.mark.django_db
@@ -84,6 +92,25 @@ def test_it_lists_nothing_of_a_sibling_unit(name, cast):
     for response in pages:
         assert response.status_code == 200, f"{url} gave {response.status_code}"
         assert marker not in _body(response), f"{url} leaks {marker!r}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLICS)
+def test_a_public_page_shows_nothing_unpublished_to_an_anonymous_reader(name, cast):
+    entry = SWEEP[name]
+    kwargs, hidden, *shown = entry.make(cast)
+    url = reverse(name, kwargs=kwargs)
+    for response in (Client().get(url), Client().get(url, headers={"HX-Request": "true"})):
+        assert response.status_code in entry.statuses, f"{url} gave {response.status_code}"
+        body = _body(response)
+        assert hidden not in body, f"{url} shows {hidden!r} to anyone"
+        for text in shown:
+            assert text in body, f"{url} does not show {text!r}: the check proves nothing"
+
+
+def test_the_sweep_has_public_pages():
+    # Guards the test above against passing vacuously.
+    assert PUBLICS
 
 
 def _body(response) -> str:

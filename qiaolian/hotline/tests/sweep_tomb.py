@@ -1,8 +1,11 @@
 """Leak-sweep entries for the tomb-sweeping pages (see core/testing/sweep.py). Every object made
 here belongs to the sibling district B."""
 
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from qiaolian.core.testing.sweep import Detail, Exempt, Listing, Public
 from qiaolian.hotline.models import TombProof
+from qiaolian.hotline.services import tomb as tomb_services
 from qiaolian.hotline.tests.factories import CaseFactory, TombOrderFactory
 
 ORDER_MARKER = "乙区泄漏公墓标记"
@@ -19,6 +22,21 @@ def _order_kwargs(cast):
 def _listing(cast):
     _order(cast)
     return {}, ORDER_MARKER
+
+
+def _shared(cast):
+    """A shared order of district B, and a second order of the same unit that was not shared."""
+    case = CaseFactory(
+        unit=cast.district_b, category="tomb_sweeping", contact_name="乙区求助人标记"
+    )
+    order = TombOrderFactory(case=case, cemetery="乙区已分享公墓")
+    TombOrderFactory(case__unit=cast.district_b, cemetery=ORDER_MARKER)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    tomb_services.order_fulfil(
+        cast.sibling_manager, order=order, files=[SimpleUploadedFile("p.png", png)]
+    )
+    token = tomb_services.share_create(cast.sibling_manager, order=order)
+    return {"token": token}, ORDER_MARKER, "乙区已分享公墓"
 
 
 def _case(cast):
@@ -50,11 +68,10 @@ SWEEP = {
     "hotline:tomb_share_revoke": Detail(_order_kwargs, methods=("POST",)),
     "hotline:tomb_proof_file": Detail(_proof, methods=("GET",)),
     "hotline:tomb_proof_remove": Detail(_proof, methods=("POST",)),
-    "hotline:tomb_shared": Exempt(
-        "Public page for the requester, authorised by the private link's token (only its "
-        "SHA-256 is stored) and its expiry, checked on every request; shows one order's proof "
-        "and nothing else. Wrong token 404, expired 410, revoked 404: test_tomb_public."
-    ),
+    # Public page for the requester, authorised by the private link's token (core.PrivateLink)
+    # and its expiry, checked on every request; wrong token 404, expired 410, revoked 404:
+    # test_tomb_public. Here: it shows its own order and nothing of the case or other orders.
+    "hotline:tomb_shared": Public(_shared),
     "hotline:tomb_shared_file": Exempt(
         "A proof file of the order the token opens; the token hash and expiry are checked "
         "again for every file, and a file of another order is a 404: test_tomb_public."
