@@ -35,6 +35,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 HEAD_BYTES = 64
 
@@ -47,10 +48,10 @@ class Kind:
     name: str
     content_type: str
     extension: str
-    label: str
+    label: Any  # a str, or a lazy translation for the descriptive ones
 
 
-def _kind(name: str, content_type: str, extension: str, label: str) -> Kind:
+def _kind(name: str, content_type: str, extension: str, label: Any) -> Kind:
     return Kind(name, content_type, extension, label)
 
 
@@ -67,7 +68,7 @@ KINDS: dict[str, Kind] = {
         _kind("m4a", "audio/mp4", "m4a", "M4A"),
         _kind("mp4", "video/mp4", "mp4", "MP4"),
         # Other ISO media (3GP from older phones, unknown brands): played by some browsers only.
-        _kind("isomedia", "video/mp4", "mp4", "MP4 (other)"),
+        _kind("isomedia", "video/mp4", "mp4", gettext_lazy("MP4 (other)")),
         _kind("quicktime", "video/quicktime", "mov", "QuickTime"),
         _kind(
             "docx",
@@ -82,11 +83,11 @@ KINDS: dict[str, Kind] = {
             "XLSX",
         ),
         _kind("zip", "application/zip", "zip", "ZIP"),
-        _kind("ole", "application/x-ole-storage", "xls", "XLS/DOC (old Office)"),
+        _kind("ole", "application/x-ole-storage", "xls", gettext_lazy("old Office (XLS/DOC)")),
         _kind("exe", "application/x-msdownload", "exe", "EXE"),
         _kind("html", "text/html", "html", "HTML/XML"),
         _kind("text", "text/plain", "csv", "CSV/TXT"),
-        _kind("binary", "application/octet-stream", "bin", "?"),
+        _kind("binary", "application/octet-stream", "bin", gettext_lazy("unrecognised data")),
     )
 }
 
@@ -241,7 +242,7 @@ class Use:
 
     @property
     def allowed_label(self) -> str:
-        labels = [KINDS[name].label for name in KINDS if name in self.kinds]
+        labels = [str(KINDS[name].label) for name in KINDS if name in self.kinds]
         return ", ".join(dict.fromkeys(labels))
 
 
@@ -286,7 +287,7 @@ def _size_of(upload: Any) -> int:
 def _placeholders(upload: Any, kind: Kind, use: Use) -> dict[str, str]:
     return {
         "name": _name_of(upload),
-        "found": kind.label,
+        "found": str(kind.label),
         "allowed": use.allowed_label,
         "limit": size_label(use.limit_for(kind.name if kind.name in use.kinds else "*")),
         "size": size_label(_size_of(upload)),
