@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from qiaolian.core import registry
 from qiaolian.core.crypto import EncryptedTextField, mask
+from qiaolian.core.files import private_storage
 from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, grants_for
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
@@ -341,7 +342,7 @@ class ImportBatch(ScopedMixin, models.Model):
     created_by = models.ForeignKey(
         "core.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True, storage=private_storage)
     file_name = models.CharField(max_length=200)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)

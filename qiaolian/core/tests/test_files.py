@@ -255,4 +255,4 @@ def test_the_cleanup_removes_only_old_files_no_row_names(cast, private_root):
 
 def test_the_kit_knows_which_fields_use_the_private_storage():
     found = {(model.__name__, name) for model, name in files.private_file_fields()}
-    assert {("Attachment", "file"), ("TombProof", "file")} <= found
+    assert {("Attachment", "file"), ("TombProof", "file"), ("ImportBatch", "file")} <= found
