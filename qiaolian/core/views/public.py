@@ -15,7 +15,8 @@ their name) and are listed in the leak sweep with the `Public` entry kind, fetch
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
@@ -64,7 +65,7 @@ def public_cache_headers(request: Any, response: HttpResponse, seconds: int) -> 
 class PublicMixin:
     """What the public views share: the model or queryset, the template, the cache time."""
 
-    http_method_names: ClassVar[list[str]] = ["get", "head"]
+    http_method_names: Sequence[str] = ("get", "head")
     model: type[Model] | None = None
     template_name = ""
     cache_seconds = PUBLIC_CACHE_SECONDS
