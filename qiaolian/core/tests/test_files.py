@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from qiaolian.core import files
@@ -39,6 +40,13 @@ def _xlsx() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages are read in English here; their Chinese is in the catalogue.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
