@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.registry import NavItem, NavSection, QiaolianApp
+from qiaolian.core.registry import NavItem, NavSection, PeriodicTask, QiaolianApp
 from qiaolian.core.scoping import Action
 
 
@@ -56,3 +56,7 @@ class CoreConfig(QiaolianApp):
                 ),
             ),
         ]
+
+    def periodic_tasks(self) -> list[PeriodicTask]:
+        # Files whose row is gone (a cascade deleted it) leave the private storage daily.
+        return [PeriodicTask("qiaolian.core.tasks.delete_orphan_files", 24 * 3600)]
