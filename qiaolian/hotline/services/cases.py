@@ -192,8 +192,8 @@ def next_number(at: datetime | None = None) -> str:
 
 
 def _requester_zone(requester: Person | None, phone_e164: str) -> str:
-    """Where the requester is: the calls area's rule for a registered person (stored zone,
-    else their country and phone), else the quick contact's phone; "" when unknown."""
+    """Where the requester is: the hotline's rule for a registered person (stored zone, else
+    their country and phone; zones.py), else the quick contact's phone; "" when unknown."""
     if requester is not None:
         return zone_for_person(requester, phone_e164, default="")
     return time_zone_for(phone_e164=phone_e164) if phone_e164 else ""
