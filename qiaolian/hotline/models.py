@@ -26,8 +26,8 @@ from qiaolian.core.scoping import RestrictedQuerySet, ScopedMixin
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 
-class FiguresKeeper(Protocol):
-    """What keeps the figures' rollup in step with every write of a case, a call or a survey,
+class RollupKeeper(Protocol):
+    """What keeps the statistics' rollup in step with every write of a case, a call or a survey,
     in the same transaction (hotline/services/rollup.py). The rollup reads these models, so it
     sits above them and plugs itself in when the app is ready (`HotlineConfig.ready`)."""
 
@@ -40,18 +40,18 @@ class FiguresKeeper(Protocol):
     def tracked(self, case_id: int | None) -> AbstractContextManager[None]: ...
 
 
-_figures_keeper: FiguresKeeper | None = None
+_rollup_keeper: RollupKeeper | None = None
 
 
-def keep_figures_with(keeper: FiguresKeeper) -> None:
-    global _figures_keeper
-    _figures_keeper = keeper
+def keep_rollup_with(keeper: RollupKeeper) -> None:
+    global _rollup_keeper
+    _rollup_keeper = keeper
 
 
-def _figures() -> FiguresKeeper:
-    if _figures_keeper is None:
+def _rollup() -> RollupKeeper:
+    if _rollup_keeper is None:
         raise ImproperlyConfigured("the hotline's rollup is not plugged in (HotlineConfig.ready)")
-    return _figures_keeper
+    return _rollup_keeper
 
 
 class Channel(models.TextChoices):
@@ -217,7 +217,7 @@ class Case(ScopedMixin, models.Model):
         return f"{self.number} {self.subject}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        rollup = _figures()
+        rollup = _rollup()
         self.opened_month = month_key(self.opened_at)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "opened_at" in update_fields:
@@ -418,7 +418,7 @@ class Call(ScopedMixin, models.Model):
         return f"{self.get_direction_display()} {self.number} {self.started_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        rollup = _figures()
+        rollup = _rollup()
         update_fields = kwargs.get("update_fields")
         counted = update_fields is None or {"unit", "started_at"} & set(update_fields)
         with transaction.atomic(savepoint=False):
@@ -785,7 +785,7 @@ class Survey(ScopedMixin, models.Model):
         return f"{self.case_id} survey"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        rollup = _figures()
+        rollup = _rollup()
         with rollup.tracked(self.case_id):  # an answer counts in the satisfaction figures
             super().save(*args, **kwargs)
 

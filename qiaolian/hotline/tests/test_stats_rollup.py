@@ -234,11 +234,11 @@ def test_a_period_splits_into_whole_months_and_the_days_left_over():
     )
 
 
-def test_the_rollup_keeps_the_figures_of_every_write_from_the_start():
+def test_the_hotline_app_plugs_the_rollup_into_its_models():
     # The models sit below the rollup and reach it through what the app plugged in.
     from qiaolian.hotline import models
 
-    assert models._figures() is rollup
+    assert models._rollup() is rollup
 
 
 def test_a_write_without_the_rollup_plugged_in_fails_loudly(monkeypatch):
@@ -247,6 +247,6 @@ def test_a_write_without_the_rollup_plugged_in_fails_loudly(monkeypatch):
 
     from qiaolian.hotline import models
 
-    monkeypatch.setattr(models, "_figures_keeper", None)
+    monkeypatch.setattr(models, "_rollup_keeper", None)
     with pytest.raises(ImproperlyConfigured, match="rollup is not plugged in"):
         Case().save()
