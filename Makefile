@@ -49,6 +49,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy qiaolian/core
+	$(VENV)/bin/lint-imports --no-logo
 
 # Benchmarks on a throw-away SQLite file, then on PostgreSQL when it is reachable.
 bench: $(STAMP)

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from qiaolian.core.models import AuditEvent, LoginEvent, Unit
@@ -70,6 +71,16 @@ def _plain(value: Any) -> Any:
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Field values of `obj` as JSON-ready data, for before/after comparison."""
     return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """How a changed field is named to people: the field's verbose name; a name that is no
+    field of `model` (a form-only value) is shown as it is."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))  # a reverse relation has none
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -20,9 +20,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-
-    from qiaolian.core.models import User
 
 
 class Action(enum.StrEnum):
@@ -70,7 +69,9 @@ class OutOfScope(PermissionDenied):
     """A write left its object outside the actor's scope; the transaction must roll back."""
 
 
-def grants_for(user: User | AnonymousUser | None, action: Action | str) -> tuple[Grant, ...]:
+def grants_for(
+    user: AbstractBaseUser | AnonymousUser | None, action: Action | str
+) -> tuple[Grant, ...]:
     """The unit paths (with narrowing) where `user` holds `action`.
 
     Computed once per request: the whole grant table of the user is loaded on first use and
@@ -89,17 +90,10 @@ def grants_for(user: User | AnonymousUser | None, action: Action | str) -> tuple
 
 
 def _load_grants(user: Any) -> dict[Action, tuple[Grant, ...]]:
-    from qiaolian.core.models import Unit, UnitRole
-
-    if user.is_superuser:
-        roots = Unit.objects.get_root_nodes().values_list("path", flat=True)
-        every = tuple(Grant(path, Narrowing.SUBTREE) for path in roots)
-        return {action: every for action in Action}
+    # The user's own model reads its grant rows (`User.grant_rows`): the models sit on this
+    # module's querysets, so this module reaches them only through the objects it is given.
     table: dict[Action, set[Grant]] = {}
-    rows = UnitRole.objects.filter(user=user, unit__is_active=True).values_list(
-        "unit__path", "role__actions", "role__narrowing"
-    )
-    for path, actions, narrowing in rows:
+    for path, actions, narrowing in user.grant_rows():
         for value in actions or ():
             table.setdefault(Action(value), set()).add(Grant(path, narrowing))
     return {action: _drop_covered(grants) for action, grants in table.items()}
@@ -155,10 +149,9 @@ class RestrictedQuerySet(models.QuerySet):
         it (SQLite otherwise scans the table in the order of the GROUP BY). `unit_field` names
         the foreign key that leads to the owning unit (e.g. "case__unit").
         """
-        from qiaolian.core.models import Unit
-
         grants = grants_for(user, action)
         model: Any = self.model
+        units_of = _related_model(model, unit_field)._default_manager
         condition = Q()
         for grant in grants:
             path = grant.path
@@ -167,7 +160,7 @@ class RestrictedQuerySet(models.QuerySet):
                     path = within.path
                 elif not path.startswith(within.path):
                     continue  # this grant reaches nothing inside `within`
-            units = Unit.objects.filter(path__startswith=path).order_by().values("pk")
+            units = units_of.filter(path__startswith=path).order_by().values("pk")
             subtree = Q(**{f"{unit_field}_id__in": units})
             if grant.narrowing == Narrowing.ASSIGNED:
                 subtree &= model.assigned_to(user)
@@ -196,6 +189,13 @@ class RestrictedQuerySet(models.QuerySet):
             raise Http404 from exc
 
 
+def _related_model(model: Any, lookup: str) -> Any:
+    """The model a `__`-separated chain of foreign keys leads to ("case__unit" → Unit)."""
+    for name in lookup.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 
@@ -222,9 +222,7 @@ def require_unit(actor: Any, action: Action, unit: Any, message: str | None = No
 
     Raises PermissionDenied with `message`, or a generic one naming the unit as out of reach.
     """
-    from qiaolian.core.models import Unit
-
-    if unit is None or not Unit.objects.restrict(actor, action).filter(pk=unit.pk).exists():
+    if unit is None or not type(unit).objects.restrict(actor, action).filter(pk=unit.pk).exists():
         raise PermissionDenied(message or _("You cannot put records into this unit."))
 
 

@@ -32,9 +32,12 @@ class HotlineConfig(QiaolianApp):
         # every migrate when missing, never overwritten.
         from treebeard.mp_tree import path_updated
 
+        from qiaolian.hotline.models import keep_rollup_with
         from qiaolian.hotline.services import rollup
         from qiaolian.hotline.services.sla import ensure_default_policies
 
+        # Every write of a case, call or survey keeps the rollup (see models.RollupKeeper).
+        keep_rollup_with(rollup)
         post_migrate.connect(ensure_default_policies, sender=self)
         # The figures' rollup: counted once when the table is new (a database migrated with
         # cases in it), and kept by subtree when a unit moves (see services/rollup.py).

@@ -9,9 +9,12 @@ only the cases assigned to them, and what hangs off those cases.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +25,34 @@ from qiaolian.core.files import private_storage
 from qiaolian.core.scoping import RestrictedQuerySet, ScopedMixin
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+class RollupKeeper(Protocol):
+    """What keeps the statistics' rollup in step with every write of a case, a call or a survey,
+    in the same transaction (hotline/services/rollup.py). The rollup reads these models, so it
+    sits above them and plugs itself in when the app is ready (`HotlineConfig.ready`)."""
+
+    def case_inserted(self, case: Any) -> None: ...
+
+    def call_changed(
+        self, before: tuple[int, datetime] | None, after: tuple[int, datetime] | None
+    ) -> None: ...
+
+    def tracked(self, case_id: int | None) -> AbstractContextManager[None]: ...
+
+
+_rollup_keeper: RollupKeeper | None = None
+
+
+def keep_rollup_with(keeper: RollupKeeper) -> None:
+    global _rollup_keeper
+    _rollup_keeper = keeper
+
+
+def _rollup() -> RollupKeeper:
+    if _rollup_keeper is None:
+        raise ImproperlyConfigured("the hotline's rollup is not plugged in (HotlineConfig.ready)")
+    return _rollup_keeper
 
 
 class Channel(models.TextChoices):
@@ -187,8 +218,7 @@ class Case(ScopedMixin, models.Model):
         return f"{self.number} {self.subject}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from qiaolian.hotline.services import rollup
-
+        rollup = _rollup()
         self.opened_month = month_key(self.opened_at)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "opened_at" in update_fields:
@@ -389,8 +419,7 @@ class Call(ScopedMixin, models.Model):
         return f"{self.get_direction_display()} {self.number} {self.started_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from qiaolian.hotline.services import rollup
-
+        rollup = _rollup()
         update_fields = kwargs.get("update_fields")
         counted = update_fields is None or {"unit", "started_at"} & set(update_fields)
         with transaction.atomic(savepoint=False):
@@ -776,8 +805,7 @@ class Survey(ScopedMixin, models.Model):
         return f"{self.case_id} survey"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from qiaolian.hotline.services import rollup
-
+        rollup = _rollup()
         with rollup.tracked(self.case_id):  # an answer counts in the satisfaction figures
             super().save(*args, **kwargs)
 

@@ -345,10 +345,10 @@ class PersonForm(forms.Form):
 
 def edit_snapshot(person: Person, contacts=None) -> dict[str, Any]:
     """What the edit form shows of `person`, as plain JSON (sensitive numbers masked)."""
-    from qiaolian.people.services import _snapshot
+    from qiaolian.people.records import snapshot
 
     contacts = list(person.contacts.all()) if contacts is None else contacts
-    data = _snapshot(person)
+    data = snapshot(person)
     data["phones"] = [c.value for c in contacts if c.kind == "phone"]
     data["emails"] = [c.value for c in contacts if c.kind == "email"]
     return data

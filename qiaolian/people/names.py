@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pypinyin import lazy_pinyin
 
+from qiaolian.people.search.hanzi import is_han, simplified
+
 # Surnames whose surname reading differs from the character's everyday reading.
 SURNAME_READINGS = {
     "单": "shan",
@@ -91,25 +93,19 @@ def split_full_name(full: str) -> tuple[str, str]:
     full = "".join((full or "").split())
     if not full:
         return "", ""
-    if not _is_han(full[0]):
+    if not is_han(full[0]):
         return full, ""
     if full[:2] in COMPOUND_SURNAMES:
         return full[:2], full[2:]
     return full[:1], full[1:]
 
 
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
-
-
 def surname_syllables(surname: str) -> list[str]:
-    if not surname or not _is_han(surname[0]):
+    if not surname or not is_han(surname[0]):
         return [surname.lower()] if surname else []
     if surname in SURNAME_READINGS:
         return SURNAME_READINGS[surname].split()
     # 單 is read like 单 (Shan): the surname readings are keyed by simplified characters.
-    from qiaolian.people.search.tokens import simplified
-
     folded = simplified(surname)
     if folded in SURNAME_READINGS:
         return SURNAME_READINGS[folded].split()

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
-from qiaolian.core.crypto import blind_index, mask
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.people.duplicates import merging
 from qiaolian.people.models import (
     INVERSE_RELATION,
     Association,
@@ -26,33 +26,10 @@ from qiaolian.people.models import (
     PersonContact,
     Relationship,
 )
-from qiaolian.people.names import name_pinyin
-from qiaolian.people.normalize import normalize_email, normalize_phone, time_zone_for
+from qiaolian.people.normalize import normalize_email, normalize_phone
+from qiaolian.people.records import PERSON_FIELDS, SENSITIVE_FIELDS, derive, snapshot
 from qiaolian.people.search import index_person
 
-PERSON_FIELDS = (
-    "surname",
-    "given_name",
-    "romanized_names",
-    "gender",
-    "birth_date",
-    "category",
-    "nationality",
-    "country",
-    "city",
-    "time_zone",
-    "hometown",
-    "hometown_unit",
-    "wechat_id",
-    "address",
-    "occupation",
-    "employer",
-    "languages",
-    "tags",
-    "notes",
-    "unit",
-)
-SENSITIVE_FIELDS = ("id_number", "passport_number")
 ASSOCIATION_FIELDS = (
     "name",
     "name_local",
@@ -79,26 +56,6 @@ class EditConflict(ValidationError):
             )
             % {"fields": names},
             code="conflict",
-        )
-
-
-def _snapshot(person: Person) -> dict[str, Any]:
-    data = audit.snapshot(person, PERSON_FIELDS)
-    # Sensitive values are audited masked: the log shows that they changed, not what they are.
-    for name in SENSITIVE_FIELDS:
-        data[name] = mask(getattr(person, name) or "")
-    return data
-
-
-def _derive(person: Person, primary_phone: str | None) -> None:
-    person.surname = person.surname.strip()
-    person.given_name = person.given_name.strip()
-    person.name_pinyin, person.name_initials = name_pinyin(person.surname, person.given_name)
-    person.id_number_index = blind_index(person.id_number or "")
-    person.passport_index = blind_index(person.passport_number or "")
-    if not person.time_zone:
-        person.time_zone = time_zone_for(
-            country=str(person.country or ""), phone_e164=primary_phone or ""
         )
 
 
@@ -173,13 +130,13 @@ def person_create(
             raise ValueError(f"person field {name!r} cannot be set here")
         setattr(person, name, value)
     contacts = normalized_contacts(phones, emails, region=str(person.country or "CN"))
-    _derive(person, _primary_phone(contacts))
+    derive(person, _primary_phone(contacts))
     person.full_clean(exclude=["import_batch", "merged_into"])
     person.save()
     _replace_contacts(person, contacts)
     index_person(person)
     assert_visible(actor, person, Action.VIEW)
-    filled = {k: v for k, v in _snapshot(person).items() if v not in ("", None)}
+    filled = {k: v for k, v in snapshot(person).items() if v not in ("", None)}
     audit.record(actor=actor, action="person.create", obj=person, changes=audit.diff({}, filled))
     return person
 
@@ -198,9 +155,9 @@ def person_update(
     over someone else's newer save is refused with EditConflict, and nothing is written."""
     require_unit(actor, Action.CHANGE, person.unit)
     current = Person.objects.select_for_update().get(pk=person.pk)
-    before = _snapshot(current)
+    before = snapshot(current)
     if expected_version is not None and current.version != expected_version:
-        raise EditConflict(audit.diff(_snapshot(person), before))
+        raise EditConflict(audit.diff(snapshot(person), before))
     for name, value in fields.items():
         if name not in PERSON_FIELDS + SENSITIVE_FIELDS:
             raise ValueError(f"person field {name!r} cannot be updated here")
@@ -224,9 +181,9 @@ def person_update(
             .first()
         )
     )
-    _derive(current, primary)
+    derive(current, primary)
     current.full_clean(exclude=["import_batch", "merged_into"])
-    changes = audit.diff(before, _snapshot(current))
+    changes = audit.diff(before, snapshot(current))
     old_numbers = sorted(current.contacts.values_list("normalized", flat=True))
     if contacts is not None and sorted(c.normalized for c in contacts) != old_numbers:
         changes["contacts"] = [old_numbers, sorted(c.normalized for c in contacts)]
@@ -424,8 +381,6 @@ def person_merge(
     survivor's value unless that is blank. Related rows move to the survivor; `merged` stays,
     hidden, with `merged_into` set. With the versions the page was opened at, a record changed
     since is refused (MergeConflict) and nothing is written. Returns the PersonMerge."""
-    from qiaolian.people.duplicates import merging
-
     return merging.merge(
         actor=actor,
         survivor=survivor,
@@ -440,14 +395,10 @@ def person_merge(
 def person_unmerge(*, actor, merge):
     """Undo a merge exactly (fields, versions, moved rows) while neither record has changed
     since; otherwise a ValidationError says what changed."""
-    from qiaolian.people.duplicates import merging
-
     return merging.unmerge(actor=actor, record=merge)
 
 
 @transaction.atomic
 def duplicate_dismiss(*, actor, first: Person, second: Person, note: str = ""):
     """Mark two people as not the same person: the pair is not offered again."""
-    from qiaolian.people.duplicates import merging
-
     return merging.dismiss(actor=actor, first=first, second=second, note=note)

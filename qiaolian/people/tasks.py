@@ -7,6 +7,7 @@ from django.tasks import task
 from django.utils import translation
 
 from qiaolian.core.models import User
+from qiaolian.people.imports.runs import commit_batch, index_batch, run_analysis
 from qiaolian.people.models import ImportBatch
 
 
@@ -18,8 +19,6 @@ def _load(batch_id: str, actor_id: int | None = None):
 
 @task()
 def analyse_import(batch_id: str, actor_id: int, language: str = "zh-hans") -> dict:
-    from qiaolian.people.imports.services import run_analysis
-
     batch, actor = _load(batch_id, actor_id)
     if batch.status != ImportBatch.Status.ANALYSING:
         return {"skipped": batch.status}
@@ -29,18 +28,19 @@ def analyse_import(batch_id: str, actor_id: int, language: str = "zh-hans") -> d
 
 @task()
 def commit_import(batch_id: str, actor_id: int, language: str = "zh-hans") -> dict:
-    from qiaolian.people.imports.services import run_commit
-
     batch, actor = _load(batch_id, actor_id)
     if batch.status != ImportBatch.Status.COMMITTING:
         return {"skipped": batch.status}
     with translation.override(language):
-        return run_commit(actor=actor, batch=batch)
+        result = commit_batch(actor=actor, batch=batch)
+    if batch.status == ImportBatch.Status.COMMITTED:
+        # The search index of the new people is built next, by a worker: the import is done,
+        # and the people list shows them, while it runs.
+        index_import.enqueue(str(batch.public_id))
+    return result
 
 
 @task()
 def index_import(batch_id: str) -> int:
-    from qiaolian.people.imports.services import index_batch
-
     batch, _actor = _load(batch_id)
     return index_batch(batch)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.crypto import secret_digest
+from qiaolian.core.models.units import Unit
 from qiaolian.core.scoping import ACTION_LABELS, Action, Narrowing, RestrictedQuerySet, ScopedMixin
 
 
@@ -54,6 +55,17 @@ class User(ScopedMixin, AbstractUser):
     @classmethod
     def owned_by(cls, user) -> Q:
         return Q(pk=user.pk)
+
+    def grant_rows(self) -> list[tuple[str, list[str], str]]:
+        """(unit path, actions, narrowing) of every grant the user holds in an active unit,
+        read by `scoping.grants_for`. A superuser holds every action over each root's tree."""
+        if self.is_superuser:
+            roots = Unit.objects.get_root_nodes().values_list("path", flat=True)
+            return [(path, list(Action), Narrowing.SUBTREE) for path in roots]
+        rows = UnitRole.objects.filter(user=self, unit__is_active=True).values_list(
+            "unit__path", "role__actions", "role__narrowing"
+        )
+        return list(rows)
 
     def clean(self):
         super().clean()

@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from qiaolian.core import audit
 from qiaolian.core.models import AuditEvent, LoginEvent
@@ -211,3 +212,14 @@ class LoginEventTests(TestCase):
         event = self.latest()
         assert (event.outcome, event.reason) == (LoginEvent.Outcome.EXPIRED, "idle")
         assert event.ip == "203.0.113.52"
+
+
+def test_a_changed_field_is_named_by_its_verbose_name():
+    with translation.override("en"):
+        assert audit.field_label(AuditEvent, "action") == "operation"
+
+
+def test_a_name_that_is_no_field_is_shown_as_it_is():
+    # A form-only value (the edit form's "version") or a misspelt name must not break the
+    # conflict page or the timeline; any other error would be a bug and is not swallowed.
+    assert audit.field_label(AuditEvent, "no_such_field") == "no_such_field"

@@ -16,10 +16,11 @@ from ninja import Field, Router, Schema
 
 from qiaolian.core.api_kit import PageHook, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
+from qiaolian.core.timezones import zone
 from qiaolian.hotline.models import Profession, Shift, Volunteer
 from qiaolian.hotline.selectors import volunteers as selectors
 from qiaolian.hotline.services import volunteers as services
-from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE, zone
+from qiaolian.hotline.zones import HOTLINE_TIME_ZONE
 from qiaolian.network.models import Group
 
 router = Router(tags=["hotline: volunteers"])

@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from qiaolian.core.scoping import Action
+from qiaolian.core.timezones import zone
 from qiaolian.hotline.models import Call, Callback, Case
-from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE, zone
+from qiaolian.hotline.zones import HOTLINE_TIME_ZONE
 
 
 def call_list(*, user: Any, action: Action = Action.VIEW, within: Any = None) -> QuerySet:

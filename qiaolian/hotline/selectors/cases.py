@@ -7,7 +7,7 @@ rows show (unit, assignee, requester) so a page costs a constant number of queri
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -17,7 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from qiaolian.core.models import Unit, UnitRole, User
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action
+from qiaolian.hotline.memo import page_memo
 from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
+from qiaolian.hotline.services.sla import breaching_soon_q
+from qiaolian.hotline.zones import known_time_zone, local_time
 from qiaolian.people.models import PersonContact
 
 QUEUES: dict[str, Any] = {
@@ -34,7 +37,6 @@ SORTS = {
     "due": "resolution_due",
     "status": "status",
 }
-BREACH_WINDOW = timedelta(hours=2)
 
 
 def cases(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> QuerySet:
@@ -60,16 +62,6 @@ def case_list(*, user, within: Unit | None = None) -> QuerySet:
     )
 
 
-def breaching_soon_q(now: datetime | None = None) -> Q:
-    now = now or timezone.now()
-    from qiaolian.hotline.services import sla
-
-    builder = getattr(sla, "breaching_soon_q", None)
-    if builder is not None:
-        return builder(now)
-    return Q(status__in=OPEN_STATUSES, resolution_due__lte=now + BREACH_WINDOW)
-
-
 def queue_q(queue: str, *, user, now: datetime | None = None) -> Q:
     """The condition of one queue tab. 'unit' is the active unit's subtree (applied by
     `case_list(within=…)`), open cases only."""
@@ -81,7 +73,7 @@ def queue_q(queue: str, *, user, now: datetime | None = None) -> Q:
     if queue == "unassigned":
         return open_ & Q(assignee__isnull=True)
     if queue == "breaching":
-        return breaching_soon_q(now)
+        return breaching_soon_q(now or timezone.now())
     return Q()
 
 
@@ -179,15 +171,6 @@ def eligible_users(unit: Unit) -> QuerySet:
     return User.objects.filter(pk__in=ids).order_by("display_name", "username")  # scoping: exempt
 
 
-def page_memo(case: Case, key: tuple | str, compute):
-    """Keep a per-case answer on the case object: the case page and its panels share one
-    instance per request, and each used to ask the database again."""
-    memo = case.__dict__.setdefault("_page_memo", {})
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
-
-
 def can_change(user, case: Case) -> bool:
     """Whether `user` may change `case` (CHANGE within restrict()), asked once per page."""
     return page_memo(
@@ -200,8 +183,6 @@ def can_change(user, case: Case) -> bool:
 def requester_local_time(case: Case, at: datetime | None = None) -> tuple[datetime, str] | None:
     """The requester's local time and its zone name (the same zone the callbacks use), or None
     when nothing tells where they are."""
-    from qiaolian.hotline.services.callbacks import known_time_zone, local_time
-
     name = known_time_zone(case)
     return (local_time(name, at), name) if name else None
 

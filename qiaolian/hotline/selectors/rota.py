@@ -18,7 +18,7 @@ from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.timezones import zone
 from qiaolian.hotline.models import CATEGORY_PROFESSION, Profession, Shift, Volunteer
-from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE
+from qiaolian.hotline.zones import HOTLINE_TIME_ZONE
 
 Span = tuple[datetime, datetime]
 

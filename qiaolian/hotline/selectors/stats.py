@@ -51,14 +51,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, Narrowing, grants_for
 from qiaolian.hotline.categories import category_labels
+from qiaolian.hotline.counters import MAIN_COUNTERS, SATISFIED_RATING, minutes_to_first_response
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Call,
@@ -70,7 +69,6 @@ from qiaolian.hotline.models import (
     TombStatus,
     TombSweepingOrder,
 )
-from qiaolian.hotline.services.rollup import MAIN_COUNTERS, SATISFIED_RATING
 
 TOMB_CATEGORY = "tomb_sweeping"  # its cases are counted as services, not as problems
 
@@ -102,17 +100,6 @@ def _scoped(
     """`restrict(user, VIEW).in_subtree(unit)` as a condition on the row's own unit id (see
     `RestrictedQuerySet.restrict_by_unit_ids`)."""
     return model.objects.restrict_by_unit_ids(user, action, within=unit, unit_field=unit_field)
-
-
-def minutes_to_first_response() -> RawSQL:
-    table = connection.ops.quote_name(Case._meta.db_table)
-    if connection.vendor == "postgresql":
-        seconds = f"EXTRACT(EPOCH FROM ({table}.first_response_at - {table}.opened_at))"
-        sql = f"ROUND({seconds} / 60)"
-    else:
-        days = f"(julianday({table}.first_response_at) - julianday({table}.opened_at))"
-        sql = f"CAST(ROUND({days} * 1440) AS INTEGER)"
-    return RawSQL(sql, [])  # noqa: S611 - column names only, no input
 
 
 def _median(histogram: dict[int, int]) -> float | None:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.hotline.models import Answer, AnswerStatus, Case, CaseEvent, EventKind, Status
+from qiaolian.hotline.timeline import add_event
 from qiaolian.people.services import EditConflict
 
 ANSWER_FIELDS = (
@@ -191,9 +192,7 @@ def answer_from_case(actor, case: Case) -> Answer:
         title_zh=case.subject[:200],
         body_zh=body or case.subject,
     )
-    from qiaolian.hotline.services import cases
-
-    cases.add_event(
+    add_event(
         case,
         EventKind.EDIT,
         actor,

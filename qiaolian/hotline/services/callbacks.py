@@ -1,7 +1,7 @@
 """Overseas callers' time: their local time, and callbacks scheduled inside their daytime.
 
-The daytime window is 09:00–21:00 in the requester's zone (`DAY_START`/`DAY_END`; a deployment
-may set `HOTLINE_CALLBACK_DAYTIME = ("08:00", "22:00")`, and a single call may pass `window=`).
+The daytime window is 09:00–21:00 in the requester's zone (hotline/zones.py; a deployment may
+set `HOTLINE_CALLBACK_DAYTIME = ("08:00", "22:00")`, and a single call may pass `window=`).
 A callback outside it is refused with a message giving the requester's local time, unless the
 scheduler writes down a reason for calling anyway.
 """
@@ -11,71 +11,22 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiaolian.core import audit, timezones
+from qiaolian.core import audit
 from qiaolian.core.scoping import Action, assert_visible
 
 # The hotline's names for the shared helpers (callers import them from here too).
 from qiaolian.core.timezones import zone, zone_label
 from qiaolian.hotline.models import Callback, Case, EventKind
+from qiaolian.hotline.timeline import add_event
+from qiaolian.hotline.zones import daytime_window, in_daytime, local_time, requester_time_zone
 
-HOTLINE_TIME_ZONE = "Asia/Shanghai"
-DAY_START = time(9, 0)
-DAY_END = time(21, 0)
 # A callback may be scheduled a little in the past (typing takes time), not more.
 PAST_GRACE = timedelta(minutes=10)
-
-
-def daytime_window() -> tuple[time, time]:
-    configured = getattr(settings, "HOTLINE_CALLBACK_DAYTIME", None)
-    if configured:
-        start, end = configured
-        return time.fromisoformat(str(start)), time.fromisoformat(str(end))
-    return DAY_START, DAY_END
-
-
-def local_time(tz_name: str, at: datetime | None = None) -> datetime:
-    """`at` (default now) as wall-clock time in `tz_name` (an unknown zone: the hotline's)."""
-    local = timezones.local_time(tz_name, at, default=HOTLINE_TIME_ZONE)
-    assert local is not None  # a default zone always gives a time
-    return local
-
-
-def in_daytime(local: datetime, window: tuple[time, time] | None = None) -> bool:
-    start, end = window or daytime_window()
-    wall = local.time().replace(second=0, microsecond=0)
-    return start <= wall <= end
-
-
-def known_time_zone(case: Case) -> str:
-    """The zone stored on the case, else the requester's, else derived from their country or
-    the quick contact's phone; "" when nothing tells it."""
-    from qiaolian.hotline.selectors.cases import page_memo
-
-    return page_memo(case, "known_time_zone", lambda: _known_time_zone(case))
-
-
-def _known_time_zone(case: Case) -> str:
-    from qiaolian.hotline.services.calls import zone_for_number, zone_for_person
-
-    if case.requester_time_zone:
-        return case.requester_time_zone
-    if case.requester_id:
-        phone = case.requester.contacts.filter(kind="phone").first()
-        return zone_for_person(case.requester, phone.normalized if phone else "", default="")
-    if case.contact_phone_e164:
-        return zone_for_number(case.contact_phone_e164)
-    return ""
-
-
-def requester_time_zone(case: Case) -> str:
-    """`known_time_zone`, else the hotline's own (callbacks need a zone to check against)."""
-    return known_time_zone(case) or HOTLINE_TIME_ZONE
 
 
 def _as_aware(when: datetime, tz_name: str) -> datetime:
@@ -101,8 +52,6 @@ def schedule_callback(
     now: datetime | None = None,
 ) -> Callback:
     """Schedule a call back to the requester at `when` (naive: their local time)."""
-    from qiaolian.hotline.services import cases
-
     _require_case(actor, case)
     if not case.is_open:
         raise ValidationError(_("The case is closed: reopen it before scheduling a callback."))
@@ -144,7 +93,7 @@ def schedule_callback(
     }
     if callback.override_reason:
         text += " " + _("Outside their daytime: %(reason)s") % {"reason": callback.override_reason}
-    cases.add_event(
+    add_event(
         case,
         EventKind.CALLBACK,
         actor,
@@ -168,8 +117,6 @@ def schedule_callback(
 @transaction.atomic
 def complete_callback(actor: Any, callback: Callback, *, note: str = "") -> Callback:
     """Mark a callback done (the call itself is logged separately, on the case)."""
-    from qiaolian.hotline.services import cases
-
     if not Callback.objects.restrict(actor, Action.CHANGE).filter(pk=callback.pk).exists():
         raise PermissionDenied(_("You may not change this callback."))
     current = Callback.objects.select_for_update().get(pk=callback.pk)
@@ -177,7 +124,7 @@ def complete_callback(actor: Any, callback: Callback, *, note: str = "") -> Call
         raise ValidationError(_("This callback is already done."))
     current.done_at = timezone.now()
     current.save(update_fields=["done_at"])
-    cases.add_event(
+    add_event(
         current.case,
         EventKind.CALLBACK,
         actor,
@@ -198,8 +145,6 @@ def complete_callback(actor: Any, callback: Callback, *, note: str = "") -> Call
 def cancel_callback(actor: Any, callback: Callback, *, reason: str = "") -> None:
     """Call off a planned callback (to plan another time, schedule a new one). The callback
     goes; the case's timeline and the audit log keep when it was planned and who cancelled."""
-    from qiaolian.hotline.services import cases
-
     if not Callback.objects.restrict(actor, Action.CHANGE).filter(pk=callback.pk).exists():
         raise PermissionDenied(_("You may not change this callback."))
     current = Callback.objects.select_for_update().select_related("case").get(pk=callback.pk)
@@ -210,7 +155,7 @@ def cancel_callback(actor: Any, callback: Callback, *, reason: str = "") -> None
     text = _("Callback of %(when)s cancelled.") % {"when": when}
     if reason.strip():
         text += " " + reason.strip()
-    cases.add_event(
+    add_event(
         current.case,
         EventKind.CALLBACK,
         actor,

@@ -23,6 +23,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.timezones import zone_label
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Call,
@@ -33,10 +34,11 @@ from qiaolian.hotline.models import (
     EventKind,
     Priority,
 )
-from qiaolian.hotline.services import callbacks
+from qiaolian.hotline.services import cases
+from qiaolian.hotline.timeline import add_event
+from qiaolian.hotline.zones import in_daytime, local_time, zone_for_number, zone_for_person
 from qiaolian.network.models import Membership
 from qiaolian.people.models import ContactKind, Person, PersonContact
-from qiaolian.people.normalize import time_zone_for
 from qiaolian.people.services import EditConflict as PersonEditConflict
 
 # The hotline answers in Ningbo: a number typed without a country code is a mainland one.
@@ -109,22 +111,6 @@ def _country_name(parsed: phonenumbers.PhoneNumber) -> str:
     return str(countries.name(region) or region) if region else _("that country")
 
 
-def zone_for_number(e164: str) -> str:
-    return time_zone_for(phone_e164=e164) or callbacks.HOTLINE_TIME_ZONE
-
-
-def zone_for_person(person: Person, e164: str = "", default: str | None = None) -> str:
-    """The person's stored zone, else one derived from their country and this phone, else
-    `default` (the hotline's own zone unless given)."""
-    if person.time_zone:
-        return person.time_zone
-    return (
-        time_zone_for(country=str(person.country or ""), phone_e164=e164)
-        or (zone_for_number(e164) if e164 else "")
-        or (callbacks.HOTLINE_TIME_ZONE if default is None else default)
-    )
-
-
 # --- caller lookup ------------------------------------------------------------------------
 
 
@@ -148,11 +134,11 @@ class CallerInfo:
 
     @property
     def tz_label(self) -> str:
-        return callbacks.zone_label(self.tz)
+        return zone_label(self.tz)
 
     @property
     def is_daytime(self) -> bool:
-        return self.local_time is not None and callbacks.in_daytime(self.local_time)
+        return self.local_time is not None and in_daytime(self.local_time)
 
 
 def people_with_number(user: Any, e164: str):
@@ -198,7 +184,7 @@ def lookup_caller(user: Any, number: str, *, at: datetime | None = None) -> Call
         groups=list(groups[:20]),
         recent_calls=list(recent[:5]),
         tz=tz,
-        local_time=callbacks.local_time(tz, at),
+        local_time=local_time(tz, at),
     )
 
 
@@ -225,9 +211,7 @@ def _check_choices(direction: str, outcome: str, duration_seconds: int) -> None:
 
 
 def _call_event(case: Case, call: Call, actor: Any, text: str = "") -> None:
-    from qiaolian.hotline.services import cases
-
-    cases.add_event(
+    add_event(
         case,
         EventKind.CALL,
         actor,
@@ -317,8 +301,6 @@ def new_case_from_call(
 ) -> Case:
     """Open a case from a logged call: the caller is the requester when known, otherwise the
     number (and a name, if given) is kept as the quick contact."""
-    from qiaolian.hotline.services import cases
-
     if not Call.objects.restrict(actor, Action.CHANGE).filter(pk=call.pk).exists():
         raise PermissionDenied(_("You may not open a case from this call."))
     if call.case_id:
@@ -429,10 +411,7 @@ CALL_EDIT_FIELDS = ("duration_seconds", "outcome", "notes", "person", "case")
 def call_field_label(name: str) -> str:
     if name == "version":
         return _("version")
-    try:
-        return str(getattr(Call._meta.get_field(name), "verbose_name", name))
-    except Exception:
-        return name
+    return audit.field_label(Call, name)
 
 
 class CallEditConflict(PersonEditConflict):

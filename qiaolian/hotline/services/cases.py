@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy
 from qiaolian.core import audit, files
 from qiaolian.core.models import Unit, User
 from qiaolian.core.phones import normalize_phone
-from qiaolian.core.scoping import Action, assert_visible, grants_for, require_unit
+from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.hotline.access import can_manage, can_read_notes, can_view_unit
 from qiaolian.hotline.categories import category_values
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
@@ -40,8 +41,11 @@ from qiaolian.hotline.models import (
     Status,
     TombSweepingOrder,
 )
-from qiaolian.hotline.services import sla
+from qiaolian.hotline.services import sla, surveys
+from qiaolian.hotline.timeline import add_event
+from qiaolian.hotline.zones import zone_for_person
 from qiaolian.people.models import Person
+from qiaolian.people.normalize import time_zone_for
 from qiaolian.people.services import EditConflict as PersonEditConflict
 
 EditConflict = PersonEditConflict
@@ -78,20 +82,13 @@ class CaseEditConflict(PersonEditConflict):
     def __init__(self, changed: dict[str, list[Any]], actors: Iterable[str] = ()):
         self.changed = changed
         self.actors = sorted(set(actors))
-        labels = ", ".join(field_label(name) for name in changed) or "—"
+        labels = ", ".join(audit.field_label(Case, name) for name in changed) or "—"
         who = ", ".join(self.actors) or _("another user")
         message = _(
             "%(who)s saved this case while you were editing it (changed: %(fields)s). "
             "Your text is still in the form: compare it with theirs and save again."
         ) % {"who": who, "fields": labels}
         ValidationError.__init__(self, message, code="conflict")
-
-
-def field_label(name: str) -> str:
-    try:
-        return str(getattr(Case._meta.get_field(name), "verbose_name", name))
-    except Exception:
-        return name
 
 
 # --- scope helpers ------------------------------------------------------------------------
@@ -102,32 +99,9 @@ def _require_case(actor, case: Case, action: Action = Action.CHANGE) -> None:
         raise PermissionDenied(_("You may not change this case."))
 
 
-def can_manage(user, case: Case) -> bool:
-    """Assigning and transferring need CHANGE on the case's unit itself, not only on the case:
-    a volunteer (CHANGE narrowed to their cases) answers a case but does not hand it out."""
-    return Unit.objects.restrict(user, Action.CHANGE).filter(pk=case.unit_id).exists()
-
-
 def _require_manage(actor, case: Case) -> None:
     if not can_manage(actor, case):
         raise PermissionDenied(_("Only staff of the case's unit may assign or transfer it."))
-
-
-def can_view_unit(user: User | None, unit: Unit) -> bool:
-    """Whether `user` holds VIEW somewhere above or at `unit` (narrowed grants count: a
-    volunteer granted at the unit sees the cases assigned to them there)."""
-    if user is None or not user.is_active:
-        return False
-    return any(unit.path.startswith(grant.path) for grant in grants_for(user, Action.VIEW))
-
-
-def can_read_notes(user, case: Case) -> bool:
-    """Confidential notes: the assignee, and holders of ADMIN on the case's unit."""
-    if not Case.objects.restrict(user, Action.VIEW).filter(pk=case.pk).exists():
-        return False
-    if case.assignee_id is not None and case.assignee_id == user.pk:
-        return True
-    return Unit.objects.restrict(user, Action.ADMIN).filter(pk=case.unit_id).exists()
 
 
 def _check_assignee(case: Case, assignee: User) -> None:
@@ -215,38 +189,12 @@ def next_number(at: datetime | None = None) -> str:
     return f"RX-{year}-{counter.last:06d}"
 
 
-# --- timeline -----------------------------------------------------------------------------
-
-
-def add_event(
-    case: Case,
-    kind: str,
-    actor,
-    *,
-    text: str = "",
-    data: dict | None = None,
-    internal: bool = True,
-    at: datetime | None = None,
-) -> CaseEvent:
-    """Append a line to the case's timeline. No permission check: called by services inside
-    their own transaction after they checked the actor."""
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        text=text,
-        data=data or {},
-        internal=internal,
-        at=at or timezone.now(),
-    )
+# --- the requester's zone -------------------------------------------------------------------
 
 
 def _requester_zone(requester: Person | None, phone_e164: str) -> str:
-    """Where the requester is: the calls area's rule for a registered person (stored zone,
-    else their country and phone), else the quick contact's phone; "" when unknown."""
-    from qiaolian.hotline.services.calls import zone_for_person
-    from qiaolian.people.normalize import time_zone_for
-
+    """Where the requester is: the hotline's rule for a registered person (stored zone, else
+    their country and phone; zones.py), else the quick contact's phone; "" when unknown."""
     if requester is not None:
         return zone_for_person(requester, phone_e164, default="")
     return time_zone_for(phone_e164=phone_e164) if phone_e164 else ""
@@ -383,7 +331,7 @@ def edit(actor, case: Case, *, version: int | None = None, **fields: Any) -> Cas
         current,
         EventKind.EDIT,
         actor,
-        text=", ".join(field_label(name) for name in changes),
+        text=", ".join(audit.field_label(Case, name) for name in changes),
         data={"version": current.version, "changes": changes},
     )
     audit.record(actor=actor, action="case.update", obj=current, changes=changes)
@@ -409,7 +357,7 @@ def link_requester(actor, case: Case, person: Person, *, version: int | None = N
         current,
         EventKind.EDIT,
         actor,
-        text=field_label("requester"),
+        text=audit.field_label(Case, "requester"),
         data={"version": current.version, "changes": changes, "person": str(person.public_id)},
     )
     audit.record(actor=actor, action="case.link_requester", obj=current, changes=changes)
@@ -535,13 +483,7 @@ def change_status(
 
 
 def _send_survey(case_pk: int) -> None:
-    try:
-        from qiaolian.hotline.services import surveys
-    except ImportError:  # the surveys area is not built yet
-        return
-    send = getattr(surveys, "send_survey", None)
-    if send is not None:
-        send(Case.objects.get(pk=case_pk))  # scoping: exempt, system side effect
+    surveys.send_survey(Case.objects.get(pk=case_pk))  # scoping: exempt, system side effect
 
 
 # --- comments and replies -----------------------------------------------------------------

@@ -29,7 +29,6 @@ of the statistics; `Case.opened_month` is the same month for the opening.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -44,37 +43,22 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from qiaolian.core.models import Unit
-
-SATISFIED_RATING = 4
-CALLS_KEY = ("", "")  # (channel, category) of the rows that hold the calls
-
-MAIN_COUNTERS = (
-    "opened",
-    "opened_without_call",
-    "still_open",
-    "breached",
-    "resolved",
-    "calls",
-    "survey_responses",
-    "survey_rating_sum",
-    "survey_satisfied",
+from qiaolian.hotline.counters import (
+    CALLS_KEY,
+    MAIN_COUNTERS,
+    SATISFIED_RATING,
+    local_month,
+    minutes_to_first_response,
+    response_minutes,
 )
-
-
-def local_month(moment: datetime | None) -> int:
-    """yyyymm of `moment` in the federation's time zone (0 for None)."""
-    if moment is None:
-        return 0
-    if timezone.is_aware(moment):
-        moment = moment.astimezone(timezone.get_default_timezone())
-    return moment.year * 100 + moment.month
-
-
-def response_minutes(opened: datetime, first_response: datetime) -> int:
-    """Whole minutes from opening to first response, rounded half away from zero (as the
-    statistics' SQL `ROUND()` does)."""
-    seconds = (first_response - opened).total_seconds()
-    return int(math.copysign(math.floor(abs(seconds) / 60 + 0.5), seconds))
+from qiaolian.hotline.models import (
+    OPEN_STATUSES,
+    Call,
+    Case,
+    CaseResponseRollup,
+    CaseRollup,
+    Survey,
+)
 
 
 @dataclass(frozen=True)
@@ -113,8 +97,6 @@ Delta = dict[tuple, Counter]
 
 
 def contributions(state: CaseState | None) -> Delta:
-    from qiaolian.hotline.models import OPEN_STATUSES
-
     out: Delta = defaultdict(Counter)
     if state is None:
         return out
@@ -150,8 +132,6 @@ def difference(before: CaseState | None, after: CaseState | None) -> Delta:
 
 
 def case_state(case_id: int | None, *, lock: bool = False) -> CaseState | None:
-    from qiaolian.hotline.models import Case
-
     if case_id is None:
         return None
     rows = Case.objects.filter(pk=case_id)  # scoping: exempt, upkeep of derived rows
@@ -244,8 +224,6 @@ def apply(delta: Delta) -> None:
 
 
 def _tables() -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    from qiaolian.hotline.models import CaseResponseRollup, CaseRollup
-
     return {
         "main": (
             CaseRollup._meta.db_table,
@@ -284,9 +262,6 @@ def _upsert(table: str, rows: list[tuple[tuple, Counter]]) -> None:
 def recount(units: Iterable[int] | None = None) -> Delta:
     """The own-unit counts recounted from the cases, calls and surveys (of `units` only when
     given), as `contributions()` would sum them."""
-    from qiaolian.hotline.models import OPEN_STATUSES, Call, Case, Survey
-    from qiaolian.hotline.selectors.stats import minutes_to_first_response
-
     zone = timezone.get_default_timezone()
     cases = Case.objects.all()  # scoping: exempt, the recount of every unit
     calls = Call.objects.all()  # scoping: exempt
@@ -376,8 +351,6 @@ def _yyyymm(value: Any) -> int:
 def rebuild(unit: Unit | None = None) -> dict[str, int]:
     """Recount the rollup from the cases: everything, or `unit`'s subtree (its rows and the
     rows of the units below it are replaced; the units above it get the difference)."""
-    from qiaolian.hotline.models import CaseResponseRollup, CaseRollup
-
     models = {"main": CaseRollup, "resp": CaseResponseRollup}
     if unit is None:
         subtree = None
@@ -416,8 +389,6 @@ def rebuild(unit: Unit | None = None) -> dict[str, int]:
 
 def fill_if_empty(**kwargs: Any) -> None:
     """After `migrate`: a database that has cases but no rollup yet gets it counted."""
-    from qiaolian.hotline.models import Case, CaseRollup
-
     using = kwargs.get("using", "default")
     if (
         using != "default"
@@ -469,8 +440,6 @@ def on_path_updated(sender: Any, old_path: str, new_path: str, **kwargs: Any) ->
     were above it and join the units now above it."""
     if sender is not Unit:
         return
-    from qiaolian.hotline.models import CaseResponseRollup, CaseRollup
-
     step = Unit.steplen
     moved = Unit.objects.filter(path=new_path).values_list("pk", flat=True).first()
     if moved is None:

@@ -48,6 +48,7 @@ from qiaolian.hotline.models import (
     SlaPolicy,
     Status,
 )
+from qiaolian.hotline.timeline import add_event
 
 logger = logging.getLogger(__name__)
 
@@ -506,9 +507,7 @@ CHECK_BATCH = 500  # cases per kind and run; the next tick takes the rest
 
 
 def _sla_event(case: Any, text: str, data: dict, at: datetime) -> None:
-    from qiaolian.hotline.services import cases
-
-    cases.add_event(case, EventKind.SLA, None, text=text, data=data, internal=True, at=at)
+    add_event(case, EventKind.SLA, None, text=text, data=data, internal=True, at=at)
 
 
 def _admin_role_codes() -> list[str]:

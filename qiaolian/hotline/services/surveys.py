@@ -23,7 +23,9 @@ from qiaolian.core import audit
 from qiaolian.core.crypto import secret_digest as hash_token
 from qiaolian.core.scoping import Action
 from qiaolian.core.tasks import enqueue_on_commit, send_email
+from qiaolian.hotline.access import can_manage
 from qiaolian.hotline.models import Case, EventKind, Status, Survey
+from qiaolian.hotline.timeline import add_event
 
 SURVEY_DAYS = 14
 COMMENT_MAX = 2000
@@ -50,9 +52,7 @@ def requester_email(case: Case) -> str:
 
 
 def _event(case: Case, actor: Any, text: str, data: dict) -> None:
-    from qiaolian.hotline.services import cases
-
-    cases.add_event(case, EventKind.SURVEY, actor, text=text, data=data)
+    add_event(case, EventKind.SURVEY, actor, text=text, data=data)
 
 
 def _message(case: Case, link: str) -> tuple[str, str]:
@@ -110,8 +110,6 @@ def _require_link_maker(actor, case_id: int) -> None:
     """Links are made by staff of the case's unit. A volunteer's CHANGE reaches the cases
     assigned to them, and so the survey that rates them: with the link in hand they could
     replace the requester's e-mailed link and answer it themselves."""
-    from qiaolian.hotline.services.cases import can_manage
-
     case = Case.objects.restrict(actor, Action.CHANGE).filter(pk=case_id).first()
     if case is None:
         raise PermissionDenied(_("You may not change this case."))

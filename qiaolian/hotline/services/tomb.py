@@ -43,6 +43,8 @@ from qiaolian.hotline.models import (
     TombStatus,
     TombSweepingOrder,
 )
+from qiaolian.hotline.services import cases
+from qiaolian.hotline.timeline import add_event
 from qiaolian.people.services import EditConflict
 
 TOMB_CATEGORY = "tomb_sweeping"
@@ -68,9 +70,7 @@ MAX_FILES = 20
 
 
 def _case_event(case: Case, kind: str, actor: Any, *, text: str = "", data: dict | None = None):
-    from qiaolian.hotline.services import cases
-
-    return cases.add_event(case, kind, actor, text=text, data=data or {})
+    return add_event(case, kind, actor, text=text, data=data or {})
 
 
 # --- proof files: the type comes from the bytes -------------------------------------------
@@ -207,8 +207,6 @@ def order_open(
     **fields: Any,
 ) -> TombSweepingOrder:
     """A new case of the tomb-sweeping category and its order, in one step (one transaction)."""
-    from qiaolian.hotline.services import cases
-
     case = cases.open_case(
         actor,
         unit=unit,

@@ -38,7 +38,7 @@ from qiaolian.hotline.selectors.rota import (
     merge_spans,
     visible_shifts,  # noqa: F401  (hotline/api/volunteers.py reads shifts through here)
 )
-from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE
+from qiaolian.hotline.zones import HOTLINE_TIME_ZONE
 from qiaolian.network.models import Group
 
 VOLUNTEER_FIELDS = (

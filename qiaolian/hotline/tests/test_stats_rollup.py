@@ -232,3 +232,21 @@ def test_a_period_splits_into_whole_months_and_the_days_left_over():
         [],
         [(date(2026, 2, 3), date(2026, 2, 10))],
     )
+
+
+def test_the_hotline_app_plugs_the_rollup_into_its_models():
+    # The models sit below the rollup and reach it through what the app plugged in.
+    from qiaolian.hotline import models
+
+    assert models._rollup() is rollup
+
+
+def test_a_write_without_the_rollup_plugged_in_fails_loudly(monkeypatch):
+    # Figures silently out of step with the cases would be worse than an error.
+    from django.core.exceptions import ImproperlyConfigured
+
+    from qiaolian.hotline import models
+
+    monkeypatch.setattr(models, "_rollup_keeper", None)
+    with pytest.raises(ImproperlyConfigured, match="rollup is not plugged in"):
+        Case().save()

@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qiaolian.core import audit
 from qiaolian.core.files import serve_private_file
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
@@ -409,7 +410,7 @@ class CaseEditView(CaseMixin, ConflictFormMixin, ScopedFormView):
     conflict_fields = services.EDITABLE_FIELDS
 
     def conflict_label(self, name):
-        return services.field_label(name)
+        return audit.field_label(Case, name)
 
     def conflict_shown(self, current, name):
         value = getattr(current, name)

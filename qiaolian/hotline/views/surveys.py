@@ -16,6 +16,7 @@ from django.views import View
 from qiaolian.core.scoping import Action
 from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.views.generic import ScopedActionView, ScopedView
+from qiaolian.hotline.access import can_manage
 from qiaolian.hotline.forms.surveys import CsatFilterForm, SurveyAnswerForm
 from qiaolian.hotline.models import Case, Status, Survey
 from qiaolian.hotline.panels import panel
@@ -164,8 +165,6 @@ def survey_panel(request, case):
     resolved = case.status in (Status.RESOLVED, Status.CLOSED)
     if survey is None and not resolved:
         return None
-    from qiaolian.hotline.services.cases import can_manage
-
     can_change = case_selectors.can_change(user, case) and can_manage(user, case)
     link = None
     stored = request.session.get(LINK_SESSION_KEY)

@@ -35,7 +35,7 @@ from qiaolian.hotline.selectors import cases as case_selectors
 from qiaolian.hotline.selectors import rota as rota_selectors
 from qiaolian.hotline.selectors import volunteers as volunteer_selectors
 from qiaolian.hotline.services import volunteers as services
-from qiaolian.hotline.services.callbacks import HOTLINE_TIME_ZONE
+from qiaolian.hotline.zones import HOTLINE_TIME_ZONE
 
 # --- volunteers ---------------------------------------------------------------------------
 

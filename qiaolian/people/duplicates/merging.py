@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
 from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.people import records
 from qiaolian.people.models import (
     INVERSE_RELATION,
     ContactKind,
@@ -51,15 +52,8 @@ class MergeConflict(ValidationError):
     """One of the two records changed after the merge page was opened."""
 
 
-def _services():
-    from qiaolian.people import services
-
-    return services
-
-
 def merge_fields() -> tuple[str, ...]:
-    services = _services()
-    return (*services.PERSON_FIELDS, *services.SENSITIVE_FIELDS)
+    return (*records.PERSON_FIELDS, *records.SENSITIVE_FIELDS)
 
 
 # --- before-images ---------------------------------------------------------------------------
@@ -77,20 +71,20 @@ def _plain(value: Any) -> Any:
     return str(value)  # a django-countries Country: its code
 
 
-# Derived by `services._derive`; kept in the images so an unmerge restores them as they were.
+# Derived by `records.derive`; kept in the images so an unmerge restores them as they were.
 DERIVED = ("name_pinyin", "name_initials", "id_number_index", "passport_index")
 
 
 def image(person: Person) -> dict[str, Any]:
     """Every mergeable and derived field as stored (foreign keys by id), sensitive ones left
     out (they go to the encrypted `sensitive_before`)."""
-    sensitive = _services().SENSITIVE_FIELDS
+    sensitive = records.SENSITIVE_FIELDS
     names = [name for name in merge_fields() if name not in sensitive] + list(DERIVED)
     return {_field(name).attname: _plain(getattr(person, _field(name).attname)) for name in names}
 
 
 def sensitive_image(person: Person) -> dict[str, str]:
-    return {name: getattr(person, name) or "" for name in _services().SENSITIVE_FIELDS}
+    return {name: getattr(person, name) or "" for name in records.SENSITIVE_FIELDS}
 
 
 def _restore(person: Person, data: dict[str, Any]) -> None:
@@ -259,7 +253,6 @@ def merge(
     survivor_version: int | None = None,
     merged_version: int | None = None,
 ) -> PersonMerge:
-    services = _services()
     survivor, merged = _lock_pair(actor, survivor, merged)
     for person, expected in ((survivor, survivor_version), (merged, merged_version)):
         _check_version(person, expected)
@@ -278,7 +271,7 @@ def merge(
             raise ValidationError(_("Choose which value to keep for every field."))
 
     before = image(survivor)
-    before_audit = services._snapshot(survivor)
+    before_audit = records.snapshot(survivor)
     record = PersonMerge(
         survivor=survivor,
         merged=merged,
@@ -310,7 +303,7 @@ def merge(
         .values_list("normalized", flat=True)
         .first()
     )
-    services._derive(survivor, primary)
+    records.derive(survivor, primary)
     survivor.full_clean(exclude=["import_batch", "merged_into"])
     survivor.version += 1
     survivor.save()
@@ -324,7 +317,7 @@ def merge(
     index_person(merged)
     assert_visible(actor, survivor, Action.CHANGE)
 
-    changes: dict[str, Any] = audit.diff(before_audit, services._snapshot(survivor))
+    changes: dict[str, Any] = audit.diff(before_audit, records.snapshot(survivor))
     changes["merged"] = [None, str(merged.public_id)]
     changes["moved"] = [None, moved_counts(record.moved)]
     if mover.kept:
@@ -369,14 +362,13 @@ def unmerge_problem(record: PersonMerge) -> str | None:
 
 
 def unmerge(*, actor, record: PersonMerge) -> PersonMerge:
-    services = _services()
     survivor, merged = _lock_pair(actor, record.survivor, record.merged)
     record = PersonMerge.objects.select_for_update().get(pk=record.pk)
     record.survivor, record.merged = survivor, merged
     if problem := unmerge_problem(record):
         raise ValidationError(problem, code="changed")
 
-    before_audit = services._snapshot(survivor)
+    before_audit = records.snapshot(survivor)
     for entry in reversed(record.moved):
         model = apps.get_model(entry["model"])
         model._base_manager.filter(pk=entry["pk"]).update(
@@ -400,7 +392,7 @@ def unmerge(*, actor, record: PersonMerge) -> PersonMerge:
     assert_visible(actor, survivor, Action.CHANGE)
     assert_visible(actor, merged, Action.CHANGE)
 
-    changes: dict[str, Any] = audit.diff(before_audit, services._snapshot(survivor))
+    changes: dict[str, Any] = audit.diff(before_audit, records.snapshot(survivor))
     changes["merged"] = [str(merged.public_id), None]
     audit.record(actor=actor, action="person.unmerge", obj=survivor, changes=changes)
     audit.record(

@@ -24,8 +24,9 @@ from qiaolian.core.crypto import blind_index, normalise_identifier
 from qiaolian.people.imports.mapping import BY_KEY
 from qiaolian.people.imports.phones import to_e164, zone_for, zone_prefix_length
 from qiaolian.people.models import Person
-from qiaolian.people.names import _is_han, given_syllables, split_full_name, surname_syllables
+from qiaolian.people.names import given_syllables, split_full_name, surname_syllables
 from qiaolian.people.normalize import normalize_email
+from qiaolian.people.search.hanzi import is_han
 
 TEXT_FIELDS = (
     "romanized_names",
@@ -162,7 +163,7 @@ class CleanRow:
 
 
 def _has_han(text: str) -> bool:
-    return bool(text) and _is_han(text[0])
+    return bool(text) and is_han(text[0])
 
 
 class Validator:

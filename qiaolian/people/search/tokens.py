@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.people.names import _is_han
+from qiaolian.people.search.hanzi import is_han, simplified
 from qiaolian.people.search.romanisations import SURNAME_SPELLINGS
 
 TOKEN_MAX = 64  # longer tokens are not indexed; longer queries are refused
@@ -80,34 +80,7 @@ def latin_key(text: str) -> str:
 
 
 def han_only(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKC", text or "") if _is_han(c))
-
-
-HAN_RANGE = range(0x3400, 0xA000)  # what names._is_han counts as Chinese
-
-
-@functools.cache
-def _simplified_table() -> dict[int, str]:
-    """Traditional → simplified for every Chinese character that has a simplified form, from
-    OpenCC's own `t2s` tables (not a list of our own); built once per process (a fraction of
-    a second: 27,000 characters)."""
-    import opencc
-
-    converter = opencc.OpenCC("t2s")
-    table = {}
-    for code in HAN_RANGE:
-        folded = converter.convert(chr(code))
-        if len(folded) == 1 and folded != chr(code):
-            table[code] = folded
-    return table
-
-
-def simplified(text: str) -> str:
-    """張偉 → 张伟, one character for one, so every substring of a name keeps its place.
-
-    Character by character rather than OpenCC's phrase conversion: names are not phrases,
-    and the index needs the same folding for a name and for any fragment of it."""
-    return text.translate(_simplified_table())
+    return "".join(c for c in unicodedata.normalize("NFKC", text or "") if is_han(c))
 
 
 @functools.cache

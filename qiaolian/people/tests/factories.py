@@ -13,7 +13,7 @@ import factory
 from django.utils import timezone
 
 from qiaolian.core.testing.factories import UnitFactory
-from qiaolian.people import services
+from qiaolian.people import records, services
 from qiaolian.people.models import (
     Association,
     AssociationLeader,
@@ -75,7 +75,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, phones=(), emails=(), **kwargs):
         person = model_class(**kwargs)
         contacts = services.normalized_contacts(phones, emails, region=str(person.country or "CN"))
-        services._derive(person, services._primary_phone(contacts))
+        records.derive(person, services._primary_phone(contacts))
         person.save()
         services._replace_contacts(person, contacts)
         return person
@@ -83,7 +83,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _build(cls, model_class, *args, phones=(), emails=(), **kwargs):
         person = model_class(**kwargs)
-        services._derive(person, None)
+        records.derive(person, None)
         return person
 
 

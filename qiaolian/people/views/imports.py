@@ -26,7 +26,7 @@ from qiaolian.core.views.generic import (
     ScopedListView,
     ScopedView,
 )
-from qiaolian.people.imports import services, sheets
+from qiaolian.people.imports import runs, services, sheets
 from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.forms import ImportCommitForm, ImportMappingForm, ImportUploadForm
 from qiaolian.people.imports.mapping import normalise_mapping
@@ -258,7 +258,7 @@ class ImportErrorsView(_BatchMixin):
         if not batch.file or not notes:
             messages.info(request, _("No row has a problem."))
             return HttpResponseRedirect(reverse("people:import_detail", args=[batch.public_id]))
-        table = services.load_table(batch)
+        table = runs.load_table(batch)
         rows = [
             (cells, notes[number])
             for number, cells in zip(table.numbers, table.rows, strict=True)

@@ -363,10 +363,7 @@ def _shown(value) -> str:
 def _field_label(form, name: str) -> str:
     if name in form.fields:
         return str(form.fields[name].label)
-    try:
-        return str(Person._meta.get_field(name).verbose_name)
-    except Exception:
-        return name
+    return audit.field_label(Person, name)
 
 
 class PersonRevealView(PersonObjectMixin):
