@@ -53,3 +53,13 @@ def _redis_test_database(settings):
     """With RQ selected, jobs go to a Redis database of the tests' own, never REDIS_URL's."""
     if workers.uses_rq():
         settings.RQ_QUEUES = {"default": {"URL": workers.redis_test_url()}}
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in this thread; the next test starts in
+    the project's default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
