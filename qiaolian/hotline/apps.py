@@ -80,7 +80,7 @@ class HotlineConfig(QiaolianApp):
         return [SeedStep("hotline", "qiaolian.hotline.seed:seed_hotline", after=("network",))]
 
     def periodic_tasks(self) -> list[PeriodicTask]:
-        return [PeriodicTask("qiaolian.hotline.services.sla.check_sla", 60)]
+        return [PeriodicTask("qiaolian.hotline.tasks.check_sla", 60)]
 
     def figures(self) -> list[Figure]:
         # The reference text's 22,486 contacts, 1,200+ problems solved, 1,005 tomb-sweepings.

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_worker_ticks_what_the_apps_declare():
     declared = {task.task: task.every for task in registry.periodic_tasks()}
-    assert declared["qiaolian.hotline.services.sla.check_sla"] == 60
+    assert declared["qiaolian.hotline.tasks.check_sla"] == 60
     assert worker.periodic_tasks() == declared
 
 

@@ -32,7 +32,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -650,14 +649,4 @@ def check_sla_now(now: datetime | None = None) -> dict[str, int]:
         for case_id in ids:
             if _escalate(case_id, kind, now, admin_roles):
                 counts[key] += 1
-    return counts
-
-
-@task()
-def check_sla() -> dict[str, int]:
-    """The periodic SLA sweep (enqueued every minute by `qiaolian worker`, or by
-    `qiaolian sla-check`): idempotent, so overlapping runs send nothing twice."""
-    counts = check_sla_now()
-    if counts["warned"] or counts["breached"]:
-        logger.info("SLA check: %(warned)s warned, %(breached)s breached", counts)
     return counts

@@ -14,6 +14,7 @@ from qiaolian.core import registry
 from qiaolian.core.management.commands import worker
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.testing.workers import run_queued_tasks
+from qiaolian.hotline import tasks
 from qiaolian.hotline.models import CaseEvent, EventKind, SlaPolicy, Status
 from qiaolian.hotline.services import sla
 from qiaolian.hotline.tests.factories import CaseFactory
@@ -93,7 +94,7 @@ def test_it_warns_and_reports_once_with_events_and_mail(setup, django_capture_on
 def test_the_task_runs_on_a_real_worker(setup, django_capture_on_commit_callbacks):
     _cast, _soon, late, _waiting = setup
     with django_capture_on_commit_callbacks(execute=True):
-        result = sla.check_sla.enqueue()
+        result = tasks.check_sla.enqueue()
         run_queued_tasks()
     result.refresh()
     assert result.return_value == {"warned": 1, "breached": 1}
@@ -162,7 +163,7 @@ def test_the_worker_enqueues_the_sla_check_every_minute(monkeypatch):
     with freeze_time("2026-03-02 08:00:00") as clock:
         due = worker.tick({}, 1000.0)
         assert queued == [1]
-        assert due == {"qiaolian.hotline.services.sla.check_sla": 1060.0}
+        assert due == {"qiaolian.hotline.tasks.check_sla": 1060.0}
         clock.tick(30)
         worker.tick(due, 1030.0)  # not yet
         assert queued == [1]
@@ -170,7 +171,7 @@ def test_the_worker_enqueues_the_sla_check_every_minute(monkeypatch):
         worker.tick(due, 1060.0)
         assert queued == [1, 1]
     # The path names the real task, which the worker can import.
-    assert set(paths) == {"qiaolian.hotline.services.sla.check_sla"}
+    assert set(paths) == {"qiaolian.hotline.tasks.check_sla"}
     from django.utils.module_loading import import_string
 
-    assert import_string(paths[0]) is sla.check_sla
+    assert import_string(paths[0]) is tasks.check_sla

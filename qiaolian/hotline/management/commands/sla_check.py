@@ -7,7 +7,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from qiaolian.hotline.services.sla import check_sla, check_sla_now
+from qiaolian.hotline.services.sla import check_sla_now
+from qiaolian.hotline.tasks import check_sla
 
 
 class Command(BaseCommand):
