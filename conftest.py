@@ -63,3 +63,12 @@ def _default_language_after_each_test():
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """Each test reads the working calendar from its own database state: a year cached by an
+    earlier test (whose edits were rolled back) must not answer for this one."""
+    from qiaolian.core import workdays
+
+    workdays.clear_local_cache()

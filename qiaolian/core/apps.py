@@ -26,8 +26,10 @@ class CoreConfig(QiaolianApp):
 
     def ready(self) -> None:
         from qiaolian.core import checks, roles, signals  # noqa: F401 - checks register themselves
+        from qiaolian.core.workdays import seed as workdays_seed
 
         roles.connect(self)
+        workdays_seed.connect(self)
         signals.connect()
 
     def navigation(self) -> list[NavSection]:

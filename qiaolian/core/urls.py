@@ -1,6 +1,15 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from qiaolian.core.views import audit, auth, dictionaries, figures, system, units, users
+from qiaolian.core.views import (
+    audit,
+    auth,
+    calendar,
+    dictionaries,
+    figures,
+    system,
+    units,
+    users,
+)
 
 app_name = "core"
 
@@ -66,6 +75,29 @@ urlpatterns = [
         "dictionaries/<slug:code>/<int:item_id>/",
         dictionaries.DictItemEditView.as_view(),
         name="dict_item_edit",
+    ),
+    # working calendar (holidays and make-up working days)
+    path("calendar/", calendar.CalendarListView.as_view(), name="calendar_list"),
+    path("calendar/<int:year>/", calendar.CalendarYearView.as_view(), name="calendar_year"),
+    path(
+        "calendar/<int:year>/new/",
+        calendar.CalendarDayEditView.as_view(),
+        name="calendar_day_create",
+    ),
+    path(
+        "calendar/<int:year>/confirm/",
+        calendar.CalendarYearConfirmView.as_view(),
+        name="calendar_year_confirm",
+    ),
+    re_path(
+        r"^calendar/days/(?P<day>\d{4}-\d{2}-\d{2})/edit/$",
+        calendar.CalendarDayEditView.as_view(),
+        name="calendar_day_edit",
+    ),
+    re_path(
+        r"^calendar/days/(?P<day>\d{4}-\d{2}-\d{2})/delete/$",
+        calendar.CalendarDayDeleteView.as_view(),
+        name="calendar_day_delete",
     ),
     # roles
     path("roles/", dictionaries.RoleListView.as_view(), name="role_list"),

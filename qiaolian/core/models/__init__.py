@@ -1,7 +1,9 @@
-"""Core models: the unit tree, users and grants, audit, dictionaries and API tokens."""
+"""Core models: the unit tree, users and grants, audit, dictionaries, API tokens and the
+working calendar."""
 
 from qiaolian.core.models.accounts import ApiToken, Role, UnitRole, User
 from qiaolian.core.models.audit import AuditEvent, LoginEvent
+from qiaolian.core.models.calendar import CalendarDay, CalendarYear
 from qiaolian.core.models.dictionaries import DictItem, DictType
 from qiaolian.core.models.links import PrivateLink
 from qiaolian.core.models.tasks import PeriodicRun
@@ -10,6 +12,8 @@ from qiaolian.core.models.units import Unit, UnitKind
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "CalendarDay",
+    "CalendarYear",
     "DictItem",
     "DictType",
     "LoginEvent",

@@ -61,6 +61,10 @@ def _token_listing(cast):
 
 
 GLOBAL_DICTIONARY = "Dictionaries are federation-wide reference data, owned by no unit."
+GLOBAL_CALENDAR = (
+    "The working calendar is federation-wide reference data owned by no unit; only CONFIGURE "
+    "at a root unit opens it (403 for others, tested in test_views_calendar)."
+)
 ACCOUNT_PAGE = "Acts only on the logged-in user's own account; takes no object id."
 
 SWEEP = {
@@ -122,6 +126,12 @@ SWEEP = {
     "core:dict_detail": Exempt(GLOBAL_DICTIONARY),
     "core:dict_item_create": Exempt(GLOBAL_DICTIONARY),
     "core:dict_item_edit": Exempt(GLOBAL_DICTIONARY),
+    "core:calendar_list": Exempt(GLOBAL_CALENDAR),
+    "core:calendar_year": Exempt(GLOBAL_CALENDAR),
+    "core:calendar_day_create": Exempt(GLOBAL_CALENDAR),
+    "core:calendar_year_confirm": Exempt(GLOBAL_CALENDAR),
+    "core:calendar_day_edit": Exempt(GLOBAL_CALENDAR),
+    "core:calendar_day_delete": Exempt(GLOBAL_CALENDAR),
     "core:role_list": Exempt("Roles are federation-wide sets of actions, owned by no unit."),
     "core:role_create": Exempt("Roles are federation-wide; editing needs CONFIGURE at a root."),
     "core:role_edit": Exempt("Roles are federation-wide; editing needs CONFIGURE at a root."),

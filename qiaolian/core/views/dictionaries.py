@@ -20,6 +20,11 @@ class DictListView(ScopedListView):
     def scoped_queryset(self):
         return selectors.dictionary_list()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_configure"] = services.can_configure(self.request.user)
+        return context
+
 
 class DictDetailView(ScopedListView):
     template_name = "core/dictionaries/detail.html"

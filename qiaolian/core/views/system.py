@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from qiaolian.core.forms import TokenForm
 from qiaolian.core.models import ApiToken, UnitKind
 from qiaolian.core.tasks import queue_status
 from qiaolian.core.views.generic import ScopedActionView, ScopedFormView, ScopedListView, ScopedView
+from qiaolian.core.workdays import selectors as workdays_selectors
 
 
 class DashboardView(ScopedView):
@@ -30,7 +32,11 @@ class DashboardView(ScopedView):
                 for k, n in figures["units_by_kind"].items()
             ],
         }
-        return render(request, "core/dashboard.html", {"figures": figures, "chart": chart})
+        calendar_warning = workdays_selectors.schedule_warning(
+            user=request.user, today=timezone.localdate()
+        )
+        context = {"figures": figures, "chart": chart, "calendar_warning": calendar_warning}
+        return render(request, "core/dashboard.html", context)
 
 
 @require_POST

@@ -10,24 +10,22 @@ Interface used by `hotline.services.cases` (keep these signatures):
 
 Calendars: a 24×7 calendar counts wall-clock time. A business calendar counts only the minutes
 between `day_start` and `day_end` (in the calendar's time zone) of mainland China's working
-days, as the `chinesecalendar` library knows them: public holidays are skipped and the make-up
-working days (调休, usually a Saturday or Sunday) count. The library covers a fixed range of
-years (2004–2026 in 1.11.0); outside it we fall back to "Monday to Friday" and log a warning
-once, so a missing library update slows nothing down but is noticed.
+days, as core's working calendar holds them (`qiaolian.core.workdays`: seeded from the holiday
+libraries, each year's official schedule entered by a city administrator): public holidays are
+skipped and the make-up working days (调休, usually a Saturday or Sunday) count. A year with no
+schedule counts Monday to Friday and is logged once; the dashboard warns before that happens.
 
 `due_time` is called for every case opened (and benchmarked per case): it jumps over whole
-days, never loops over minutes, and the working-day test is cached.
+days, never loops over minutes, and the working-day test reads a per-process copy of the year.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,6 +36,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit, timezones
 from qiaolian.core.scoping import Action
 from qiaolian.core.services import can_configure
+from qiaolian.core.workdays import is_working_day
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     CalendarKind,
@@ -54,37 +53,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_WARN_MINUTES = 60
 STOPPED = (Status.RESOLVED, Status.CLOSED)
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-# --- working days -----------------------------------------------------------------------------
-
-_warned_years: set[int] = set()
-
-
-def covered_years() -> tuple[int, int]:
-    """The first and last year the installed chinesecalendar knows holidays for."""
-    years = [d.year for d in chinese_calendar.constants.holidays]
-    return min(years), max(years)
-
-
-@functools.lru_cache(maxsize=8192)
-def is_working_day(day: date) -> bool:
-    """Mainland China's working day: holidays off, make-up days (调休) on; weekends-only
-    outside the years the library knows (logged once per year)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        if day.year not in _warned_years:
-            _warned_years.add(day.year)
-            first, last = covered_years()
-            logger.warning(
-                "chinesecalendar knows holidays for %s-%s only; %s counts Monday to Friday as "
-                "working days. Upgrade chinesecalendar.",
-                first,
-                last,
-                day.year,
-            )
-        return day.weekday() < 5
-
 
 # --- calendar arithmetic ----------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Calendar arithmetic of the SLA clock, with mainland China's 2026 holidays and make-up working
-days (调休) as the chinesecalendar library publishes them."""
+days (调休) as core's working calendar holds them (seeded from the libraries after migrate)."""
 
 import logging
 from datetime import date, datetime, time, timedelta
@@ -9,8 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qiaolian.core import workdays
+from qiaolian.core.workdays import query as workdays_query
+from qiaolian.core.workdays.seed import seed_calendar
+from qiaolian.core.workdays.services import calendar_day_save
 from qiaolian.hotline.models import CalendarKind, SlaCalendar
 from qiaolian.hotline.services import sla
+
+pytestmark = pytest.mark.django_db
 
 BJ = ZoneInfo("Asia/Shanghai")
 BUSINESS = SlaCalendar(
@@ -19,6 +25,12 @@ BUSINESS = SlaCalendar(
 )  # fmt: skip
 ALWAYS = SlaCalendar(name="a", kind=CalendarKind.ALWAYS, time_zone="Asia/Shanghai")
 DAY = 8 * 60 + 30  # one 09:00–17:30 working day in minutes
+
+
+@pytest.fixture(autouse=True)
+def _seeded_calendar():
+    """The calendar rows the clock reads, filled by the same function as after migrate."""
+    seed_calendar()
 
 
 def bj(*args) -> datetime:
@@ -33,6 +45,17 @@ def test_it_knows_2026_holidays_and_make_up_days():
     assert sla.is_working_day(bj(2026, 10, 10).date())
     assert not sla.is_working_day(bj(2026, 2, 17).date())  # Spring Festival
     assert sla.is_working_day(bj(2026, 2, 14).date())  # Saturday, made up
+
+
+def test_a_make_up_sunday_entered_by_a_city_admin_moves_the_due_time(cast):
+    # Friday 12 February 2027 at 17:00 with one business hour: half an hour that day, the
+    # rest on Monday, until the administrator enters the Sunday as a make-up working day.
+    start = bj(2027, 2, 12, 17, 0)
+    assert sla.due_time(start, 60, BUSINESS).astimezone(BJ) == bj(2027, 2, 15, 9, 30)
+    calendar_day_save(
+        actor=cast.city_admin, date=date(2027, 2, 14), kind="workday", name="春节调休上班"
+    )
+    assert sla.due_time(start, 60, BUSINESS).astimezone(BJ) == bj(2027, 2, 14, 9, 30)
 
 
 def test_it_counts_a_friday_1700_case_into_the_next_working_day():
@@ -98,18 +121,18 @@ def test_it_measures_business_minutes_between_two_instants():
 
 
 def test_it_falls_back_to_weekdays_for_unknown_years_and_warns_once(caplog):
-    first, last = sla.covered_years()
+    first, last = workdays.covered_years()
     assert first <= 2026 <= last
     year = last + 1
-    sla._warned_years.discard(year)
-    sla.is_working_day.cache_clear()
-    with caplog.at_level(logging.WARNING, logger="qiaolian.hotline.services.sla"):
+    workdays_query._warned_years.discard(year)
+    workdays.clear_local_cache()
+    with caplog.at_level(logging.WARNING, logger="qiaolian.core.workdays.query"):
         monday = date(year, 1, 5)
         monday += timedelta(days=-monday.weekday())
         assert sla.is_working_day(monday + timedelta(days=7))
         assert not sla.is_working_day(monday + timedelta(days=12))  # Saturday
         sla.is_working_day(monday + timedelta(days=8))
-    warnings = [r for r in caplog.records if "chinesecalendar" in r.getMessage()]
+    warnings = [r for r in caplog.records if "working calendar" in r.getMessage()]
     assert len(warnings) == 1
 
 

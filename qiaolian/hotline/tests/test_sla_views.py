@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from qiaolian.core import workdays
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.testing.scoped import ScopedViewTests, next_marker, response_text
 from qiaolian.hotline.models import Case, SlaCalendar, SlaPolicy, Status
@@ -143,7 +144,7 @@ def test_the_city_admin_edits_a_calendar_and_bad_hours_are_refused(client, cast)
         login(client, cast.district_clerk).get(reverse("hotline:sla_calendar_list"))
     )
     assert "08:30–17:00" in listing
-    first, last = sla.covered_years()
+    first, last = workdays.covered_years()
     assert f"{first}–{last}" in listing
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qiaolian.core import workdays
 from qiaolian.core.scoping import Action
 from qiaolian.core.services import can_configure
 from qiaolian.core.views.generic import ExportableListView, ScopedFormView, ScopedListView
@@ -157,7 +158,7 @@ class SlaCalendarListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_configure"] = can_configure(self.request.user)
-        context["holiday_years"] = services.covered_years()
+        context["holiday_years"] = workdays.covered_years()
         return context
 
 
