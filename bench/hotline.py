@@ -23,7 +23,7 @@ Rows:
   Then the cost of the rollup's upkeep to a write: a case's category edited through
   `services.cases.edit`, with the upkeep and with it switched off.
 - (b) SLA due time per case on the business calendar (09:00–17:30, mainland holidays and
-  make-up days from chinesecalendar): `services.sla.due_time` for 2,000 (start, minutes)
+  make-up days from core's working calendar): `services.sla.due_time` for 2,000 (start, minutes)
   pairs drawn from the year, in µs per case, against a naive loop stepping minute by minute
   over the same calendar; both must agree on every due time.
 - (c) the queue page (`hotline:case_list`) and a case detail page under gunicorn with two
@@ -367,7 +367,7 @@ def _naive_due(start: datetime, minutes: int, calendar) -> datetime:
     """Minute by minute: the first instant after `minutes` working minutes."""
     from zoneinfo import ZoneInfo
 
-    import chinese_calendar
+    from qiaolian.core.workdays import is_working_day
 
     zone = ZoneInfo(calendar.time_zone)
     moment = start.astimezone(zone).replace(second=0, microsecond=0)
@@ -377,7 +377,7 @@ def _naive_due(start: datetime, minutes: int, calendar) -> datetime:
     while True:
         local = moment.astimezone(zone)
         t = local.time()
-        if calendar.day_start <= t < calendar.day_end and chinese_calendar.is_workday(local.date()):
+        if calendar.day_start <= t < calendar.day_end and is_working_day(local.date()):
             left -= 1
             if left == 0:
                 return (moment + timedelta(minutes=1)).astimezone(UTC)

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from qiaolian.core import workdays
 from qiaolian.core.models import AuditEvent, CalendarDay, CalendarYear
@@ -117,17 +118,18 @@ def test_only_a_city_administrator_edits_the_calendar(cast):
     assert not AuditEvent.objects.filter(action__startswith="calendar.").exists()
 
 
+@translation.override("en")
 def test_a_make_up_working_day_is_a_weekend_day_and_a_date_is_entered_once(cast):
     with pytest.raises(ValidationError) as weekday:
         services.calendar_day_save(
             actor=cast.city_admin, date=date(2027, 2, 12), kind="workday", name="调休"
         )
-    assert "Saturday or Sunday" in str(weekday.value)
+    assert "Saturday or Sunday" in weekday.value.message_dict["date"][0]
     with pytest.raises(ValidationError) as twice:
         services.calendar_day_save(
             actor=cast.city_admin, date=date(2027, 10, 1), kind="holiday", name="国庆节"
         )
-    assert "already in the calendar" in str(twice.value)
+    assert "already in the calendar" in twice.value.message_dict["date"][0]
 
 
 def test_a_year_without_schedule_counts_monday_to_friday():
