@@ -156,3 +156,15 @@ def test_an_edit_bumps_the_shared_version_on_commit(cast, django_capture_on_comm
         make_up_sunday(cast.city_admin)
         assert cache.get(query.VERSION_KEY) == before  # nothing announced before the commit
     assert cache.get(query.VERSION_KEY) not in (None, before)
+
+
+def test_a_cache_outage_neither_stops_the_clock_nor_an_edit(cast, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(query.cache, "get", down)
+    monkeypatch.setattr(query.cache, "set", down)
+    query._checked[0] = float("-inf")
+    assert not workdays.is_working_day(SUNDAY_2027)  # answered from the tables
+    query.clear_cache()  # what runs after an edit's commit
+    assert not workdays.is_working_day(SUNDAY_2027)

@@ -50,7 +50,11 @@ def _sync() -> None:
     now = time.monotonic()
     if now - _checked[0] < CHECK_SECONDS:
         return
-    version = cache.get(VERSION_KEY)
+    try:
+        version = cache.get(VERSION_KEY)
+    except Exception:  # the shared cache is down: keep answering from this process's copy
+        logger.exception("could not read the working calendar's version from the cache")
+        return
     with _lock:
         _checked[0] = now
         if version != _version[0]:
@@ -113,7 +117,10 @@ def clear_local_cache() -> None:
 def clear_cache() -> None:
     """Forget every process's copy: this one now, the others on their next check."""
     version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, None)
+    try:
+        cache.set(VERSION_KEY, version, None)
+    except Exception:  # the edit is committed; other processes reload when the cache is back
+        logger.exception("could not announce the working calendar's new version")
     with _lock:
         _years.clear()
         _version[0] = version
