@@ -41,6 +41,7 @@ class YearSchedule:
 
 _lock = threading.Lock()
 _years: dict[int, YearSchedule] = {}
+_answers: dict[date, bool] = {}  # derived from _years, cleared with it
 _version: list[str | None] = [None]  # the shared version this process's copy belongs to
 _checked: list[float] = [float("-inf")]
 _warned_years: set[int] = set()
@@ -59,6 +60,7 @@ def _sync() -> None:
         _checked[0] = now
         if version != _version[0]:
             _years.clear()
+            _answers.clear()
             _version[0] = version
 
 
@@ -83,6 +85,15 @@ def year_schedule(year: int) -> YearSchedule:
 def is_working_day(day: date) -> bool:
     """Mainland China's working day: holidays off, make-up days (调休) on, otherwise Monday to
     Friday. A year without any schedule counts Monday to Friday (warned once per process)."""
+    if time.monotonic() - _checked[0] >= CHECK_SECONDS:
+        _sync()
+    answer = _answers.get(day)  # the SLA clock's hot path: one lookup per day counted
+    if answer is None:
+        answer = _answers[day] = _working(day)
+    return answer
+
+
+def _working(day: date) -> bool:
     schedule = year_schedule(day.year)
     if day in schedule.workdays:
         return True
@@ -112,6 +123,7 @@ def clear_local_cache() -> None:
     """Forget this process's copy (the next question reads the tables again)."""
     with _lock:
         _years.clear()
+        _answers.clear()
 
 
 def clear_cache() -> None:
@@ -123,6 +135,7 @@ def clear_cache() -> None:
         logger.exception("could not announce the working calendar's new version")
     with _lock:
         _years.clear()
+        _answers.clear()
         _version[0] = version
 
 
