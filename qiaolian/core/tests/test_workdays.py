@@ -11,6 +11,7 @@ from django.utils import translation
 
 from qiaolian.core import workdays
 from qiaolian.core.models import AuditEvent, CalendarDay, CalendarYear
+from qiaolian.core.testing.parity import stored_values
 from qiaolian.core.workdays import query, seed, services
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +169,14 @@ def test_a_cache_outage_neither_stops_the_clock_nor_an_edit(cast, monkeypatch):
     assert not workdays.is_working_day(SUNDAY_2027)  # answered from the tables
     query.clear_cache()  # what runs after an edit's commit
     assert not workdays.is_working_day(SUNDAY_2027)
+
+
+def test_a_seeded_day_equals_the_day_the_service_writes(cast):
+    # The seed inserts days in bulk; an administrator entering the same day through the
+    # service stores the same row, field by field (the date is unique, so one after the other).
+    seeded = CalendarDay.objects.get(date=date(2026, 10, 10))
+    values = {name: getattr(seeded, name) for name in services.DAY_FIELDS}
+    seeded_row = stored_values(seeded)
+    seeded.delete()
+    made = services.calendar_day_save(actor=cast.city_admin, **values)
+    assert stored_values(made) == seeded_row
