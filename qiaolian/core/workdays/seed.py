@@ -16,7 +16,7 @@ from typing import Any
 
 import chinese_calendar
 import holidays
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 
@@ -103,12 +103,11 @@ def seed_calendar(years: range | None = None) -> list[int]:
     return written
 
 
-def _after_migrate(sender: Any, apps: Any = None, **kwargs: Any) -> None:
-    if apps is not None:
-        try:  # migrated backwards below the calendar's tables: nothing to fill
-            apps.get_model("core", "CalendarDay")
-        except LookupError:
-            return
+def _after_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    # Migrated (or a test flushed) below the calendar's tables: nothing to fill.
+    tables = connections[using].introspection.table_names()
+    if CalendarDay._meta.db_table not in tables:
+        return
     seed_calendar()
 
 
