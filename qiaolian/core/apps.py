@@ -52,6 +52,13 @@ class CoreConfig(QiaolianApp):
                     NavItem(_("Users"), "core:user_list", "ti-users", "core.admin"),
                     NavItem(_("Roles"), "core:role_list", "ti-shield-lock", "core.view"),
                     NavItem(_("Dictionaries"), "core:dict_list", "ti-list-details", "core.view"),
+                    NavItem(
+                        _("Working calendar"),
+                        "core:calendar_list",
+                        "ti-calendar-event",
+                        "core.configure",
+                        visible="qiaolian.core.services.can_configure",
+                    ),
                     NavItem(_("Operation log"), "core:audit_list", "ti-history", "core.audit"),
                     NavItem(_("Login log"), "core:login_log", "ti-login", "core.audit"),
                     NavItem(_("API tokens"), "core:token_list", "ti-key", "core.view"),

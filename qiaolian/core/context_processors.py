@@ -19,6 +19,8 @@ def shell(request):
         for item in section.items:
             if not holds_anywhere(user, item.permission):
                 continue
+            if item.visible and not registry.resolve(item.visible)(user):
+                continue
             url = reverse(item.url_name)
             active = current == url or (url != "/" and current.startswith(url))
             links.append({"label": item.label, "url": url, "icon": item.icon, "active": active})

@@ -63,6 +63,9 @@ class NavItem:
     url_name: str
     icon: str
     permission: str
+    # A further test of the user (dotted path to `f(user) -> bool`), for pages whose rule is
+    # narrower than holding the permission somewhere (city-level settings).
+    visible: str | Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
