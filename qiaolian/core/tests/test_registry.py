@@ -96,3 +96,13 @@ def test_every_qiaolian_app_is_registered():
     names = {app.name for app in registry.qiaolian_apps()}
     project = {c.name for c in apps.get_app_configs() if c.name.startswith("qiaolian.")}
     assert project <= names
+
+
+@pytest.mark.django_db
+def test_a_nav_item_with_a_visibility_test_shows_only_to_whom_it_admits(client, cast):
+    calendar = reverse("core:calendar_list")
+    client.force_login(cast.city_admin)
+    assert f'href="{calendar}"' in client.get(reverse("core:dashboard")).content.decode()
+    # The district manager holds CONFIGURE, but only at a district: city settings are not theirs.
+    client.force_login(cast.district_manager)
+    assert f'href="{calendar}"' not in client.get(reverse("core:dashboard")).content.decode()
