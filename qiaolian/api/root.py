@@ -12,8 +12,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from qiaolian.core import registry
-from qiaolian.core.api_kit import ApiError, Mount, error_response, mount_routers
+from qiaolian.core.api_kit import ApiError, Mount, error_body, error_response, mount_routers
 from qiaolian.core.models import ApiToken
+from qiaolian.core.versioning import EditConflict, etag
 
 
 class TokenAuth(HttpBearer):
@@ -29,7 +30,19 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
-api = NinjaAPI(
+class QiaolianAPI(NinjaAPI):
+    """Every answer that is one versioned record (a detail, or what an update saved) carries
+    its version as `ETag: "<version>"`, to send back as `If-Match` on the next update."""
+
+    def create_response(self, request, data, *args, **kwargs):
+        response = super().create_response(request, data, *args, **kwargs)
+        version = data.get("version") if isinstance(data, dict) else None
+        if type(version) is int and response.status_code < 300:
+            response["ETag"] = etag(version)
+        return response
+
+
+api = QiaolianAPI(
     title="Qiaolian API",
     version="1",
     description="侨联通 API. Every operation is scoped to the caller's unit subtrees.",
@@ -75,6 +88,22 @@ def _invalid_request(request, exc):
         name = ".".join(loc[2:] if loc[:1] == ["body"] else loc[1:]) or "__all__"
         fields.setdefault(name, []).append(item.get("msg", ""))
     return error(request, 422, "invalid", _("Some fields are invalid."), fields)
+
+
+@api.exception_handler(EditConflict)
+def _conflict(request, exc: EditConflict):
+    """409 with the version to read again: nothing of the update was saved."""
+    message = "{} {}".format(
+        exc.messages[0], _("Read the record again, re-apply your change and send its version.")
+    )
+    note = _("Changed since you read it.")
+    body = error_body(
+        "conflict", message, {name: [f"{label}: {note}"] for name, label in exc.fields.items()}
+    )
+    body["error"]["current_version"] = exc.current_version
+    response = api.create_response(request, body, status=409)
+    response["ETag"] = etag(exc.current_version)
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from qiaolian.core.crypto import EncryptedTextField, mask
 from qiaolian.core.files import private_storage
 from qiaolian.core.scoping import RestrictedQuerySet, ScopedMixin
+from qiaolian.core.versioning import VersionedModel
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
@@ -95,7 +96,7 @@ def month_key(moment: Any) -> int:
     return moment.year * 100 + moment.month
 
 
-class Case(ScopedMixin, models.Model):
+class Case(ScopedMixin, VersionedModel):
     """A request for help (工单), owned by a unit, with a readable number like RX-2026-000123.
 
     `version` is bumped by every write (optimistic locking: a save carrying an older version
@@ -172,7 +173,6 @@ class Case(ScopedMixin, models.Model):
         blank=True,
         related_name="+",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
@@ -363,7 +363,7 @@ class CallOutcome(models.TextChoices):
     WRONG_NUMBER = "wrong", _("Wrong number")
 
 
-class Call(ScopedMixin, models.Model):
+class Call(ScopedMixin, VersionedModel):
     """An inbound or outbound hotline call; the number is kept as typed and normalised."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -405,8 +405,6 @@ class Call(ScopedMixin, models.Model):
         blank=True,
         related_name="+",
     )
-    # Bumped by every edit (optimistic locking, as on Case): a stale save is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager()
 
@@ -632,7 +630,7 @@ class TombStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class TombSweepingOrder(ScopedMixin, models.Model):
+class TombSweepingOrder(ScopedMixin, VersionedModel):
     """A proxy or cloud tomb-sweeping service for a requester abroad, tied to its case.
 
     On fulfilment the performer uploads proof (photos or video); the requester sees it through
@@ -674,7 +672,6 @@ class TombSweepingOrder(ScopedMixin, models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
 
     objects = ScopedManager()
 
@@ -736,7 +733,7 @@ class AnswerStatus(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
-class Answer(ScopedMixin, models.Model):
+class Answer(ScopedMixin, VersionedModel):
     """A knowledge-base answer (policy FAQ) in Chinese and English."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -760,7 +757,6 @@ class Answer(ScopedMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager()
 

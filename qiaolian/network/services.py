@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit
 from qiaolian.core.models import Unit, User
 from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.service_kit import create_scoped
 from qiaolian.network.models import (
     Group,
     MemberRole,
@@ -61,7 +62,7 @@ def group_create(
     created_on: date | None = None,
     notes: str = "",
 ) -> Group:
-    require_unit(actor, Action.ADD, unit)
+    require_unit(actor, Action.ADD, unit)  # before saying anything about the association
     _require_association(actor, association)
     group = Group(
         unit=unit,
@@ -71,16 +72,9 @@ def group_create(
         created_on=created_on,
         notes=notes.strip(),
     )
-    group.full_clean()
-    group.save()
-    assert_visible(actor, group, Action.VIEW)
-    audit.record(
-        actor=actor,
-        action="group.create",
-        obj=group,
-        changes=audit.diff({}, audit.snapshot(group, GROUP_FIELDS)),
+    return create_scoped(
+        actor=actor, obj=group, action=Action.ADD, audit_action="group.create", fields=GROUP_FIELDS
     )
-    return group
 
 
 @transaction.atomic

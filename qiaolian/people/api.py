@@ -1,7 +1,8 @@
 """The people app's API operations (added to the API root in qiaolian/api/root.py).
 
 Every operation reads through restrict(); sensitive numbers are only ever sent masked. PATCH
-takes the `version` the client read: a save over a newer version answers 409 `conflict`."""
+takes the `version` the client read (or `If-Match: "<version>"`): a save over a newer version
+answers 409 `conflict` with the current version; every person answered carries its `ETag`."""
 
 from datetime import date, datetime
 from typing import Literal
@@ -14,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from qiaolian.core.api_kit import ErrorOut, paginated, require, visible_unit
 from qiaolian.core.models import DictItem, Unit
 from qiaolian.core.scoping import Action
+from qiaolian.core.versioning import if_match_version
 from qiaolian.people import selectors, services
 from qiaolian.people.models import Association, Person
 from qiaolian.people.names import split_full_name
@@ -218,17 +220,12 @@ def person_update(request, person_id: UUID, payload: PersonPatch):
         k: ("" if v is None and k not in ("birth_date", "phones", "emails") else v)
         for k, v in fields.items()
     }
-    try:
-        person = services.person_update(
-            actor=request.auth, person=person, expected_version=version, **fields
-        )
-    except services.EditConflict:
-        current = Person.objects.restrict(request.auth, Action.CHANGE).get(pk=person.pk)
-        message = _(
-            "Someone else saved this person after you read it (you sent version %(sent)s, "
-            "it is now %(now)s). Read it again, re-apply your change and send the new version."
-        ) % {"sent": version, "now": current.version}
-        return Status(409, {"error": {"code": "conflict", "message": message}})
+    person = services.person_update(
+        actor=request.auth,
+        person=person,
+        expected_version=if_match_version(request, version),
+        **fields,
+    )
     return _fresh(person, request.auth)
 
 

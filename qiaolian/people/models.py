@@ -15,6 +15,7 @@ from qiaolian.core import registry
 from qiaolian.core.crypto import EncryptedTextField, mask
 from qiaolian.core.files import private_storage
 from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, grants_for
+from qiaolian.core.versioning import VersionedModel
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
@@ -32,7 +33,7 @@ class Source(models.TextChoices):
     SEED = "seed", _("Demo data")
 
 
-class Person(ScopedMixin, models.Model):
+class Person(ScopedMixin, VersionedModel):
     """One overseas Chinese, relative or returnee in the register, owned by a unit.
 
     Names are kept as surname + given name (shown surname first); pinyin, initials and the
@@ -96,7 +97,6 @@ class Person(ScopedMixin, models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.versioning import lock_for_update
 from qiaolian.people.duplicates import merging
 from qiaolian.people.models import (
     INVERSE_RELATION,
@@ -41,22 +42,6 @@ ASSOCIATION_FIELDS = (
     "notes",
     "unit",
 )
-
-
-class EditConflict(ValidationError):
-    """Someone saved the record after this form was opened; `changed` names their changes."""
-
-    def __init__(self, changed: dict[str, list[Any]]):
-        self.changed = changed
-        names = ", ".join(changed) or "—"
-        super().__init__(
-            _(
-                "Someone else saved this record while you were editing it (changed: %(fields)s). "
-                "Your changes were not saved; reload to see theirs, then edit again."
-            )
-            % {"fields": names},
-            code="conflict",
-        )
 
 
 def normalized_contacts(
@@ -152,12 +137,11 @@ def person_update(
     **fields: Any,
 ) -> Person:
     """Update a person. With `expected_version` (the version the form was opened at) a save
-    over someone else's newer save is refused with EditConflict, and nothing is written."""
+    over someone else's newer save is refused with EditConflict (core.versioning), naming the
+    fields where this edit differs from the saved record, and nothing is written."""
     require_unit(actor, Action.CHANGE, person.unit)
-    current = Person.objects.select_for_update().get(pk=person.pk)
+    current = lock_for_update(person, expected_version=expected_version, proposed=fields)
     before = snapshot(current)
-    if expected_version is not None and current.version != expected_version:
-        raise EditConflict(audit.diff(snapshot(person), before))
     for name, value in fields.items():
         if name not in PERSON_FIELDS + SENSITIVE_FIELDS:
             raise ValueError(f"person field {name!r} cannot be updated here")

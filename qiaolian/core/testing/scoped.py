@@ -565,12 +565,13 @@ class _ApiCase(_ScopedCase):
         return self.client.generic(method, url, body, content_type="application/json", **extra)
 
     def assertApiError(self, response, status: int, code: str) -> dict:
-        """The one error shape of the API: {"error": {"code", "message"[, "fields"]}}."""
+        """The one error shape of the API: {"error": {"code", "message"[, "fields"]}}; a
+        conflict (409) also names the `current_version`."""
         self.assertEqual(response.status_code, status, response.content)
         body = response.json()
         self.assertEqual(set(body), {"error"})
         self.assertLessEqual({"code", "message"}, set(body["error"]))
-        self.assertLessEqual(set(body["error"]), {"code", "message", "fields"})
+        self.assertLessEqual(set(body["error"]), {"code", "message", "fields", "current_version"})
         self.assertEqual(body["error"]["code"], code)
         self.assertTrue(body["error"]["message"])
         return body["error"]

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.versioning import EditConflict
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as Promise
@@ -196,6 +197,8 @@ class ScopedFormView(ScopedView):
         if form.is_valid():
             try:
                 obj = self.perform(form)
+            except EditConflict as exc:
+                return self.render_conflict(form, exc)
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             except PermissionDenied as exc:
@@ -209,6 +212,12 @@ class ScopedFormView(ScopedView):
     def render(self, form, status: int = 200):
         context = self.get_context_data(form=form)
         return render(self.request, self.template_name, context, status=status)
+
+    def render_conflict(self, form, conflict: EditConflict):
+        """Someone saved the record since the form was opened: a form error like any refusal.
+        Edit pages of versioned records use core.views.conflicts.ConflictFormMixin instead."""
+        _add_service_errors(form, conflict)
+        return self.render(form, status=400)
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:

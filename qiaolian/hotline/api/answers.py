@@ -14,7 +14,8 @@ from ninja import Field, Router, Schema, Status
 from qiaolian.core.api_kit import ErrorOut, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import check_category, record_conflict
+from qiaolian.core.versioning import if_match_version
+from qiaolian.hotline.api.common import check_category
 from qiaolian.hotline.models import Answer, AnswerStatus
 from qiaolian.hotline.selectors import answers as selectors
 from qiaolian.hotline.services import answers as services
@@ -113,8 +114,8 @@ def answer_create(request, payload: AnswerIn):
 
 @router.patch("/answers/{answer_id}", response={200: AnswerDetailOut, 409: ErrorOut})
 def answer_edit(request, answer_id: UUID, payload: AnswerEditIn):
-    """Change an answer of a unit where the caller holds CHANGE. With `version`, an answer saved
-    by someone else since is not changed: 409 names the fields that differ."""
+    """Change an answer of a unit where the caller holds CHANGE. With `version` or `If-Match`,
+    an answer saved by someone else since is not changed: 409 names the fields that differ."""
     user = request.auth
     answer = Answer.objects.select_related("unit").get_visible(
         user, Action.CHANGE, public_id=answer_id
@@ -123,10 +124,6 @@ def answer_edit(request, answer_id: UUID, payload: AnswerEditIn):
     if "unit" in fields:
         fields["unit"] = Unit.objects.get_visible(user, Action.CHANGE, public_id=fields["unit"])
     check_category(fields.get("category"))
-    try:
-        answer = services.answer_update(
-            user, answer=answer, expected_version=payload.version, **fields
-        )
-    except services.EditConflict as exc:
-        return record_conflict(exc.changed)
+    expected = if_match_version(request, payload.version)
+    answer = services.answer_update(user, answer=answer, expected_version=expected, **fields)
     return _detail(user, answer)

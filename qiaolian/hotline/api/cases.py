@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from qiaolian.core.api_kit import ErrorOut, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import conflict
+from qiaolian.core.versioning import if_match_version
 from qiaolian.hotline.models import Case, CaseEvent, Channel, EventKind, Priority
 from qiaolian.hotline.models import Status as CaseStatus
 from qiaolian.hotline.selectors import cases as selectors
@@ -179,38 +179,31 @@ def case_open(request, payload: CaseIn):
     return Status(201, case_with_timeline(request.auth, case.pk))
 
 
-def _conflict(exc: services.EditConflict) -> Status:
-    message = _(
-        "The case changed after you read it (changed: %(fields)s). Read it again and send "
-        "the new version."
-    ) % {"fields": ", ".join(exc.changed)}
-    return conflict(message, exc.changed)
-
-
 @router.post("/cases/{case_id}/status", response={200: CaseDetailOut, 409: ErrorOut})
 def case_status(request, case_id: UUID, payload: StatusIn):
     """Move the case along new → assigned → in progress → waiting → resolved → closed (or
-    reopen); `version` (optional) refuses the change if the case changed since it was read."""
+    reopen); `version` or `If-Match` (optional) refuses the change if the case changed since
+    it was read (409 with the current version)."""
     case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
-    try:
-        services.change_status(
-            request.auth, case, payload.status, version=payload.version, note=payload.note
-        )
-    except services.EditConflict as exc:
-        return _conflict(exc)
+    services.change_status(
+        request.auth,
+        case,
+        payload.status,
+        expected_version=if_match_version(request, payload.version),
+        note=payload.note,
+    )
     return case_with_timeline(request.auth, case.pk)
 
 
 @router.patch("/cases/{case_id}", response={200: CaseDetailOut, 409: ErrorOut})
 def case_edit(request, case_id: UUID, payload: CaseEditIn):
     """Change the subject, description, category, priority or quick contact of a case; a new
-    category or priority re-applies the SLA policy."""
+    category or priority re-applies the SLA policy. `version` or `If-Match` (optional) refuses
+    a stale edit (409 with the current version)."""
     case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
     fields = payload.dict(exclude={"version"}, exclude_none=True)
-    try:
-        services.edit(request.auth, case, version=payload.version, **fields)
-    except services.EditConflict as exc:
-        return _conflict(exc)
+    expected = if_match_version(request, payload.version)
+    services.edit(request.auth, case, expected_version=expected, **fields)
     return case_with_timeline(request.auth, case.pk)
 
 
@@ -226,10 +219,8 @@ def case_assign(request, case_id: UUID, payload: AssignIn):
             raise ValidationError(
                 {"assignee": _("No one by that username can take cases of this unit.")}
             )
-    try:
-        services.assign(request.auth, case, assignee, version=payload.version)
-    except services.EditConflict as exc:
-        return _conflict(exc)
+    expected = if_match_version(request, payload.version)
+    services.assign(request.auth, case, assignee, expected_version=expected)
     return case_with_timeline(request.auth, case.pk)
 
 

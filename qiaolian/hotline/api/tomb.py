@@ -19,7 +19,7 @@ from ninja.files import UploadedFile
 from qiaolian.core.api_kit import ErrorOut, PageHook, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.hotline.api.common import record_conflict
+from qiaolian.core.versioning import if_match_version
 from qiaolian.hotline.models import (
     Case,
     Channel,
@@ -226,26 +226,15 @@ def tomb_create_for_case(request, case_id: UUID, payload: TombOrderIn):
     return Status(201, _detail(user, order.pk))
 
 
-def _field_names(changed) -> list[str]:
-    """The tomb service names changed fields by their labels; the API names them as sent."""
-    by_label = {
-        str(TombSweepingOrder._meta.get_field(name).verbose_name): name
-        for name in services.ORDER_FIELDS
-    }
-    return [by_label.get(str(label), str(label)) for label in changed]
-
-
 @router.patch("/tomb/{order_id}", response={200: TombDetailOut, 409: ErrorOut})
 def tomb_edit(request, order_id: UUID, payload: TombEditIn):
-    """Change the order's details. With `version`, an order edited or scheduled since is not
-    changed: 409 names the fields whose stored value differs from what was sent."""
+    """Change the order's details. With `version` or `If-Match`, an order edited or scheduled
+    since is not changed: 409 names the fields whose stored value differs from what was sent."""
     user = request.auth
     order = _order(user, order_id, Action.CHANGE)
     fields = payload.dict(exclude={"version"}, exclude_none=True)
-    try:
-        services.order_update(user, order=order, version=payload.version, **fields)
-    except services.EditConflict as exc:
-        return record_conflict(_field_names(exc.changed))
+    expected = if_match_version(request, payload.version)
+    services.order_update(user, order=order, expected_version=expected, **fields)
     return _detail(user, order.pk)
 
 

@@ -10,7 +10,6 @@ answers.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import Counter
 from typing import Any
@@ -21,10 +20,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
-from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.scoping import Action, require_unit
+from qiaolian.core.service_kit import create_scoped, update_scoped
 from qiaolian.hotline.models import Answer, AnswerStatus, Case, CaseEvent, EventKind, Status
 from qiaolian.hotline.timeline import add_event
-from qiaolian.people.services import EditConflict
 
 ANSWER_FIELDS = (
     "unit",
@@ -86,31 +85,32 @@ def _snapshot(answer: Answer) -> dict[str, Any]:
     return audit.snapshot(answer, ANSWER_FIELDS)
 
 
-def _clean(answer: Answer) -> None:
+def _derive(answer: Answer) -> None:
     for name in ("category", "title_zh", "title_en", "body_zh", "body_en", "keywords"):
         setattr(answer, name, (getattr(answer, name) or "").strip())
     answer.search_text = build_search_text(answer)
+
+
+def _clean(answer: Answer) -> None:
     # The author is set by the service, never by the form; an author's account may be gone.
     answer.full_clean(exclude=["source_case", "created_by"])
 
 
 @transaction.atomic
 def answer_create(actor, *, unit, source_case: Case | None = None, **fields: Any) -> Answer:
-    require_unit(actor, Action.ADD, unit)
     unknown = set(fields) - set(ANSWER_FIELDS)
     if unknown:
         raise ValueError(f"answer fields {sorted(unknown)} cannot be set here")
     answer = Answer(unit=unit, created_by=actor, source_case=source_case, **fields)
-    _clean(answer)
-    answer.save()
-    assert_visible(actor, answer, Action.VIEW)
-    audit.record(
+    _derive(answer)
+    return create_scoped(
         actor=actor,
-        action="answer.create",
         obj=answer,
-        changes=audit.diff({}, _snapshot(answer)),
+        action=Action.ADD,
+        audit_action="answer.create",
+        fields=ANSWER_FIELDS,
+        clean=_clean,
     )
-    return answer
 
 
 @transaction.atomic
@@ -118,30 +118,18 @@ def answer_update(
     actor, *, answer: Answer, expected_version: int | None = None, **fields: Any
 ) -> Answer:
     """Save an edit. With `expected_version` (the version the form was opened at) a save over
-    someone else's newer save is refused with EditConflict naming what they changed."""
-    require_unit(actor, Action.CHANGE, answer.unit)
-    current = Answer.objects.select_for_update().get(pk=answer.pk)
-    before = _snapshot(current)
-    if expected_version is not None and current.version != expected_version:
-        # Show what the other save left different from what this form wants to save.
-        mine = copy.copy(current)
-        for name, value in fields.items():
-            setattr(mine, name, value)
-        raise EditConflict(audit.diff(_snapshot(mine), before))
-    for name, value in fields.items():
-        if name not in ANSWER_FIELDS:
-            raise ValueError(f"answer field {name!r} cannot be set here")
-        setattr(current, name, value)
-    if "unit" in fields:
-        require_unit(actor, Action.CHANGE, current.unit)
-    _clean(current)
-    changes = audit.diff(before, _snapshot(current))
-    if not changes:
-        return current
-    current.version += 1
-    current.save()
-    assert_visible(actor, current, Action.CHANGE)
-    audit.record(actor=actor, action="answer.update", obj=current, changes=changes)
+    someone else's newer save is refused with EditConflict naming the fields where this edit
+    differs from what they saved."""
+    current, _changes = update_scoped(
+        actor=actor,
+        obj=answer,
+        changes=fields,
+        expected_version=expected_version,
+        audit_action="answer.update",
+        fields=ANSWER_FIELDS,
+        prepare=_derive,
+        clean=_clean,
+    )
     return current
 
 

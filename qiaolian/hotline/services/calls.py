@@ -24,6 +24,7 @@ from qiaolian.core.models import AuditEvent
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.core.timezones import zone_label
+from qiaolian.core.versioning import bump, lock_for_update
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Call,
@@ -39,7 +40,6 @@ from qiaolian.hotline.timeline import add_event
 from qiaolian.hotline.zones import in_daytime, local_time, zone_for_number, zone_for_person
 from qiaolian.network.models import Membership
 from qiaolian.people.models import ContactKind, Person, PersonContact
-from qiaolian.people.services import EditConflict as PersonEditConflict
 
 # The hotline answers in Ningbo: a number typed without a country code is a mainland one.
 DEFAULT_REGION = "CN"
@@ -414,22 +414,6 @@ def call_field_label(name: str) -> str:
     return audit.field_label(Call, name)
 
 
-class CallEditConflict(PersonEditConflict):
-    """Someone saved the call after this form was opened. `changed` maps field → [value the
-    form saw, current value]; `actors` are who saved since."""
-
-    def __init__(self, changed: dict[str, list[Any]], actors: list[str] | tuple = ()):
-        self.changed = changed
-        self.actors = sorted(set(actors))
-        labels = ", ".join(call_field_label(name) for name in changed) or "—"
-        who = ", ".join(self.actors) or _("another user")
-        message = _(
-            "%(who)s saved this call while you were editing it (changed: %(fields)s). "
-            "Your changes are still in the form: compare them with theirs and save again."
-        ) % {"who": who, "fields": labels}
-        ValidationError.__init__(self, message, code="conflict")
-
-
 def call_changes_since(call: Call, version: int) -> tuple[dict[str, list[Any]], list[str]]:
     """What changed on `call` after `version` and who changed it, from its audit events (each
     edit records the version it moved from)."""
@@ -452,23 +436,23 @@ def call_changes_since(call: Call, version: int) -> tuple[dict[str, list[Any]], 
 
 
 @transaction.atomic
-def call_update(actor: Any, *, call: Call, version: int, **fields: Any) -> Call:
+def call_update(actor: Any, *, call: Call, expected_version: int | None, **fields: Any) -> Call:
     """Change a call's duration, outcome or notes, or link it to a person or a case.
 
-    `version` is the one the form was opened with: a newer save since raises CallEditConflict
-    naming the fields that differ. A case may be set on a call that has none (it must be one
-    the actor may change, of the call's unit; the case timeline gets the CALL line); a linked
-    call stays on its case, whose timeline already tells of it.
+    `expected_version` is the one the form was opened with (required: None is refused as
+    stale): a newer save since raises EditConflict naming the fields that changed and who
+    changed them. A case may be set on a call that has none (it must be one the actor may
+    change, of the call's unit; the case timeline gets the CALL line); a linked call stays on
+    its case, whose timeline already tells of it.
     """
     if not Call.objects.restrict(actor, Action.CHANGE).filter(pk=call.pk).exists():
         raise PermissionDenied(_("You may not change this call."))
     unknown = set(fields) - set(CALL_EDIT_FIELDS)
     if unknown:
         raise ValueError(f"call fields {sorted(unknown)} cannot be edited here")
-    current = Call.objects.select_for_update().get(pk=call.pk)
-    if version is None or int(version) != current.version:
-        changed, actors = call_changes_since(current, int(version or 0))
-        raise CallEditConflict(changed, actors)
+    current = lock_for_update(
+        call, expected_version=int(expected_version or 0), history=call_changes_since
+    )
     before = audit.snapshot(current, CALL_EDIT_FIELDS)
     _check_choices(
         current.direction,
@@ -504,7 +488,7 @@ def call_update(actor: Any, *, call: Call, version: int, **fields: Any) -> Call:
     changes = audit.diff(before, audit.snapshot(current, CALL_EDIT_FIELDS))
     if not changes:
         return current
-    current.version += 1
+    bump(current)
     current.full_clean()
     current.save(update_fields=[*CALL_EDIT_FIELDS, "version"])
     assert_visible(actor, current, Action.CHANGE)

@@ -4,9 +4,9 @@ line on the case's timeline.
 Every function takes the acting user first and checks scope inside its transaction: CHANGE on
 the case for updates (a volunteer holds CHANGE narrowed to the cases assigned to them), ADD on
 the unit a case is opened in or transferred to. `version` is bumped by every write to the case
-row; a form carrying an older version is refused with `EditConflict`, naming what changed since
-and who changed it, so nothing anyone typed is silently overwritten. Comments and replies do not
-touch the case's own fields and do not bump the version.
+row; a form carrying an older `expected_version` is refused with `EditConflict`, naming what
+changed since and who changed it, so nothing anyone typed is silently overwritten. Comments and
+replies do not touch the case's own fields and do not bump the version.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from qiaolian.core import audit, files
 from qiaolian.core.models import Unit, User
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.versioning import bump, check_version
 from qiaolian.hotline.access import can_manage, can_read_notes, can_view_unit
 from qiaolian.hotline.categories import category_values
 from qiaolian.hotline.models import (
@@ -46,9 +47,6 @@ from qiaolian.hotline.timeline import add_event
 from qiaolian.hotline.zones import zone_for_person
 from qiaolian.people.models import Person
 from qiaolian.people.normalize import time_zone_for
-from qiaolian.people.services import EditConflict as PersonEditConflict
-
-EditConflict = PersonEditConflict
 
 EDITABLE_FIELDS = (
     "subject",
@@ -73,22 +71,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-
-
-class CaseEditConflict(PersonEditConflict):
-    """EditConflict for a case: names the fields changed since the form was opened and who
-    changed them. `changed` maps field → [value the form saw (if known), current value]."""
-
-    def __init__(self, changed: dict[str, list[Any]], actors: Iterable[str] = ()):
-        self.changed = changed
-        self.actors = sorted(set(actors))
-        labels = ", ".join(audit.field_label(Case, name) for name in changed) or "—"
-        who = ", ".join(self.actors) or _("another user")
-        message = _(
-            "%(who)s saved this case while you were editing it (changed: %(fields)s). "
-            "Your text is still in the form: compare it with theirs and save again."
-        ) % {"who": who, "fields": labels}
-        ValidationError.__init__(self, message, code="conflict")
 
 
 # --- scope helpers ------------------------------------------------------------------------
@@ -131,11 +113,8 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
 
 
-def _check_version(current: Case, version: int | None) -> None:
-    if version is None or int(version) == current.version:
-        return
-    changed, actors = changes_since(current, int(version))
-    raise CaseEditConflict(changed, actors)
+def _check_version(current: Case, expected_version: int | None) -> None:
+    check_version(current, expected_version=expected_version, history=changes_since)
 
 
 def changes_since(case: Case, version: int) -> tuple[dict[str, list[Any]], list[str]]:
@@ -157,10 +136,6 @@ def changes_since(case: Case, version: int) -> tuple[dict[str, list[Any]], list[
     if not changed:
         changed["version"] = [version, case.version]
     return changed, actors
-
-
-def _bump(case: Case) -> None:
-    case.version += 1
 
 
 def _save(case: Case, fields: Iterable[str]) -> None:
@@ -285,14 +260,15 @@ def open_case(
 
 
 @transaction.atomic
-def edit(actor, case: Case, *, version: int | None = None, **fields: Any) -> Case:
+def edit(actor, case: Case, *, expected_version: int | None = None, **fields: Any) -> Case:
     """Change the subject, description, category, priority, requester or quick contact.
 
-    `version` is the one the form was opened with: a newer save since raises EditConflict.
+    `expected_version` is the one the form was opened with: a newer save since raises
+    EditConflict.
     """
     _require_case(actor, case)
     current = _lock(case)
-    _check_version(current, version)
+    _check_version(current, expected_version)
     before = audit.snapshot(current, EDITABLE_FIELDS)
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
@@ -325,7 +301,7 @@ def edit(actor, case: Case, *, version: int | None = None, **fields: Any) -> Cas
     if "category" in changes or "priority" in changes:
         sla.reapply_policy(current)
         retimed = sla.SLA_FIELDS
-    _bump(current)
+    bump(current)
     _save(current, [*fields, "contact_phone_e164", "requester_time_zone", *retimed])
     add_event(
         current,
@@ -339,18 +315,20 @@ def edit(actor, case: Case, *, version: int | None = None, **fields: Any) -> Cas
 
 
 @transaction.atomic
-def link_requester(actor, case: Case, person: Person, *, version: int | None = None) -> Case:
+def link_requester(
+    actor, case: Case, person: Person, *, expected_version: int | None = None
+) -> Case:
     """Link the quick contact captured during a call to a person of the register. The contact
     name and phone are kept on the case as they were typed."""
     _require_case(actor, case)
     _check_person(actor, person)
     current = _lock(case)
-    _check_version(current, version)
+    _check_version(current, expected_version)
     before = str(current.requester) if current.requester_id else None
     current.requester = person
     if person.time_zone:
         current.requester_time_zone = person.time_zone
-    _bump(current)
+    bump(current)
     _save(current, ["requester", "requester_time_zone"])
     changes = {"requester": [before, str(person)]}
     add_event(
@@ -384,7 +362,7 @@ def _assign_locked(actor, current: Case, assignee: User | None) -> Case:
         current.status = Status.NEW
         changes["status"] = [Status.ASSIGNED, Status.NEW]
         update.append("status")
-    _bump(current)
+    bump(current)
     _save(current, update)
     add_event(
         current,
@@ -398,13 +376,15 @@ def _assign_locked(actor, current: Case, assignee: User | None) -> Case:
 
 
 @transaction.atomic
-def assign(actor, case: Case, assignee: User | None, *, version: int | None = None) -> Case:
+def assign(
+    actor, case: Case, assignee: User | None, *, expected_version: int | None = None
+) -> Case:
     """Give the case to a staff member or volunteer who can see its unit (None: unassign).
     A new case becomes ASSIGNED."""
     _require_case(actor, case)
     _require_manage(actor, case)
     current = _lock(case)
-    _check_version(current, version)
+    _check_version(current, expected_version)
     if not current.is_open:
         raise ValidationError(_("Reopen the case before assigning it."))
     return _assign_locked(actor, current, assignee)
@@ -433,11 +413,11 @@ def allowed_statuses(case: Case) -> list[str]:
 
 @transaction.atomic
 def change_status(
-    actor, case: Case, status: str, *, version: int | None = None, note: str = ""
+    actor, case: Case, status: str, *, expected_version: int | None = None, note: str = ""
 ) -> Case:
     _require_case(actor, case)
     current = _lock(case)
-    _check_version(current, version)
+    _check_version(current, expected_version)
     old = current.status
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -465,7 +445,7 @@ def change_status(
         current.resolved_at = None
         current.closed_at = None
     sla.on_status_change(current, old, status, at)
-    _bump(current)
+    bump(current)
     current.save()  # the SLA clock may have moved any of its fields
     changes = {"status": [old, status]}
     add_event(
@@ -553,7 +533,7 @@ def transfer(actor, case: Case, unit: Unit, *, reason: str) -> Case:
             current.status = Status.NEW
             changes["status"] = [Status.ASSIGNED, Status.NEW]
             update.append("status")
-    _bump(current)
+    bump(current)
     _save(current, update)
     # Records that hang off the case but carry their own unit follow it: a tomb-sweeping order
     # left behind would stay readable (and shareable) by the unit that handed the case away.

@@ -32,7 +32,9 @@ from django.utils.translation import gettext_lazy
 from qiaolian.core import audit, private_links
 from qiaolian.core import files as filekit
 from qiaolian.core.models import User
-from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.scoping import Action, require_unit
+from qiaolian.core.service_kit import create_scoped, update_scoped
+from qiaolian.core.versioning import bump
 from qiaolian.hotline.models import (
     Case,
     Channel,
@@ -45,7 +47,6 @@ from qiaolian.hotline.models import (
 )
 from qiaolian.hotline.services import cases
 from qiaolian.hotline.timeline import add_event
-from qiaolian.people.services import EditConflict
 
 TOMB_CATEGORY = "tomb_sweeping"
 ORDER_FIELDS = (
@@ -163,7 +164,7 @@ def _full_clean(order: TombSweepingOrder) -> None:
 @transaction.atomic
 def order_create(actor, *, case: Case, **fields: Any) -> TombSweepingOrder:
     """A tomb-sweeping order for an existing case of the tomb-sweeping category."""
-    require_unit(actor, Action.ADD, case.unit)
+    require_unit(actor, Action.ADD, case.unit)  # before saying anything about the case
     _require_case(actor, case)
     if case.category != TOMB_CATEGORY:
         raise ValidationError(
@@ -172,14 +173,13 @@ def order_create(actor, *, case: Case, **fields: Any) -> TombSweepingOrder:
     if TombSweepingOrder.objects.filter(case=case).exists():
         raise ValidationError(_("This case already has a tomb-sweeping order."))
     order = TombSweepingOrder(case=case, unit=case.unit, **_clean_fields(fields))
-    _full_clean(order)
-    order.save()
-    assert_visible(actor, order, Action.VIEW)
-    audit.record(
+    create_scoped(
         actor=actor,
-        action="tomb.create",
         obj=order,
-        changes=audit.diff({}, audit.snapshot(order, ORDER_FIELDS)),
+        action=Action.ADD,
+        audit_action="tomb.create",
+        fields=ORDER_FIELDS,
+        clean=_full_clean,
     )
     _case_event(
         case,
@@ -222,45 +222,36 @@ def order_open(
     return order_create(actor, case=case, **fields)
 
 
+def _editable(order: TombSweepingOrder) -> None:
+    if order.status == TombStatus.CANCELLED:
+        raise ValidationError(_("This order was cancelled and can no longer be edited."))
+
+
 @transaction.atomic
 def order_update(
-    actor, *, order: TombSweepingOrder, version: int | None = None, **fields: Any
+    actor, *, order: TombSweepingOrder, expected_version: int | None = None, **fields: Any
 ) -> TombSweepingOrder:
-    """Edit the order's details. `version` is the one the form was opened with: if the order
-    was edited or scheduled since, the save is refused naming the fields that now differ from
-    what this form would write, and nothing changes."""
-    require_unit(actor, Action.CHANGE, order.unit)
-    current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
-    if current.status == TombStatus.CANCELLED:
-        raise ValidationError(_("This order was cancelled and can no longer be edited."))
-    cleaned = _clean_fields(fields)
-    if version is not None and version != current.version:
-        theirs = {name: getattr(current, name) for name in cleaned}
-        raise EditConflict(
-            {
-                str(TombSweepingOrder._meta.get_field(name).verbose_name): []
-                for name, value in cleaned.items()
-                if theirs[name] != value
-            }
-        )
-    before = audit.snapshot(current, ORDER_FIELDS)
-    for name, value in cleaned.items():
-        setattr(current, name, value)
-    _full_clean(current)
-    changes = audit.diff(before, audit.snapshot(current, ORDER_FIELDS))
-    if not changes:
-        return current
-    current.version += 1
-    current.save()
-    assert_visible(actor, current, Action.CHANGE)
-    audit.record(actor=actor, action="tomb.update", obj=current, changes=changes)
-    _case_event(
-        current.case,
-        EventKind.EDIT,
-        actor,
-        text=_("Tomb-sweeping order edited: %(fields)s") % {"fields": ", ".join(changes)},
-        data={"tomb_order": str(current.public_id), "changes": changes},
+    """Edit the order's details. `expected_version` is the one the form was opened with: if
+    the order was edited or scheduled since, the save is refused (EditConflict) naming the
+    fields that now differ from what this form would write, and nothing changes."""
+    current, changes = update_scoped(
+        actor=actor,
+        obj=order,
+        changes=_clean_fields(fields),
+        expected_version=expected_version,
+        audit_action="tomb.update",
+        fields=ORDER_FIELDS,
+        check=_editable,
+        clean=_full_clean,
     )
+    if changes:
+        _case_event(
+            current.case,
+            EventKind.EDIT,
+            actor,
+            text=_("Tomb-sweeping order edited: %(fields)s") % {"fields": ", ".join(changes)},
+            data={"tomb_order": str(current.public_id), "changes": changes},
+        )
     return current
 
 
@@ -297,7 +288,7 @@ def order_schedule(
         current.service_date = service_date
     current.status = TombStatus.SCHEDULED
     _full_clean(current)
-    current.version += 1
+    bump(current)
     current.save(update_fields=["performer", "service_date", "status", "version"])
     changes = audit.diff(before, audit.snapshot(current, ("performer", "service_date", "status")))
     audit.record(actor=actor, action="tomb.schedule", obj=current, changes=changes)

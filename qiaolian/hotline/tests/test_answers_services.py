@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from qiaolian.core.models import AuditEvent
+from qiaolian.core.versioning import EditConflict
 from qiaolian.hotline.models import Answer, AnswerStatus, CaseEvent, EventKind, Status
 from qiaolian.hotline.services import answers as services
 from qiaolian.hotline.services import cases
 from qiaolian.hotline.tests.factories import CaseFactory
-from qiaolian.people.services import EditConflict
 
 
 @pytest.fixture(autouse=True)

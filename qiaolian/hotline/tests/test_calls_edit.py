@@ -9,6 +9,7 @@ from django.utils import translation
 
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.testing.scoped import ScopedViewTests, next_marker, response_text
+from qiaolian.core.versioning import EditConflict
 from qiaolian.hotline.models import Call, CallOutcome, CaseEvent, EventKind
 from qiaolian.hotline.services import calls as services
 from qiaolian.hotline.tests.factories import CallFactory, CaseFactory, PersonFactory
@@ -73,7 +74,7 @@ class CallEditTests(ScopedViewTests.Edit):
 def test_an_edit_saves_bumps_the_version_and_audits_before_and_after(cast):
     call = make_call(cast.district_a)
     saved = services.call_update(
-        cast.district_manager, call=call, version=1, outcome="missed", duration_seconds=0
+        cast.district_manager, call=call, expected_version=1, outcome="missed", duration_seconds=0
     )
     assert saved.version == 2 and saved.outcome == "missed" and saved.duration_seconds == 0
     event = AuditEvent.objects.get(action="call.update", object_id=str(call.public_id))
@@ -85,9 +86,9 @@ def test_an_edit_saves_bumps_the_version_and_audits_before_and_after(cast):
 @pytest.mark.django_db
 def test_a_stale_save_is_refused_naming_the_fields_and_who_changed_them(cast):
     call = make_call(cast.district_a)
-    services.call_update(cast.city_admin, call=call, version=1, notes="市里先改了")
-    with pytest.raises(services.CallEditConflict) as caught:
-        services.call_update(cast.district_manager, call=call, version=1, outcome="missed")
+    services.call_update(cast.city_admin, call=call, expected_version=1, notes="市里先改了")
+    with pytest.raises(EditConflict) as caught:
+        services.call_update(cast.district_manager, call=call, expected_version=1, outcome="missed")
     assert caught.value.changed == {"notes": [call.notes, "市里先改了"]}
     message = caught.value.messages[0]
     assert "notes" in message and str(cast.city_admin) in message
@@ -100,7 +101,9 @@ def test_a_stale_save_is_refused_naming_the_fields_and_who_changed_them(cast):
 @pytest.mark.django_db
 def test_an_edit_that_changes_nothing_keeps_the_version_and_writes_no_event(cast):
     call = make_call(cast.district_a)
-    same = services.call_update(cast.district_manager, call=call, version=1, notes=call.notes)
+    same = services.call_update(
+        cast.district_manager, call=call, expected_version=1, notes=call.notes
+    )
     assert same.version == 1 and not AuditEvent.objects.filter(action="call.update").exists()
 
 
@@ -109,7 +112,9 @@ def test_linking_a_case_writes_the_call_on_its_timeline(cast):
     call = make_call(cast.district_a)
     case = CaseFactory(unit=cast.district_a)
     person = PersonFactory(unit=cast.district_a)
-    services.call_update(cast.district_manager, call=call, version=1, case=case, person=person)
+    services.call_update(
+        cast.district_manager, call=call, expected_version=1, case=case, person=person
+    )
     call.refresh_from_db()
     assert call.case == case and call.person == person
     event = CaseEvent.objects.get(case=case, kind=EventKind.CALL)
@@ -125,20 +130,20 @@ def test_it_refuses_a_case_or_person_the_actor_may_not_link(cast):
         services.call_update(
             cast.district_manager,
             call=call,
-            version=1,
+            expected_version=1,
             case=CaseFactory(unit=cast.district_b),
         )
     with pytest.raises(PermissionDenied):
         services.call_update(
             cast.district_manager,
             call=call,
-            version=1,
+            expected_version=1,
             person=PersonFactory(unit=cast.district_b),
         )
     # A case of another unit the actor may change: still not this call's unit.
     with pytest.raises(ValidationError) as caught:
         services.call_update(
-            cast.city_admin, call=call, version=1, case=CaseFactory(unit=cast.district_b)
+            cast.city_admin, call=call, expected_version=1, case=CaseFactory(unit=cast.district_b)
         )
     assert "case" in caught.value.message_dict
     call.refresh_from_db()
@@ -151,7 +156,10 @@ def test_a_linked_call_stays_on_its_case(cast):
     call = make_call(cast.district_a, case=first)
     with pytest.raises(ValidationError) as caught:
         services.call_update(
-            cast.district_manager, call=call, version=1, case=CaseFactory(unit=cast.district_a)
+            cast.district_manager,
+            call=call,
+            expected_version=1,
+            case=CaseFactory(unit=cast.district_a),
         )
     assert first.number in caught.value.message_dict["case"][0]
 
@@ -160,7 +168,7 @@ def test_a_linked_call_stays_on_its_case(cast):
 def test_a_sibling_managers_edit_is_refused(cast):
     call = make_call(cast.district_a)
     with pytest.raises(PermissionDenied):
-        services.call_update(cast.sibling_manager, call=call, version=1, notes="x")
+        services.call_update(cast.sibling_manager, call=call, expected_version=1, notes="x")
 
 
 # --- the pages ------------------------------------------------------------------------------
@@ -169,7 +177,7 @@ def test_a_sibling_managers_edit_is_refused(cast):
 @pytest.mark.django_db
 def test_a_stale_form_shows_their_values_keeps_mine_and_a_second_save_goes_through(client, cast):
     call = make_call(cast.district_a)
-    services.call_update(cast.city_admin, call=call, version=1, outcome="voicemail")
+    services.call_update(cast.city_admin, call=call, expected_version=1, outcome="voicemail")
     client.force_login(cast.district_manager)
     url = reverse("hotline:call_edit", args=[call.public_id])
     data = {"outcome": "answered", "duration_minutes": "2", "notes": "我的记录", "version": "1"}

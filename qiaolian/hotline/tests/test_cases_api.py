@@ -114,7 +114,7 @@ class CaseStatusApiTests(ScopedApiTests.Post):
         error = self.assertApiError(response, 422, "invalid")
         self.assertIn("status", error["fields"])
         stale = case.version
-        services.edit(self.cast.city_admin, case, version=stale, subject="改")
+        services.edit(self.cast.city_admin, case, expected_version=stale, subject="改")
         response = self.call(self.actor, self.url(case), {"status": "waiting", "version": stale})
         self.assertApiError(response, 409, "conflict")
         case.refresh_from_db()

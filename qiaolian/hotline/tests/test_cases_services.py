@@ -15,6 +15,7 @@ from django.utils import translation
 
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.scoping import Action
+from qiaolian.core.versioning import EditConflict
 from qiaolian.hotline.models import (
     Case,
     CaseCounter,
@@ -136,7 +137,9 @@ def test_it_takes_the_requesters_time_zone_from_the_register(cast):
 
 def test_it_edits_and_records_what_changed(cast):
     case = _open(cast)
-    saved = services.edit(cast.district_manager, case, version=case.version, subject="新主题")
+    saved = services.edit(
+        cast.district_manager, case, expected_version=case.version, subject="新主题"
+    )
     assert saved.subject == "新主题" and saved.version == case.version + 1
     assert _audits("case.update", case).get().changes == {"subject": ["咨询回国落户", "新主题"]}
     assert case.events.filter(kind=EventKind.EDIT).exists()
@@ -145,9 +148,13 @@ def test_it_edits_and_records_what_changed(cast):
 def test_a_save_on_an_older_version_is_refused_naming_the_field_and_the_other_actor(cast):
     case = _open(cast, unit=cast.township_a1)
     opened_version = case.version
-    services.edit(cast.township_worker, case, version=opened_version, description="已回电说明。")
-    with pytest.raises(services.EditConflict) as exc:
-        services.edit(cast.district_manager, case, version=opened_version, subject="我的主题")
+    services.edit(
+        cast.township_worker, case, expected_version=opened_version, description="已回电说明。"
+    )
+    with pytest.raises(EditConflict) as exc:
+        services.edit(
+            cast.district_manager, case, expected_version=opened_version, subject="我的主题"
+        )
     message = exc.value.messages[0]
     assert "description" in message and "township_worker" in message
     assert exc.value.changed["description"][1] == "已回电说明。"
@@ -160,8 +167,8 @@ def test_a_save_on_an_older_version_is_refused_naming_the_field_and_the_other_ac
 def test_a_status_change_since_counts_as_a_conflict_too(cast):
     case = _open(cast, assignee=cast.township_worker, unit=cast.township_a1)
     services.change_status(cast.township_worker, case, Status.IN_PROGRESS)
-    with pytest.raises(services.EditConflict) as exc:
-        services.edit(cast.district_manager, case, version=case.version, subject="x")
+    with pytest.raises(EditConflict) as exc:
+        services.edit(cast.district_manager, case, expected_version=case.version, subject="x")
     assert "status" in exc.value.changed
 
 
@@ -361,7 +368,7 @@ def test_watchers_are_added_and_removed(cast):
 def test_the_quick_contact_is_linked_to_a_person_later(cast):
     case = _open(cast)
     person = PersonFactory(unit=cast.district_a, time_zone="Europe/Madrid")
-    services.link_requester(cast.district_manager, case, person, version=case.version)
+    services.link_requester(cast.district_manager, case, person, expected_version=case.version)
     case.refresh_from_db()
     assert case.requester == person and case.contact_name == "王先生"
     assert case.requester_time_zone == "Europe/Madrid"

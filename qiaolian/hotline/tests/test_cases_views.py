@@ -213,7 +213,7 @@ class CaseEditTests(ScopedViewTests.Edit):
     def test_a_conflicting_save_keeps_the_users_text_and_names_the_change(self):
         case = self.own_object
         opened = case.version
-        services.edit(self.cast.city_admin, case, version=opened, description="街道已回访")
+        services.edit(self.cast.city_admin, case, expected_version=opened, description="街道已回访")
         self.login("district_manager")
         data = {**self.form_data(case), "version": opened, "description": "我写的长说明"}
         response = self.client.post(self.url(case), data, **EN)

@@ -300,13 +300,17 @@ def test_a_new_priority_brings_the_new_policys_targets_minus_nothing_already_wai
     opened = timezone.now() - timedelta(hours=1)
     case = started(cast.district_a, opened_at=opened, paused_seconds=600)
     assert case.resolution_due == opened + timedelta(days=3)
-    edited = cases.edit(cast.district_manager, case, version=case.version, priority="urgent")
+    edited = cases.edit(
+        cast.district_manager, case, expected_version=case.version, priority="urgent"
+    )
     edited.refresh_from_db()
     # Urgent: one day from the opening, plus the ten minutes already spent waiting.
     assert edited.sla_policy.priority == "urgent"
     assert edited.resolution_due == opened + timedelta(days=1, minutes=10)
     assert edited.first_response_due == opened + timedelta(minutes=25)
     # The subject alone leaves the targets where they are.
-    again = cases.edit(cast.district_manager, edited, version=edited.version, subject="新主题")
+    again = cases.edit(
+        cast.district_manager, edited, expected_version=edited.version, subject="新主题"
+    )
     again.refresh_from_db()
     assert again.resolution_due == edited.resolution_due

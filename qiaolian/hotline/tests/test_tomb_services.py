@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from qiaolian.core.models import AuditEvent
+from qiaolian.core.versioning import EditConflict
 from qiaolian.hotline.models import CaseEvent, EventKind, TombKind, TombProof, TombStatus
 from qiaolian.hotline.services import tomb as services
 from qiaolian.hotline.tests.factories import CaseFactory, TombOrderFactory
@@ -126,20 +127,20 @@ def test_a_stale_edit_is_refused_naming_what_differs_and_nothing_changes(cast):
         performer=cast.township_worker,
         service_date=date(2026, 4, 3),
     )
-    with pytest.raises(services.EditConflict) as conflict:
+    with pytest.raises(EditConflict) as conflict:
         services.order_update(
             cast.district_manager,
             order=order,
-            version=opened,
+            expected_version=opened,
             cemetery="镇海公墓",
             service_date=order.service_date,
         )
-    assert set(conflict.value.changed) == {"cemetery", "service date"}
+    assert set(conflict.value.fields.values()) == {"cemetery", "service date"}
     order.refresh_from_db()
     assert (order.cemetery, order.service_date) == ("宁波福泉山公墓", date(2026, 4, 3))
     # With the current version the same edit goes through and moves the version on.
     services.order_update(
-        cast.district_manager, order=order, version=order.version, cemetery="镇海公墓"
+        cast.district_manager, order=order, expected_version=order.version, cemetery="镇海公墓"
     )
     order.refresh_from_db()
     assert order.cemetery == "镇海公墓" and order.version == opened + 2

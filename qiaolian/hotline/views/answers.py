@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedActionView,
     ScopedDetailView,
@@ -99,7 +100,9 @@ class AnswerObjectMixin(ScopedView):
         return reverse("hotline:answer_detail", args=[obj.public_id])
 
 
-class AnswerEditView(AnswerObjectMixin, ScopedFormView):
+class AnswerEditView(AnswerObjectMixin, ConflictFormMixin, ScopedFormView):
+    """Edit with optimistic locking: a stale save keeps the user's text and shows theirs."""
+
     template_name = "hotline/answers/form.html"
     success_message = gettext_lazy("Answer saved.")
 

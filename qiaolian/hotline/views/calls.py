@@ -3,6 +3,8 @@ step), the calls list, callbacks, and the caller and callback panels of the case
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ExportableListView,
     ScopedActionView,
@@ -32,7 +35,6 @@ from qiaolian.hotline.selectors import calls as selectors
 from qiaolian.hotline.selectors import cases as case_selectors
 from qiaolian.hotline.services import callbacks as callback_services
 from qiaolian.hotline.services import calls as services
-from qiaolian.hotline.views.conflicts import ConflictFormMixin
 from qiaolian.network.models import Membership
 
 MODES = ("log", "new_case", "on_case")
@@ -219,25 +221,27 @@ class CallEditView(ConflictFormMixin, ScopedFormView):
         }
         return CallEditForm(data, user=self.request.user, call=call, initial=initial)
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "call": self.object}
+
     def perform(self, form):
-        try:
-            return services.call_update(
-                self.request.user,
-                call=self.object,
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except services.CallEditConflict as exc:
-            self.conflict = exc
-            raise
+        return services.call_update(
+            self.request.user,
+            call=self.object,
+            expected_version=form.cleaned_data["version"],
+            **form.service_fields(),
+        )
 
     conflict_fields = services.CALL_EDIT_FIELDS
 
-    def conflict_label(self, name):
-        return services.call_field_label(name)
-
     def conflict_shown(self, current, name):
         return _conflict_value(current, name)
+
+    def conflict_mine(self, form, name):
+        mine = copy.copy(self.object)
+        for field, value in form.service_fields().items():
+            setattr(mine, field, value)
+        return _conflict_value(mine, name)
 
     def conflict_merge(self, data, current, name, before):
         if name == "notes" and data.get("notes", "") == (before or ""):
@@ -246,9 +250,6 @@ class CallEditView(ConflictFormMixin, ScopedFormView):
             data["outcome"] = current.outcome
         elif name == "duration_seconds" and _minutes(data.get("duration_minutes")) == before:
             data["duration_minutes"] = str(round(current.duration_seconds / 60, 1))
-
-    def conflict_context(self):
-        return {"call": self.object}
 
     def get_success_url(self, obj):
         return reverse("hotline:call_detail", args=[obj.public_id])

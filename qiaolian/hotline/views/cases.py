@@ -24,11 +24,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
 from qiaolian.core.files import serve_private_file
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action, Narrowing, grants_for, holds_anywhere
+from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedDetailView,
     ScopedFormView,
@@ -47,7 +47,6 @@ from qiaolian.hotline.models import (
 from qiaolian.hotline.panels import panels_for
 from qiaolian.hotline.selectors import cases as selectors
 from qiaolian.hotline.services import cases as services
-from qiaolian.hotline.views.conflicts import ConflictFormMixin
 from qiaolian.network.forms import PersonChoiceField
 
 # --- forms --------------------------------------------------------------------------------
@@ -401,16 +400,9 @@ class CaseEditView(CaseMixin, ConflictFormMixin, ScopedFormView):
     def perform(self, form):
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            return services.edit(self.request.user, self.object, version=version, **data)
-        except services.CaseEditConflict as exc:
-            self.conflict = exc
-            raise
+        return services.edit(self.request.user, self.object, expected_version=version, **data)
 
     conflict_fields = services.EDITABLE_FIELDS
-
-    def conflict_label(self, name):
-        return audit.field_label(Case, name)
 
     def conflict_shown(self, current, name):
         value = getattr(current, name)
@@ -458,7 +450,7 @@ class CaseStatusView(CaseActionView):
             self.request.user,
             case,
             self.request.POST.get("status", ""),
-            version=self.version(),
+            expected_version=self.version(),
             note=self.request.POST.get("note", ""),
         )
 
@@ -476,7 +468,7 @@ class CaseAssignView(CaseActionView):
                 assignee = None
             if assignee is None:
                 raise ValidationError(_("Choose an assignee from the list."))
-        services.assign(self.request.user, case, assignee, version=self.version())
+        services.assign(self.request.user, case, assignee, expected_version=self.version())
 
 
 class CaseCommentView(CaseActionView):
@@ -543,7 +535,7 @@ class CaseLinkRequesterView(CaseActionView):
         if not form.is_valid():
             raise ValidationError(_("Pick a person of the register."))
         services.link_requester(
-            self.request.user, case, form.cleaned_data["person"], version=self.version()
+            self.request.user, case, form.cleaned_data["person"], expected_version=self.version()
         )
 
 

@@ -23,6 +23,7 @@ from qiaolian.core.files import serve_private_file
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.throttle import PublicRateLimitMixin
+from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ExportableListView,
     ScopedActionView,
@@ -215,7 +216,9 @@ class TombCreateForCaseView(ScopedFormView):
         return reverse("hotline:tomb_detail", args=[obj.public_id])
 
 
-class TombEditView(OrderMixin, ScopedFormView):
+class TombEditView(OrderMixin, ConflictFormMixin, ScopedFormView):
+    """Edit with optimistic locking: a stale save keeps the user's text and shows theirs."""
+
     action = Action.CHANGE
     needs_object = True
     template_name = "hotline/tomb/form.html"
@@ -229,7 +232,7 @@ class TombEditView(OrderMixin, ScopedFormView):
         fields = dict(form.cleaned_data)
         version = fields.pop("version", None)
         return services.order_update(
-            self.request.user, order=self.object, version=version, **fields
+            self.request.user, order=self.object, expected_version=version, **fields
         )
 
 

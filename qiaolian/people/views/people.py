@@ -6,9 +6,8 @@ from __future__ import annotations
 import contextlib
 from functools import partial
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from qiaolian.core.crypto import mask
 from qiaolian.core.exports import export_response
 from qiaolian.core.pagination import BoundedPaginator
 from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedActionView,
     ScopedDetailView,
@@ -260,16 +260,17 @@ class PersonCreateView(ScopedFormView):
         return reverse("people:person_detail", args=[obj.public_id])
 
 
-class PersonEditView(PersonObjectMixin, ScopedFormView):
-    """Edit with optimistic locking: the form carries the version it was opened at; a save
-    over a newer one re-renders with the user's input kept and, field by field, what the
-    other person changed. Saving again from there keeps the user's version."""
+class PersonEditView(PersonObjectMixin, ConflictFormMixin, ScopedFormView):
+    """Edit with optimistic locking: the form carries the version it was opened at and a
+    signed snapshot of what it showed; a save over a newer one answers 409 with the user's
+    input kept and, field by field, what the other person changed since the form showed it.
+    Saving again from there keeps the user's version."""
 
     action = Action.CHANGE
     needs_object = True
     template_name = "people/person_form.html"
     success_message = gettext_lazy("Person saved.")
-    conflict: list | None = None
+    conflict_status = 409
 
     def get_form(self, data=None):
         return PersonForm(
@@ -279,9 +280,6 @@ class PersonEditView(PersonObjectMixin, ScopedFormView):
             initial=PersonForm.initial_for(self.object),
         )
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "conflict": self.conflict}
-
     def perform(self, form):
         return services.person_update(
             actor=self.request.user,
@@ -290,27 +288,9 @@ class PersonEditView(PersonObjectMixin, ScopedFormView):
             **form.service_fields(),
         )
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        if not form.is_valid():
-            return self.render(form, status=400)
-        try:
-            person = self.perform(form)
-        except services.EditConflict:
-            return self.render_conflict(form)
-        except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            return self.render(form, status=400)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not make this change."))
-            return self.render(form, status=400)
-        messages.success(request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url(person))
-
-    def render_conflict(self, form):
-        current = self.scoped_queryset().get(pk=self.object.pk)
+    def conflict_rows(self, form, current, conflict):
+        """The fields that differ between what the form showed (its signed snapshot) and what
+        is saved now, rather than between the user's input and the record."""
         theirs = edit_snapshot(current)
         opened = read_snapshot(form.cleaned_data.get("original", "")) or {}
         mine = {**form.cleaned_data, "phones": form.cleaned_data["phone_list"]}
@@ -326,7 +306,7 @@ class PersonEditView(PersonObjectMixin, ScopedFormView):
                 choices.get(name, {}).get(value, value) if isinstance(value, str) else value
             )
 
-        self.conflict = [
+        return [
             {
                 "field": name,
                 "label": _field_label(form, name),
@@ -337,21 +317,10 @@ class PersonEditView(PersonObjectMixin, ScopedFormView):
             for name, value in theirs.items()
             if opened.get(name) != value
         ]
-        # Keep what the user typed, but let a deliberate second save win over the newer version.
-        data = self.request.POST.copy()
-        data["version"] = str(current.version)
-        data["original"] = sign_snapshot(theirs)
-        rebound = self.get_form(data)
-        rebound.is_valid()
-        rebound.add_error(
-            None,
-            _(
-                "Someone else saved this person while you were editing. Your changes are kept "
-                "below and were not saved yet; compare them with the other changes, then save "
-                "again to keep yours."
-            ),
-        )
-        return self.render(rebound, status=409)
+
+    def conflict_data(self, data, current):
+        super().conflict_data(data, current)
+        data["original"] = sign_snapshot(edit_snapshot(current))
 
 
 def _shown(value) -> str:
