@@ -63,7 +63,10 @@ class ConflictFormMixin:
         current version so that saving it again is a deliberate overwrite."""
         data["version"] = str(current.version)  # type: ignore[attr-defined]
         for row in self.conflict or ():
+            sent = data.copy()
             self.conflict_merge(data, current, row["field"], row.get("raw_before"))
+            if data != sent:  # this user had left it as it was: the form now holds theirs
+                row["mine"] = row["theirs"]
 
     def conflict_rows(self, form, current: models.Model, conflict: EditConflict) -> list[dict]:
         rows = []
