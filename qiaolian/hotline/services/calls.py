@@ -408,12 +408,6 @@ def link_call_to_case(actor: Any, call: Call, case: Case) -> Call:
 CALL_EDIT_FIELDS = ("duration_seconds", "outcome", "notes", "person", "case")
 
 
-def call_field_label(name: str) -> str:
-    if name == "version":
-        return _("version")
-    return audit.field_label(Call, name)
-
-
 def call_changes_since(call: Call, version: int) -> tuple[dict[str, list[Any]], list[str]]:
     """What changed on `call` after `version` and who changed it, from its audit events (each
     edit records the version it moved from)."""
