@@ -3,4 +3,9 @@
 from qiaolian.settings import *  # noqa: F403
 from qiaolian.settings import INSTALLED_APPS
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.demoapp"]
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "tests.demoapp",
+    # Concrete models on core's kits (ledger, rollup), for their tests (docs/core-kits.md).
+    "qiaolian.core.testing.sampleapp",
+]
