@@ -202,7 +202,8 @@ class AppendOnly(Operation):
             return
         forward, back = append_only_sql(model._meta.db_table, schema_editor.connection.vendor)
         for statement in back if backward else forward:
-            schema_editor.execute(statement)
+            # No parameters: PL/pgSQL's RAISE uses % as its own placeholder.
+            schema_editor.execute(statement, params=None)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:  # type: ignore[no-untyped-def]
         self._run(app_label, schema_editor, to_state, backward=False)
