@@ -30,8 +30,6 @@ class HotlineConfig(QiaolianApp):
     def ready(self) -> None:
         # The built-in SLA calendars and policies, like core's built-in roles: created after
         # every migrate when missing, never overwritten.
-        from treebeard.mp_tree import path_updated
-
         from qiaolian.hotline.models import keep_rollup_with
         from qiaolian.hotline.services import rollup
         from qiaolian.hotline.services.sla import ensure_default_policies
@@ -42,7 +40,7 @@ class HotlineConfig(QiaolianApp):
         # The figures' rollup: counted once when the table is new (a database migrated with
         # cases in it), and kept by subtree when a unit moves (see services/rollup.py).
         post_migrate.connect(rollup.fill_if_empty, sender=self)
-        path_updated.connect(rollup.on_path_updated, dispatch_uid="hotline-rollup-move")
+        rollup.register_tables()
 
     def navigation(self) -> list[NavSection]:
         def item(label, url_name, icon, verb="view"):

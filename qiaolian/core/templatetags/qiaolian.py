@@ -32,3 +32,21 @@ def sort_link(context, key: str) -> str:
     query.pop("page", None)
     query["sort"] = f"-{key}" if current == key else key
     return "?" + query.urlencode()
+
+
+@register.filter
+def money(value) -> str:
+    """`{{ donation.money|money }}`: ¥1,234.50, or 7003.7万元 for large yuan in Chinese."""
+    from qiaolian.core.money import Money, format_money
+
+    return format_money(value) if isinstance(value, Money) else ("" if value is None else value)
+
+
+@register.filter
+def quantity(value) -> str:
+    """`{{ line.quantity_value|quantity }}`: 2,000 件 / 2,000 pieces."""
+    from qiaolian.core.money import Quantity, format_quantity
+
+    if isinstance(value, Quantity):
+        return format_quantity(value)
+    return "" if value is None else value

@@ -224,3 +224,16 @@ def test_an_app_can_add_a_unit_and_quantities_read_in_both_languages():
     register_unit("pallet", "托", "pallets")
     assert format_quantity(Quantity(2000, "piece"), "zh-hans") == "2,000 件"
     assert format_quantity(Quantity(3, "pallet"), "en") == "3 pallets"
+
+
+def test_templates_show_money_and_quantities_in_the_page_language():
+    from django.template import Context, Template
+
+    page = Template(
+        "{% load qiaolian %}{{ total|money }} · {{ shipped|quantity }} · {{ none|money }}"
+    )
+    context = Context({"total": Money(70_037_000), "shipped": Quantity(500_000, "piece")})
+    with translation.override("zh-hans"):
+        assert page.render(context) == "7003.7万元 · 500,000 件 · "
+    with translation.override("en"):
+        assert page.render(context) == "¥70,037,000.00 · 500,000 pieces · "

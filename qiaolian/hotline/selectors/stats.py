@@ -55,6 +55,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from qiaolian.core.models import Unit
+from qiaolian.core.rollup import split_period
 from qiaolian.core.scoping import Action, Narrowing, grants_for
 from qiaolian.hotline.categories import category_labels
 from qiaolian.hotline.counters import MAIN_COUNTERS, SATISFIED_RATING, minutes_to_first_response
@@ -171,25 +172,6 @@ class _Tally:
             self.by_month[month] += n
             self.by_category[category] += n
             self.by_channel[channel] += n
-
-
-def split_period(start: date, end: date) -> tuple[list[int], list[tuple[date, date]]]:
-    """The months the period covers whole, and the runs of days left over (at most two: the
-    start of the period's first month, the end of its last)."""
-    months = []
-    edges: list[tuple[date, date]] = []
-    day = start
-    while day <= end:
-        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        last = min(end, following - timedelta(days=1))
-        if day.day == 1 and last == following - timedelta(days=1):
-            months.append(day.year * 100 + day.month)
-        elif edges and edges[-1][1] + timedelta(days=1) == day:
-            edges[-1] = (edges[-1][0], last)
-        else:
-            edges.append((day, last))
-        day = last + timedelta(days=1)
-    return months, edges
 
 
 def _rollup_roots(user: Any, unit: Unit | None, action: Action) -> list[int] | None:

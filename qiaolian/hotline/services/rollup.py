@@ -18,7 +18,11 @@ the write (`contributions`), added to the rows with one `INSERT … ON CONFLICT 
   `tracked(case_id)`, which reads the case's figures before and after;
 - bulk loaders (the demo seed, the benchmark) call `rebuild()` when they are done;
 - a unit moved with its subtree (treebeard's `path_updated`) moves its subtree's rows from
-  the old ancestors to the new ones (`on_path_updated`, connected in apps.py).
+  the old ancestors to the new ones (core/rollup.py, the tables registered in apps.py).
+
+The layer under the two tables (ancestors, fan-out, upsert, rebuild by subtree, unit moves) is
+core's rollup kit (core/rollup.py), shared with every app's rollups; what a case contributes
+is the hotline's own (`contributions`, `recount`).
 
 A case's state is read after locking its row (services already hold that lock), so two
 transactions touching one case apply their differences one after the other.
@@ -42,6 +46,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from qiaolian.core import rollup as core_rollup
 from qiaolian.core.models import Unit
 from qiaolian.hotline.counters import (
     CALLS_KEY,
@@ -187,26 +192,14 @@ def call_changed(before: tuple[int, datetime] | None, after: tuple[int, datetime
 # --- writing ---------------------------------------------------------------------------------
 
 
-def ancestors(unit_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Each unit's id with the ids of every unit above it."""
-    paths = dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path"))
-    step = Unit.steplen
-    prefixes = {p[:i] for p in paths.values() for i in range(step, len(p) + 1, step)}
-    ids = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "pk"))
-    return {
-        pk: [ids[p[:i]] for i in range(step, len(p) + 1, step) if p[:i] in ids]
-        for pk, p in paths.items()
-    }
+# The tables, and the layer under them shared with every app's rollups (core/rollup.py):
+# the ancestors of units, the fan-out to them, the upsert, and the shift when a unit moves.
+ancestors = core_rollup.unit_ancestors
 
 
 def fan_out(delta: Delta, above: dict[int, list[int]] | None = None) -> Delta:
     """Own-unit counts → the counts of the unit and of every unit above it."""
-    above = above if above is not None else ancestors(key[1] for key in delta)
-    out: Delta = defaultdict(Counter)
-    for key, counts in delta.items():
-        for unit_id in above.get(key[1], (key[1],)):
-            out[(key[0], unit_id, *key[2:])].update(counts)
-    return out
+    return core_rollup.fan_out(delta, above, at=1)
 
 
 def apply(delta: Delta) -> None:
@@ -215,45 +208,30 @@ def apply(delta: Delta) -> None:
         return
     spread = fan_out(delta)
     for table in ("main", "resp"):
-        rows = sorted(
-            ((key[1:], counts) for key, counts in spread.items() if key[0] == table),
-            key=lambda row: row[0],
-        )
+        rows = [(key[1:], counts) for key, counts in spread.items() if key[0] == table]
         if rows:
             _upsert(table, rows)
 
 
-def _tables() -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]:
+def _tables() -> dict[str, core_rollup.RollupTable]:
     return {
-        "main": (
-            CaseRollup._meta.db_table,
-            ("unit_id", "month", "channel", "category"),
-            MAIN_COUNTERS,
+        "main": core_rollup.RollupTable(
+            CaseRollup, ("unit_id", "month", "channel", "category"), MAIN_COUNTERS
         ),
-        "resp": (CaseResponseRollup._meta.db_table, ("unit_id", "month", "minutes"), ("cases",)),
+        "resp": core_rollup.RollupTable(
+            CaseResponseRollup, ("unit_id", "month", "minutes"), ("cases",)
+        ),
     }
 
 
+def register_tables() -> None:
+    """A unit moved with its subtree takes its rows along (core/rollup.py, on `path_updated`)."""
+    for table in _tables().values():
+        core_rollup.register_table(table)
+
+
 def _upsert(table: str, rows: list[tuple[tuple, Counter]]) -> None:
-    name, keys, counters = _tables()[table]
-    q = connection.ops.quote_name
-    columns = ", ".join(q(c) for c in (*keys, *counters))
-    updates = ", ".join(f"{q(c)} = {q(name)}.{q(c)} + excluded.{q(c)}" for c in counters)
-    width = len(keys) + len(counters)
-    chunk = max(1, 999 // width)  # SQLite's smallest limit of parameters per statement
-    placeholders = "(" + ", ".join(["%s"] * width) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
-            params: list[Any] = []
-            for key, counts in part:
-                params += [*key, *(counts.get(c, 0) for c in counters)]
-            cursor.execute(
-                f"INSERT INTO {q(name)} ({columns}) VALUES "  # noqa: S608 - names only
-                f"{', '.join([placeholders] * len(part))} "
-                f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}",
-                params,
-            )
+    core_rollup.upsert(_tables()[table], rows)
 
 
 # --- recounting --------------------------------------------------------------------------------
@@ -365,7 +343,7 @@ def rebuild(unit: Unit | None = None) -> dict[str, int]:
         stale = model.objects.all()  # scoping: exempt, the rollup is rebuilt
         if subtree is not None:
             stale = stale.filter(unit_id__in=subtree)
-            old_top = _rows_at(model, unit.pk)
+            old_top = core_rollup.rows_at(_tables()[table], unit.pk)
         stale.delete()
         rows = sorted(
             (
@@ -383,7 +361,7 @@ def rebuild(unit: Unit | None = None) -> dict[str, int]:
                 for key, counts in fresh.items()
                 if key[0] == table and key[1] == unit.pk
             }
-            _shift_above(table, unit, old_top, new_top)
+            core_rollup.shift_above(_tables()[table], unit, old_top, new_top)
     return written
 
 
@@ -399,66 +377,3 @@ def fill_if_empty(**kwargs: Any) -> None:
         return
     if Case.objects.exists():  # scoping: exempt
         rebuild()
-
-
-def _rows_at(model: Any, unit_id: int) -> dict[tuple, Counter]:
-    _name, keys, counters = _tables()["main" if model.__name__ == "CaseRollup" else "resp"]
-    out = {}
-    for row in model.objects.filter(unit_id=unit_id).values(*keys, *counters):  # scoping: exempt
-        out[tuple(row[k] for k in keys[1:])] = Counter({c: row[c] for c in counters})
-    return out
-
-
-def _shift_above(table: str, unit: Unit, old: dict, new: dict) -> None:
-    """Add `new - old` (rows of `unit`, keyed without the unit) to every unit above `unit`."""
-    step = Unit.steplen
-    above = list(
-        Unit.objects.filter(
-            path__in=[unit.path[:i] for i in range(step, len(unit.path), step)]
-        ).values_list("pk", flat=True)
-    )
-    delta: dict[tuple, Counter] = defaultdict(Counter)
-    for key, counts in new.items():
-        delta[key].update(counts)
-    for key, counts in old.items():
-        delta[key].subtract(counts)
-    rows = sorted(
-        (
-            ((unit_id, *key), counts)
-            for unit_id in above
-            for key, counts in delta.items()
-            if any(counts.values())
-        ),
-        key=lambda row: row[0],
-    )
-    if rows:
-        _upsert(table, rows)
-
-
-def on_path_updated(sender: Any, old_path: str, new_path: str, **kwargs: Any) -> None:
-    """A unit moved with its subtree: its rows (its subtree's figures) leave the units that
-    were above it and join the units now above it."""
-    if sender is not Unit:
-        return
-    step = Unit.steplen
-    moved = Unit.objects.filter(path=new_path).values_list("pk", flat=True).first()
-    if moved is None:
-        return
-    paths = {old_path[:i] for i in range(step, len(old_path), step)}
-    paths |= {new_path[:i] for i in range(step, len(new_path), step)}
-    ids = dict(Unit.objects.filter(path__in=paths).values_list("path", "pk"))
-    old = {ids[p] for p in (old_path[:i] for i in range(step, len(old_path), step)) if p in ids}
-    new = {ids[p] for p in (new_path[:i] for i in range(step, len(new_path), step)) if p in ids}
-    if old == new:
-        return
-    for table, model in (("main", CaseRollup), ("resp", CaseResponseRollup)):
-        rows = _rows_at(model, moved)
-        if not rows:
-            continue
-        shifted = [((u, *key), counts) for u in new - old for key, counts in rows.items()]
-        shifted += [
-            ((u, *key), Counter({c: -n for c, n in counts.items()}))
-            for u in old - new
-            for key, counts in rows.items()
-        ]
-        _upsert(table, sorted(shifted, key=lambda row: row[0]))
