@@ -278,6 +278,23 @@ class Rollup:
     measures: Mapping[str, Measure] = field(default_factory=lambda: {"n": count()})
     unit_field: str = "unit"
 
+    def __post_init__(self) -> None:
+        # ON CONFLICT needs the key unique, and NULLs are never equal in a unique key: a NULL
+        # dimension would add a row per write instead of adding to one.
+        opts = self.table._meta
+        columns = {f.attname: f for f in opts.concrete_fields}
+        key = ("unit_id", "month", *self.dimensions)
+        for name in (*key, *self.measures):
+            if name not in columns or columns[name].null:
+                raise ValueError(f"{opts.label}.{name} must be a NOT NULL column ({self.key})")
+        unique = [
+            {opts.get_field(f).attname for f in c.fields}
+            for c in opts.constraints
+            if isinstance(c, models.UniqueConstraint) and c.condition is None
+        ]
+        if set(key) not in unique:
+            raise ValueError(f"{opts.label} needs a unique constraint on {key} ({self.key})")
+
     @property
     def table_spec(self) -> RollupTable:
         return RollupTable(self.table, ("unit_id", "month", *self.dimensions), tuple(self.measures))

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from qiaolian.core import services as core_services
 from qiaolian.core.rollup import (
+    count,
     fan_out,
     local_month,
     nonzero,
@@ -342,3 +343,25 @@ def test_months_are_those_of_the_federation():
     assert local_month(moment) == expected.year * 100 + expected.month
     assert local_month(date(2026, 3, 9)) == 202603
     assert local_month(None) == 0
+
+
+def test_a_rollup_table_must_have_its_key_unique_and_not_null():
+    from qiaolian.core.rollup import Rollup
+
+    # No unique constraint on (unit, month): every write would add a row.
+    with pytest.raises(ValueError, match="unique constraint"):
+        Rollup(
+            key="bad",
+            source=SampleVisit,
+            table=SampleVisitRollup,
+            date_field="booked_on",
+            measures={"visits": count()},
+        )
+    with pytest.raises(ValueError, match="NOT NULL"):
+        Rollup(
+            key="bad",
+            source=SampleVisit,
+            table=SampleVisitRollup,
+            date_field="happened_at",
+            dimensions=("colour",),
+        )
