@@ -7,5 +7,5 @@ INSTALLED_APPS = [
     *INSTALLED_APPS,
     "tests.demoapp",
     # Concrete models on core's kits (ledger, rollup), for their tests (docs/core-kits.md).
-    "qiaolian.core.testing.sampleapp",
+    "tests.sampleapp",
 ]

@@ -259,11 +259,15 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> Any:
     # scoping: exempt - the entry's unit was checked just above.
     original: Any = model.objects.select_for_update().get(pk=entry.pk)
     if original.reversal_of_id is not None:
-        raise ValidationError(_("A reversing entry is not reversed; post the entry again."))
+        raise ValidationError(
+            _("A reversing entry is not reversed; post the entry again."), code="is_reversal"
+        )
     if model.objects.filter(reversal_of=original).exists():  # scoping: exempt, one entry
-        raise ValidationError(_("This entry has already been reversed."))
+        raise ValidationError(_("This entry has already been reversed."), code="reversed")
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the entry is reversed.")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the entry is reversed."), code="required")}
+        )
     reversal = model(created_by=actor, reason=reason.strip(), reversal_of=original)
     for field in model._meta.concrete_fields:
         if field.primary_key or field.attname in {

@@ -493,3 +493,17 @@ def rollup_read(
                 {name: row[f"_m_{name}"] or 0 for name in spec.measures}
             )
     return {key: counts for key, counts in nonzero(out).items()}
+
+
+def rollup_total(
+    spec: Rollup, measure: str, *, user: Any, unit: Unit | None, start: date, end: date
+) -> Any:
+    """One measure over the period, for a registered figure (core/figures.py):
+
+    def donations(ctx):
+        p = ctx.period
+        return rollup_total(DONATIONS, "donations", user=ctx.user, unit=ctx.unit,
+                            start=p.start, end=p.end)
+    """
+    read = rollup_read(spec, user=user, unit=unit, start=start, end=end)
+    return read.get((), Counter()).get(measure, 0)

@@ -32,10 +32,11 @@ from qiaolian.core.rollup import (
     rollup_rebuild,
     rollup_recount,
     rollup_table,
+    rollup_total,
     split_period,
 )
-from qiaolian.core.testing.sampleapp.figures import BOOKINGS, VISITS
-from qiaolian.core.testing.sampleapp.models import (
+from tests.sampleapp.figures import BOOKINGS, VISITS
+from tests.sampleapp.models import (
     SampleBookingRollup,
     SampleVisit,
     SampleVisitRollup,
@@ -225,6 +226,12 @@ def test_it_reads_the_whole_months_from_the_rollup_and_the_edges_from_the_rows(c
     assert whole == {(): Counter(visits=51, people=5)}
     cut = rollup_read(VISITS, user=manager, start=date(2026, 1, 2), end=date(2026, 2, 28))
     assert cut == {(): Counter(visits=2, people=5)}
+    assert (
+        rollup_total(
+            VISITS, "people", user=manager, unit=None, start=date(2026, 1, 2), end=date(2026, 2, 28)
+        )
+        == 5
+    )
     by_month = rollup_read(
         VISITS, user=manager, start=date(2026, 1, 2), end=date(2026, 2, 28), dims=["month"]
     )

@@ -1,7 +1,7 @@
 """The sample app's rollups, declared as an app would declare its own."""
 
 from qiaolian.core.rollup import Rollup, count, register, total
-from qiaolian.core.testing.sampleapp.models import (
+from tests.sampleapp.models import (
     SampleBookingRollup,
     SampleVisit,
     SampleVisitRollup,
