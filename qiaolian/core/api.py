@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema, Status
 
 from qiaolian.core import services
 from qiaolian.core.api_kit import PageHook, paginated, require, visible_unit
+from qiaolian.core.apps import CORE
 from qiaolian.core.models import Unit, UnitKind
 from qiaolian.core.scoping import Action
 
@@ -58,6 +59,7 @@ class MeOut(Schema):
 def _with_parents(units: list[Unit]) -> list[Unit]:
     """Attach each unit's parent public id with one query (no N+1)."""
     parent_paths = {u.path[: -Unit.steplen] for u in units if u.depth > 1}
+    # scoping: exempt - the parents' public ids of units already restricted
     ids = dict(Unit.objects.filter(path__in=parent_paths).values_list("path", "public_id"))
     for unit in units:
         unit._parent_public_id = ids.get(unit.path[: -Unit.steplen])
@@ -81,9 +83,9 @@ def me(request):
 @router.get("/units", response=list[UnitOut])
 @paginated(page_size=100)
 def unit_list(request, q: str = "", kind: UnitKind | None = None, within: UUID | None = None):
-    require(request.auth)  # like the pages: 403 for a caller who may view nothing at all
+    require(request.auth, CORE.VIEW)  # like the pages: 403 for a caller who may view nothing
     units = Unit.objects.restrict(request.auth, Action.VIEW)
-    root = visible_unit(request.auth, within)
+    root = visible_unit(request.auth, within, CORE.VIEW)
     if root is not None:
         units = units.in_subtree(root)
     if q:

@@ -1,7 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.registry import NavItem, NavSection, PeriodicTask, QiaolianApp
-from qiaolian.core.scoping import Action
+from qiaolian.core.scoping import Action, DomainActions
+
+CORE = DomainActions("core")
+"""The actions of the core domain ("core.view", …)."""
 
 
 class CoreConfig(QiaolianApp):

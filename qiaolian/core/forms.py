@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.models import AuditEvent, DictItem, LoginEvent, Role, Unit, UnitKind, User
 from qiaolian.core.phones import normalize_phone
-from qiaolian.core.scoping import ACTION_LABELS, Action
+from qiaolian.core.scoping import ACTION_LABELS, Action, expand_verbs, verb_of
 
 
 class PlainSelect(forms.Select):
@@ -83,7 +83,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         self,
         *,
         user,
-        action: Action,
+        action: str,
         exclude_subtree: Unit | None = None,
         remote: bool = False,
         **kwargs,
@@ -93,7 +93,7 @@ class UnitChoiceField(forms.ModelChoiceField):
             queryset = queryset.exclude(path__startswith=exclude_subtree.path)
         self.remote = remote
         if remote:
-            url = f"{reverse('core:unit_options')}?{urlencode({'action': action.value})}"
+            url = f"{reverse('core:unit_options')}?{urlencode({'action': str(action)})}"
             kwargs.setdefault("widget", RemoteSelect(url))
         super().__init__(queryset=queryset, **kwargs)
         if not remote:
@@ -263,10 +263,20 @@ class GrantForm(forms.Form):
         self.order_fields(["unit", "role"])
 
 
+def action_choices() -> list[tuple[Any, list[tuple[str, Any]]]]:
+    """Every declared action, grouped by domain: (domain label, [(action, verb label)])."""
+    from qiaolian.core.registry import domains
+
+    return [
+        (domain.label, [(action, ACTION_LABELS[verb_of(action)]) for action in domain.actions()])
+        for domain in domains().values()
+    ]
+
+
 class RoleForm(forms.ModelForm):
     actions = forms.MultipleChoiceField(
         label=_("Actions"),
-        choices=[(a.value, ACTION_LABELS[a]) for a in Action],
+        choices=action_choices,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -278,6 +288,13 @@ class RoleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.is_builtin:
             self.fields["code"].disabled = True
+        # A bare verb (a role saved before actions had domains) shows as that verb ticked in
+        # every domain, and is saved back that way.
+        held = self.instance.actions or []
+        if any("." not in action for action in held):
+            bare = [action for action in held if "." not in action]
+            qualified = {action for action in held if "." in action}
+            self.initial["actions"] = sorted(qualified | set(expand_verbs(bare)))
 
 
 class DictChoiceField(forms.ChoiceField):

@@ -42,7 +42,14 @@ from django.utils.translation import gettext_lazy
 
 from qiaolian.core.models.audit import AppendOnlyError
 from qiaolian.core.money import AmountField, CurrencyField, Money, UnitOfMeasureField
-from qiaolian.core.scoping import Action, RestrictedQuerySet, ScopedMixin, require_unit
+from qiaolian.core.scoping import (
+    Action,
+    RestrictedQuerySet,
+    ScopedMixin,
+    model_domain,
+    qualify,
+    require_unit,
+)
 
 APPEND_ONLY_MESSAGE = "ledger entries are append-only"
 
@@ -229,7 +236,8 @@ def ledger_post(
     """Append one entry to the ledger `model` in `unit` (the actor must hold ADD there)."""
     from qiaolian.core import audit
 
-    require_unit(actor, Action.ADD, unit, _("You cannot post entries in this unit."))
+    add = qualify(Action.ADD, model_domain(model))  # ADD in the ledger's own domain
+    require_unit(actor, add, unit, _("You cannot post entries in this unit."))
     if "reversal_of" in fields or "reversal_of_id" in fields:
         raise ValueError("a reversal is posted through ledger_reverse()")
     entry = model(unit=unit, created_by=actor, reason=reason.strip(), **fields)
@@ -254,7 +262,8 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> Any:
     from qiaolian.core import audit
 
     model = type(entry)
-    require_unit(actor, Action.CHANGE, entry.unit, _("You cannot correct entries in this unit."))
+    change = qualify(Action.CHANGE, model_domain(type(entry)))
+    require_unit(actor, change, entry.unit, _("You cannot correct entries in this unit."))
     # Locks the entry: two corrections of it at once are one reversal and one refusal.
     # scoping: exempt - the entry's unit was checked just above.
     original: Any = model.objects.select_for_update().get(pk=entry.pk)

@@ -30,7 +30,7 @@ from django.utils import timezone
 from qiaolian.core import audit
 from qiaolian.core.crypto import secret_digest
 from qiaolian.core.models import PrivateLink
-from qiaolian.core.scoping import Action, require_unit
+from qiaolian.core.scoping import Action, model_domain, qualify, require_unit
 from qiaolian.core.throttle import allow
 
 TOKEN_BYTES = 32
@@ -87,7 +87,8 @@ def private_link_create(
     `audit_action` None leaves the audit row to a caller that writes a richer one."""
     unit = unit if unit is not None else getattr(target, "unit", None)
     if actor is not None:
-        require_unit(actor, Action.CHANGE, unit)
+        # CHANGE in the target's own domain ("hotline.change" for a case's survey link).
+        require_unit(actor, qualify(Action.CHANGE, model_domain(type(target))), unit)
     now = timezone.now()
     if replace:
         _links_of(target, purpose).filter(revoked_at__isnull=True).update(revoked_at=now)
@@ -115,12 +116,18 @@ def private_link_create(
 
 
 @transaction.atomic
+def _change_of(link: PrivateLink) -> str:
+    """CHANGE in the domain of the link's target (its model's app, or its `scope_domain`)."""
+    model = link.target_type.model_class()
+    return qualify(Action.CHANGE, model_domain(model) if model else link.target_type.app_label)
+
+
 def private_link_revoke(
     *, actor: Any, link: PrivateLink, audit_action: str | None = "private_link.revoke"
 ) -> PrivateLink:
     """The link stops working at once (a second revoke changes nothing)."""
     if actor is not None:
-        require_unit(actor, Action.CHANGE, link.unit)
+        require_unit(actor, _change_of(link), link.unit)
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
@@ -145,7 +152,7 @@ def private_link_extend(
 ) -> PrivateLink:
     """Change how long the link stays valid, counted from now."""
     if actor is not None:
-        require_unit(actor, Action.CHANGE, link.unit)
+        require_unit(actor, _change_of(link), link.unit)
     before = link.expires_at
     link.expires_at = timezone.now() + expires_in
     link.save(update_fields=["expires_at"])

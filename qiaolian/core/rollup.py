@@ -48,7 +48,14 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from qiaolian.core.models import Unit
-from qiaolian.core.scoping import Action, Narrowing, grants_for
+from qiaolian.core.scoping import (
+    Action,
+    Narrowing,
+    grant_narrowings,
+    grant_roots,
+    model_domain,
+    qualify,
+)
 
 # (unit_id, *rest of the table's key) → {counter: n}; own-unit counts until fanned out.
 Delta = dict[tuple, Counter]
@@ -423,16 +430,17 @@ def rollup_rebuild(spec: Rollup, unit: Unit | None = None) -> int:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _roots(user: Any, unit: Unit | None, action: Any) -> list[int] | None:
+def _roots(user: Any, unit: Unit | None, action: str) -> list[int] | None:
     """The units whose rows make up the user's scope (`unit`, or the user's grant units);
-    None when a grant is narrowed (the rollup counts everyone's rows)."""
-    grants = grants_for(user, action)
-    if not grants or any(g.narrowing != Narrowing.SUBTREE for g in grants):
+    None when a grant is narrowed (the rollup counts everyone's rows). `action` is qualified
+    ("hotline.view")."""
+    if grant_narrowings(user, action) != {Narrowing.SUBTREE}:
         return None
     if unit is not None:
         return [unit.pk]
-    # scoping: exempt - the units of the user's own SUBTREE grants (grants_for, just above).
-    return list(Unit.objects.filter(path__in=[g.path for g in grants]).values_list("pk", flat=True))
+    # scoping: exempt - the units of the user's own SUBTREE grants (grant_roots).
+    roots = grant_roots(user, action)
+    return list(Unit.objects.filter(path__in=roots).values_list("pk", flat=True))
 
 
 def _in_days(spec: Rollup, first: date, last: date) -> Q:
@@ -465,7 +473,8 @@ def rollup_read(
     if unknown:
         raise ValueError(f"{spec.key} has no dimension {sorted(unknown)}")
     months, edges = split_period(start, end)
-    roots = _roots(user, unit, action) if use_rollup and months else None
+    qualified = qualify(action, model_domain(spec.source))
+    roots = _roots(user, unit, qualified) if use_rollup and months else None
     if not roots:
         months, edges = [], [(start, end)]
     out: dict[tuple, Counter] = defaultdict(Counter)

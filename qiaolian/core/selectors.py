@@ -15,21 +15,23 @@ from qiaolian.core.scoping import Action
 def switchable_units(*, user) -> list[Unit]:
     """Units the header switcher offers: those where the user holds a grant."""
     if user.is_superuser:
+        # scoping: exempt - a superuser holds every action at every root
         return list(Unit.objects.get_root_nodes())
     cached = getattr(user, "_switchable_units", None)
     if cached is None:
+        # scoping: exempt - the units of the user's own grants
         ids = UnitRole.objects.filter(user=user, unit__is_active=True).values("unit_id")
-        cached = list(Unit.objects.filter(pk__in=ids))
+        cached = list(Unit.objects.filter(pk__in=ids))  # scoping: exempt - as just above
         user._switchable_units = cached
     return cached
 
 
-def unit_list(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> QuerySet:
+def unit_list(*, user, action: str = Action.VIEW, within: Unit | None = None) -> QuerySet:
     return Unit.objects.restrict(user, action).in_subtree(within)
 
 
 def unit_options(
-    *, user, action: Action, q: str = "", limit: int = 20
+    *, user, action: str, q: str = "", limit: int = 20
 ) -> list[tuple[Unit, Unit | None]]:
     """Active units where `user` holds `action` matching `q` (name, English name or code), in
     tree order, at most `limit`, each with its parent when the user reaches the parent too
@@ -77,10 +79,12 @@ def login_log(*, user, within: Unit | None = None) -> QuerySet:
 
 def role_list() -> QuerySet:
     """Roles with how many grants use each (federation-wide reference data)."""
+    # scoping: exempt - roles are federation-wide reference data
     return Role.objects.annotate(grant_count=Count("unit_roles")).order_by("id")
 
 
 def dictionary_list() -> QuerySet:
+    # scoping: exempt - dictionaries are federation-wide reference data
     return DictType.objects.annotate(item_count=Count("items")).order_by("code")
 
 

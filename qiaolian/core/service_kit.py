@@ -19,7 +19,7 @@ from typing import Any
 from django.db import models, transaction
 
 from qiaolian.core import audit
-from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.scoping import Action, assert_visible, model_domain, qualify, require_unit
 from qiaolian.core.versioning import VersionedModel, bump, check_version
 
 
@@ -39,11 +39,11 @@ def create_scoped[M: models.Model](
     *,
     actor: Any,
     obj: M,
-    action: Action = Action.ADD,
+    action: str = Action.ADD,
     audit_action: str,
     fields: Iterable[str],
     clean: Callable[[Any], None] | None = None,
-    visible_action: Action = Action.VIEW,
+    visible_action: str = Action.VIEW,
 ) -> M:
     """Save a new `obj` (built by the caller, not saved yet) in its unit.
 
@@ -52,7 +52,7 @@ def create_scoped[M: models.Model](
     `visible_action`; the audit row lists the created `fields` (audit snapshot values).
     """
     _require_atomic()
-    require_unit(actor, action, obj.unit)  # type: ignore[attr-defined]
+    require_unit(actor, qualify(action, model_domain(type(obj))), obj.unit)  # type: ignore[attr-defined]
     _clean(obj, clean)
     obj.save()
     assert_visible(actor, obj, visible_action)
@@ -81,11 +81,11 @@ def update_scoped[M: models.Model](
     expected_version: int | None = None,
     audit_action: str,
     fields: Iterable[str],
-    action: Action = Action.CHANGE,
+    action: str = Action.CHANGE,
     check: Callable[[M], None] | None = None,
     prepare: Callable[[M], None] | None = None,
     clean: Callable[[Any], None] | None = None,
-    visible_action: Action = Action.CHANGE,
+    visible_action: str = Action.CHANGE,
 ) -> tuple[M, dict[str, list[Any]]]:
     """Apply `changes` to `obj` and save only what moved; returns (the saved row, its diff).
 
@@ -106,7 +106,7 @@ def update_scoped[M: models.Model](
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise ValueError(f"{type(obj).__name__} fields {unknown} cannot be changed here")
-    require_unit(actor, action, obj.unit)  # type: ignore[attr-defined]
+    require_unit(actor, qualify(action, model_domain(type(obj))), obj.unit)  # type: ignore[attr-defined]
     values = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
     versioned = isinstance(obj, VersionedModel)
     current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -119,7 +119,7 @@ def update_scoped[M: models.Model](
     for name, value in values.items():
         setattr(current, name, value)
     if "unit" in values:
-        require_unit(actor, action, current.unit)  # type: ignore[attr-defined]
+        require_unit(actor, qualify(action, model_domain(type(current))), current.unit)  # type: ignore[attr-defined]
     if prepare is not None:
         prepare(current)
     _clean(current, clean)

@@ -33,7 +33,10 @@ from qiaolian.core.scoping import (
     Narrowing,
     assert_visible,
     clear_grant_cache,
+    expand_verbs,
+    grant_roots,
     grants_for,
+    qualify,
     require_unit,
 )
 
@@ -43,8 +46,13 @@ DICT_ITEM_FIELDS = ("value", "label", "label_en", "sort_order", "is_active")
 ROLE_FIELDS = ("code", "name", "name_en", "actions", "narrowing", "requires_otp", "description")
 
 
+ADMIN = qualify(Action.ADMIN, "core")
+CONFIGURE = qualify(Action.CONFIGURE, "core")
+
+
 def _require(actor, action: Action, unit: Unit | None) -> None:
-    require_unit(actor, action, unit, _("You do not manage this unit."))
+    """`action` on `unit` in core's domain (units, users and grants)."""
+    require_unit(actor, qualify(action, "core"), unit, _("You do not manage this unit."))
 
 
 def _require_whole_account(actor, user: User) -> None:
@@ -54,9 +62,9 @@ def _require_whole_account(actor, user: User) -> None:
     happens to lie in the district (change its email, then reset its password)."""
     if actor.is_superuser or actor.pk == user.pk:
         return
-    admin = grants_for(actor, Action.ADMIN)
+    admin = grant_roots(actor, ADMIN)
     paths = UnitRole.objects.filter(user=user).values_list("unit__path", flat=True)
-    if user.is_superuser or not all(any(p.startswith(g.path) for g in admin) for p in paths):
+    if user.is_superuser or not all(any(p.startswith(root) for root in admin) for p in paths):
         raise PermissionDenied(_("You do not manage this user."))
 
 
@@ -236,12 +244,14 @@ def grant_role(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
     if not User.objects.restrict(actor, Action.ADMIN).filter(pk=user.pk).exists():
         raise PermissionDenied(_("You do not manage this user."))
     if not actor.is_superuser:
-        for value in role.actions:
+        # A bare verb in a role stands for the verb in every domain.
+        actions = {a for v in role.actions for a in ([v] if "." in v else expand_verbs([v]))}
+        for value in sorted(actions):
             # The actor must hold each action over this unit, and at least as widely: a grant
             # narrowed to assigned/own records cannot hand out a whole-subtree one.
             if not any(
                 unit.path.startswith(g.path) and g.narrowing in (Narrowing.SUBTREE, role.narrowing)
-                for g in grants_for(actor, Action(value))
+                for g in grants_for(actor, value)
             ):
                 raise PermissionDenied(_("You cannot grant a role with more rights than yours."))
     grant, created = UnitRole.objects.get_or_create(user=user, unit=unit, role=role)
@@ -260,7 +270,7 @@ def grant_role(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
 @transaction.atomic
 def revoke_role(*, actor, grant: UnitRole) -> None:
     _require(actor, Action.ADMIN, grant.unit)
-    if grant.user_id == actor.pk and grant.role.grants(Action.ADMIN):
+    if grant.user_id == actor.pk and grant.role.grants(ADMIN):
         raise ValidationError(_("You cannot remove your own administrator grant."))
     label = f"{grant.role.code}@{grant.unit.code}"
     UnitRole.objects.filter(pk=grant.pk).delete()
@@ -279,7 +289,7 @@ def revoke_role(*, actor, grant: UnitRole) -> None:
 
 def can_configure(actor) -> bool:
     """Dictionaries are federation-wide, so only CONFIGURE held at a root unit counts."""
-    return any(len(g.path) == Unit.steplen for g in grants_for(actor, Action.CONFIGURE))
+    return any(len(path) == Unit.steplen for path in grant_roots(actor, CONFIGURE))
 
 
 def _require_configure(actor) -> None:
@@ -327,7 +337,7 @@ def role_save(*, actor, role: Role | None = None, **fields) -> Role:
         if name not in ROLE_FIELDS or (name == "code" and role.is_builtin):
             raise ValueError(f"role field {name!r} cannot be set here")
         setattr(role, name, value)
-    role.actions = sorted({Action(a).value for a in role.actions})
+    role.actions = sorted({str(a) for a in role.actions or ()})
     role.full_clean()
     role.save()
     audit.record(

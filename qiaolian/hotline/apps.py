@@ -12,6 +12,10 @@ from qiaolian.core.registry import (
     QiaolianApp,
     SeedStep,
 )
+from qiaolian.core.scoping import DomainActions
+
+HOTLINE = DomainActions("hotline")
+"""The actions of the hotline domain ("hotline.view", …)."""
 
 CONTACTS = pgettext_lazy("measure", "contacts")
 CASES = pgettext_lazy("measure", "cases")

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
 from qiaolian.network import selectors
+from qiaolian.network.apps import NETWORK
 from qiaolian.network.models import Group, Platform, Steward, StewardRole
 
 router = Router(tags=["network"])
@@ -89,11 +90,11 @@ def group_list(
 ):
     """Groups in the caller's scope; `unit` narrows to a unit's subtree, `without` to groups
     lacking that steward, `not_contacted_days` to groups not contacted for that long."""
-    require(request.auth)
+    require(request.auth, NETWORK.VIEW)
     filters = {
         "q": q,
         "platform": platform,
-        "unit": visible_unit(request.auth, unit),
+        "unit": visible_unit(request.auth, unit, NETWORK.VIEW),
         "without": without,
         "not_contacted_days": not_contacted_days,
     }
@@ -118,5 +119,7 @@ def grid_coverage(
     request, unit: UUID | None = None, days: int = Query(selectors.DEFAULT_DAYS, ge=1, le=3650)
 ):
     """The grid's figures and gaps for the caller's scope (or one unit's subtree in it)."""
-    require(request.auth)
-    return selectors.coverage(user=request.auth, within=visible_unit(request.auth, unit), days=days)
+    require(request.auth, NETWORK.VIEW)
+    return selectors.coverage(
+        user=request.auth, within=visible_unit(request.auth, unit, NETWORK.VIEW), days=days
+    )

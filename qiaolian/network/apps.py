@@ -10,6 +10,10 @@ from qiaolian.core.registry import (
     QiaolianApp,
     SeedStep,
 )
+from qiaolian.core.scoping import DomainActions
+
+NETWORK = DomainActions("network")
+"""The actions of the network domain ("network.view", …)."""
 
 GROUPS = pgettext_lazy("measure", "groups")
 PEOPLE = pgettext_lazy("measure", "people")

@@ -11,8 +11,10 @@ from django_countries import countries
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action
+from qiaolian.network.apps import NETWORK
 from qiaolian.network.models import Group, MemberRole, Platform, StewardRole
 from qiaolian.network.selectors import COVERED_ROLES, DEFAULT_DAYS
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.models import Association, Person
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -96,7 +98,9 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args, user, action: Action, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(user=user, action=action, label=_("Owner unit"))
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action=NETWORK(action), label=_("Owner unit")
+        )
         self.fields["association"] = forms.ModelChoiceField(
             label=_("Linked association"),
             queryset=Association.objects.restrict(user, Action.VIEW).order_by("country", "name"),
@@ -199,7 +203,7 @@ class RosterForm(forms.Form):
         self.fields["group"].widget.attrs["data-tom-select"] = "1"
         self.fields["unit_for_new"] = UnitChoiceField(
             user=user,
-            action=Action.ADD,
+            action=PEOPLE.ADD,
             label=_("Owner unit of new people"),
             required=False,
         )

@@ -77,6 +77,7 @@ def filter_groups(queryset: QuerySet, filters: dict[str, Any]) -> QuerySet:
         queryset = queryset.filter(association=filters["association"])
     if filters.get("without"):
         # Only decides which of the already restricted groups stay: reveals nothing itself.
+        # scoping: exempt - a subquery narrowing the restricted groups
         covered = Steward.objects.filter(active_on(), role=filters["without"]).values("group_id")
         queryset = queryset.exclude(pk__in=covered)
     if filters.get("not_contacted_days"):
@@ -122,6 +123,7 @@ def match_person_text(queryset: QuerySet, q: str) -> QuerySet:
     condition |= Q(name_initials__startswith=plain) | Q(romanized_names__icontains=q)
     if len(digits) >= 4:
         condition |= Q(
+            # scoping: exempt - narrows the restricted people by phone
             pk__in=PersonContact.objects.filter(normalized__contains=digits).values("person_id")
         )
     return queryset.annotate(
@@ -230,6 +232,7 @@ def grid_branches(*, user, within: Unit | None = None) -> list[dict[str, Any]]:
         .order_by()
     )
     counts = {row["unit_id"]: row for row in rows}
+    # scoping: exempt - the units of rows counted from restrict()
     units = Unit.objects.filter(pk__in=counts).order_by("path")
     return [
         {"unit": unit, "groups": counts[unit.pk]["groups"], "members": counts[unit.pk]["members"]}
@@ -283,8 +286,12 @@ def members_of_stewarded_groups(user: Any) -> Q:
     """The people a steward (a volunteer or liaison officer embedded in groups) may see: the
     current members of the groups they steward now. Contributed to people's narrowing."""
     today = timezone.localdate()
+    # scoping: exempt - a narrowing condition (the user's own steward posts and their
+    # groups' members), used inside Person.objects.restrict() itself.
     stewarded = Steward.objects.filter(
         Q(until__isnull=True) | Q(until__gt=today), user=user
     ).values("group_id")
-    members = Membership.objects.filter(group_id__in=stewarded, left_on__isnull=True)
+    members = Membership.objects.filter(  # scoping: exempt - as just above
+        group_id__in=stewarded, left_on__isnull=True
+    )
     return Q(pk__in=members.values("person_id"))

@@ -18,6 +18,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import Unit, User
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.core.service_kit import create_scoped
+from qiaolian.network.apps import NETWORK
 from qiaolian.network.models import (
     Group,
     MemberRole,
@@ -62,7 +63,7 @@ def group_create(
     created_on: date | None = None,
     notes: str = "",
 ) -> Group:
-    require_unit(actor, Action.ADD, unit)  # before saying anything about the association
+    require_unit(actor, NETWORK.ADD, unit)  # before saying anything about the association
     _require_association(actor, association)
     group = Group(
         unit=unit,
@@ -87,7 +88,7 @@ def group_update(*, actor, group: Group, **fields: Any) -> Group:
             raise ValueError(f"group field {name!r} cannot be set here")
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     if "unit" in fields:
-        require_unit(actor, Action.CHANGE, current.unit)
+        require_unit(actor, NETWORK.CHANGE, current.unit)
     if "association" in fields and current.association_id != group.association_id:
         _require_association(actor, current.association)
     current.full_clean()
@@ -287,7 +288,7 @@ def roster_apply(
             )
     if any(choice == "new" for _line, choice in plan):
         try:
-            require_unit(actor, Action.ADD, unit_for_new)
+            require_unit(actor, NETWORK.ADD, unit_for_new)
         except PermissionDenied:
             errors.append(_("Choose a unit you may add people to for the new people."))
     if errors:

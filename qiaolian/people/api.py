@@ -17,6 +17,7 @@ from qiaolian.core.models import DictItem, Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.versioning import if_match_version
 from qiaolian.people import selectors, services
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.models import Association, Person
 from qiaolian.people.names import split_full_name
 
@@ -152,6 +153,7 @@ class PersonPatch(Schema):
 def _check_category(value: str) -> None:
     if (
         value
+        # scoping: exempt - a federation-wide dictionary
         and not DictItem.objects.filter(
             dict_type__code=selectors.PERSON_CATEGORY, value=value, is_active=True
         ).exists()
@@ -171,8 +173,8 @@ def person_list(
     within: UUID | None = None,
 ):
     """People visible to the caller; `q` matches name, pinyin, initials, phone digits, email."""
-    require(request.auth)
-    unit = visible_unit(request.auth, within)
+    require(request.auth, PEOPLE.VIEW)
+    unit = visible_unit(request.auth, within, PEOPLE.VIEW)
     people = selectors.person_list(user=request.auth, within=unit)
     people = selectors.person_filter(
         people, {"q": q, "category": category, "country": country.upper()}
@@ -191,7 +193,7 @@ def person_detail(request, person_id: UUID):
 
 @router.post("/people", response={201: PersonOut})
 def person_create(request, payload: PersonIn):
-    unit = Unit.objects.get_visible(request.auth, Action.ADD, public_id=payload.unit)
+    unit = Unit.objects.get_visible(request.auth, PEOPLE.ADD, public_id=payload.unit)
     data = payload.dict(exclude={"unit"})
     _check_category(data["category"])
     if not data["given_name"]:
@@ -211,7 +213,7 @@ def person_update(request, person_id: UUID, payload: PersonPatch):
         unit_id = fields.pop("unit")
         if unit_id is not None:
             fields["unit"] = Unit.objects.get_visible(
-                request.auth, Action.CHANGE, public_id=unit_id
+                request.auth, PEOPLE.CHANGE, public_id=unit_id
             )
     if fields.get("category"):
         _check_category(fields["category"])
@@ -289,8 +291,8 @@ class AssociationDetailOut(AssociationOut):
 @router.get("/associations", response=list[AssociationOut])
 @paginated(page_size=50)
 def association_list(request, q: str = "", country: str = "", within: UUID | None = None):
-    require(request.auth)
-    unit = visible_unit(request.auth, within)
+    require(request.auth, PEOPLE.VIEW)
+    unit = visible_unit(request.auth, within, PEOPLE.VIEW)
     associations = selectors.association_list(user=request.auth, within=unit)
     associations = selectors.association_filter(associations, {"q": q, "country": country.upper()})
     return associations.order_by("name", "pk")

@@ -2,6 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiaolian.core.registry import Figure, NavItem, NavSection, PersonData, QiaolianApp
+from qiaolian.core.scoping import DomainActions
+
+PEOPLE = DomainActions("people")
+"""The actions of the people domain ("people.view", …)."""
 
 
 class PeopleConfig(QiaolianApp):

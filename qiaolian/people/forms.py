@@ -22,6 +22,7 @@ from qiaolian.core.forms import (
 )
 from qiaolian.core.scoping import Action
 from qiaolian.core.timezones import zone_names
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.models import (
     Association,
     AssociationLeader,
@@ -200,7 +201,7 @@ class PersonForm(forms.Form):
         self.fields["time_zone"].widget.attrs["data-tom-select"] = "1"
         self.fields["notes"].widget.attrs["rows"] = 3
         self.fields["unit"] = UnitChoiceField(
-            user=user, action=Action.CHANGE if person else Action.ADD, label=_("Owner unit")
+            user=user, action=PEOPLE.CHANGE if person else PEOPLE.ADD, label=_("Owner unit")
         )
         self.fields["hometown_unit"] = UnitChoiceField(
             user=user,
@@ -426,7 +427,7 @@ class AssociationForm(forms.Form):
         self.fields["contacts"].help_text = _("Phone, email, WeChat, address of the office.")
         self.fields["unit"] = UnitChoiceField(
             user=user,
-            action=Action.CHANGE if association else Action.ADD,
+            action=PEOPLE.CHANGE if association else PEOPLE.ADD,
             label=_("Owner unit"),
         )
 

@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 from qiaolian.core import registry
 from qiaolian.core.crypto import EncryptedTextField, mask
 from qiaolian.core.files import private_storage
-from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, grants_for
+from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, reach_q
 from qiaolian.core.versioning import VersionedModel
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
@@ -468,23 +468,11 @@ class PairQuerySet(RestrictedQuerySet):
         # Written as joins on each person's unit path rather than `person_a__in=<restricted
         # people>`: SQLite drives such a query from both IN lists through the pair's unique
         # index (25,000² probes: minutes on a 25,000-person register).
-        grants = grants_for(user, action)
-        if not grants:
-            return self.none()
         queryset = self
         for name in self.pair_fields:
-            condition = Q()
-            for grant in grants:
-                if grant.narrowing == Narrowing.SUBTREE:
-                    condition |= Q(**{f"{name}__unit__path__startswith": grant.path})
-                else:
-                    narrowed = (
-                        Person.assigned_to(user)
-                        if grant.narrowing == Narrowing.ASSIGNED
-                        else Person.owned_by(user)
-                    )
-                    people = Person.objects.filter(Q(unit__path__startswith=grant.path) & narrowed)
-                    condition |= Q(**{f"{name}__in": people.values("pk")})
+            condition = reach_q(user, action, Person, through=name)
+            if condition is None:
+                return self.none()
             queryset = queryset.filter(condition)
         return queryset
 

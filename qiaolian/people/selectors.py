@@ -31,16 +31,19 @@ PERSON_CATEGORY = "person_category"
 
 def category_labels() -> dict[str, str]:
     """{value: label in the active language} of the person-category dictionary (one query)."""
+    # scoping: exempt - a federation-wide dictionary
     items = DictItem.objects.filter(dict_type__code=PERSON_CATEGORY)
     return {item.value: item.display for item in items}
 
 
 def _contacts_prefetch() -> Prefetch:
+    # scoping: exempt - contacts of people already restricted
     return Prefetch("contacts", queryset=PersonContact.objects.order_by("-is_primary", "id"))
 
 
 def person_list(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> QuerySet:
     """People `user` may `action`, narrowed to the header's unit, with what a row shows."""
+    # scoping: exempt - a subquery on each restricted person
     active_consent = Consent.objects.filter(person=OuterRef("pk"), withdrawn_at__isnull=True)
     return (
         Person.objects.restrict(user, action)
@@ -75,6 +78,7 @@ def text_filter(queryset: QuerySet, q: str) -> QuerySet:
     """Name (across surname and given name), pinyin with or without spaces, initials, other
     spellings, email and — for three or more digits — phone digits in any format."""
     compact = "".join(q.split()).lower()
+    # scoping: exempt - a subquery on each restricted person
     contact = PersonContact.objects.filter(person=OuterRef("pk"))
     match = (
         Q(_full_name__icontains=q)

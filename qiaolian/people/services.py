@@ -16,6 +16,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.core.versioning import lock_for_update
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.duplicates import merging
 from qiaolian.people.models import (
     INVERSE_RELATION,
@@ -101,7 +102,7 @@ def person_create(
     source: str = "form",
     **fields: Any,
 ) -> Person:
-    require_unit(actor, Action.ADD, unit)
+    require_unit(actor, PEOPLE.ADD, unit)
     person = Person(
         unit=unit,
         surname=surname,
@@ -139,7 +140,7 @@ def person_update(
     """Update a person. With `expected_version` (the version the form was opened at) a save
     over someone else's newer save is refused with EditConflict (core.versioning), naming the
     fields where this edit differs from the saved record, and nothing is written."""
-    require_unit(actor, Action.CHANGE, person.unit)
+    require_unit(actor, PEOPLE.CHANGE, person.unit)
     current = lock_for_update(person, expected_version=expected_version, proposed=fields)
     before = snapshot(current)
     for name, value in fields.items():
@@ -147,7 +148,7 @@ def person_update(
             raise ValueError(f"person field {name!r} cannot be updated here")
         setattr(current, name, value)
     if "unit" in fields:
-        require_unit(actor, Action.CHANGE, current.unit)
+        require_unit(actor, PEOPLE.CHANGE, current.unit)
     contacts = None
     if phones is not None or emails is not None:
         old = list(current.contacts.all())
@@ -208,7 +209,7 @@ def consent_grant(
     legal_basis: str = "consent",
     notice_version: str = "",
 ) -> Consent:
-    require_unit(actor, Action.CHANGE, person.unit)
+    require_unit(actor, PEOPLE.CHANGE, person.unit)
     consent = Consent(
         person=person,
         purpose=purpose.strip(),
@@ -231,7 +232,7 @@ def consent_grant(
 
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent) -> Consent:
-    require_unit(actor, Action.CHANGE, consent.person.unit)
+    require_unit(actor, PEOPLE.CHANGE, consent.person.unit)
     if consent.withdrawn_at is None:
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
@@ -250,7 +251,7 @@ def relationship_add(
 ) -> Relationship:
     """Link two people; both must be visible to the actor (the relative may be in another
     unit the actor also governs)."""
-    require_unit(actor, Action.CHANGE, person.unit)
+    require_unit(actor, PEOPLE.CHANGE, person.unit)
     if not Person.objects.restrict(actor, Action.VIEW).filter(pk=relative.pk).exists():
         raise PermissionDenied(_("You cannot link to this person."))
     if person.pk == relative.pk:
@@ -275,7 +276,7 @@ def relationship_add(
 
 @transaction.atomic
 def relationship_remove(*, actor, link: Relationship) -> None:
-    require_unit(actor, Action.CHANGE, link.person.unit)
+    require_unit(actor, PEOPLE.CHANGE, link.person.unit)
     audit.record(
         actor=actor,
         action="person.unlink",
@@ -294,9 +295,9 @@ def association_save(
 ) -> Association:
     """Create (association=None) or update an overseas association."""
     target_unit = fields.get("unit") or (association.unit if association else None)
-    require_unit(actor, Action.CHANGE if association else Action.ADD, target_unit)
+    require_unit(actor, PEOPLE.CHANGE if association else PEOPLE.ADD, target_unit)
     if association is not None:
-        require_unit(actor, Action.CHANGE, association.unit)
+        require_unit(actor, PEOPLE.CHANGE, association.unit)
     before = audit.snapshot(association, ASSOCIATION_FIELDS) if association else {}
     association = association or Association()
     for name, value in fields.items():
@@ -319,7 +320,7 @@ def association_save(
 def leader_add(
     *, actor, association: Association, person: Person, post: str, since=None
 ) -> AssociationLeader:
-    require_unit(actor, Action.CHANGE, association.unit)
+    require_unit(actor, PEOPLE.CHANGE, association.unit)
     if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot link to this person."))
     leader, _created = AssociationLeader.objects.get_or_create(
@@ -336,7 +337,7 @@ def leader_add(
 
 @transaction.atomic
 def leader_remove(*, actor, leader: AssociationLeader) -> None:
-    require_unit(actor, Action.CHANGE, leader.association.unit)
+    require_unit(actor, PEOPLE.CHANGE, leader.association.unit)
     audit.record(
         actor=actor,
         action="association.leader_remove",

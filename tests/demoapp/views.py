@@ -1,19 +1,19 @@
 from qiaolian.core.views.generic import ScopedDetailView, ScopedListView
 from tests.demoapp.models import Widget
-from tests.demoapp.selectors import widget_list
 
 
 class WidgetListView(ScopedListView):
+    """Declares its records; the base view restricts them to "demoapp.view"."""
+
     action = "demoapp.view"
+    model = Widget
     template_name = "demoapp/widget_list.html"
 
-    def scoped_queryset(self):
-        return widget_list(user=self.request.user)
+    def narrow(self, queryset):
+        return queryset.order_by("name")
 
 
 class WidgetDetailView(ScopedDetailView):
     action = "demoapp.view"
+    model = Widget
     template_name = "demoapp/widget_detail.html"
-
-    def scoped_queryset(self):
-        return Widget.objects.restrict(self.request.user, "demoapp.view")

@@ -1,6 +1,8 @@
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.crypto import secret_digest
 from qiaolian.core.models.units import Unit
-from qiaolian.core.scoping import ACTION_LABELS, Action, Narrowing, RestrictedQuerySet, ScopedMixin
+from qiaolian.core.scoping import (
+    ACTION_LABELS,
+    Action,
+    Narrowing,
+    RestrictedQuerySet,
+    ScopedMixin,
+    declared_actions,
+    holds_in,
+)
 
 
 class UserQuerySet(RestrictedQuerySet):
@@ -81,7 +91,8 @@ class User(ScopedMixin, AbstractUser):
 
 
 class Role(models.Model):
-    """A named set of Actions, granted per unit through UnitRole."""
+    """A named set of actions ("people.view", "hotline.change"), granted per unit through
+    UnitRole. A bare verb ("view") stands for that verb in every domain."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
@@ -109,11 +120,49 @@ class Role(models.Model):
         return localized(self.name, self.name_en)
 
     @property
-    def action_labels(self) -> list[str]:
-        return [str(ACTION_LABELS[Action(a)]) for a in self.actions or () if a in Action]
+    def action_groups(self) -> list[tuple[Any, list[Any]]]:
+        """The role's actions as (domain label, [verb labels]), in the registry's domain order;
+        bare verbs (every domain) come first under "Every domain". Labels only, no codes."""
+        from qiaolian.core.registry import domains
 
-    def grants(self, action: Action) -> bool:
-        return action.value in (self.actions or ())
+        held = set(self.actions or ())
+        groups: list[tuple[Any, list[Any]]] = []
+        bare = [ACTION_LABELS[verb] for verb in Action if verb.value in held]
+        if bare:
+            groups.append((_("Every domain"), bare))
+        for domain in domains().values():
+            verbs = [
+                ACTION_LABELS[verb] for verb in domain.verbs if f"{domain.code}.{verb}" in held
+            ]
+            if verbs:
+                groups.append((domain.label, verbs))
+        return groups
+
+    @property
+    def action_labels(self) -> list[str]:
+        """ "Domain: verb" for each action the role holds (see `action_groups`)."""
+        return [f"{domain}: {verb}" for domain, verbs in self.action_groups for verb in verbs]
+
+    def grants(self, action: str) -> bool:
+        """Whether the role holds `action` ("core.admin"), itself or through a bare verb."""
+        return holds_in(self.actions, action)
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = sorted(set(self.actions or ()) - set(known_role_actions()))
+        if unknown:
+            raise ValidationError(
+                {
+                    "actions": _("Unknown actions: %(actions)s")
+                    % {"actions": ", ".join(map(str, unknown))}
+                }
+            )
+
+
+def known_role_actions() -> list[str]:
+    """What a role may hold: every declared action, and the bare verbs (every domain)."""
+    declared = [f"{code}.{v.value}" for code, verbs in declared_actions().items() for v in verbs]
+    return [*declared, *(verb.value for verb in Action)]
 
 
 class UnitRole(ScopedMixin, models.Model):

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, grants_for
+from qiaolian.core.scoping import Action, RestrictedQuerySet, ScopedMixin, grant_roots
 
 
 class AppendOnlyError(RuntimeError):
@@ -18,8 +18,8 @@ class AuditQuerySet(RestrictedQuerySet):
         # Rows with no unit (e.g. failed logins for unknown usernames) belong to the root:
         # only a whole-subtree grant there reads them, not one narrowed to assigned/own rows.
         root_length = Unit.steplen
-        grants = grants_for(user, action)
-        if any(len(g.path) == root_length and g.narrowing == Narrowing.SUBTREE for g in grants):
+        roots = grant_roots(user, self.qualified(action), subtree_only=True)
+        if any(len(path) == root_length for path in roots):
             scoped = scoped | self.filter(unit__isnull=True)
         return scoped
 

@@ -7,6 +7,11 @@ Every URL pattern of the project must appear in some app's `tests/sweep.py` eith
   and on POST (and for API operations, with the operation's method).
 - `Listing(make)`: `make(cast)` returns `(kwargs, marker)`: the marker (a name or code of a
   sibling-owned record) must not appear in the page, its HTMX fragment, or its exports.
+  `query(marker)` gives query parameters (a search: `{"q": marker}`) sent with every request.
+- `Create(model, data)`: a POST (a JSON body for API operations) of `data(cast)`, a valid
+  record that names the sibling district's ids (its unit, one of its records). A user of
+  district A must be refused (404, 403, 422, or a form error with 400) and no `model` row
+  written; the sibling's own manager, posting the same, writes one (the check can fail).
 - `Public(make)`: a page anyone may open (a private link's landing page, a published record).
   `make(cast)` returns `(kwargs, hidden)` or `(kwargs, hidden, shown)`: fetched without a
   login, the page answers one of `statuses` and never contains `hidden` (text of an
@@ -45,6 +50,16 @@ class Detail:
 class Listing:
     make: Callable[[Any], tuple[dict, str]]
     exports: tuple[str, ...] = field(default_factory=tuple)
+    query: Callable[[str], dict] | None = None
+
+
+@dataclass(frozen=True)
+class Create:
+    """`model` is "app_label.Model"; `kwargs(cast)` gives URL kwargs when the URL has any."""
+
+    model: str
+    data: Callable[[Any], dict]
+    kwargs: Callable[[Any], dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,9 +107,9 @@ def all_routes() -> list[Route]:
     return list(_walk(get_resolver().url_patterns))
 
 
-def collected_sweep() -> dict[str, Detail | Listing | Public | Exempt]:
+def collected_sweep() -> dict[str, Detail | Listing | Public | Create | Exempt]:
     """Merge the `SWEEP` dicts of every project app's `tests/sweep*.py` modules."""
-    merged: dict[str, Detail | Listing | Public | Exempt] = {}
+    merged: dict[str, Detail | Listing | Public | Create | Exempt] = {}
     for config in apps.get_app_configs():
         tests_dir = Path(config.path) / "tests"
         if not isinstance(config, QiaolianApp) or not tests_dir.is_dir():

@@ -2,7 +2,7 @@
 
 from qiaolian.core.models import AuditEvent, LoginEvent, UnitRole
 from qiaolian.core.services import api_token_create
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.core.testing.sweep import Create, Detail, Exempt, Listing
 
 
 def _sibling_unit(cast):
@@ -75,9 +75,14 @@ SWEEP = {
     "api:api-root": Exempt("Ninja's root pattern; no records."),
     "api:me": Exempt("Describes the caller's own account only."),
     "api:unit_list": Listing(_unit_listing),
-    "api:unit_create": Exempt(
-        "Takes no object id in the URL; a sibling parent in the body is "
-        "a 404 (tested in test_api_units)."
+    "api:unit_create": Create(
+        "core.Unit",
+        lambda cast: {
+            "parent": str(cast.district_b.public_id),
+            "code": "SWEEP-API",
+            "name": "新单位",
+            "kind": "community",
+        },
     ),
     "api:unit_detail": Detail(_sibling_unit_api, methods=("GET",)),
     "api:unit_update": Detail(
@@ -105,9 +110,15 @@ SWEEP = {
     "core:token_create": Exempt("Creates a token for the logged-in user only."),
     "core:token_revoke": Detail(_sibling_token, methods=("POST",)),
     "core:unit_list": Listing(_unit_listing),
-    "core:unit_options": Listing(_unit_listing),
-    "core:unit_create": Exempt(
-        "Takes no object id; the parent choices are restricted (tested in test_views_units)."
+    "core:unit_options": Listing(_unit_listing, query=lambda marker: {"q": marker}),
+    "core:unit_create": Create(
+        "core.Unit",
+        lambda cast: {
+            "parent": cast.district_b.pk,
+            "code": "SWEEP-PAGE",
+            "name": "新单位",
+            "kind": "community",
+        },
     ),
     "core:unit_detail": Detail(_sibling_unit, methods=("GET",)),
     "core:unit_edit": Detail(_sibling_unit),
@@ -115,8 +126,13 @@ SWEEP = {
     "core:unit_deactivate": Detail(_sibling_unit, methods=("POST",)),
     "core:unit_activate": Detail(_sibling_unit, methods=("POST",)),
     "core:user_list": Listing(_user_listing),
-    "core:user_create": Exempt(
-        "Takes no object id; home-unit choices are restricted (tested in test_views_users)."
+    "core:user_create": Create(
+        "core.User",
+        lambda cast: {
+            "username": "sweep_new_user",
+            "home_unit": cast.district_b.pk,
+            "password": "Qiaolian-Sweep-2026!",
+        },
     ),
     "core:user_detail": Detail(_sibling_user, methods=("GET",)),
     "core:user_edit": Detail(_sibling_user),

@@ -4,11 +4,13 @@ records or exempt with a written reason. A new URL without an entry fails here."
 import json
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
 from qiaolian.core.services import api_token_create
 from qiaolian.core.testing.sweep import (
+    Create,
     Detail,
     Exempt,
     Listing,
@@ -60,6 +62,8 @@ def _request(client, method: str, url: str, api: bool, payload: dict):
 DETAILS = sorted(name for name, entry in SWEEP.items() if isinstance(entry, Detail))
 LISTINGS = sorted(name for name, entry in SWEEP.items() if isinstance(entry, Listing))
 PUBLICS = sorted(name for name, entry in SWEEP.items() if isinstance(entry, Public))
+CREATES = sorted(name for name, entry in SWEEP.items() if isinstance(entry, Create))
+REFUSED = {400, 403, 404, 422}
 
 
 @pytest.mark.django_db
@@ -83,12 +87,13 @@ def test_it_lists_nothing_of_a_sibling_unit(name, cast):
     api = name.startswith("api:")
     kwargs, marker = entry.make(cast)
     url = reverse(name, kwargs=kwargs)
+    query = entry.query(marker) if entry.query else {}
     client = _client_for(cast.district_manager, api)
     # The marker is visible to the sibling's own manager: proves the check can fail.
     owner = _client_for(cast.sibling_manager, api)
-    assert marker in _body(owner.get(url)), f"{url}: the sibling's own view lacks {marker!r}"
-    pages = [client.get(url), client.get(url, headers={"HX-Request": "true"})]
-    pages += [client.get(url, {"export": fmt}) for fmt in entry.exports]
+    assert marker in _body(owner.get(url, query)), f"{url}: the sibling's own view lacks {marker!r}"
+    pages = [client.get(url, query), client.get(url, query, headers={"HX-Request": "true"})]
+    pages += [client.get(url, {**query, "export": fmt}) for fmt in entry.exports]
     for response in pages:
         assert response.status_code == 200, f"{url} gave {response.status_code}"
         assert marker not in _body(response), f"{url} leaks {marker!r}"
@@ -111,6 +116,31 @@ def test_a_public_page_shows_nothing_unpublished_to_an_anonymous_reader(name, ca
 def test_the_sweep_has_public_pages():
     # Guards the test above against passing vacuously.
     assert PUBLICS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CREATES)
+def test_it_refuses_to_create_a_record_in_a_sibling_unit(name, cast):
+    entry = SWEEP[name]
+    api = name.startswith("api:")
+    url = reverse(name, kwargs=entry.kwargs(cast) if entry.kwargs else None)
+    model = apps.get_model(entry.model)
+    data = entry.data(cast)
+
+    def post(user):
+        client = _client_for(user, api)
+        if api:
+            return client.post(url, data=json.dumps(data), content_type="application/json")
+        return client.post(url, data)
+
+    before = model._default_manager.count()
+    response = post(cast.district_manager)
+    assert response.status_code in REFUSED, f"POST {url} gave {response.status_code}"
+    assert model._default_manager.count() == before, f"POST {url} wrote a {entry.model}"
+    # The same body from the sibling's own manager is written: proves the check can fail.
+    accepted = post(cast.sibling_manager)
+    assert accepted.status_code < 400, f"the sibling's own POST {url} gave {accepted.status_code}"
+    assert model._default_manager.count() == before + 1, f"{url}: the sibling's POST wrote nothing"
 
 
 def _body(response) -> str:

@@ -101,6 +101,7 @@ def _safe_next(request) -> str:
 @login_required
 def otp_verify(request):
     """Ask for the TOTP code; users without a confirmed device are sent to set one up."""
+    # scoping: exempt - the signed-in user's own second-factor device
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return redirect(f"{reverse_lazy('core:otp_setup')}?next={_safe_next(request)}")
@@ -122,10 +123,13 @@ def otp_verify(request):
 @login_required
 def otp_setup(request):
     """Enrol an authenticator app: show the QR code, confirm with one code."""
+    # scoping: exempt - the signed-in user's own second-factor device
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
+        # scoping: exempt - the signed-in user's own second-factor device
         if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
             return redirect("core:otp_verify")
+        # scoping: exempt - the signed-in user's own second-factor device
         device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,14 +1,22 @@
-"""Generic scoped views. A domain view names its queryset source, action, template and the
-service it calls; the base classes own scoping (403 vs 404), filtering, sorting, pagination,
-HTMX fragments and the translation of service errors into form errors."""
+"""Generic scoped views. A domain view declares its records (`model` or `queryset`), action,
+template and the service it calls; the base classes own scoping (403 vs 404, `restrict()` of
+the declared records), filtering, sorting, pagination, HTMX fragments and the translation of
+service errors into form errors. As NetBox's ObjectView: subclasses declare, the base restricts,
+and a subclass only narrows further (`narrow()`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
@@ -17,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_anywhere, model_domain, qualify
 from qiaolian.core.versioning import EditConflict
 
 if TYPE_CHECKING:
@@ -25,21 +33,62 @@ if TYPE_CHECKING:
 
 
 class ScopedView(LoginRequiredMixin, View):
-    """Base: login required, and 403 when the user holds `action` nowhere."""
+    """Base: login required, 403 when the user holds the view's action nowhere, and the
+    declared records restricted to it.
 
-    action: Action | str = Action.VIEW
+    `action` is a verb of the view's domain (`domain`, else the declared model's, else the app
+    the view belongs to: a hotline view's CHANGE is "hotline.change") or a qualified action.
+    """
+
+    action: str = Action.VIEW
+    domain: str | None = None
+    model: Any = None
+    queryset: QuerySet | None = None
+    # The action the records are read under when it differs from the one that opens the view
+    # (e.g. a form opened with VIEW held anywhere that acts on a case the user may CHANGE).
+    queryset_action: str | None = None
     request: Any  # an HttpRequest carrying `active_unit` (RequestContextMiddleware)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not holds_anywhere(request.user, self.action):
+        if not holds_anywhere(request.user, self.permission()):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def view_domain(self) -> str:
+        if self.domain:
+            return self.domain
+        source = self.queryset.model if self.queryset is not None else self.model
+        if source is not None:
+            return model_domain(source)
+        config = apps.get_containing_app_config(type(self).__module__)
+        if config is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} names no domain")
+        return config.label
+
+    def permission(self, action: str | None = None) -> str:
+        """`action` (default: the view's) qualified by the view's domain."""
+        return qualify(action or self.action, self.view_domain())
+
+    def restricted(self, action: str | None = None) -> QuerySet:
+        """The declared records (`queryset` or `model`) the user may `action` (default:
+        `queryset_action`, else the view's action)."""
+        if self.queryset is not None:
+            source: Any = self.queryset.all()
+        elif self.model is not None:
+            source = self.model._default_manager.all()
+        else:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no model or queryset")
+        return source.restrict(self.request.user, action or self.queryset_action or self.action)
+
+    def narrow(self, queryset: QuerySet) -> QuerySet:
+        """Narrow the restricted records further (select_related, a filter); never widen."""
+        return queryset
+
     def scoped_queryset(self) -> QuerySet:
-        """The restricted queryset this view reads; subclasses return `X.objects.restrict(...)`."""
-        raise NotImplementedError
+        """The restricted records this view reads: `narrow(restricted())`."""
+        return self.narrow(self.restricted())
 
     def get_object(self):
         """The object named in the URL, from the restricted queryset, else 404."""
@@ -104,8 +153,9 @@ class ExportableListView(ScopedListView):
     export_name = ""
     export_limit = 100_000
 
-    def queryset_for(self, action: Action) -> QuerySet:
-        raise NotImplementedError
+    def queryset_for(self, action: str) -> QuerySet:
+        """The list's rows under `action`: by default the declared records, restricted."""
+        return self.narrow(self.restricted(action))
 
     def scoped_queryset(self) -> QuerySet:
         return self.queryset_for(Action.VIEW)
@@ -124,14 +174,14 @@ class ExportableListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
+        context["export"] = holds_anywhere(self.request.user, self.permission(Action.EXPORT))
         return context
 
     def export(self, fmt: str):
         from qiaolian.core import audit
         from qiaolian.core.exports import export_response
 
-        if not holds_anywhere(self.request.user, Action.EXPORT):
+        if not holds_anywhere(self.request.user, self.permission(Action.EXPORT)):
             raise PermissionDenied
         queryset = self.queryset_for(Action.EXPORT)
         if self.filter_form_class is not None:
@@ -185,7 +235,7 @@ class ScopedFormView(ScopedView):
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and holds_anywhere(request.user, self.action):
+        if request.user.is_authenticated and holds_anywhere(request.user, self.permission()):
             self.object = self.get_object() if self.needs_object else None
         return super().dispatch(request, *args, **kwargs)
 

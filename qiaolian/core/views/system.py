@@ -88,6 +88,7 @@ class TokenCreateView(ScopedFormView):
         return reverse("core:token_list")
 
     def get_context_data(self, **kwargs):
+        # scoping: exempt - a user's own tokens (owner filter)
         tokens = ApiToken.objects.filter(user=self.request.user).order_by("-created_at")
         return {"object_list": tokens, **kwargs}
 

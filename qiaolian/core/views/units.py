@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core import selectors, services
+from qiaolian.core.apps import CORE
 from qiaolian.core.forms import (
     UnitCreateForm,
     UnitEditForm,
@@ -13,6 +14,7 @@ from qiaolian.core.forms import (
     unit_option_label,
 )
 from qiaolian.core.models import Unit
+from qiaolian.core.registry import all_actions
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import (
     ScopedActionView,
@@ -29,10 +31,11 @@ class UnitListView(ScopedListView):
     template_name = "core/units/list.html"
     paginate_by = 100
 
-    def scoped_queryset(self):
-        return Unit.objects.restrict(self.request.user, Action.VIEW).in_subtree(
-            self.request.active_unit
-        )
+    model = Unit
+    queryset_action = Action.VIEW
+
+    def narrow(self, queryset):
+        return queryset.in_subtree(self.request.active_unit)
 
     filter_form_class = UnitFilterForm
 
@@ -47,15 +50,15 @@ class UnitListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_admin"] = holds_anywhere(self.request.user, Action.ADMIN)
+        context["can_admin"] = holds_anywhere(self.request.user, CORE.ADMIN)
         return context
 
 
 class UnitDetailView(ScopedDetailView):
     template_name = "core/units/detail.html"
 
-    def scoped_queryset(self):
-        return Unit.objects.restrict(self.request.user, Action.VIEW)
+    model = Unit
+    queryset_action = Action.VIEW
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -106,8 +109,7 @@ class UnitObjectMixin(ScopedView):
     action = Action.ADMIN
     needs_object = True
 
-    def scoped_queryset(self):
-        return Unit.objects.restrict(self.request.user, Action.ADMIN)
+    model = Unit
 
     def get_success_url(self, obj):
         return reverse("core:unit_detail", args=[obj.public_id])
@@ -156,12 +158,14 @@ class UnitActivateView(UnitObjectMixin, ScopedActionView):
 
 class UnitOptionsView(ScopedView):
     """JSON for remote unit pickers (`UnitChoiceField(remote=True)`): at most 20 active units
-    matching `q` where the user holds `action` (a known action name, VIEW by default)."""
+    matching `q` where the user holds `action` (a declared action or a verb of core's domain,
+    VIEW by default)."""
 
     def get(self, request):
-        try:
-            action = Action(request.GET.get("action") or Action.VIEW)
-        except ValueError:
+        action = request.GET.get("action") or Action.VIEW
+        # A declared action ("people.add": where new people may go) or a bare verb (the unit
+        # tree itself: "view" is core.view).
+        if action not in all_actions() and action not in Action:
             return JsonResponse({"error": _("Unknown action.")}, status=400)
         found = selectors.unit_options(user=request.user, action=action, q=request.GET.get("q", ""))
         results = [

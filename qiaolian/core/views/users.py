@@ -41,8 +41,10 @@ class UserListView(ScopedListView):
 class UserObjectMixin(ScopedView):
     action = Action.ADMIN
 
-    def scoped_queryset(self):
-        return User.objects.restrict(self.request.user, Action.ADMIN).select_related("home_unit")
+    model = User
+
+    def narrow(self, queryset):
+        return queryset.select_related("home_unit")
 
     def get_success_url(self, obj):
         return reverse("core:user_detail", args=[obj.public_id])
@@ -105,10 +107,10 @@ class GrantRevokeView(ScopedActionView):
     action = Action.ADMIN
     success_message = _("Role removed.")
 
-    def scoped_queryset(self):
-        return UnitRole.objects.restrict(self.request.user, Action.ADMIN).select_related(
-            "user", "unit", "role"
-        )
+    model = UnitRole
+
+    def narrow(self, queryset):
+        return queryset.select_related("user", "unit", "role")
 
     def perform(self, obj):
         services.revoke_role(actor=self.request.user, grant=obj)

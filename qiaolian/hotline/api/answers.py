@@ -16,6 +16,7 @@ from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.versioning import if_match_version
 from qiaolian.hotline.api.common import check_category
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Answer, AnswerStatus
 from qiaolian.hotline.selectors import answers as selectors
 from qiaolian.hotline.services import answers as services
@@ -86,8 +87,8 @@ def answer_list(
     """Answers the caller may read, latest edit first. `q` searches titles, keywords and bodies
     (Chinese by character pairs, other languages by words)."""
     user = request.auth
-    require(user)
-    queryset = selectors.answer_list(user=user, within=visible_unit(user, unit))
+    require(user, HOTLINE.VIEW)
+    queryset = selectors.answer_list(user=user, within=visible_unit(user, unit, HOTLINE.VIEW))
     filters = {"q": q, "category": category, "status": status}
     return selectors.filter_answers(queryset, filters).order_by("-updated_at", "-pk")
 
@@ -95,7 +96,7 @@ def answer_list(
 @router.get("/answers/{answer_id}", response=AnswerDetailOut)
 def answer_detail(request, answer_id: UUID):
     user = request.auth
-    require(user)
+    require(user, HOTLINE.VIEW)
     answer = selectors.answer_list(user=user).filter(public_id=answer_id).first()
     if answer is None:
         raise Http404
@@ -106,7 +107,7 @@ def answer_detail(request, answer_id: UUID):
 def answer_create(request, payload: AnswerIn):
     """A new answer in `unit` (ADD there); a draft unless `status` says otherwise."""
     user = request.auth
-    unit = Unit.objects.get_visible(user, Action.ADD, public_id=payload.unit)
+    unit = Unit.objects.get_visible(user, HOTLINE.ADD, public_id=payload.unit)
     check_category(payload.category)
     answer = services.answer_create(user, **{**payload.dict(), "unit": unit})
     return Status(201, _detail(user, answer))
@@ -122,7 +123,7 @@ def answer_edit(request, answer_id: UUID, payload: AnswerEditIn):
     )
     fields = payload.dict(exclude={"version"}, exclude_none=True)
     if "unit" in fields:
-        fields["unit"] = Unit.objects.get_visible(user, Action.CHANGE, public_id=fields["unit"])
+        fields["unit"] = Unit.objects.get_visible(user, HOTLINE.CHANGE, public_id=fields["unit"])
     check_category(fields.get("category"))
     expected = if_match_version(request, payload.version)
     answer = services.answer_update(user, answer=answer, expected_version=expected, **fields)

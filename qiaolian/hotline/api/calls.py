@@ -17,6 +17,7 @@ from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.hotline.api.cases import CaseDetailOut, case_with_timeline
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Call, CallDirection, CallOutcome, Case, Priority
 from qiaolian.hotline.selectors import calls as selectors
 from qiaolian.hotline.services import calls as services
@@ -105,8 +106,10 @@ def call_list(
     """Calls in the caller's scope, newest first. `number` is normalised and matched exactly
     (+39 333 …, 0039 …); `q` matches digits, notes or the caller's surname; `start`/`end` are
     dates in the hotline's time zone (inclusive)."""
-    require(request.auth)
-    queryset = selectors.call_list(user=request.auth, within=visible_unit(request.auth, unit))
+    require(request.auth, HOTLINE.VIEW)
+    queryset = selectors.call_list(
+        user=request.auth, within=visible_unit(request.auth, unit, HOTLINE.VIEW)
+    )
     filters = {
         "q": q,
         "direction": direction,
@@ -137,7 +140,7 @@ def call_log(request, payload: CallIn):
     if payload.case is not None:
         case = Case.objects.get_visible(user, Action.CHANGE, public_id=payload.case)
     if payload.unit is not None:
-        unit = Unit.objects.get_visible(user, Action.ADD, public_id=payload.unit)
+        unit = Unit.objects.get_visible(user, HOTLINE.ADD, public_id=payload.unit)
     if case is None and unit is None:
         raise ValidationError({"unit": _("Choose the unit the call belongs to, or a case.")})
     if payload.person is not None:

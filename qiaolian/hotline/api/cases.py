@@ -17,6 +17,7 @@ from qiaolian.core.api_kit import ErrorOut, UnitOwnedOut, paginated, require, vi
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.versioning import if_match_version
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Case, CaseEvent, Channel, EventKind, Priority
 from qiaolian.hotline.models import Status as CaseStatus
 from qiaolian.hotline.selectors import cases as selectors
@@ -142,8 +143,8 @@ def case_list(
 ):
     """Cases in the caller's scope. `queue`: mine, unit (open), unassigned, breaching, all;
     `unit` narrows to a unit's subtree; `q` matches the number, subject or contact."""
-    require(request.auth)
-    within = visible_unit(request.auth, unit)
+    require(request.auth, HOTLINE.VIEW)
+    within = visible_unit(request.auth, unit, HOTLINE.VIEW)
     queryset = selectors.case_list(user=request.auth, within=within)
     if queue not in selectors.QUEUES:
         queue = "all"
@@ -168,7 +169,7 @@ def case_detail(request, case_id: UUID):
 @router.post("/cases", response={201: CaseDetailOut})
 def case_open(request, payload: CaseIn):
     """Open a case in a unit where the caller holds ADD; the number is issued by the server."""
-    unit = Unit.objects.get_visible(request.auth, Action.ADD, public_id=payload.unit)
+    unit = Unit.objects.get_visible(request.auth, HOTLINE.ADD, public_id=payload.unit)
     requester = None
     if payload.requester is not None:
         requester = Person.objects.get_visible(

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 
 from qiaolian.core.api_kit import paginated, require, visible_unit
 from qiaolian.core.models import Unit, User
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.forms.surveys import CsatFilterForm
 from qiaolian.hotline.models import Survey
 from qiaolian.hotline.selectors import surveys as selectors
@@ -89,8 +90,8 @@ def survey_list(
     """Surveys of the cases in the caller's scope, latest sent first; `start`/`end` are the
     local dates they were sent (inclusive)."""
     user = request.auth
-    require(user)
-    queryset = selectors.survey_list(user=user, within=visible_unit(user, unit))
+    require(user, HOTLINE.VIEW)
+    queryset = selectors.survey_list(user=user, within=visible_unit(user, unit, HOTLINE.VIEW))
     filters = {"answered": answered, "start": start, "end": end}
     return selectors.filter_surveys(queryset, filters).order_by("-sent_at", "-pk")
 
@@ -99,9 +100,11 @@ def _keys(by: str, rows) -> dict:
     """Opaque keys for the rows: a unit's code and a user's username, not database ids."""
     ids = [row.key for row in rows if row.key is not None]
     if by == "unit":
-        return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "code"))  # labels only
+        # scoping: exempt - labels for the keys of rows already restricted
+        return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "code"))
     if by == "assignee":
-        return dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))  # labels only
+        # scoping: exempt - labels for the keys of rows already restricted
+        return dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
     return {key: key for key in ids}
 
 
@@ -116,9 +119,11 @@ def survey_csat(
     """CSAT (share of answers rated 4–5), mean rating and counts by `by` over the surveys
     answered from `start` to `end` (local dates, inclusive; default: this year so far)."""
     user = request.auth
-    require(user)
+    require(user, HOTLINE.VIEW)
     start, end = CsatFilterForm({"start": start, "end": end}).period()
-    report = selectors.csat(user, start, end, by=str(by), within=visible_unit(user, unit))
+    report = selectors.csat(
+        user, start, end, by=str(by), within=visible_unit(user, unit, HOTLINE.VIEW)
+    )
     keys = _keys(str(by), report.rows)
 
     def row(item, key) -> dict:

@@ -20,6 +20,7 @@ from qiaolian.core.api_kit import ErrorOut, PageHook, UnitOwnedOut, paginated, r
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.versioning import if_match_version
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import (
     Case,
     Channel,
@@ -187,10 +188,10 @@ def tomb_list(
     deceased, the grave or the case number; `season` (qingming, dongzhi) with `year` (this year
     by default) keeps the 15 days around the solar term."""
     user = request.auth
-    require(user)
+    require(user, HOTLINE.VIEW)
     if season and not year:
         year = timezone.localdate().year
-    queryset = selectors.order_list(user=user, within=visible_unit(user, unit))
+    queryset = selectors.order_list(user=user, within=visible_unit(user, unit, HOTLINE.VIEW))
     filters = {"q": q, "status": status, "kind": kind, "season": season, "year": year}
     queryset = selectors.filter_orders(queryset, filters).order_by("-service_date", "-pk")
     return PageHook(queryset, _mark_case_visible(user))
@@ -208,7 +209,7 @@ def tomb_open(request, payload: TombOpenIn):
     """A new tomb-sweeping case and its order (a caller asking for the service): ADD in `unit`;
     the case number is issued by the server."""
     user = request.auth
-    unit = Unit.objects.get_visible(user, Action.ADD, public_id=payload.unit)
+    unit = Unit.objects.get_visible(user, HOTLINE.ADD, public_id=payload.unit)
     requester = None
     if payload.requester is not None:
         requester = Person.objects.get_visible(user, Action.VIEW, public_id=payload.requester)

@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema
 from qiaolian.core.api_kit import PageHook, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.timezones import zone
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Profession, Shift, Volunteer
 from qiaolian.hotline.selectors import volunteers as selectors
 from qiaolian.hotline.services import volunteers as services
@@ -145,8 +146,8 @@ def volunteer_list(
     """Active volunteers in the caller's scope (`inactive=true` adds the others); `on_duty=true`
     keeps those with a shift running now; `q` matches name, username, specialties, languages."""
     user = request.auth
-    require(user)
-    queryset = selectors.volunteer_list(user=user, within=visible_unit(user, unit))
+    require(user, HOTLINE.VIEW)
+    queryset = selectors.volunteer_list(user=user, within=visible_unit(user, unit, HOTLINE.VIEW))
     filters = {"q": q, "profession": profession, "on_duty": on_duty, "inactive": inactive}
     queryset = selectors.filter_volunteers(queryset, filters, user=user)
     return PageHook(
@@ -193,7 +194,7 @@ def shift_list(
     """Shifts of active volunteers overlapping [`start`, `end`) (default: today 00:00 Beijing
     time and the 7 days after; at most 93 days), by start time."""
     user = request.auth
-    require(user)
+    require(user, HOTLINE.VIEW)
     if start is None:
         start = services.day_bounds(timezone.now().astimezone(zone(HOTLINE_TIME_ZONE)).date())[0]
     if end is None:
@@ -204,7 +205,7 @@ def shift_list(
         raise ValidationError({"end": _("The end must come after the start.")})
     if end - start > MAX_SHIFT_WINDOW:
         raise ValidationError({"end": _("Ask for at most 93 days at a time.")})
-    queryset = services.visible_shifts(user, visible_unit(user, unit), start, end)
+    queryset = services.visible_shifts(user, visible_unit(user, unit, HOTLINE.VIEW), start, end)
     if profession:
         queryset = queryset.filter(volunteer__profession=profession)
     if volunteer is not None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.scoping import Action
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import AnswerStatus
 from qiaolian.hotline.selectors.answers import category_choices
 
@@ -43,7 +44,9 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, user, action: Action, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
-        self.fields["unit"] = UnitChoiceField(user=user, action=action, label=_("Owner unit"))
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action=HOTLINE(action), label=_("Owner unit")
+        )
         category: Any = self.fields["category"]
         category.choices = category_choices()
         self.order_fields(["unit", "category", "status"])

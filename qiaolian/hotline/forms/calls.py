@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.scoping import Action
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.categories import category_choices
 from qiaolian.hotline.models import CallDirection, CallOutcome, Case, Priority
 from qiaolian.network.forms import PersonChoiceField
@@ -75,7 +76,7 @@ class CallForm(forms.Form):
     def __init__(self, data=None, *, user, initial=None):
         super().__init__(data, initial=initial)
         self.user = user
-        self.fields["unit"] = UnitChoiceField(user=user, action=Action.ADD, label=_("Unit"))
+        self.fields["unit"] = UnitChoiceField(user=user, action=HOTLINE.ADD, label=_("Unit"))
         self.fields["category"].choices = category_choices("---------")
         self.fields["person"] = ScopedPublicIdField(
             queryset=Person.objects.restrict(user, Action.VIEW),

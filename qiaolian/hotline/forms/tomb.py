@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.forms import UnitChoiceField
-from qiaolian.core.scoping import Action
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Channel, TombKind, TombStatus
 from qiaolian.hotline.services import tomb
 
@@ -70,7 +70,7 @@ class TombOpenForm(TombOrderForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(user=user, action=Action.ADD, label=_("Owner unit"))
+        self.fields["unit"] = UnitChoiceField(user=user, action=HOTLINE.ADD, label=_("Owner unit"))
         self.order_fields(self.field_order)
 
 

@@ -9,6 +9,7 @@ from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action
 from qiaolian.core.timezones import zone_choices
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Profession, Volunteer
 from qiaolian.network.models import Group
 
@@ -40,7 +41,7 @@ class VolunteerForm(forms.Form):
 
     def __init__(self, data=None, *, user, action: Action, creating: bool, initial=None):
         super().__init__(data, initial=initial)
-        self.fields["unit"] = UnitChoiceField(user=user, action=action, label=_("Unit"))
+        self.fields["unit"] = UnitChoiceField(user=user, action=HOTLINE(action), label=_("Unit"))
         if creating:
             taken = Volunteer.objects.values("user_id")
             self.fields["user"] = UserChoiceField(

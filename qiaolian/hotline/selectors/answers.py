@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from qiaolian.core.scoping import Action
 from qiaolian.hotline import categories
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.categories import category_labels
 from qiaolian.hotline.services.answers import suggest, terms, visible_answers
 
@@ -45,7 +46,7 @@ def filter_answers(queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
 def can_edit(user, answer) -> bool:
     from qiaolian.core.models import Unit
 
-    return Unit.objects.restrict(user, Action.CHANGE).filter(pk=answer.unit_id).exists()
+    return Unit.objects.restrict(user, HOTLINE.CHANGE).filter(pk=answer.unit_id).exists()
 
 
 def category_choices(blank: str = "---------") -> list[tuple[str, str]]:

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.models import Unit, UnitRole, User
 from qiaolian.core.phones import normalize_phone
-from qiaolian.core.scoping import Action
+from qiaolian.core.scoping import Action, ancestor_paths, holds_in
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.memo import page_memo
 from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
 from qiaolian.hotline.services.sla import breaching_soon_q
@@ -137,6 +138,7 @@ def filter_cases(queryset: QuerySet, filters: dict[str, Any]) -> QuerySet:
         # one phone rule, on the quick contact and on the requester's registered phones.
         if e164 := normalize_phone(text):
             condition |= Q(contact_phone_e164=e164) | Q(
+                # scoping: exempt - narrows the restricted cases by phone
                 requester__in=PersonContact.objects.filter(normalized=e164).values("person_id")
             )
         queryset = queryset.filter(condition)
@@ -163,12 +165,13 @@ def eligible_users(unit: Unit) -> QuerySet:
     """Users who can see the cases of `unit` (assignees and watchers): a grant carrying VIEW
     at the unit or above it. The list of possible assignees is shown to whoever may assign
     cases of the unit; it names colleagues, nothing of other units' records."""
-    prefixes = [unit.path[:i] for i in range(4, len(unit.path) + 1, 4)]
+    prefixes = [*ancestor_paths(unit.path), unit.path]
     rows = UnitRole.objects.filter(  # scoping: exempt, grants of the unit's own ancestors
         unit__path__in=prefixes, unit__is_active=True, user__is_active=True
     ).values_list("user_id", "role__actions")
-    ids = {user_id for user_id, actions in rows if Action.VIEW.value in (actions or ())}
-    return User.objects.filter(pk__in=ids).order_by("display_name", "username")  # scoping: exempt
+    ids = {user_id for user_id, actions in rows if holds_in(actions, HOTLINE.VIEW)}
+    # scoping: exempt - colleagues holding a grant at the unit or above (names only)
+    return User.objects.filter(pk__in=ids).order_by("display_name", "username")
 
 
 def can_change(user, case: Case) -> bool:
@@ -190,5 +193,7 @@ def requester_local_time(case: Case, at: datetime | None = None) -> tuple[dateti
 def requesters_of_assigned_cases(user: Any) -> Q:
     """The people a volunteer may see: the requesters of the cases assigned to them.
     Contributed to people's narrowing."""
+    # scoping: exempt - a narrowing condition (the user's own assigned cases), used inside
+    # Person.objects.restrict() itself.
     requesters = Case.objects.filter(assignee=user, requester__isnull=False)
     return Q(pk__in=requesters.values("requester_id"))

@@ -56,7 +56,8 @@ from django.utils import timezone
 
 from qiaolian.core.models import Unit
 from qiaolian.core.rollup import split_period
-from qiaolian.core.scoping import Action, Narrowing, grants_for
+from qiaolian.core.scoping import Action, Narrowing, grant_narrowings, grant_roots
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.categories import category_labels
 from qiaolian.hotline.counters import MAIN_COUNTERS, SATISFIED_RATING, minutes_to_first_response
 from qiaolian.hotline.models import (
@@ -90,7 +91,7 @@ def visible_unit(user: Any, unit: Unit | None, action: Action = Action.VIEW) -> 
     """`unit` if the user may view records in it, else PermissionDenied."""
     if unit is None:
         return None
-    if not Unit.objects.restrict(user, action).filter(pk=unit.pk).exists():
+    if not Unit.objects.restrict(user, HOTLINE(action)).filter(pk=unit.pk).exists():
         raise PermissionDenied("unit outside the user's scope")
     return unit
 
@@ -139,8 +140,8 @@ def _anchor_and_buckets(user: Any, unit: Unit | None) -> tuple[Unit | None, list
     """The unit whose top-level children the figures are split by, and those children (or,
     for a user with grants in several unrelated units and no unit chosen, those units)."""
     if unit is None:
-        paths = sorted({g.path for g in grants_for(user, Action.VIEW)})
-        # scoping: exempt - the user's own grant roots (grants_for), each visible to them.
+        paths = grant_roots(user, HOTLINE.VIEW)
+        # scoping: exempt - the user's own grant roots (grant_roots), each visible to them.
         roots = list(Unit.objects.filter(path__in=paths))
         if len(roots) != 1:
             return None, roots
@@ -179,13 +180,14 @@ def _rollup_roots(user: Any, unit: Unit | None, action: Action) -> list[int] | N
     `unit`, or the units of the user's grants. None when a grant is narrowed (a volunteer
     sees the cases assigned to them: the rollup counts everyone's, so their figures come from
     the cases)."""
-    grants = grants_for(user, action)
-    if not grants or any(g.narrowing != Narrowing.SUBTREE for g in grants):
+    action = HOTLINE(action)
+    if grant_narrowings(user, action) != {Narrowing.SUBTREE}:
         return None
     if unit is not None:
         return [unit.pk]
-    # scoping: exempt - the units of the user's own SUBTREE grants (grants_for, just above).
-    return list(Unit.objects.filter(path__in=[g.path for g in grants]).values_list("pk", flat=True))
+    roots = grant_roots(user, action)
+    # scoping: exempt - the units of the user's own SUBTREE grants (grant_roots).
+    return list(Unit.objects.filter(path__in=roots).values_list("pk", flat=True))
 
 
 def _in_days(field: str, days: list[tuple[date, date]]) -> Q:
@@ -361,7 +363,7 @@ def case_stats(
 ) -> dict:
     """The figures of the period as one JSON-ready dict (see the module docstring).
     `use_rollup=False` counts everything from the cases (the check of the rollup)."""
-    unit = visible_unit(user, unit, action)
+    unit = visible_unit(user, unit, HOTLINE(action))
     since, until = period_bounds(start, end)
     anchor, buckets = _anchor_and_buckets(user, unit)
     bucket_by_path = {b.path: b for b in buckets}

@@ -20,8 +20,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
-from qiaolian.core.scoping import Action, require_unit
+from qiaolian.core.scoping import Action, require_unit, verb_of
 from qiaolian.core.service_kit import create_scoped, update_scoped
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Answer, AnswerStatus, Case, CaseEvent, EventKind, Status
 from qiaolian.hotline.timeline import add_event
 
@@ -135,7 +136,7 @@ def answer_update(
 
 @transaction.atomic
 def answer_delete(actor, *, answer: Answer) -> None:
-    require_unit(actor, Action.DELETE, answer.unit)
+    require_unit(actor, HOTLINE.DELETE, answer.unit)
     audit.record(
         actor=actor,
         action="answer.delete",
@@ -197,22 +198,9 @@ def visible_answers(user, action: Action = Action.VIEW):
     """Answers the user reads: the scoped ones (restrict), plus the published and internal
     answers of the units above the user's grants (a city FAQ serves every district). Drafts of
     other units never show; narrowed grants see no drafts at all (Answer.assigned_to)."""
-    from qiaolian.core.scoping import Narrowing, grants_for
-
-    scoped = Answer.objects.restrict(user, action)
-    if action != Action.VIEW:
-        return scoped
-    ancestors: set[str] = set()
-    for grant in grants_for(user, action):
-        if grant.narrowing == Narrowing.OWN:
-            continue
-        ancestors.update(grant.path[:i] for i in range(4, len(grant.path), 4))
-    if not ancestors:
-        return scoped
-    inherited = Answer.objects.filter(  # scoping: ancestors' non-draft answers, shared down
-        unit__path__in=sorted(ancestors)
-    ).exclude(status=AnswerStatus.DRAFT)
-    return Answer.objects.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=inherited.values("pk")))
+    if verb_of(action) != Action.VIEW:
+        return Answer.objects.restrict(user, action)
+    return Answer.objects.restrict_shared_down(user, action, shared=~Q(status=AnswerStatus.DRAFT))
 
 
 def _weights(answer: Answer) -> dict[str, int]:

@@ -25,6 +25,7 @@ from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.core.timezones import zone_label
 from qiaolian.core.versioning import bump, lock_for_update
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Call,
@@ -251,7 +252,7 @@ def log_call(
             raise ValidationError({"unit": _("A call on a case belongs to the case's unit.")})
         unit = case.unit
     else:
-        require_unit(actor, Action.ADD, unit, _("You cannot log calls for this unit."))
+        require_unit(actor, HOTLINE.ADD, unit, _("You cannot log calls for this unit."))
     if person is not None:
         if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
             raise PermissionDenied(_("You cannot link to this person."))

@@ -34,7 +34,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit, timezones
-from qiaolian.core.scoping import Action
+from qiaolian.core.apps import CORE
+from qiaolian.core.scoping import ancestor_paths
 from qiaolian.core.services import can_configure
 from qiaolian.core.workdays import is_working_day
 from qiaolian.hotline.models import (
@@ -480,7 +481,7 @@ def _sla_event(case: Any, text: str, data: dict, at: datetime) -> None:
 def _admin_role_codes() -> list[str]:
     from qiaolian.core.models import Role
 
-    return [r.code for r in Role.objects.all() if Action.ADMIN.value in (r.actions or ())]
+    return [r.code for r in Role.objects.all() if r.grants(CORE.ADMIN)]
 
 
 def recipients(case: Any, admin_roles: list[str]) -> list[str]:
@@ -488,9 +489,7 @@ def recipients(case: Any, admin_roles: list[str]) -> list[str]:
     any), as e-mail addresses."""
     from qiaolian.core.models import UnitRole
 
-    path = case.unit.path
-    step = case.unit.steplen
-    prefixes = [path[:i] for i in range(step, len(path) + 1, step)]
+    prefixes = [*ancestor_paths(case.unit.path), case.unit.path]
     grants = UnitRole.objects.filter(  # scoping: exempt, system task reads the unit's admins
         unit__path__in=prefixes,
         unit__is_active=True,

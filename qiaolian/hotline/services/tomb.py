@@ -35,6 +35,7 @@ from qiaolian.core.models import User
 from qiaolian.core.scoping import Action, require_unit
 from qiaolian.core.service_kit import create_scoped, update_scoped
 from qiaolian.core.versioning import bump
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import (
     Case,
     Channel,
@@ -164,7 +165,7 @@ def _full_clean(order: TombSweepingOrder) -> None:
 @transaction.atomic
 def order_create(actor, *, case: Case, **fields: Any) -> TombSweepingOrder:
     """A tomb-sweeping order for an existing case of the tomb-sweeping category."""
-    require_unit(actor, Action.ADD, case.unit)  # before saying anything about the case
+    require_unit(actor, HOTLINE.ADD, case.unit)  # before saying anything about the case
     _require_case(actor, case)
     if case.category != TOMB_CATEGORY:
         raise ValidationError(
@@ -273,7 +274,7 @@ def order_schedule(
     service_date: date | None = None,
 ) -> TombSweepingOrder:
     """Name who performs the service and when; may be repeated to reschedule."""
-    require_unit(actor, Action.CHANGE, order.unit)
+    require_unit(actor, HOTLINE.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
     if current.status not in (TombStatus.REQUESTED, TombStatus.SCHEDULED):
         raise ValidationError(
@@ -305,7 +306,7 @@ def order_schedule(
 
 @transaction.atomic
 def order_cancel(actor, *, order: TombSweepingOrder, reason: str) -> TombSweepingOrder:
-    require_unit(actor, Action.CHANGE, order.unit)
+    require_unit(actor, HOTLINE.CHANGE, order.unit)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for cancelling the order.")})
@@ -405,7 +406,7 @@ def order_fulfil(
 
 @transaction.atomic
 def proof_remove(actor, *, proof: TombProof) -> None:
-    require_unit(actor, Action.CHANGE, proof.order.unit)
+    require_unit(actor, HOTLINE.CHANGE, proof.order.unit)
     order = proof.order
     audit.record(
         actor=actor,
@@ -433,7 +434,7 @@ def _lifetime(days: int | None) -> timedelta:
 def share_create(actor, *, order: TombSweepingOrder, days: int | None = None) -> str:
     """A new private link for the requester; returns the token, which is not stored (only its
     digest is, in core.PrivateLink). A link made earlier stops working."""
-    require_unit(actor, Action.CHANGE, order.unit)
+    require_unit(actor, HOTLINE.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
     if current.status != TombStatus.DONE or not current.proofs.exists():
         raise ValidationError(
@@ -474,7 +475,7 @@ def share_create(actor, *, order: TombSweepingOrder, days: int | None = None) ->
 @transaction.atomic
 def share_extend(actor, *, order: TombSweepingOrder, days: int) -> TombSweepingOrder:
     """Change how long the current link stays valid, counted from now."""
-    require_unit(actor, Action.CHANGE, order.unit)
+    require_unit(actor, HOTLINE.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
     link = current.share_link
     if link is None or link.revoked_at is not None:
@@ -494,7 +495,7 @@ def share_extend(actor, *, order: TombSweepingOrder, days: int) -> TombSweepingO
 
 @transaction.atomic
 def share_revoke(actor, *, order: TombSweepingOrder) -> TombSweepingOrder:
-    require_unit(actor, Action.CHANGE, order.unit)
+    require_unit(actor, HOTLINE.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
     link = current.share_link
     if link is None or link.revoked_at is not None:

@@ -24,6 +24,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import Unit, User
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.core.timezones import check_zone, zone
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import (
     CATEGORY_PROFESSION,
     OPEN_STATUSES,
@@ -90,7 +91,7 @@ def volunteer_create(
     availability: str = "",
     is_active: bool = True,
 ) -> Volunteer:
-    require_unit(actor, Action.ADD, unit)
+    require_unit(actor, HOTLINE.ADD, unit)
     if not User.objects.restrict(actor, Action.VIEW).filter(pk=user.pk).exists():
         raise PermissionDenied(_("You cannot link to this user account."))
     if Volunteer.objects.filter(user=user).exists():
@@ -133,7 +134,7 @@ def volunteer_update(actor: Any, volunteer: Volunteer, **fields: Any) -> Volunte
             raise ValueError(f"volunteer field {name!r} cannot be set here")
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     if "unit" in fields:
-        require_unit(actor, Action.CHANGE, current.unit)
+        require_unit(actor, HOTLINE.CHANGE, current.unit)
     if "time_zone" in fields:
         check_zone(current.time_zone)
     if licence and licence != current.licence_number:
@@ -207,7 +208,7 @@ def shift_create(
     actor: Any, *, volunteer: Volunteer, starts_at: datetime, ends_at: datetime, note: str = ""
 ) -> Shift:
     _require_volunteer(actor, volunteer)
-    require_unit(actor, Action.ADD, volunteer.unit, _("You cannot plan shifts for this unit."))
+    require_unit(actor, HOTLINE.ADD, volunteer.unit, _("You cannot plan shifts for this unit."))
     # Lock the volunteer so two concurrent saves cannot both pass the overlap check.
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
     _check_shift(volunteer, starts_at, ends_at)
@@ -236,7 +237,7 @@ def shift_update(actor: Any, shift: Shift, **fields: Any) -> Shift:
         raise PermissionDenied(_("You may not change this shift."))
     # Planning shifts is the unit's staff's job, as creating and deleting them: a volunteer's
     # CHANGE (narrowed to their own shifts) must not stretch the hours they are credited with.
-    require_unit(actor, Action.CHANGE, shift.unit, _("You cannot plan shifts for this unit."))
+    require_unit(actor, HOTLINE.CHANGE, shift.unit, _("You cannot plan shifts for this unit."))
     current = Shift.objects.select_for_update().get(pk=shift.pk)
     before = audit.snapshot(current, SHIFT_FIELDS)
     for name, value in fields.items():
@@ -246,7 +247,9 @@ def shift_update(actor: Any, shift: Shift, **fields: Any) -> Shift:
     if "volunteer" in fields:
         _require_volunteer(actor, current.volunteer)
         current.unit = current.volunteer.unit
-        require_unit(actor, Action.CHANGE, current.unit, _("You cannot plan shifts for this unit."))
+        require_unit(
+            actor, HOTLINE.CHANGE, current.unit, _("You cannot plan shifts for this unit.")
+        )
     Volunteer.objects.select_for_update().filter(pk=current.volunteer_id).first()
     _check_shift(current.volunteer, current.starts_at, current.ends_at, pk=current.pk)
     current.full_clean()

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.core.testing.sweep import Create, Detail, Listing
 from qiaolian.hotline.models import Status, Survey
 from qiaolian.hotline.tests.factories import (
     AnswerFactory,
@@ -99,9 +99,14 @@ TOMB_ORDER = {
 SWEEP = {
     "api:call_list": Listing(_call_listing),
     "api:call_detail": Detail(_call, methods=("GET",)),
-    "api:call_log": Exempt(
-        "Takes no object id; a sibling unit, case or person in the body is a 404 "
-        "(test_api_calls: CallLogApiTests)."
+    "api:call_log": Create(
+        "hotline.Call",
+        lambda cast: {
+            "unit": str(cast.district_b.public_id),
+            "number": "0039 333 765 4321",
+            "duration_seconds": 300,
+            "notes": "询问签证",
+        },
     ),
     "api:call_new_case": Detail(
         _call,
@@ -113,9 +118,19 @@ SWEEP = {
     "api:shift_list": Listing(_shift_listing),
     "api:tomb_list": Listing(_tomb_listing),
     "api:tomb_detail": Detail(_tomb, methods=("GET",)),
-    "api:tomb_open": Exempt(
-        "Takes no object id; a sibling unit or requester in the body is a 404 "
-        "(test_api_tomb: TombOpenApiTests)."
+    "api:tomb_open": Create(
+        "hotline.TombSweepingOrder",
+        lambda cast: {
+            "kind": "cloud",
+            "deceased_name": "陈老先生",
+            "cemetery": "宁波福泉山公墓",
+            "grave_location": "松园三区12排8号",
+            "service_date": "2026-04-05",
+            "unit": str(cast.district_b.public_id),
+            "subject": "代为祭扫申请",
+            "contact_name": "陈女士",
+            "contact_phone": "+39 333 123 4567",
+        },
     ),
     "api:tomb_create_for_case": Detail(
         _tomb_case, methods=("POST",), payload=lambda cast: TOMB_ORDER
@@ -129,9 +144,15 @@ SWEEP = {
     "api:tomb_cancel": Detail(_tomb, methods=("POST",), payload=lambda cast: {"reason": "x"}),
     "api:answer_list": Listing(_answer_listing),
     "api:answer_detail": Detail(_answer, methods=("GET",)),
-    "api:answer_create": Exempt(
-        "Takes no object id; a sibling unit in the body is a 404 (test_api_answers: "
-        "AnswerCreateApiTests)."
+    "api:answer_create": Create(
+        "hotline.Answer",
+        lambda cast: {
+            "unit": str(cast.district_b.public_id),
+            "category": "policy",
+            "status": "public",
+            "title_zh": "华侨子女回国入学",
+            "body_zh": "按户籍地就近入学。",
+        },
     ),
     "api:answer_edit": Detail(_answer, methods=("PATCH",), payload=lambda cast: {"keywords": "x"}),
     "api:survey_list": Listing(_survey_listing),

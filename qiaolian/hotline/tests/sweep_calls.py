@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.core.testing.sweep import Create, Detail, Exempt, Listing
 from qiaolian.hotline.models import Callback
 from qiaolian.hotline.tests.factories import CallFactory, CaseFactory
 
@@ -43,9 +43,15 @@ def _callback_listing(cast):
 
 SWEEP = {
     "hotline:call_list": Listing(_call_listing, exports=("csv", "xlsx")),
-    "hotline:call_console": Exempt(
-        "Takes no object id: the unit picker offers only units where the user holds ADD, the "
-        "person and case fields resolve inside restrict() (tested in test_calls_views)."
+    "hotline:call_console": Create(
+        "hotline.Call",
+        lambda cast: {
+            "number": "+39 333 123 4567",
+            "direction": "in",
+            "outcome": "answered",
+            "unit": cast.district_b.pk,
+            "mode": "log",
+        },
     ),
     "hotline:caller_lookup": Exempt(
         "Shows nothing without ?number=; with one, every person, case, group and call comes "

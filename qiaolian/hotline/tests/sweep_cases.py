@@ -3,7 +3,7 @@
 Every object made here belongs to the sibling district B, which the district manager of A
 must never see, change or count."""
 
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.core.testing.sweep import Create, Detail, Exempt, Listing
 
 CASE_MARKER = "乙区工单泄漏标记"
 
@@ -43,9 +43,17 @@ def _attachment(cast):
 
 SWEEP = {
     "hotline:case_list": Listing(_case_listing),
-    "hotline:case_create": Exempt(
-        "Takes no object id; the owner-unit and requester choices are restricted (tested in "
-        "test_cases_views: CaseCreateTests)."
+    "hotline:case_create": Create(
+        "hotline.Case",
+        lambda cast: {
+            "unit": cast.district_b.pk,
+            "channel": "call",
+            "category": "policy",
+            "priority": "normal",
+            "subject": "询问养老金认证",
+            "contact_name": "李女士",
+            "contact_phone": "+34 612 345 678",
+        },
     ),
     "hotline:case_bulk_assign": Exempt(
         "POST only, the case ids come in the body and are looked up in restrict(CHANGE): a "
@@ -70,9 +78,15 @@ SWEEP = {
     "api:case_assign": Detail(
         _case_api, methods=("POST",), payload=lambda cast: {"assignee": None}
     ),
-    "api:case_open": Exempt(
-        "Takes no object id; a sibling unit in the body is a 404 (test_cases_api: "
-        "CaseOpenApiTests)."
+    "api:case_open": Create(
+        "hotline.Case",
+        lambda cast: {
+            "unit": str(cast.district_b.public_id),
+            "category": "legal",
+            "subject": "劳务纠纷",
+            "contact_name": "陈先生",
+            "contact_phone": "+61 412 345 678",
+        },
     ),
     "api:case_status": Detail(
         _case_api, methods=("POST",), payload=lambda cast: {"status": "waiting"}

@@ -3,7 +3,7 @@ here belongs to the sibling district B."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing, Public
+from qiaolian.core.testing.sweep import Create, Detail, Exempt, Listing, Public
 from qiaolian.hotline.models import TombProof
 from qiaolian.hotline.services import tomb as tomb_services
 from qiaolian.hotline.tests.factories import CaseFactory, TombOrderFactory
@@ -53,9 +53,18 @@ def _proof(cast):
 
 SWEEP = {
     "hotline:tomb_list": Listing(_listing, exports=("csv", "xlsx")),
-    "hotline:tomb_create": Exempt(
-        "Takes no object id; the owner-unit choices are restricted to units where the user may "
-        "add (tested in test_tomb_views)."
+    "hotline:tomb_create": Create(
+        "hotline.TombSweepingOrder",
+        lambda cast: {
+            "unit": cast.district_b.pk,
+            "subject": "清明代为祭扫",
+            "channel": "wechat",
+            "contact_name": "陈女士",
+            "kind": "proxy",
+            "cemetery": "宁波福泉山公墓",
+            "grave_location": "松园三区",
+            "service_date": "2026-04-04",
+        },
     ),
     "hotline:tomb_create_for_case": Detail(_case),
     "hotline:tomb_detail": Detail(_order_kwargs, methods=("GET",)),

@@ -3,7 +3,7 @@
 Every object made here belongs to the sibling district B."""
 
 from qiaolian.core.testing.factories import UserFactory
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.core.testing.sweep import Create, Detail, Listing
 from qiaolian.hotline.tests.factories import ShiftFactory, VolunteerFactory
 
 VOLUNTEER_MARKER = "乙区医生泄漏"
@@ -34,17 +34,28 @@ def _rota_listing(cast):
 
 SWEEP = {
     "hotline:volunteer_list": Listing(_volunteer_listing, exports=("csv", "xlsx")),
-    "hotline:volunteer_create": Exempt(
-        "Takes no object id; the unit, user-account and group choices are restricted (tested "
-        "in test_volunteers_views)."
+    "hotline:volunteer_create": Create(
+        "hotline.Volunteer",
+        lambda cast: {
+            "user": UserFactory(home_unit=cast.district_b).pk,
+            "unit": cast.district_b.pk,
+            "profession": "doctor",
+            "licence_number": "110",
+            "time_zone": "Asia/Shanghai",
+            "is_active": "on",
+        },
     ),
     "hotline:volunteer_detail": Detail(_volunteer, methods=("GET",)),
     "hotline:volunteer_edit": Detail(_volunteer),
     "hotline:volunteer_reveal": Detail(_volunteer, methods=("POST",)),
     "hotline:rota": Listing(_rota_listing),
-    "hotline:shift_create": Exempt(
-        "Takes no object id; the volunteer picker offers only volunteers the user may change "
-        "(tested in test_volunteers_views)."
+    "hotline:shift_create": Create(
+        "hotline.Shift",
+        lambda cast: {
+            "volunteer": VolunteerFactory(unit=cast.district_b).pk,
+            "starts_at": "2026-03-02T08:00",
+            "ends_at": "2026-03-02T16:00",
+        },
     ),
     "hotline:shift_edit": Detail(_shift),
     "hotline:shift_delete": Detail(_shift, methods=("POST",)),

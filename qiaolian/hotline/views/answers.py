@@ -16,6 +16,7 @@ from qiaolian.core.views.generic import (
     ScopedListView,
     ScopedView,
 )
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.forms.answers import AnswerFilterForm, AnswerForm
 from qiaolian.hotline.models import Answer, AnswerStatus, Case, Status
 from qiaolian.hotline.panels import panel
@@ -40,7 +41,7 @@ class AnswerListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            can_add=holds_anywhere(self.request.user, Action.ADD),
+            can_add=holds_anywhere(self.request.user, HOTLINE.ADD),
             categories=selectors.category_labels(),
         )
         return context
@@ -92,9 +93,10 @@ class AnswerObjectMixin(ScopedView):
     action = Action.CHANGE
     needs_object = True
 
-    def scoped_queryset(self):
-        # Writes need the action on the answer's own unit (not the shared-down ancestors').
-        return Answer.objects.restrict(self.request.user, self.action).select_related("unit")
+    model = Answer
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit")
 
     def get_success_url(self, obj):
         return reverse("hotline:answer_detail", args=[obj.public_id])
@@ -139,8 +141,11 @@ class AnswerFromCaseView(ScopedActionView):
 
     action = Action.ADD
 
-    def scoped_queryset(self):
-        return Case.objects.restrict(self.request.user, Action.VIEW).select_related("unit")
+    model = Case
+    queryset_action = Action.VIEW
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit")
 
     def perform(self, obj):
         self.answer = services.answer_from_case(self.request.user, obj)
@@ -181,11 +186,11 @@ def answers_panel(request, case):
     text = f"{case.subject} {case.description}"
     suggestions = services.suggest(user, text, category=case.category)
     resolved = case.status in (Status.RESOLVED, Status.CLOSED)
-    can_make = resolved and holds_anywhere(user, Action.ADD)
+    can_make = resolved and holds_anywhere(user, HOTLINE.ADD)
     if can_make:
         from qiaolian.core.models import Unit
 
-        can_make = Unit.objects.restrict(user, Action.ADD).filter(pk=case.unit_id).exists()
+        can_make = Unit.objects.restrict(user, HOTLINE.ADD).filter(pk=case.unit_id).exists()
     if not suggestions and not can_make:
         return None
     return {

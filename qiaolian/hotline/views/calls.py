@@ -22,6 +22,7 @@ from qiaolian.core.views.generic import (
     ScopedListView,
     ScopedView,
 )
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.forms.calls import (
     CallbackFilterForm,
     CallbackForm,
@@ -139,7 +140,7 @@ class CallListView(ExportableListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
+        context["can_add"] = holds_anywhere(self.request.user, HOTLINE.ADD)
         return context
 
     def export_header(self):
@@ -204,10 +205,10 @@ class CallEditView(ConflictFormMixin, ScopedFormView):
     template_name = "hotline/calls/form.html"
     success_message = gettext_lazy("Call saved.")
 
-    def scoped_queryset(self):
-        return Call.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "case", "person", "unit"
-        )
+    model = Call
+
+    def narrow(self, queryset):
+        return queryset.select_related("case", "person", "unit")
 
     def get_form(self, data=None):
         call = self.object
@@ -295,7 +296,7 @@ class CallbackListView(ScopedListView):
         due = selectors.due_callbacks(self.request.user, within=self.request.active_unit)
         context["due_count"] = due.count()
         context["overdue_count"] = due.filter(scheduled_for__lt=now).count()
-        context["can_change"] = holds_anywhere(self.request.user, Action.CHANGE)
+        context["can_change"] = holds_anywhere(self.request.user, HOTLINE.CHANGE)
         return context
 
 
@@ -311,10 +312,10 @@ class CallbackCreateView(ScopedFormView):
     form_class = CallbackForm
     success_message = gettext_lazy("Callback scheduled.")
 
-    def scoped_queryset(self):
-        return Case.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "requester", "unit"
-        )
+    model = Case
+
+    def narrow(self, queryset):
+        return queryset.select_related("requester", "unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -347,8 +348,10 @@ class CallbackDoneView(ScopedActionView):
     action = Action.CHANGE
     success_message = gettext_lazy("Callback marked done.")
 
-    def scoped_queryset(self):
-        return Callback.objects.restrict(self.request.user, Action.CHANGE).select_related("case")
+    model = Callback
+
+    def narrow(self, queryset):
+        return queryset.select_related("case")
 
     def perform(self, obj):
         callback_services.complete_callback(self.request.user, obj)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from qiaolian.core.files import serve_private_file
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
-from qiaolian.core.scoping import Action, Narrowing, grants_for, holds_anywhere
+from qiaolian.core.scoping import Action, Narrowing, grant_narrowings, holds_anywhere
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedDetailView,
@@ -35,6 +35,7 @@ from qiaolian.core.views.generic import (
     ScopedListView,
     ScopedView,
 )
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.categories import category_choices, category_labels
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
@@ -149,7 +150,7 @@ class CaseForm(forms.Form):
         ]
         if with_unit:
             self.fields["unit"] = UnitChoiceField(
-                user=user, action=Action.ADD, label=_("Owner unit")
+                user=user, action=HOTLINE.ADD, label=_("Owner unit")
             )
             order.insert(0, "unit")
         self.order_fields(order)
@@ -197,8 +198,8 @@ class CaseListView(ScopedListView):
         if queue in selectors.QUEUES or queue.startswith("category:"):
             return queue
         # A volunteer (every VIEW grant narrowed to ASSIGNED) starts on their own cases.
-        grants = grants_for(self.request.user, Action.VIEW)
-        return "unit" if any(g.narrowing == Narrowing.SUBTREE for g in grants) else "mine"
+        narrowings = grant_narrowings(self.request.user, HOTLINE.VIEW)
+        return "unit" if Narrowing.SUBTREE in narrowings else "mine"
 
     def scoped_queryset(self):
         user = self.request.user
@@ -225,7 +226,7 @@ class CaseListView(ScopedListView):
         user, within = self.request.user, self.request.active_unit
         counts, by_category = selectors.queue_counts(user=user, within=within)
         labels = dict(self.categories[1:])
-        can_assign = holds_anywhere(user, Action.CHANGE) and holds_anywhere(user, Action.ADD)
+        can_assign = holds_anywhere(user, HOTLINE.CHANGE) and holds_anywhere(user, HOTLINE.ADD)
         context.update(
             queue=self.queue(),
             tabs=[(key, label, counts.get(key, 0)) for key, label in selectors.QUEUES.items()],
@@ -233,7 +234,7 @@ class CaseListView(ScopedListView):
                 (value, labels.get(value, value), n) for value, n in sorted(by_category.items())
             ],
             category_labels=labels,
-            can_add=holds_anywhere(user, Action.ADD),
+            can_add=holds_anywhere(user, HOTLINE.ADD),
             can_assign=can_assign,
             assignees=(
                 selectors.eligible_users(within or user.home_unit)
@@ -248,8 +249,10 @@ class BulkAssignView(ScopedView):
     action = Action.CHANGE
     http_method_names = ["post"]
 
-    def scoped_queryset(self):
-        return Case.objects.restrict(self.request.user, Action.CHANGE).select_related("unit")
+    model = Case
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit")
 
     def post(self, request):
         ids = request.POST.getlist("cases")
@@ -292,8 +295,10 @@ def _eligible(public_id, cases) -> User | None:
 
 
 class CaseMixin(ScopedView):
-    def scoped_queryset(self):
-        return Case.objects.restrict(self.request.user, self.action).select_related(
+    model = Case
+
+    def narrow(self, queryset):
+        return queryset.select_related(
             "unit", "assignee", "requester", "created_by", "sla_policy__calendar"
         )
 
@@ -328,7 +333,7 @@ class CaseDetailView(CaseMixin, ScopedDetailView):
             if can_change
             else [],
             assignees=selectors.eligible_users(case.unit) if can_manage and case.is_open else [],
-            can_transfer=can_manage and holds_anywhere(user, Action.ADD),
+            can_transfer=can_manage and holds_anywhere(user, HOTLINE.ADD),
             transfer_form=_TransferForm(user=user) if can_manage else None,
             comment_form=CommentForm(),
             attachment_form=AttachmentForm(),
@@ -349,7 +354,7 @@ class _TransferForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(user=user, action=Action.ADD, label=_("To unit"))
+        self.fields["unit"] = UnitChoiceField(user=user, action=HOTLINE.ADD, label=_("To unit"))
         self.order_fields(["unit", "reason"])
 
 
@@ -571,8 +576,8 @@ class CaseNotesView(CaseMixin):
 
 
 class AttachmentDownloadView(ScopedView):
-    def scoped_queryset(self):
-        return Attachment.objects.restrict(self.request.user, Action.VIEW)
+    model = Attachment
+    queryset_action = Action.VIEW
 
     def get(self, request, *args, **kwargs):
         return serve_private_file(request, self.get_object(), "file")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core import workdays
+from qiaolian.core.apps import CORE
 from qiaolian.core.scoping import Action
 from qiaolian.core.services import can_configure
 from qiaolian.core.views.generic import ExportableListView, ScopedFormView, ScopedListView
@@ -100,7 +101,7 @@ class ConfigureRequired:
     """CONFIGURE counts only when held at a root unit (federation-wide settings): anyone else
     gets 403 before the form is shown, not a form whose every save fails."""
 
-    action = Action.CONFIGURE
+    action = CORE.CONFIGURE  # federation-wide settings: core's domain
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not can_configure(request.user):

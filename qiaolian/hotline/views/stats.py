@@ -19,6 +19,7 @@ from qiaolian.core.exports import export_response
 from qiaolian.core.forms import PeriodUnitForm
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import ScopedView
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Channel
 from qiaolian.hotline.selectors.stats import case_stats, category_labels
 
@@ -77,7 +78,7 @@ class StatsView(ScopedView):
             "chart": _chart(figures, tables),
             "presets": presets(today),
             "query": request.GET.urlencode() or f"start={start}&end={end}",
-            "can_export": holds_anywhere(request.user, Action.EXPORT),
+            "can_export": holds_anywhere(request.user, HOTLINE.EXPORT),
             "unit": unit,
         }
         return render(request, self.template_name, context, status=status)
@@ -85,7 +86,7 @@ class StatsView(ScopedView):
     def export(self, fmt: str, unit, start, end):
         """The figures computed again under EXPORT: a unit the user may read but not export
         is left out (or, when it is the unit asked for, refused)."""
-        if not holds_anywhere(self.request.user, Action.EXPORT):
+        if not holds_anywhere(self.request.user, HOTLINE.EXPORT):
             raise PermissionDenied
         figures = case_stats(
             self.request.user, unit=unit, start=start, end=end, action=Action.EXPORT

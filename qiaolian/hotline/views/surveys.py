@@ -73,8 +73,7 @@ class SurveyLinkView(ScopedActionView):
 
     action = Action.CHANGE
 
-    def scoped_queryset(self):
-        return Case.objects.restrict(self.request.user, Action.CHANGE)
+    model = Case
 
     def perform(self, obj):
         survey = Survey.objects.restrict(self.request.user, Action.CHANGE).filter(case=obj).first()

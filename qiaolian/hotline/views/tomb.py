@@ -31,6 +31,7 @@ from qiaolian.core.views.generic import (
     ScopedFormView,
     ScopedView,
 )
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.forms.tomb import (
     CancelForm,
     ProofForm,
@@ -50,7 +51,7 @@ SHARE_SESSION_KEY = "hotline_tomb_share"
 
 
 def _can(user, action: Action, unit) -> bool:
-    return Unit.objects.restrict(user, action).filter(pk=unit.pk).exists()
+    return Unit.objects.restrict(user, HOTLINE(action)).filter(pk=unit.pk).exists()
 
 
 class TombListView(ExportableListView):
@@ -82,7 +83,7 @@ class TombListView(ExportableListView):
         context.update(
             year=year,
             seasons=services.seasonal_counts(self.request.user, year),
-            can_add=holds_anywhere(self.request.user, Action.ADD),
+            can_add=holds_anywhere(self.request.user, HOTLINE.ADD),
         )
         return context
 
@@ -125,10 +126,10 @@ class TombListView(ExportableListView):
 class OrderMixin(ScopedView):
     object: Any = None
 
-    def scoped_queryset(self):
-        return TombSweepingOrder.objects.restrict(self.request.user, self.action).select_related(
-            "unit", "case", "performer", "share_link"
-        )
+    model = TombSweepingOrder
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit", "case", "performer", "share_link")
 
     def get_success_url(self, obj):
         order = obj if isinstance(obj, TombSweepingOrder) else self.object
@@ -200,8 +201,10 @@ class TombCreateForCaseView(ScopedFormView):
     template_name = "hotline/tomb/form.html"
     success_message = gettext_lazy("Tomb-sweeping order created.")
 
-    def scoped_queryset(self):
-        return Case.objects.restrict(self.request.user, Action.CHANGE).select_related("unit")
+    model = Case
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit")
 
     def get_form(self, data=None):
         return TombOrderForm(data, initial={"service_date": timezone.localdate()})
@@ -342,8 +345,8 @@ class TombShareRevokeView(OrderMixin, ScopedActionView):
 class ProofFileView(ScopedView):
     """A proof file for staff, through scoping (never a public MEDIA address)."""
 
-    def scoped_queryset(self):
-        return TombProof.objects.restrict(self.request.user, Action.VIEW)
+    model = TombProof
+    queryset_action = Action.VIEW
 
     def get(self, request, *args, **kwargs):
         return _file_response(request, self.get_object())
@@ -353,10 +356,10 @@ class ProofRemoveView(ScopedActionView):
     action = Action.CHANGE
     success_message = gettext_lazy("Proof file removed.")
 
-    def scoped_queryset(self):
-        return TombProof.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "order__unit"
-        )
+    model = TombProof
+
+    def narrow(self, queryset):
+        return queryset.select_related("order__unit")
 
     def perform(self, obj):
         services.proof_remove(self.request.user, proof=obj)

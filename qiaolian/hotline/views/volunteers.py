@@ -23,6 +23,7 @@ from qiaolian.core.views.generic import (
     ScopedFormView,
     ScopedView,
 )
+from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.forms.volunteers import (
     RotaForm,
     ShiftForm,
@@ -64,7 +65,7 @@ class VolunteerListView(ExportableListView):
         )
         for volunteer in context["object_list"]:
             volunteer.is_on_duty = volunteer.pk in on_duty
-        context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
+        context["can_add"] = holds_anywhere(self.request.user, HOTLINE.ADD)
         return context
 
     def export_header(self):
@@ -98,12 +99,11 @@ class VolunteerListView(ExportableListView):
 class VolunteerDetailView(ScopedDetailView):
     template_name = "hotline/volunteers/detail.html"
 
-    def scoped_queryset(self):
-        return (
-            Volunteer.objects.restrict(self.request.user, Action.VIEW)
-            .select_related("user", "unit")
-            .prefetch_related("groups")
-        )
+    model = Volunteer
+    queryset_action = Action.VIEW
+
+    def narrow(self, queryset):
+        return queryset.select_related("user", "unit").prefetch_related("groups")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -166,10 +166,10 @@ class VolunteerEditView(ScopedFormView):
     template_name = "hotline/volunteers/form.html"
     success_message = gettext_lazy("Volunteer saved.")
 
-    def scoped_queryset(self):
-        return Volunteer.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "user", "unit"
-        )
+    model = Volunteer
+
+    def narrow(self, queryset):
+        return queryset.select_related("user", "unit")
 
     def get_form(self, data=None):
         return VolunteerForm(
@@ -193,8 +193,7 @@ class VolunteerRevealView(ScopedView):
     action = Action.REVEAL
     http_method_names = ["post"]
 
-    def scoped_queryset(self):
-        return Volunteer.objects.restrict(self.request.user, Action.REVEAL)
+    model = Volunteer
 
     def post(self, request, public_id):
         volunteer = self.get_object()
@@ -256,10 +255,10 @@ class ShiftEditView(ScopedFormView):
     template_name = "hotline/volunteers/shift_form.html"
     success_message = gettext_lazy("Shift saved.")
 
-    def scoped_queryset(self):
-        return Shift.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "volunteer__user"
-        )
+    model = Shift
+
+    def narrow(self, queryset):
+        return queryset.select_related("volunteer__user")
 
     def get_form(self, data=None):
         shift = self.object
@@ -293,8 +292,7 @@ class ShiftDeleteView(ScopedActionView):
     action = Action.DELETE
     success_message = gettext_lazy("Shift deleted.")
 
-    def scoped_queryset(self):
-        return Shift.objects.restrict(self.request.user, Action.DELETE)
+    model = Shift
 
     def perform(self, obj):
         self.week = obj.starts_at.astimezone(zone(HOTLINE_TIME_ZONE)).date()
@@ -350,8 +348,8 @@ class RotaView(ScopedView):
             "on_duty_now": list(services.on_duty(user, now, within=unit)),
             "now_local": now.astimezone(zone(week.tz_name)),
             "gap_hours": week.gap_hours,
-            "can_change": holds_anywhere(user, Action.CHANGE),
-            "can_add": holds_anywhere(user, Action.ADD),
+            "can_change": holds_anywhere(user, HOTLINE.CHANGE),
+            "can_add": holds_anywhere(user, HOTLINE.ADD),
         }
         return render(request, "hotline/volunteers/rota.html", context)
 
@@ -367,7 +365,7 @@ def routing_panel(request, case):
         return None
     if not case_selectors.can_change(request.user, case):
         return None
-    if not holds_anywhere(request.user, Action.ADD):
+    if not holds_anywhere(request.user, HOTLINE.ADD):
         return None  # volunteers (narrowed, no ADD) do not route cases
     suggestions = services.suggest_assignees(request.user, case)
     return {

@@ -5,7 +5,7 @@ must never see, change or count."""
 
 from django.urls import reverse
 
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.core.testing.sweep import Create, Detail, Exempt, Listing
 from qiaolian.network.models import StewardRole
 from qiaolian.network.tests.factories import (
     GroupFactory,
@@ -61,9 +61,14 @@ SWEEP = {
     "network:grid": Listing(_grid_listing),
     "network:ungrouped": Listing(_ungrouped_listing),
     "network:group_list": Listing(_group_listing, exports=("csv", "xlsx")),
-    "network:group_create": Exempt(
-        "Takes no object id; the owner-unit and association choices are restricted (tested "
-        "in test_views)."
+    "network:group_create": Create(
+        "network.Group",
+        lambda cast: {
+            "unit": cast.district_b.pk,
+            "platform": "whatsapp",
+            "name": "新建群",
+            "notes": "",
+        },
     ),
     "network:group_detail": Detail(_group, methods=("GET",)),
     "network:group_edit": Detail(_group),
@@ -72,7 +77,7 @@ SWEEP = {
     "network:steward_add": Detail(_group),
     "network:member_leave": Detail(_membership, methods=("POST",)),
     "network:steward_remove": Detail(_steward, methods=("POST",)),
-    "network:person_options": Listing(_ungrouped_listing),
+    "network:person_options": Listing(_ungrouped_listing, query=lambda marker: {"q": marker}),
     "network:roster": Listing(_group_listing),
     "api:group_list": Listing(_group_listing),
     "api:group_detail": Detail(_group_api, methods=("GET",)),

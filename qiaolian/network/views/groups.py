@@ -17,6 +17,7 @@ from qiaolian.core.views.generic import (
     ScopedView,
 )
 from qiaolian.network import selectors, services
+from qiaolian.network.apps import NETWORK
 from qiaolian.network.forms import GroupFilterForm, GroupForm, MemberForm, StewardForm
 from qiaolian.network.models import Group, Membership, Steward
 from qiaolian.people.models import Person
@@ -40,7 +41,7 @@ class GroupListView(ExportableListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
+        context["can_add"] = holds_anywhere(self.request.user, NETWORK.ADD)
         return context
 
     @property
@@ -83,10 +84,11 @@ class GroupDetailView(ScopedDetailView):
     template_name = "network/groups/detail.html"
     members_per_page = 50
 
-    def scoped_queryset(self):
-        return Group.objects.restrict(self.request.user, Action.VIEW).select_related(
-            "unit", "association"
-        )
+    model = Group
+    queryset_action = Action.VIEW
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit", "association")
 
     def get_template_names(self):
         if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
@@ -132,8 +134,10 @@ class GroupObjectMixin(ScopedView):
     action = Action.CHANGE
     needs_object = True
 
-    def scoped_queryset(self):
-        return Group.objects.restrict(self.request.user, Action.CHANGE).select_related("unit")
+    model = Group
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit")
 
     def get_success_url(self, obj):
         group = obj if isinstance(obj, Group) else self.object
@@ -194,10 +198,10 @@ class MemberLeaveView(ScopedActionView):
     action = Action.CHANGE
     success_message = gettext_lazy("The member has left the group.")
 
-    def scoped_queryset(self):
-        return Membership.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "group", "person"
-        )
+    model = Membership
+
+    def narrow(self, queryset):
+        return queryset.select_related("group", "person")
 
     def perform(self, obj):
         services.membership_leave(actor=self.request.user, membership=obj)
@@ -209,10 +213,11 @@ class MemberLeaveView(ScopedActionView):
 class StewardRemoveView(MemberLeaveView):
     success_message = gettext_lazy("The stewardship has ended.")
 
-    def scoped_queryset(self):
-        return Steward.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "group", "user", "person"
-        )
+    model = Steward
+    queryset_action = Action.CHANGE
+
+    def narrow(self, queryset):
+        return queryset.select_related("group", "user", "person")
 
     def perform(self, obj):
         services.steward_remove(actor=self.request.user, steward=obj)

@@ -14,6 +14,7 @@ from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.views.generic import ScopedView
 from qiaolian.network import roster, services
+from qiaolian.network.apps import NETWORK
 from qiaolian.network.forms import RosterForm
 from qiaolian.network.models import Group
 
@@ -42,7 +43,7 @@ class RosterView(ScopedView):
                 group = None
         if group is None:
             return {"role": "member", "unit_for_new": self.request.active_unit}
-        may_add = Unit.objects.restrict(self.request.user, Action.ADD).filter(pk=group.unit_id)
+        may_add = Unit.objects.restrict(self.request.user, NETWORK.ADD).filter(pk=group.unit_id)
         return {
             "group": group.public_id,
             "country": group.association.country.code if group.association else "",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit
 from qiaolian.core.scoping import Action, assert_visible, require_unit
 from qiaolian.people import records
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.models import (
     INVERSE_RELATION,
     ContactKind,
@@ -293,7 +294,7 @@ def merge(
             setattr(
                 survivor, attname, _combined(name, getattr(survivor, name), getattr(merged, name))
             )
-    require_unit(actor, Action.CHANGE, survivor.unit)
+    require_unit(actor, PEOPLE.CHANGE, survivor.unit)
 
     mover = _Mover(survivor, merged)
     record.moved = mover.run()

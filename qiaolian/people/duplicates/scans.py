@@ -24,6 +24,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import Unit, User
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.tasks import enqueue_on_commit
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.duplicates.finder import Scan, find_duplicates
 from qiaolian.people.models import DuplicateCandidate, DuplicateDecision, DuplicateRun, Person
 
@@ -42,11 +43,11 @@ def duplicate_scan_request(*, actor, within: Unit | None) -> tuple[DuplicateRun,
     """Queue a scan of the actor's register (narrowed to `within`); (run, queued now).
 
     A scan of the same scope already waiting or running is returned instead of a second one."""
-    if not holds_anywhere(actor, Action.CHANGE):
+    if not holds_anywhere(actor, PEOPLE.CHANGE):
         raise PermissionDenied(_("You may not look for duplicates."))
     if (
         within is not None
-        and not Unit.objects.restrict(actor, Action.VIEW).filter(pk=within.pk).exists()
+        and not Unit.objects.restrict(actor, PEOPLE.VIEW).filter(pk=within.pk).exists()
     ):
         raise PermissionDenied(_("You cannot look for duplicates in this unit."))
     pending = (
@@ -65,7 +66,7 @@ def duplicate_scan_request(*, actor, within: Unit | None) -> tuple[DuplicateRun,
     owner = (
         within
         or actor.home_unit
-        or Unit.objects.restrict(actor, Action.VIEW).order_by("depth", "path").first()
+        or Unit.objects.restrict(actor, PEOPLE.VIEW).order_by("depth", "path").first()
     )
     run = DuplicateRun.objects.create(unit=owner, within=within, started_by=actor)
     audit.record(actor=actor, action="duplicates.scan", obj=run, unit=run.unit)

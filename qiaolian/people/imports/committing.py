@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core import audit
 from qiaolian.core.crypto import blind_index, decrypt, encrypt, mask
 from qiaolian.core.scoping import Action, OutOfScope, require_unit
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.imports.bulk import Inserter, gc_paused, reserve_ids
 from qiaolian.people.imports.matching import chunks
 from qiaolian.people.imports.pipeline import Plan, describe, match_data
@@ -63,7 +64,7 @@ def commit_plan(
     chunk_rows: int | None = None,
 ) -> Counter:
     """Write `plan` for `batch`; returns the counts of created/updated/merged/skipped/failed."""
-    require_unit(actor, Action.ADD, batch.unit)
+    require_unit(actor, PEOPLE.ADD, batch.unit)
     writer = _Writer(actor, batch, plan)
     with transaction.atomic():
         # The preview's planned rows go; so do the skipped and failed rows of an interrupted
@@ -335,7 +336,7 @@ def undo_batch(*, actor, batch: ImportBatch) -> Counter:
     Refused (UndoRefused, naming the rows) when any of them changed since the import — a
     newer version, or records that now point at a created person (family links, posts,
     group memberships …) — so undo never destroys later work."""
-    require_unit(actor, Action.DELETE, batch.unit)
+    require_unit(actor, PEOPLE.DELETE, batch.unit)
     counts: Counter = Counter()
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)

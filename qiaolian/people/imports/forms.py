@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.forms import UnitChoiceField
-from qiaolian.core.scoping import Action
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.imports.errors import MAX_BYTES, MAX_ROWS
 from qiaolian.people.imports.mapping import FIELDS, mapping_problems
 
@@ -34,7 +34,7 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(
             user=user,
-            action=Action.ADD,
+            action=PEOPLE.ADD,
             label=_("Owner unit of the new people"),
             initial=getattr(user, "home_unit", None),
         )

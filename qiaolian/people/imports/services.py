@@ -16,6 +16,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import AuditEvent, Unit
 from qiaolian.core.scoping import Action, require_unit
 from qiaolian.core.tasks import enqueue_on_commit
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.imports import committing, pipeline
 from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.mapping import auto_map, mapping_problems, normalise_mapping
@@ -39,7 +40,7 @@ def import_upload(
 
     A refused file (ImportRefused) leaves nothing but a failure row in the audit log.
     `keep_table`: the CLI commits in the same process, so the batch keeps the sheet it read."""
-    require_unit(actor, Action.ADD, unit)
+    require_unit(actor, PEOPLE.ADD, unit)
     file_name = PurePath(file_name or "upload").name[:200]
     try:
         kind, table = read_upload(file_name, data)
@@ -103,7 +104,7 @@ def import_analyse(
     *, actor, batch: ImportBatch, mapping: list[str], on_duplicate: str = "skip"
 ) -> ImportBatch:
     """Save the column mapping and queue the check that builds the preview."""
-    require_unit(actor, Action.ADD, batch.unit)
+    require_unit(actor, PEOPLE.ADD, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (Status.UPLOADED, Status.PREVIEWED, Status.FAILED):
         raise ValidationError(_("This import can no longer be changed."))
@@ -128,7 +129,7 @@ def import_analyse(
 @transaction.atomic
 def import_commit(*, actor, batch: ImportBatch, on_duplicate: str) -> ImportBatch:
     """Queue the commit of a previewed batch."""
-    require_unit(actor, Action.ADD, batch.unit)
+    require_unit(actor, PEOPLE.ADD, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (Status.PREVIEWED, Status.FAILED) or not batch.mapping:
         raise ValidationError(_("Only a checked import can be committed."))
@@ -153,7 +154,7 @@ def import_undo(*, actor, batch: ImportBatch):
 @transaction.atomic
 def import_discard(*, actor, batch: ImportBatch) -> ImportBatch:
     """Drop an uncommitted upload: its file and its preview go, the batch stays as a record."""
-    require_unit(actor, Action.ADD, batch.unit)
+    require_unit(actor, PEOPLE.ADD, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (Status.UPLOADED, Status.PREVIEWED, Status.FAILED):
         raise ValidationError(_("Only an import that was not committed can be discarded."))
@@ -189,7 +190,7 @@ def run_cli_import(
     *, actor, unit: Unit, file_name: str, data: bytes, on_duplicate: str, dry_run: bool
 ) -> dict:
     """The CLI's import: the same steps as the pages, run in this process."""
-    require_unit(actor, Action.ADD, unit)
+    require_unit(actor, PEOPLE.ADD, unit)
     if dry_run:
         _kind, table = read_upload(file_name, data)
         mapping = auto_map(table.headers)

@@ -32,7 +32,14 @@ from django_countries import countries
 
 from qiaolian.core.crypto import mask
 from qiaolian.core.models import Unit
-from qiaolian.core.scoping import Action, Narrowing, grants_for
+from qiaolian.core.scoping import (
+    Action,
+    Narrowing,
+    grant_narrowings,
+    grant_roots,
+    holds_anywhere,
+)
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.models import Association, Person, PersonContact, PersonSearchToken
 from qiaolian.people.search.tokens import (
     ParsedQuery,
@@ -127,7 +134,7 @@ def search(
         raise ValueError(f"unknown search kinds: {sorted(unknown)}")
     parsed = parse_query(query)
     results = SearchResults(query=parsed.text, error=parsed.error)
-    if not parsed.ok or not grants_for(user, Action.VIEW):
+    if not parsed.ok or not holds_anywhere(user, PEOPLE.VIEW):
         return results
     limit = max(1, min(int(limit), MAX_LIMIT))
     links = _Labels()
@@ -167,11 +174,10 @@ def _token_scope(user: Any, within: Unit | None) -> Q | Func:
     SQLite. Narrowed grants (assigned-only, own records) are exact only through restrict(),
     so their walk is joined to it.
     """
-    grants = grants_for(user, Action.VIEW)
-    if not all(grant.narrowing == Narrowing.SUBTREE for grant in grants):
+    if grant_narrowings(user, PEOPLE.VIEW) - {Narrowing.SUBTREE}:
         visible = Person.objects.restrict(user, Action.VIEW).in_subtree(within)
         return Q(person_id__in=visible.values("pk"))
-    paths = {grant.path for grant in grants}
+    paths = set(grant_roots(user, PEOPLE.VIEW))
     if within is None and _covers_every_root(paths):
         return Q()
     units = Unit.objects.filter(_startswith_any("path", paths)).order_by()

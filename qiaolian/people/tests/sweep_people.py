@@ -3,7 +3,7 @@
 Every object made here belongs to the sibling district B, which the district manager of A
 must never see, change or count."""
 
-from qiaolian.core.testing.sweep import Detail, Exempt, Listing
+from qiaolian.core.testing.sweep import Create, Detail, Listing
 from qiaolian.people.tests.factories import (
     AssociationFactory,
     AssociationLeaderFactory,
@@ -74,15 +74,19 @@ def _leader(cast):
     return {"public_id": leader.public_id}
 
 
-NO_ID_CREATE = (
-    "Takes no object id; the owner unit comes from a restricted choice (a sibling unit is "
-    "refused, tested in test_people_views / test_associations)."
-)
-
 SWEEP = {
     "people:person_list": Listing(_person_listing, exports=("csv", "xlsx")),
-    "people:person_create": Exempt(NO_ID_CREATE),
-    "people:person_lookup": Listing(_person_listing),
+    "people:person_create": Create(
+        "people.Person",
+        lambda cast: {
+            "surname": "新",
+            "given_name": "乙建",
+            "gender": "u",
+            "phones": "138 1234 5678",
+            "unit": cast.district_b.pk,
+        },
+    ),
+    "people:person_lookup": Listing(_person_listing, query=lambda marker: {"q": marker}),
     "people:person_detail": Detail(_person, methods=("GET",)),
     "people:person_edit": Detail(_person),
     "people:person_reveal": Detail(_reveal, methods=("POST",)),
@@ -91,16 +95,24 @@ SWEEP = {
     "people:relationship_add": Detail(_person),
     "people:relationship_remove": Detail(_link, methods=("POST",)),
     "people:association_list": Listing(_association_listing, exports=("csv", "xlsx")),
-    "people:association_create": Exempt(NO_ID_CREATE),
+    "people:association_create": Create(
+        "people.Association",
+        lambda cast: {"name": "新侨团乙", "country": "FR", "unit": cast.district_b.pk},
+    ),
     "people:association_detail": Detail(_association, methods=("GET",)),
     "people:association_edit": Detail(_association),
     "people:leader_add": Detail(_association),
     "people:leader_remove": Detail(_leader, methods=("POST",)),
     "api:person_list": Listing(_person_listing),
     "api:person_detail": Detail(_person_api, methods=("GET",)),
-    "api:person_create": Exempt(
-        "Takes no object id in the URL; a sibling unit in the body is a 404 (tested in "
-        "test_people_api)."
+    "api:person_create": Create(
+        "people.Person",
+        lambda cast: {
+            "unit": str(cast.district_b.public_id),
+            "surname": "新",
+            "given_name": "乙建",
+            "phones": ["138 1234 5678"],
+        },
     ),
     "api:person_update": Detail(
         _person_api, methods=("PATCH",), payload=lambda cast: {"city": "Milano"}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit
+from qiaolian.core.apps import CORE
 from qiaolian.core.exports import export_response
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import (
@@ -23,6 +24,7 @@ from qiaolian.core.views.generic import (
     ScopedView,
 )
 from qiaolian.people import selectors, services
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.forms import (
     ASSOCIATION_MODEL_FIELDS,
     AssociationFilterForm,
@@ -67,15 +69,15 @@ class AssociationListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["export"] = holds_anywhere(self.request.user, Action.EXPORT)
-        context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
+        context["export"] = holds_anywhere(self.request.user, PEOPLE.EXPORT)
+        context["can_add"] = holds_anywhere(self.request.user, PEOPLE.ADD)
         return context
 
     def export(self, fmt: str):
         user = self.request.user
         if fmt not in {"csv", "xlsx"}:
             return HttpResponseBadRequest(_("Unknown export format."))
-        if not holds_anywhere(user, Action.EXPORT):
+        if not holds_anywhere(user, PEOPLE.EXPORT):
             raise PermissionDenied
         queryset = selectors.association_list(
             user=user, action=Action.EXPORT, within=self.request.active_unit
@@ -116,8 +118,10 @@ class AssociationListView(ScopedListView):
 
 
 class AssociationObjectMixin(ScopedView):
-    def scoped_queryset(self):
-        return Association.objects.restrict(self.request.user, self.action).select_related("unit")
+    model = Association
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit")
 
     def get_success_url(self, obj):
         association = obj if isinstance(obj, Association) else obj.association
@@ -138,7 +142,7 @@ class AssociationDetailView(AssociationObjectMixin, ScopedDetailView):
             can_change=can_change,
             leader_form=LeaderForm(user=user) if can_change else None,
             events=list(selectors.object_events(user=user, obj=association)),
-            can_audit=holds_anywhere(user, Action.AUDIT),
+            can_audit=holds_anywhere(user, CORE.AUDIT),
         )
         return context
 
@@ -205,10 +209,10 @@ class LeaderRemoveView(AssociationObjectMixin, ScopedActionView):
     action = Action.CHANGE
     success_message = gettext_lazy("Post removed.")
 
-    def scoped_queryset(self):
-        return AssociationLeader.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "association__unit", "person"
-        )
+    model = AssociationLeader
+
+    def narrow(self, queryset):
+        return queryset.select_related("association__unit", "person")
 
     def perform(self, obj):
         services.leader_remove(actor=self.request.user, leader=obj)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import ScopedActionView, ScopedListView, ScopedView
 from qiaolian.people import services
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.duplicates import scans, selectors
 from qiaolian.people.duplicates.finder import compare, is_han, level
 from qiaolian.people.duplicates.forms import DuplicateFilterForm, DuplicateMergeForm
@@ -60,7 +61,7 @@ class DuplicateListView(ScopedListView):
         context.update(
             counts=selectors.candidate_counts(self.scoped_queryset()),
             run=selectors.latest_run(user=user, within=within),
-            can_scan=holds_anywhere(user, Action.CHANGE),
+            can_scan=holds_anywhere(user, PEOPLE.CHANGE),
             next_url=self.request.get_full_path(),
         )
         return context
@@ -273,10 +274,10 @@ class DuplicateUnmergeView(ScopedActionView):
     action = Action.CHANGE
     success_message = gettext_lazy("The merge was undone: both records are as they were.")
 
-    def scoped_queryset(self):
-        return PersonMerge.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "survivor", "merged"
-        )
+    model = PersonMerge
+
+    def narrow(self, queryset):
+        return queryset.select_related("survivor", "merged")
 
     def perform(self, obj):
         services.person_unmerge(actor=self.request.user, merge=obj)

@@ -26,6 +26,7 @@ from qiaolian.core.views.generic import (
     ScopedListView,
     ScopedView,
 )
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.imports import runs, services, sheets
 from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.forms import ImportCommitForm, ImportMappingForm, ImportUploadForm
@@ -49,17 +50,19 @@ ROW_FILTERS = {
 class ImportListView(ScopedListView):
     template_name = "people/import_list.html"
 
-    def scoped_queryset(self):
+    model = ImportBatch
+    queryset_action = Action.VIEW
+
+    def narrow(self, queryset):
         return (
-            ImportBatch.objects.restrict(self.request.user, Action.VIEW)
-            .in_subtree(self.request.active_unit)
+            queryset.in_subtree(self.request.active_unit)
             .select_related("unit", "created_by")
             .order_by("-created_at", "-pk")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = holds_anywhere(self.request.user, Action.ADD)
+        context["can_add"] = holds_anywhere(self.request.user, PEOPLE.ADD)
         return context
 
 
@@ -107,8 +110,10 @@ class ImportUploadView(ScopedFormView):
 class _BatchMixin(ScopedView):
     action = Action.ADD
 
-    def scoped_queryset(self):
-        return ImportBatch.objects.restrict(self.request.user, self.action).select_related("unit")
+    model = ImportBatch
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit")
 
     def get_success_url(self, obj):
         return reverse("people:import_detail", args=[obj.public_id])
@@ -147,10 +152,11 @@ class ImportDetailView(ScopedDetailView):
     template_name = "people/import_detail.html"
     paginate_by = 50
 
-    def scoped_queryset(self):
-        return ImportBatch.objects.restrict(self.request.user, Action.VIEW).select_related(
-            "unit", "created_by", "committed_by"
-        )
+    model = ImportBatch
+    queryset_action = Action.VIEW
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit", "created_by", "committed_by")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

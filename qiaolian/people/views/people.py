@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit, timezones
+from qiaolian.core.apps import CORE
 from qiaolian.core.crypto import mask
 from qiaolian.core.exports import export_response
 from qiaolian.core.pagination import BoundedPaginator
@@ -28,6 +29,7 @@ from qiaolian.core.views.generic import (
     ScopedView,
 )
 from qiaolian.people import selectors, services
+from qiaolian.people.apps import PEOPLE
 from qiaolian.people.forms import (
     ConsentForm,
     PersonFilterForm,
@@ -84,8 +86,8 @@ class PersonListView(ScopedListView):
             phones = [c.value for c in person.contacts.all() if c.kind == "phone"]
             person.primary_phone = phones[0] if phones else ""
         context.update(
-            export=holds_anywhere(user, Action.EXPORT),
-            can_add=holds_anywhere(user, Action.ADD),
+            export=holds_anywhere(user, PEOPLE.EXPORT),
+            can_add=holds_anywhere(user, PEOPLE.ADD),
         )
         return context
 
@@ -95,7 +97,7 @@ class PersonListView(ScopedListView):
         user = self.request.user
         if fmt not in {"csv", "xlsx"}:
             return HttpResponseBadRequest(_("Unknown export format."))
-        if not holds_anywhere(user, Action.EXPORT):
+        if not holds_anywhere(user, PEOPLE.EXPORT):
             raise PermissionDenied
         queryset = selectors.person_list(
             user=user, action=Action.EXPORT, within=self.request.active_unit
@@ -204,10 +206,10 @@ class PersonLookupView(ScopedView):
 class PersonObjectMixin(ScopedView):
     """Views acting on the person named in the URL, read through restrict(self.action)."""
 
-    def scoped_queryset(self):
-        return Person.objects.restrict(self.request.user, self.action).select_related(
-            "unit", "hometown_unit"
-        )
+    model = Person
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit", "hometown_unit")
 
     def get_success_url(self, obj):
         person = obj if isinstance(obj, Person) else obj.person
@@ -221,18 +223,18 @@ class PersonDetailView(PersonObjectMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user, person = self.request.user, self.object
         context.update(selectors.person_detail_context(user=user, person=person))
-        allowed = Person.objects.filter(pk=person.pk)
+        changeable = Person.objects.restrict(user, Action.CHANGE).filter(pk=person.pk)
         # A merged-away record is kept for the merge history but is no longer edited here.
-        context["can_change"] = (
-            person.merged_into_id is None and allowed.restrict(user, Action.CHANGE).exists()
-        )
+        context["can_change"] = person.merged_into_id is None and changeable.exists()
         context["merged_into"] = (
             Person.objects.restrict(user, Action.VIEW).filter(pk=person.merged_into_id).first()
             if person.merged_into_id
             else None
         )
-        context["can_reveal"] = allowed.restrict(user, Action.REVEAL).exists()
-        context["can_audit"] = holds_anywhere(user, Action.AUDIT)
+        context["can_reveal"] = (
+            Person.objects.restrict(user, Action.REVEAL).filter(pk=person.pk).exists()
+        )
+        context["can_audit"] = holds_anywhere(user, CORE.AUDIT)
         context["local_time"] = _local_time(person.time_zone)
         if context["can_change"]:
             context["consent_form"] = ConsentForm()
@@ -371,10 +373,10 @@ class ConsentWithdrawView(PersonObjectMixin, ScopedActionView):
     action = Action.CHANGE
     success_message = gettext_lazy("Consent withdrawn.")
 
-    def scoped_queryset(self):
-        return Consent.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "person__unit"
-        )
+    model = Consent
+
+    def narrow(self, queryset):
+        return queryset.select_related("person__unit")
 
     def perform(self, obj):
         services.consent_withdraw(actor=self.request.user, consent=obj)
@@ -407,10 +409,10 @@ class RelationshipRemoveView(PersonObjectMixin, ScopedActionView):
     action = Action.CHANGE
     success_message = gettext_lazy("Family link removed.")
 
-    def scoped_queryset(self):
-        return Relationship.objects.restrict(self.request.user, Action.CHANGE).select_related(
-            "person__unit", "relative"
-        )
+    model = Relationship
+
+    def narrow(self, queryset):
+        return queryset.select_related("person__unit", "relative")
 
     def perform(self, obj):
         services.relationship_remove(actor=self.request.user, link=obj)
