@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, model_serializer
 
 from qiaolian.core.models import Unit
 from qiaolian.core.pagination import COUNT_LIMIT
-from qiaolian.core.scoping import holds_anywhere
+from qiaolian.core.scoping import Action, holds_anywhere
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -203,16 +203,16 @@ class ApiError(Exception):
 # --- guards and the owner unit -----------------------------------------------------------------
 
 
-def require(user: Any, action: str) -> None:
-    """403 for a caller who holds `action` ("people.view") nowhere (like the pages); otherwise
-    scoping decides."""
+def require(user: Any, action: str = Action.VIEW) -> None:
+    """403 for a caller who holds `action` ("people.view"; a bare verb: in any domain) nowhere,
+    like the pages; otherwise scoping decides."""
     if not holds_anywhere(user, action):
         raise PermissionDenied
 
 
-def visible_unit(user: Any, unit_id: UUID | None, action: str) -> Unit | None:
-    """A unit filter of a list: the unit if the caller may `action` ("hotline.view") it (404
-    otherwise), or None when the filter is not given."""
+def visible_unit(user: Any, unit_id: UUID | None, action: str = Action.VIEW) -> Unit | None:
+    """A unit filter of a list: the unit if the caller may `action` ("hotline.view"; a bare
+    verb is core's) it (404 otherwise), or None when the filter is not given."""
     if unit_id is None:
         return None
     return Unit.objects.get_visible(user, action, public_id=unit_id)

@@ -31,6 +31,7 @@ from qiaolian.core.scoping import (
     Grant,
     Narrowing,
     ancestor_paths,
+    declared_actions,
     expand_verbs,
     grant_narrowings,
     grant_roots,
@@ -57,8 +58,9 @@ ZH = {"accept-language": "zh-hans"}
 @contextmanager
 def domains_declared(extra: dict[str, Domain]):
     """The app registry with `extra` domains added (an app installed later), read afresh."""
-    real = registry.domains()
-    with mock.patch.object(registry, "domains", return_value={**real, **extra}):
+    real = declared_actions()
+    added = {code: domain.verbs for code, domain in extra.items()}
+    with mock.patch.object(roles, "declared_actions", return_value={**real, **added}):
         yield
 
 
