@@ -102,8 +102,15 @@ def verb_of(action: str) -> Action:
 
 
 def model_domain(model: Any) -> str:
-    """The permission domain of a model's records: `scope_domain`, else its app label."""
-    return getattr(model, "scope_domain", None) or model._meta.app_label
+    """The permission domain of a model's records: `scope_domain`, else its app's label when
+    the app declares a domain, else core's (an app without permissions of its own, such as a
+    kit's test app, lives under core's)."""
+    explicit = getattr(model, "scope_domain", None)
+    if explicit:
+        return str(explicit)
+    label = model._meta.app_label
+    declare = getattr(apps.get_app_config(label), "domain", None)
+    return label if callable(declare) and declare() is not None else "core"
 
 
 def declared_actions() -> dict[str, tuple[Action, ...]]:

@@ -94,6 +94,12 @@ class QualifiedActionTests(TestCase):
         self.assertEqual(model_domain(apps.get_model("hotline", "Case")), "hotline")
         with mock.patch.object(Unit, "scope_domain", "giving", create=True):
             self.assertEqual(model_domain(Unit), "giving")
+        # An app that declares no domain of its own (a plain AppConfig, or a QiaolianApp
+        # without a domain label) lives under core's permissions.
+        self.assertEqual(model_domain(apps.get_model("contenttypes", "ContentType")), "core")
+        core_config = apps.get_app_config("core")
+        with mock.patch.object(type(core_config), "domain_label", None):
+            self.assertEqual(model_domain(Unit), "core")
 
     def test_every_app_declares_its_domain_and_approve_is_a_verb(self):
         domains = registry.domains()
