@@ -21,7 +21,7 @@ Rows:
   `cases_scan_p50`, every figure counted from the cases (`use_rollup=False`, the path before
   the rollup), and the two must be equal. Target ≤ 200 ms on PostgreSQL, ≤ 500 ms on SQLite.
   Then the cost of the rollup's upkeep to a write: a case's category edited through
-  `services.cases.edit`, with the upkeep and with it switched off.
+  `services.cases.case_update`, with the upkeep and with it switched off.
 - (b) SLA due time per case on the business calendar (09:00–17:30, mainland holidays and
   make-up days from core's working calendar): `services.sla.due_time` for 2,000 (start, minutes)
   pairs drawn from the year, in µs per case, against a naive loop stepping minute by minute
@@ -338,7 +338,7 @@ def _write_rows(timed) -> list[dict]:
 
     def write():
         with transaction.atomic():
-            cases.edit(_fresh(actor), case, category=next(flip))
+            cases.case_update(_fresh(actor), case, category=next(flip))
 
     value = timed(write, repeat=30)
     with (

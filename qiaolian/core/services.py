@@ -238,7 +238,7 @@ def user_set_password(*, actor, user: User, password: str) -> None:
 
 
 @transaction.atomic
-def grant_role(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
+def role_grant(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
     """Give `user` `role` over `unit`. Only roles whose actions the actor holds can be given."""
     _require(actor, Action.ADMIN, unit)
     if not User.objects.restrict(actor, Action.ADMIN).filter(pk=user.pk).exists():
@@ -268,7 +268,7 @@ def grant_role(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
 
 
 @transaction.atomic
-def revoke_role(*, actor, grant: UnitRole) -> None:
+def role_revoke(*, actor, grant: UnitRole) -> None:
     _require(actor, Action.ADMIN, grant.unit)
     if grant.user_id == actor.pk and grant.role.grants(ADMIN):
         raise ValidationError(_("You cannot remove your own administrator grant."))

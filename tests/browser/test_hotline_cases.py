@@ -33,7 +33,7 @@ def _label(field: str) -> str:
 def test_a_conflicting_edit_shows_what_changed_and_keeps_the_second_users_text(
     page, browser, live_server, console, cast
 ):
-    case = services.open_case(
+    case = services.case_open(
         cast.district_manager,
         unit=cast.township_a1,
         category="policy",
@@ -41,7 +41,7 @@ def test_a_conflicting_edit_shows_what_changed_and_keeps_the_second_users_text(
         contact_name="王先生",
         contact_phone="+39 333 123 4567",
     )
-    services.open_case(
+    services.case_open(
         cast.district_manager,
         unit=cast.district_a,
         category="legal",
@@ -99,7 +99,7 @@ def test_the_volunteer_doctor_answers_their_case_and_cannot_open_another(page, c
     person = PersonFactory(
         unit=cast.district_a, surname="林", given_name="佳", time_zone="Europe/Rome"
     )
-    theirs = services.open_case(
+    theirs = services.case_open(
         cast.district_manager,
         unit=cast.district_a,
         category="medicine",
@@ -107,8 +107,8 @@ def test_the_volunteer_doctor_answers_their_case_and_cannot_open_another(page, c
         requester=person,
         assignee=cast.volunteer,
     )
-    services.comment(cast.district_manager, theirs, "已转志愿医生", to_requester=False)
-    other = services.open_case(
+    services.case_comment(cast.district_manager, theirs, "已转志愿医生", to_requester=False)
+    other = services.case_open(
         cast.district_manager,
         unit=cast.district_a,
         category="medicine",

@@ -41,7 +41,7 @@ def test_sla_pause_and_breach(page, cast):
     manager = cast.district_manager
     manager.email = "manager@a.example"
     manager.save()
-    case = case_services.open_case(
+    case = case_services.case_open(
         manager,
         unit=cast.district_a,
         category="supplies",
@@ -51,8 +51,8 @@ def test_sla_pause_and_breach(page, cast):
         assignee=manager,
         opened_at=timezone.now() - timedelta(minutes=3),
     )
-    case = case_services.change_status(manager, case, Status.IN_PROGRESS)
-    case_services.comment(manager, case, "已收到，正在联系物资。", to_requester=True)
+    case = case_services.case_change_status(manager, case, Status.IN_PROGRESS)
+    case_services.case_comment(manager, case, "已收到，正在联系物资。", to_requester=True)
     url = f"/hotline/cases/{case.public_id}/"
 
     log_in(page, "district_manager")

@@ -152,7 +152,7 @@ def test_an_attachment_is_refused_whatever_its_claimed_type(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
     upload = SimpleUploadedFile("photo.jpg", EXE, content_type="image/jpeg")
     with pytest.raises(ValidationError) as caught:
-        case_services.add_attachment(cast.district_manager, case, upload)
+        case_services.attachment_add(cast.district_manager, case, upload)
     message = caught.value.message_dict["file"][0]
     assert "photo.jpg" in message and "EXE" in message and "10 MB" in message
     assert not Attachment.objects.filter(case=case).exists()
@@ -163,7 +163,7 @@ def test_an_attachment_is_refused_whatever_its_claimed_type(cast, private_root):
 
 def test_files_are_kept_in_the_private_root_with_a_random_name(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
-    attachment = case_services.add_attachment(
+    attachment = case_services.attachment_add(
         cast.district_manager, case, SimpleUploadedFile("病历.png", PNG)
     )
     path = private_root / attachment.file.name
@@ -178,7 +178,7 @@ def test_files_are_kept_in_the_private_root_with_a_random_name(cast, private_roo
 
 def test_the_download_streams_the_file_with_safe_headers(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
-    attachment = case_services.add_attachment(
+    attachment = case_services.attachment_add(
         cast.district_manager, case, SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n%%EOF\n")
     )
     client = Client()
@@ -194,7 +194,7 @@ def test_the_download_streams_the_file_with_safe_headers(cast, private_root):
 
 def test_a_file_of_another_units_record_is_a_404(cast, private_root):
     case = CaseFactory(unit=cast.district_b)
-    attachment = case_services.add_attachment(
+    attachment = case_services.attachment_add(
         cast.sibling_manager, case, SimpleUploadedFile("b.png", PNG)
     )
     client = Client()
@@ -205,7 +205,7 @@ def test_a_file_of_another_units_record_is_a_404(cast, private_root):
 
 def test_a_file_missing_on_disk_is_a_404_not_an_error(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
-    attachment = case_services.add_attachment(
+    attachment = case_services.attachment_add(
         cast.district_manager, case, SimpleUploadedFile("a.png", PNG)
     )
     (private_root / attachment.file.name).unlink()
@@ -234,7 +234,7 @@ def test_deleting_the_owner_removes_the_file_from_disk(
 
 def test_a_rolled_back_delete_keeps_the_file(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
-    attachment = case_services.add_attachment(
+    attachment = case_services.attachment_add(
         cast.district_manager, case, SimpleUploadedFile("a.png", PNG)
     )
     # Outside a captured commit the on_commit callback never runs (the test's transaction
@@ -245,7 +245,7 @@ def test_a_rolled_back_delete_keeps_the_file(cast, private_root):
 
 def test_the_cleanup_removes_only_old_files_no_row_names(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
-    attachment = case_services.add_attachment(
+    attachment = case_services.attachment_add(
         cast.district_manager, case, SimpleUploadedFile("kept.png", PNG)
     )
     orphan = private_root / "cases" / "orphan.png"

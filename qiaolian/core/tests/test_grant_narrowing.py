@@ -28,7 +28,7 @@ def test_it_refuses_to_grant_whole_subtree_view_from_an_assigned_only_grant(cast
     readonly = Role.objects.get(code="readonly")
     assert readonly.narrowing == Narrowing.SUBTREE
     with pytest.raises(PermissionDenied):
-        services.grant_role(
+        services.role_grant(
             actor=narrowed_admin, user=cast.nobody, unit=cast.district_a, role=readonly
         )
     # Nothing was written: the refusal happens before the grant row.
@@ -37,7 +37,7 @@ def test_it_refuses_to_grant_whole_subtree_view_from_an_assigned_only_grant(cast
 
 def test_it_allows_granting_the_same_narrowed_role(cast, narrowed_admin):
     volunteer = Role.objects.get(code="volunteer")
-    services.grant_role(
+    services.role_grant(
         actor=narrowed_admin, user=cast.nobody, unit=cast.district_a, role=volunteer
     )
     assert UnitRole.objects.filter(user=cast.nobody, role=volunteer).exists()

@@ -289,13 +289,13 @@ class RoleValidationTests(TestCase):
         )
         target = UserFactory(home_unit=self.cast.township_a1)
         with pytest.raises(PermissionDenied):
-            services.grant_role(
+            services.role_grant(
                 actor=self.cast.fresh(limited),
                 user=target,
                 unit=self.cast.township_a1,
                 role=caseworker,
             )
-        services.grant_role(
+        services.role_grant(
             actor=self.cast.fresh(self.cast.district_manager),
             user=target,
             unit=self.cast.township_a1,

@@ -441,7 +441,7 @@ class GrantTests(ServiceTestCase):
         worker = self.cast.fresh(self.cast.township_worker)
         grants_for(worker, Action.VIEW)  # loads and caches the grants, as a request would
         with request_from("198.51.100.40"):
-            grant = services.grant_role(
+            grant = services.role_grant(
                 actor=self.manager, user=worker, unit=self.cast.district_a, role=self.readonly
             )
         assert grant.role == self.readonly
@@ -456,7 +456,7 @@ class GrantTests(ServiceTestCase):
         )
 
     def test_it_writes_nothing_when_the_grant_already_exists(self):
-        services.grant_role(
+        services.role_grant(
             actor=self.manager,
             user=self.cast.district_clerk,
             unit=self.cast.district_a,
@@ -467,7 +467,7 @@ class GrantTests(ServiceTestCase):
 
     def test_it_refuses_a_unit_outside_the_actors_subtree(self):
         with pytest.raises(PermissionDenied):
-            services.grant_role(
+            services.role_grant(
                 actor=self.manager,
                 user=self.cast.district_clerk,
                 unit=self.cast.district_b,
@@ -480,7 +480,7 @@ class GrantTests(ServiceTestCase):
 
     def test_it_refuses_a_user_outside_the_actors_subtree(self):
         with pytest.raises(PermissionDenied):
-            services.grant_role(
+            services.role_grant(
                 actor=self.manager,
                 user=self.cast.sibling_manager,
                 unit=self.cast.district_a,
@@ -496,10 +496,10 @@ class GrantTests(ServiceTestCase):
         actor = UserFactory(username="um", home_unit=self.cast.district_a)
         UnitRole.objects.create(user=actor, unit=self.cast.district_a, role=user_manager)
         with pytest.raises(PermissionDenied):
-            services.grant_role(actor=actor, user=actor, unit=self.cast.district_a, role=self.staff)
+            services.role_grant(actor=actor, user=actor, unit=self.cast.district_a, role=self.staff)
         assert not UnitRole.objects.filter(user=actor, role=self.staff).exists()
         # A role within the actor's own rights is fine.
-        services.grant_role(
+        services.role_grant(
             actor=actor,
             user=self.cast.township_worker,
             unit=self.cast.township_a1,
@@ -513,7 +513,7 @@ class GrantTests(ServiceTestCase):
         UnitRole.objects.create(user=actor, unit=self.cast.district_a, role=accounts)
         UnitRole.objects.create(user=actor, unit=self.cast.township_a1, role=self.staff)
         with pytest.raises(PermissionDenied):
-            services.grant_role(
+            services.role_grant(
                 actor=actor,
                 user=self.cast.district_clerk,
                 unit=self.cast.district_a,
@@ -525,7 +525,7 @@ class RevokeTests(ServiceTestCase):
     def test_it_revokes_a_grant_and_the_rights_end_at_once(self):
         clerk = self.cast.fresh(self.cast.district_clerk)
         grant = UnitRole.objects.get(user=clerk)
-        services.revoke_role(actor=self.manager, grant=grant)
+        services.role_revoke(actor=self.manager, grant=grant)
         assert not UnitRole.objects.filter(pk=grant.pk).exists()
         assert last_event("user.revoke").changes == {"grant": ["readonly@DA", None]}
         assert grants_for(self.cast.fresh(clerk), Action.VIEW) == ()
@@ -533,14 +533,14 @@ class RevokeTests(ServiceTestCase):
     def test_it_refuses_to_revoke_the_actors_own_administrator_grant(self):
         grant = UnitRole.objects.get(user=self.manager)
         with pytest.raises(ValidationError):
-            services.revoke_role(actor=self.manager, grant=grant)
+            services.role_revoke(actor=self.manager, grant=grant)
         assert UnitRole.objects.filter(pk=grant.pk).exists()
         self.assert_no_new_event()
 
     def test_it_refuses_to_revoke_a_grant_in_a_sibling_unit(self):
         grant = UnitRole.objects.get(user=self.cast.sibling_manager)
         with pytest.raises(PermissionDenied):
-            services.revoke_role(actor=self.manager, grant=grant)
+            services.role_revoke(actor=self.manager, grant=grant)
         assert UnitRole.objects.filter(pk=grant.pk).exists()
         self.assert_no_new_event()
 

@@ -20,7 +20,7 @@ def budget(settings):
 
 def test_an_address_over_budget_gets_a_bilingual_429_and_others_are_served(cast, client, budget):
     case = CaseFactory(unit=cast.district_a, status="resolved")
-    token = surveys.send_survey(case)
+    token = surveys.survey_send(case)
     url = reverse("hotline:survey_answer", args=[token])
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
     refused = client.get(url)

@@ -105,9 +105,11 @@ def test_without_an_expected_version_the_last_write_wins(cast):
 @pytest.mark.django_db
 def test_a_model_with_a_history_names_what_was_saved_since_and_by_whom(cast):
     case = CaseFactory(unit=cast.district_a)
-    case_services.edit(cast.city_admin, case, expected_version=1, description="已回访")
+    case_services.case_update(cast.city_admin, case, expected_version=1, description="已回访")
     with pytest.raises(EditConflict) as caught:
-        case_services.edit(cast.district_manager, case, expected_version=1, subject="我的主题")
+        case_services.case_update(
+            cast.district_manager, case, expected_version=1, subject="我的主题"
+        )
     # The case's timeline tells what the other save changed (not what this one would).
     assert set(caught.value.changed) == {"description"}
     assert caught.value.changed["description"][1] == "已回访"

@@ -99,7 +99,7 @@ class UserGrantView(UserObjectMixin, ScopedFormView):
         return GrantForm(data, user=self.request.user)
 
     def perform(self, form):
-        services.grant_role(actor=self.request.user, user=self.object, **form.cleaned_data)
+        services.role_grant(actor=self.request.user, user=self.object, **form.cleaned_data)
         return self.object
 
 
@@ -113,7 +113,7 @@ class GrantRevokeView(ScopedActionView):
         return queryset.select_related("user", "unit", "role")
 
     def perform(self, obj):
-        services.revoke_role(actor=self.request.user, grant=obj)
+        services.role_revoke(actor=self.request.user, grant=obj)
 
     def get_success_url(self, obj):
         return reverse("core:user_detail", args=[obj.user.public_id])

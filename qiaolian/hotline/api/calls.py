@@ -2,7 +2,7 @@
 from a logged call.
 
 The same selectors and services as the call pages (`selectors.calls`, `services.calls`): the
-number is normalised and the caller matched by `log_call`; a volunteer reads only the calls
+number is normalised and the caller matched by `call_log`; a volunteer reads only the calls
 they took or that belong to their cases (`Call.assigned_to`).
 """
 
@@ -145,7 +145,7 @@ def call_log(request, payload: CallIn):
         raise ValidationError({"unit": _("Choose the unit the call belongs to, or a case.")})
     if payload.person is not None:
         person = Person.objects.get_visible(user, Action.VIEW, public_id=payload.person)
-    call = services.log_call(
+    call = services.call_log(
         user,
         unit=unit,
         case=case,
@@ -165,5 +165,5 @@ def call_new_case(request, call_id: UUID, payload: NewCaseIn):
     """Open a case from a logged call: the matched caller becomes the requester, otherwise the
     number (and `contact_name`) is kept as the quick contact."""
     call = Call.objects.get_visible(request.auth, Action.CHANGE, public_id=call_id)
-    case = services.new_case_from_call(request.auth, call, **payload.dict())
+    case = services.case_open_from_call(request.auth, call, **payload.dict())
     return Status(201, case_with_timeline(request.auth, case.pk))

@@ -25,7 +25,7 @@ from qiaolian.hotline.seed.rows import case_number
 
 def valid_mobile(code: str, lead: str, digits: str) -> str:
     """+code lead digits in E.164, its first digit moved up when the random draw fell in an
-    unallocated range (917-1xx in New York, 06 9x in France): `log_call` refuses those."""
+    unallocated range (917-1xx in New York, 06 9x in France): `call_log` refuses those."""
     for first in (digits[0], *"23456789"):
         phone = f"+{code}{lead}{first}{digits[1:]}"
         if phonenumbers.is_valid_number(phonenumbers.parse(phone)):
@@ -85,7 +85,7 @@ class DrawSteps:
         country = rng.choice([("39", "3", 9), ("34", "6", 8), ("33", "6", 8), ("1", "917", 7)])
         code, lead, digits = country
         phone = valid_mobile(code, lead, str(rng.randint(10 ** (digits - 1), 10**digits - 1)))
-        return None, name, phone, ""  # the zone: the phone's own, as `open_case` finds it
+        return None, name, phone, ""  # the zone: the phone's own, as `case_open` finds it
 
     def _number(self, opened: datetime) -> str:
         year = timezone.localtime(opened).year

@@ -2,8 +2,9 @@
 
 The seeder calls these for every row, and `hotline/tests/test_seed_parity.py` calls them on
 a tiny input and compares the result, field by field, with what the services write for the
-same input (`open_case`, `assign`, `comment`, `change_status`, `log_call`, `order_create`,
-`order_fulfil`, `answer_survey`, `answer_create`, `shift_create`, `next_number`). No
+same input (`case_open`, `case_assign`, `case_comment`, `case_change_status`, `call_log`,
+`order_create`, `order_fulfil`, `survey_answer`, `answer_create`, `shift_create`,
+`next_number`). No
 randomness here: the seeder draws the inputs.
 """
 
@@ -78,7 +79,7 @@ def case_row(
     policy: SlaPolicy | None,
 ) -> Case:
     """A case as opened: `requester` is (person id or None, name, phone, the person's stored
-    time zone). Like `open_case`: the phone normalised (empty when invalid), and the zone of
+    time zone). Like `case_open`: the phone normalised (empty when invalid), and the zone of
     a quick contact the phone's own."""
     person_id, name, phone, tz = requester
     e164 = normalize_phone(phone) or "" if phone else ""
@@ -208,7 +209,7 @@ def call_row(
 
 
 def caller(person_id: Any, e164: str, shared: set[str]) -> Any:
-    """The person `log_call` links a call without a case to: the one person with this number;
+    """The person `call_log` links a call without a case to: the one person with this number;
     nobody when several people (near-duplicate records) share it."""
     return None if e164 in shared else person_id
 

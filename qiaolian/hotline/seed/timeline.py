@@ -1,7 +1,7 @@
 """The lines of a case's timeline the seed writes with its cases, calls, tomb-sweeping
-orders and surveys: each as the service that does that work writes it (`open_case`,
-`assign`, `comment`, `change_status`, `log_call`, `order_create`, `send_survey`,
-`answer_survey`), compared by `hotline/tests/test_seed_parity.py`."""
+orders and surveys: each as the service that does that work writes it (`case_open`,
+`case_assign`, `case_comment`, `case_change_status`, `call_log`, `order_create`, `survey_send`,
+`survey_answer`), compared by `hotline/tests/test_seed_parity.py`."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ from qiaolian.hotline.models import (
 
 
 def case_events(case: Case) -> list[CaseEvent]:
-    """The case's timeline as the services write it: opened (`open_case`), assigned
-    (`assign`), first reply (`comment` to the requester), in progress, waiting, resolved and
-    closed (`change_status`), each versioned change numbered as `_bump` numbers it. The
-    case's `version` is the last of them (`case_version`)."""
+    """The case's timeline as the services write it: opened (`case_open`), assigned
+    (`case_assign`), first reply (`case_comment` to the requester), in progress, waiting,
+    resolved and closed (`case_change_status`), each versioned change numbered as `_bump`
+    numbers it. The case's `version` is the last of them (`case_version`)."""
     actor = case.created_by
     worker = case.assignee or actor
     rows = [_event(case, EventKind.CREATED, actor, case.opened_at, case.subject, 1)]
@@ -80,7 +80,7 @@ def _event(
 
 
 def call_event(call: Call) -> CaseEvent:
-    """The CALL line `log_call` adds to the timeline of the case the call is on."""
+    """The CALL line `call_log` adds to the timeline of the case the call is on."""
     return CaseEvent(
         case=call.case,
         kind=EventKind.CALL,
@@ -112,7 +112,7 @@ def tomb_order_event(order: TombSweepingOrder) -> CaseEvent:
 
 
 def survey_events(survey: Survey, *, emailed: bool) -> list[CaseEvent]:
-    """The lines `send_survey` (at the resolution) and `answer_survey` add to the timeline;
+    """The lines `survey_send` (at the resolution) and `survey_answer` add to the timeline;
     `emailed`: the requester has an e-mail address the survey went to."""
     sent = (
         _("Satisfaction survey sent by e-mail.")

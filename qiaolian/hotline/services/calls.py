@@ -229,7 +229,7 @@ def _call_event(case: Case, call: Call, actor: Any, text: str = "") -> None:
 
 
 @transaction.atomic
-def log_call(
+def call_log(
     actor: Any,
     *,
     unit: Any = None,
@@ -290,7 +290,7 @@ def log_call(
 
 
 @transaction.atomic
-def new_case_from_call(
+def case_open_from_call(
     actor: Any,
     call: Call,
     *,
@@ -309,7 +309,7 @@ def new_case_from_call(
             _("This call is already linked to case %(number)s.") % {"number": call.case.number}
         )
     tz = zone_for_person(call.person, call.number_e164) if call.person_id else ""
-    case = cases.open_case(
+    case = cases.case_open(
         actor,
         unit=call.unit,
         category=category,
@@ -344,7 +344,7 @@ def new_case_from_call(
 
 
 @transaction.atomic
-def take_call(
+def call_take(
     actor: Any,
     *,
     unit: Any,
@@ -359,7 +359,7 @@ def take_call(
 ) -> tuple[Call, Case | None]:
     """The console's one step: log the call and, when `new_case` holds the case fields
     (category, subject, description, priority, contact_name), open the case from it."""
-    call = log_call(
+    call = call_log(
         actor,
         unit=unit,
         direction=direction,
@@ -379,11 +379,11 @@ def take_call(
     }
     if missing:
         raise ValidationError(missing)
-    opened = new_case_from_call(actor, call, **new_case)
+    opened = case_open_from_call(actor, call, **new_case)
     return call, opened
 
 
-def link_call_to_case(actor: Any, call: Call, case: Case) -> Call:
+def call_link_case(actor: Any, call: Call, case: Case) -> Call:
     """Attach an earlier call (logged without a case) to a case."""
     with transaction.atomic():
         if not Call.objects.restrict(actor, Action.CHANGE).filter(pk=call.pk).exists():

@@ -60,7 +60,7 @@ EDITABLE_FIELDS = (
 )
 AUDIT_FIELDS = (*EDITABLE_FIELDS, "unit", "status", "assignee", "channel", "requester_time_zone")
 
-# The status flow. Assignment (NEW → ASSIGNED) goes through `assign`; reopening is
+# The status flow. Assignment (NEW → ASSIGNED) goes through `case_assign`; reopening is
 # RESOLVED/CLOSED → IN_PROGRESS.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.NEW: frozenset({Status.ASSIGNED}),
@@ -181,7 +181,7 @@ def _requester_zone(requester: Person | None, phone_e164: str) -> str:
 
 
 @transaction.atomic
-def open_case(
+def case_open(
     actor,
     *,
     unit: Unit,
@@ -262,7 +262,7 @@ def open_case(
 
 
 @transaction.atomic
-def edit(actor, case: Case, *, expected_version: int | None = None, **fields: Any) -> Case:
+def case_update(actor, case: Case, *, expected_version: int | None = None, **fields: Any) -> Case:
     """Change the subject, description, category, priority, requester or quick contact.
 
     `expected_version` is the one the form was opened with: a newer save since raises
@@ -317,7 +317,7 @@ def edit(actor, case: Case, *, expected_version: int | None = None, **fields: An
 
 
 @transaction.atomic
-def link_requester(
+def case_link_requester(
     actor, case: Case, person: Person, *, expected_version: int | None = None
 ) -> Case:
     """Link the quick contact captured during a call to a person of the register. The contact
@@ -378,7 +378,7 @@ def _assign_locked(actor, current: Case, assignee: User | None) -> Case:
 
 
 @transaction.atomic
-def assign(
+def case_assign(
     actor, case: Case, assignee: User | None, *, expected_version: int | None = None
 ) -> Case:
     """Give the case to a staff member or volunteer who can see its unit (None: unassign).
@@ -393,11 +393,11 @@ def assign(
 
 
 @transaction.atomic
-def bulk_assign(actor, cases: Iterable[Case], assignee: User) -> int:
+def case_bulk_assign(actor, cases: Iterable[Case], assignee: User) -> int:
     """Assign several cases at once; all or none (one refusal rolls the batch back)."""
     count = 0
     for case in cases:
-        assign(actor, case, assignee)
+        case_assign(actor, case, assignee)
         count += 1
     if count == 0:
         raise ValidationError(_("Tick at least one case to assign."))
@@ -414,7 +414,7 @@ def allowed_statuses(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def change_status(
+def case_change_status(
     actor, case: Case, status: str, *, expected_version: int | None = None, note: str = ""
 ) -> Case:
     _require_case(actor, case)
@@ -465,14 +465,14 @@ def change_status(
 
 
 def _send_survey(case_pk: int) -> None:
-    surveys.send_survey(Case.objects.get(pk=case_pk))  # scoping: exempt, system side effect
+    surveys.survey_send(Case.objects.get(pk=case_pk))  # scoping: exempt, system side effect
 
 
 # --- comments and replies -----------------------------------------------------------------
 
 
 @transaction.atomic
-def comment(actor, case: Case, text: str, *, to_requester: bool = False) -> CaseEvent:
+def case_comment(actor, case: Case, text: str, *, to_requester: bool = False) -> CaseEvent:
     """An internal comment, or a reply to the requester (which is the first response)."""
     _require_case(actor, case)
     text = (text or "").strip()
@@ -509,7 +509,7 @@ def comment(actor, case: Case, text: str, *, to_requester: bool = False) -> Case
 
 
 @transaction.atomic
-def transfer(actor, case: Case, unit: Unit, *, reason: str) -> Case:
+def case_transfer(actor, case: Case, unit: Unit, *, reason: str) -> Case:
     """Hand the case to another unit (e.g. the requester's hometown district). The timeline
     stays; an assignee who cannot see the new unit is cleared."""
     _require_case(actor, case)
@@ -560,7 +560,7 @@ def transfer(actor, case: Case, unit: Unit, *, reason: str) -> Case:
 
 
 @transaction.atomic
-def add_watcher(actor, case: Case, user: User) -> Case:
+def case_watcher_add(actor, case: Case, user: User) -> Case:
     _require_case(actor, case)
     if not reaches_unit(user, HOTLINE.VIEW, case.unit):
         raise ValidationError({"user": _("%(user)s cannot see this case.") % {"user": user}})
@@ -572,7 +572,7 @@ def add_watcher(actor, case: Case, user: User) -> Case:
 
 
 @transaction.atomic
-def remove_watcher(actor, case: Case, user: User) -> Case:
+def case_watcher_remove(actor, case: Case, user: User) -> Case:
     _require_case(actor, case)
     case.watchers.remove(user)
     audit.record(
@@ -604,7 +604,7 @@ ATTACHMENTS = files.register_use(
 
 
 @transaction.atomic
-def add_attachment(actor, case: Case, upload: Any) -> Attachment:
+def attachment_add(actor, case: Case, upload: Any) -> Attachment:
     """Attach a file (≤ 10 MB; type recognised from its content)."""
     _require_case(actor, case)
     if upload is None:
@@ -650,7 +650,7 @@ def _require_notes(actor, case: Case) -> None:
 
 
 @transaction.atomic
-def add_note(actor, case: Case, text: str) -> ConfidentialNote:
+def note_add(actor, case: Case, text: str) -> ConfidentialNote:
     _require_notes(actor, case)
     text = (text or "").strip()
     if not text:
@@ -663,7 +663,7 @@ def add_note(actor, case: Case, text: str) -> ConfidentialNote:
 
 
 @transaction.atomic
-def read_notes(actor, case: Case) -> list[ConfidentialNote]:
+def note_read(actor, case: Case) -> list[ConfidentialNote]:
     """The confidential notes in clear; each read is written to the audit log."""
     _require_notes(actor, case)
     notes = list(

@@ -70,7 +70,7 @@ def _message(case: Case, link: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def send_survey(case: Case) -> str | None:
+def survey_send(case: Case) -> str | None:
     """Create the case's survey and queue the message to the requester's e-mail, if any.
 
     Returns the token (shown nowhere else), or None when the case already has a survey (a case
@@ -145,7 +145,7 @@ def survey_create(actor, *, case: Case) -> str:
     _require_link_maker(actor, case.pk)
     if case.status not in (Status.RESOLVED, Status.CLOSED):
         raise ValidationError(_("A survey is sent once the case is resolved."))
-    token = send_survey(case)
+    token = survey_send(case)
     if token is None:
         raise ValidationError(_("This case already has a survey."))
     return token
@@ -179,7 +179,7 @@ def check_open(survey: Survey, now: datetime | None = None) -> None:
 
 
 @transaction.atomic
-def answer_survey(token: str, rating: Any, comment: str = "") -> Survey:
+def survey_answer(token: str, rating: Any, comment: str = "") -> Survey:
     """The requester's answer. Raises Survey.DoesNotExist for an unknown link, SurveyClosed
     when expired or already answered, ValidationError for a bad rating."""
     found = survey_for_token(token)

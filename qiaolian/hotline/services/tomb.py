@@ -208,7 +208,7 @@ def order_open(
     **fields: Any,
 ) -> TombSweepingOrder:
     """A new case of the tomb-sweeping category and its order, in one step (one transaction)."""
-    case = cases.open_case(
+    case = cases.case_open(
         actor,
         unit=unit,
         category=TOMB_CATEGORY,

@@ -29,7 +29,7 @@ def _listing(cast):
 
 def _survey_page(cast):
     case = CaseFactory(unit=cast.district_b, status=Status.RESOLVED, subject="乙区求助内容标记")
-    token = surveys.send_survey(case)
+    token = surveys.survey_send(case)
     return {"token": token}, "乙区求助内容标记", case.number
 
 

@@ -232,7 +232,7 @@ def test_the_form_links_a_case_by_its_number_and_refuses_a_sibling_case(client, 
 @pytest.mark.django_db
 def test_the_call_is_reachable_from_the_list_and_the_case_timeline(client, cast):
     case = CaseFactory(unit=cast.district_a)
-    call = services.log_call(
+    call = services.call_log(
         cast.district_manager, case=case, number="+39 333 123 4567", notes="问护照"
     )
     client.force_login(cast.district_manager)

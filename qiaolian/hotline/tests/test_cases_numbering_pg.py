@@ -45,7 +45,7 @@ def test_concurrent_openings_get_distinct_gapless_numbers():
         try:
             start.wait(timeout=30)
             subject = "长" * 300 if index < FAILURES else f"并发开单 {index}"
-            case = services.open_case(
+            case = services.case_open(
                 cast.district_manager,
                 unit=cast.district_a,
                 category="policy",

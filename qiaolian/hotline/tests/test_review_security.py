@@ -42,7 +42,7 @@ def _login(client, user):
 def test_a_transferred_case_takes_its_tomb_order_out_of_the_old_units_sight(client, cast):
     case = CaseFactory(unit=cast.district_a, category="tomb_sweeping", subject="代祭扫 陈家")
     order = TombOrderFactory(case=case)
-    case_services.transfer(cast.city_admin, case, cast.district_b, reason="户籍在乙区")
+    case_services.case_transfer(cast.city_admin, case, cast.district_b, reason="户籍在乙区")
     order.refresh_from_db()
     assert order.unit == cast.district_b
     url = reverse("hotline:tomb_detail", args=[order.public_id])
@@ -88,7 +88,7 @@ def test_a_volunteer_cannot_stretch_their_own_shift_to_inflate_hours_served(clie
 
 def test_confidential_notes_licence_and_attachments_are_sent_with_no_store(client, cast, tmp_path):
     case = CaseFactory(unit=cast.district_a, category="medicine", assignee=cast.volunteer)
-    case_services.add_note(cast.volunteer, case, "诊断：抑郁症")
+    case_services.note_add(cast.volunteer, case, "诊断：抑郁症")
     _login(client, cast.district_manager)
     notes = client.get(reverse("hotline:case_notes", args=[case.public_id]))
     assert "诊断" in notes.content.decode()

@@ -42,8 +42,8 @@ from qiaolian.hotline.seed.content import ANSWERS
 from qiaolian.hotline.services import cases as case_services
 from qiaolian.hotline.services import rollup, sla
 from qiaolian.hotline.services.answers import answer_create
-from qiaolian.hotline.services.calls import log_call, normalise_number
-from qiaolian.hotline.services.surveys import answer_survey, send_survey
+from qiaolian.hotline.services.calls import call_log, normalise_number
+from qiaolian.hotline.services.surveys import survey_answer, survey_send
 from qiaolian.hotline.services.tomb import order_create, order_fulfil
 from qiaolian.hotline.services.volunteers import shift_create
 from qiaolian.hotline.tests.support_tomb import JPEG, upload
@@ -126,7 +126,7 @@ class HotlineParityTests(TestCase):
     def opened_case(self, *, category, priority, channel, requester, opened=OPENED):
         person_id, name, phone, _tz = requester
         with freeze_time(opened):
-            return case_services.open_case(
+            return case_services.case_open(
                 self.clerk,
                 unit=self.unit,
                 category=category,
@@ -142,12 +142,12 @@ class HotlineParityTests(TestCase):
 
     def worked(self, case, *, first_response_at, status=Status.IN_PROGRESS):
         with freeze_time(case.opened_at + timedelta(minutes=1)):
-            case = case_services.assign(self.clerk, case, self.helper)
+            case = case_services.case_assign(self.clerk, case, self.helper)
         with freeze_time(first_response_at):
-            case_services.comment(self.helper, case, REPLY, to_requester=True)
+            case_services.case_comment(self.helper, case, REPLY, to_requester=True)
             case.refresh_from_db()
             if status != Status.ASSIGNED:
-                case = case_services.change_status(self.helper, case, Status.IN_PROGRESS)
+                case = case_services.case_change_status(self.helper, case, Status.IN_PROGRESS)
         return case
 
     # --- cases ---------------------------------------------------------------------------
@@ -199,9 +199,9 @@ class HotlineParityTests(TestCase):
                 closed = resolved + timedelta(days=4)
                 made = self.worked(self.opened_case(**spec), first_response_at=first)
                 with freeze_time(resolved):
-                    made = case_services.change_status(self.helper, made, Status.RESOLVED)
+                    made = case_services.case_change_status(self.helper, made, Status.RESOLVED)
                 with freeze_time(closed):
-                    made = case_services.change_status(self.clerk, made, Status.CLOSED)
+                    made = case_services.case_change_status(self.clerk, made, Status.CLOSED)
 
                 seeded = self.seeded_case(201 + serial, **spec)
                 rows.case_stopped(
@@ -229,7 +229,7 @@ class HotlineParityTests(TestCase):
                 made = self.worked(self.opened_case(**spec), first_response_at=first, status=status)
                 if status == Status.WAITING:
                     with freeze_time(first + timedelta(hours=2)):
-                        made = case_services.change_status(self.helper, made, Status.WAITING)
+                        made = case_services.case_change_status(self.helper, made, Status.WAITING)
                 now = OPENED + timedelta(days=1)  # before any due time: no breach either way
                 seeded = self.seeded_case(300 + serial, **spec)
                 rows.case_queued(
@@ -286,7 +286,7 @@ class HotlineParityTests(TestCase):
                 rows.mark_called([seeded])
                 CaseEvent.objects.bulk_create([timeline_rows.call_event(seeded)])
                 with freeze_time(at):
-                    made = log_call(
+                    made = call_log(
                         self.clerk,
                         case=made_case,
                         direction=direction,
@@ -306,7 +306,7 @@ class HotlineParityTests(TestCase):
 
     def test_seeded_calls_without_a_case_equal_ones_logged_by_log_call(self):
         # A second record with the same number (a near-duplicate): a call from it names
-        # nobody, as `log_call` cannot tell which of the two is calling.
+        # nobody, as `call_log` cannot tell which of the two is calling.
         person_create(
             actor=self.clerk,
             unit=self.unit,
@@ -334,7 +334,7 @@ class HotlineParityTests(TestCase):
                     taken_by=self.clerk,
                 )
                 Call.objects.bulk_create([seeded])
-                made = log_call(
+                made = call_log(
                     self.clerk,
                     unit=self.unit,
                     number=seeded.number,
@@ -359,12 +359,12 @@ class HotlineParityTests(TestCase):
         }
         made = self.worked(self.opened_case(**spec), first_response_at=first)
         with freeze_time(first):
-            log_call(self.clerk, case=made, number="+39 347 123 4567", started_at=OPENED)
+            call_log(self.clerk, case=made, number="+39 347 123 4567", started_at=OPENED)
         with freeze_time(resolved):
-            made = case_services.change_status(self.helper, made, Status.RESOLVED)
-            token = send_survey(made)
+            made = case_services.case_change_status(self.helper, made, Status.RESOLVED)
+            token = survey_send(made)
         with freeze_time(answered):
-            answer_survey(token, 5)
+            survey_answer(token, 5)
 
         sibling = self.cast.district_b
         seeded = self.seeded_case(701, unit=sibling, **spec)
@@ -455,10 +455,10 @@ class HotlineParityTests(TestCase):
         }
         made_case = self.worked(self.opened_case(**spec), first_response_at=OPENED)
         with freeze_time(resolved):
-            made_case = case_services.change_status(self.helper, made_case, Status.RESOLVED)
-            token = send_survey(made_case)  # what the resolution queues on commit
+            made_case = case_services.case_change_status(self.helper, made_case, Status.RESOLVED)
+            token = survey_send(made_case)  # what the resolution queues on commit
         with freeze_time(answered):
-            made = answer_survey(token, 4, "回复及时，问题基本解决。")
+            made = survey_answer(token, 4, "回复及时，问题基本解决。")
         seeded_case = self.seeded_case(601, **spec)
         seeded_case.resolved_at = resolved
         Case.objects.bulk_create([seeded_case])

@@ -264,25 +264,25 @@ def test_the_case_services_drive_the_clock(cast, calendars):
     actor = cast.district_manager
     start = bj(2026, 11, 28, 10, 0)
     with freeze_time(start):
-        case = cases.open_case(
+        case = cases.case_open(
             actor, unit=cast.district_a, category="supplies", subject="口罩", contact_name="李"
         )
     assert case.resolution_due == start + timedelta(minutes=120)
     with freeze_time(start + timedelta(minutes=1)):
-        case = cases.assign(actor, case, actor)
-        case = cases.change_status(actor, case, Status.ASSIGNED)
-        case = cases.change_status(actor, case, Status.IN_PROGRESS)
+        case = cases.case_assign(actor, case, actor)
+        case = cases.case_change_status(actor, case, Status.ASSIGNED)
+        case = cases.case_change_status(actor, case, Status.IN_PROGRESS)
     with freeze_time(start + timedelta(minutes=10)):
-        case = cases.change_status(actor, case, Status.WAITING)
+        case = cases.case_change_status(actor, case, Status.WAITING)
     case.refresh_from_db()
     assert case.paused_since == start + timedelta(minutes=10)
     with freeze_time(start + timedelta(minutes=70)):
-        case = cases.change_status(actor, case, Status.IN_PROGRESS)
+        case = cases.case_change_status(actor, case, Status.IN_PROGRESS)
     case.refresh_from_db()
     assert case.paused_since is None and case.paused_seconds == 3600
     assert case.resolution_due == start + timedelta(minutes=180)
     with freeze_time(start + timedelta(minutes=170)):
-        case = cases.change_status(actor, case, Status.RESOLVED)
+        case = cases.case_change_status(actor, case, Status.RESOLVED)
     case.refresh_from_db()
     # 170 minutes after opening, but one hour of it waiting: resolved in time.
     assert not case.resolution_breached
@@ -300,7 +300,7 @@ def test_a_new_priority_brings_the_new_policys_targets_minus_nothing_already_wai
     opened = timezone.now() - timedelta(hours=1)
     case = started(cast.district_a, opened_at=opened, paused_seconds=600)
     assert case.resolution_due == opened + timedelta(days=3)
-    edited = cases.edit(
+    edited = cases.case_update(
         cast.district_manager, case, expected_version=case.version, priority="urgent"
     )
     edited.refresh_from_db()
@@ -309,7 +309,7 @@ def test_a_new_priority_brings_the_new_policys_targets_minus_nothing_already_wai
     assert edited.resolution_due == opened + timedelta(days=1, minutes=10)
     assert edited.first_response_due == opened + timedelta(minutes=25)
     # The subject alone leaves the targets where they are.
-    again = cases.edit(
+    again = cases.case_update(
         cast.district_manager, edited, expected_version=edited.version, subject="新主题"
     )
     again.refresh_from_db()

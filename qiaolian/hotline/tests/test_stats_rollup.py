@@ -86,7 +86,7 @@ def random_work(cast, rng: random.Random, steps: int) -> None:
         )
         if action == "open" or not opened:
             unit = rng.choice(units)
-            case = cases.open_case(
+            case = cases.case_open(
                 manager,
                 unit=unit,
                 category=rng.choice(CATEGORIES),
@@ -101,7 +101,7 @@ def random_work(cast, rng: random.Random, steps: int) -> None:
         case = Case.objects.get(pk=rng.choice(opened).pk)
         if action == "call":
             on_case = rng.random() < 0.5
-            call = calls.log_call(
+            call = calls.call_log(
                 manager,
                 unit=None if on_case else rng.choice(units),
                 case=case if on_case else None,
@@ -110,25 +110,25 @@ def random_work(cast, rng: random.Random, steps: int) -> None:
             )
             if call.case_id is None and rng.random() < 0.5:
                 opened.append(
-                    calls.new_case_from_call(manager, call, category="policy", subject="来电")
+                    calls.case_open_from_call(manager, call, category="policy", subject="来电")
                 )
         elif action == "status":
             moves = cases.allowed_statuses(case)
             if case.status == Status.NEW:
-                cases.assign(manager, case, assignee_for(case.unit))
+                cases.case_assign(manager, case, assignee_for(case.unit))
             elif moves:
-                cases.change_status(manager, case, rng.choice(moves))
+                cases.case_change_status(manager, case, rng.choice(moves))
         elif action == "edit":
-            cases.edit(manager, case, category=rng.choice(CATEGORIES))
+            cases.case_update(manager, case, category=rng.choice(CATEGORIES))
         elif action == "transfer":
             target = rng.choice([u for u in units if u.pk != case.unit_id])
-            cases.transfer(manager, case, target, reason="转办")
+            cases.case_transfer(manager, case, target, reason="转办")
         elif action == "reply":
-            cases.comment(manager, case, "您好", to_requester=True)
+            cases.case_comment(manager, case, "您好", to_requester=True)
         elif action == "survey" and case.status in (Status.RESOLVED, Status.CLOSED):
-            token = surveys.send_survey(case)
+            token = surveys.survey_send(case)
             if token:
-                surveys.answer_survey(token, rng.randint(1, 5))
+                surveys.survey_answer(token, rng.randint(1, 5))
 
 
 @pytest.mark.django_db

@@ -33,7 +33,7 @@ def test_sending_stores_only_the_hash_and_queues_the_email(
     person = PersonFactory(unit=cast.district_a, emails=["chen@example.com"])
     case = CaseFactory(unit=cast.district_a, requester=person, status=Status.RESOLVED)
     with django_capture_on_commit_callbacks(execute=True):
-        token = services.send_survey(case)
+        token = services.survey_send(case)
     survey = Survey.objects.get(case=case)
     assert survey.token_hash == services.hash_token(token) and token not in survey.token_hash
     assert timedelta(days=13, hours=23) < survey.expires_at - timezone.now() <= timedelta(days=14)
@@ -47,32 +47,32 @@ def test_sending_stores_only_the_hash_and_queues_the_email(
 
 def test_without_an_email_the_timeline_asks_staff_to_send_the_link(cast):
     case = CaseFactory(unit=cast.district_a, status=Status.RESOLVED)
-    services.send_survey(case)
+    services.survey_send(case)
     event = CaseEvent.objects.get(case=case, kind=EventKind.SURVEY)
     assert "WeChat" in event.text
 
 
 def test_a_case_resolved_again_is_not_surveyed_twice(cast):
     case = CaseFactory(unit=cast.district_a, status=Status.RESOLVED)
-    assert services.send_survey(case)
-    assert services.send_survey(case) is None
+    assert services.survey_send(case)
+    assert services.survey_send(case) is None
     assert Survey.objects.filter(case=case).count() == 1
 
 
 def test_resolving_a_case_sends_the_survey(cast, django_capture_on_commit_callbacks):
     case = CaseFactory(unit=cast.district_a, status=Status.IN_PROGRESS)
     with django_capture_on_commit_callbacks(execute=True):
-        cases.change_status(cast.district_manager, case, Status.RESOLVED)
+        cases.case_change_status(cast.district_manager, case, Status.RESOLVED)
     assert Survey.objects.filter(case=case).exists()
 
 
 def test_an_answer_is_recorded_once(cast):
     survey = survey_for(CaseFactory(unit=cast.district_a), token=TOKEN)
-    services.answer_survey(TOKEN, 5, "  非常感谢！ ")
+    services.survey_answer(TOKEN, 5, "  非常感谢！ ")
     survey.refresh_from_db()
     assert (survey.rating, survey.comment) == (5, "非常感谢！") and survey.answered_at
     with pytest.raises(services.SurveyClosed) as caught:
-        services.answer_survey(TOKEN, 1, "改主意了")
+        services.survey_answer(TOKEN, 1, "改主意了")
     assert caught.value.reason == "answered"
     survey.refresh_from_db()
     assert survey.rating == 5
@@ -86,7 +86,7 @@ def test_an_expired_survey_cannot_be_answered(cast):
         expires_at=timezone.now() - timedelta(seconds=1),
     )
     with pytest.raises(services.SurveyClosed) as caught:
-        services.answer_survey(TOKEN, 4)
+        services.survey_answer(TOKEN, 4)
     assert caught.value.reason == "expired"
 
 
@@ -94,14 +94,14 @@ def test_an_expired_survey_cannot_be_answered(cast):
 def test_a_rating_outside_1_to_5_is_refused(cast, rating):
     survey = survey_for(CaseFactory(unit=cast.district_a), token=TOKEN)
     with pytest.raises(ValidationError):
-        services.answer_survey(TOKEN, rating)
+        services.survey_answer(TOKEN, rating)
     survey.refresh_from_db()
     assert survey.answered_at is None
 
 
 def test_an_unknown_token_is_no_survey(cast):
     with pytest.raises(Survey.DoesNotExist):
-        services.answer_survey("nope", 5)
+        services.survey_answer("nope", 5)
 
 
 def test_a_new_link_replaces_the_old_one(cast):

@@ -96,7 +96,7 @@ class CallConsoleView(ScopedFormView):
         mode = self.mode()
         if mode == "on_case" and form.cleaned_data.get("on_case") is None:
             raise ValidationError(_("Choose the case to log this call on."))
-        call, case = services.take_call(self.request.user, **form.service_kwargs(mode))
+        call, case = services.call_take(self.request.user, **form.service_kwargs(mode))
         self.case = case
         self.success_message = (
             _("Call logged on case %(number)s.") % {"number": case.number}
@@ -333,7 +333,7 @@ class CallbackCreateView(ScopedFormView):
 
     def perform(self, form):
         when = timezone.make_naive(form.cleaned_data["scheduled_for"])  # their wall clock
-        return callback_services.schedule_callback(
+        return callback_services.callback_schedule(
             self.request.user,
             self.object,
             when,
@@ -354,7 +354,7 @@ class CallbackDoneView(ScopedActionView):
         return queryset.select_related("case")
 
     def perform(self, obj):
-        callback_services.complete_callback(self.request.user, obj)
+        callback_services.callback_complete(self.request.user, obj)
 
     def get_success_url(self, obj):
         back = self.request.POST.get("next", "")
@@ -367,7 +367,7 @@ class CallbackCancelView(CallbackDoneView):
     success_message = gettext_lazy("Callback cancelled.")
 
     def perform(self, obj):
-        callback_services.cancel_callback(
+        callback_services.callback_cancel(
             self.request.user, obj, reason=self.request.POST.get("reason", "")[:200]
         )
 

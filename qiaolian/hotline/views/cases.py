@@ -269,7 +269,7 @@ class BulkAssignView(ScopedView):
             messages.error(request, _("Choose who gets the ticked cases."))
             return HttpResponseRedirect(back)
         try:
-            count = services.bulk_assign(request.user, chosen, assignee)
+            count = services.case_bulk_assign(request.user, chosen, assignee)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
@@ -380,7 +380,7 @@ class CaseCreateView(ScopedFormView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        return services.open_case(self.request.user, **data)
+        return services.case_open(self.request.user, **data)
 
     def get_success_url(self, obj):
         return reverse("hotline:case_detail", args=[obj.public_id])
@@ -405,7 +405,9 @@ class CaseEditView(CaseMixin, ConflictFormMixin, ScopedFormView):
     def perform(self, form):
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        return services.edit(self.request.user, self.object, expected_version=version, **data)
+        return services.case_update(
+            self.request.user, self.object, expected_version=version, **data
+        )
 
     conflict_fields = services.EDITABLE_FIELDS
 
@@ -451,7 +453,7 @@ class CaseStatusView(CaseActionView):
     success_message = gettext_lazy("Status changed.")
 
     def act(self, case):
-        services.change_status(
+        services.case_change_status(
             self.request.user,
             case,
             self.request.POST.get("status", ""),
@@ -473,7 +475,7 @@ class CaseAssignView(CaseActionView):
                 assignee = None
             if assignee is None:
                 raise ValidationError(_("Choose an assignee from the list."))
-        services.assign(self.request.user, case, assignee, expected_version=self.version())
+        services.case_assign(self.request.user, case, assignee, expected_version=self.version())
 
 
 class CaseCommentView(CaseActionView):
@@ -482,7 +484,7 @@ class CaseCommentView(CaseActionView):
         if not form.is_valid():
             raise ValidationError(_("Write the comment or reply first."))
         to_requester = form.cleaned_data["to_requester"]
-        services.comment(
+        services.case_comment(
             self.request.user, case, form.cleaned_data["text"], to_requester=to_requester
         )
         messages.success(
@@ -500,7 +502,7 @@ class CaseTransferView(CaseActionView):
                 [str(e) for errors in form.errors.values() for e in errors]
                 or _("Choose a unit and give a reason.")
             )
-        services.transfer(
+        services.case_transfer(
             self.request.user, case, form.cleaned_data["unit"], reason=form.cleaned_data["reason"]
         )
 
@@ -525,10 +527,10 @@ class CaseWatchView(CaseActionView):
             if user is None:
                 raise ValidationError(_("Choose a watcher from the list."))
         if self.request.POST.get("remove"):
-            services.remove_watcher(self.request.user, case, user)
+            services.case_watcher_remove(self.request.user, case, user)
             messages.success(self.request, _("%(user)s no longer watches.") % {"user": user})
         else:
-            services.add_watcher(self.request.user, case, user)
+            services.case_watcher_add(self.request.user, case, user)
             messages.success(self.request, _("%(user)s now watches.") % {"user": user})
 
 
@@ -539,7 +541,7 @@ class CaseLinkRequesterView(CaseActionView):
         form = _LinkForm(self.request.POST, user=self.request.user)
         if not form.is_valid():
             raise ValidationError(_("Pick a person of the register."))
-        services.link_requester(
+        services.case_link_requester(
             self.request.user, case, form.cleaned_data["person"], expected_version=self.version()
         )
 
@@ -548,14 +550,14 @@ class CaseAttachView(CaseActionView):
     success_message = gettext_lazy("File attached.")
 
     def act(self, case):
-        services.add_attachment(self.request.user, case, self.request.FILES.get("file"))
+        services.attachment_add(self.request.user, case, self.request.FILES.get("file"))
 
 
 class CaseNoteAddView(CaseActionView):
     success_message = gettext_lazy("Confidential note saved.")
 
     def act(self, case):
-        services.add_note(self.request.user, case, self.request.POST.get("text", ""))
+        services.note_add(self.request.user, case, self.request.POST.get("text", ""))
 
 
 class CaseNotesView(CaseMixin):
@@ -567,7 +569,7 @@ class CaseNotesView(CaseMixin):
     def get(self, request, *args, **kwargs):
         case = self.get_object()
         try:
-            notes = services.read_notes(request.user, case)
+            notes = services.note_read(request.user, case)
         except (ValidationError, PermissionDenied) as exc:
             raise PermissionDenied(str(exc)) from exc
         response = render(request, "hotline/cases/notes.html", {"case": case, "notes": notes})

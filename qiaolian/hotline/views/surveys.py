@@ -140,7 +140,7 @@ class SurveyAnswerView(PublicRateLimitMixin, View):
             errors = [ERRORS[name] for name in ("rating", "comment") if name in form.errors]
             return self.page(form, errors, status=400)
         try:
-            services.answer_survey(
+            services.survey_answer(
                 token, form.cleaned_data["rating"], form.cleaned_data.get("comment", "")
             )
         except services.SurveyClosed as closed:

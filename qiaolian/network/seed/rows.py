@@ -3,7 +3,7 @@
 The seeder calls these for every row, and `network/tests/test_seed_parity.py` calls them on a
 tiny input and compares the result, field by field, with the row the service writes
 (`person_create`, `association_save`, `group_create`, `membership_add`, `leader_add`,
-`steward_add`, `user_create`, `grant_role`). No randomness here: the seeder draws the inputs.
+`steward_add`, `user_create`, `role_grant`). No randomness here: the seeder draws the inputs.
 """
 
 from __future__ import annotations

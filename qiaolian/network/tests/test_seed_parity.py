@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import TestCase
 
 from qiaolian.core.models import Role, UnitRole, User
-from qiaolian.core.services import grant_role, user_create
+from qiaolian.core.services import role_grant, user_create
 from qiaolian.core.testing.cast import Cast
 from qiaolian.core.testing.parity import row_differences
 from qiaolian.network import seed_data
@@ -352,7 +352,7 @@ class GridParityTests(TestCase):
         seeded_grant = UnitRole.objects.bulk_create(
             [rows.grant_row(user=seeded, unit=unit, role=role)]
         )[0]
-        made_grant = grant_role(actor=self.actor, user=made, unit=unit, role=role)
+        made_grant = role_grant(actor=self.actor, user=made, unit=unit, role=role)
         self.assertEqual(
             row_differences(seeded_grant, made_grant, exclude=("public_id", "user_id", *CLOCK[:1])),
             {},
