@@ -296,6 +296,20 @@ class RoleForm(forms.ModelForm):
             qualified = {action for action in held if "." in action}
             self.initial["actions"] = sorted(qualified | set(expand_verbs(bare)))
 
+    def action_grid(self) -> list[tuple[Any, list[dict[str, Any]]]]:
+        """The actions as the page lays them out: a row per domain, a box per verb."""
+        ticked = set(self["actions"].value() or ())
+        return [
+            (
+                label,
+                [
+                    {"value": value, "label": verb, "checked": value in ticked}
+                    for value, verb in options
+                ],
+            )
+            for label, options in action_choices()
+        ]
+
 
 class DictChoiceField(forms.ChoiceField):
     """Options from a dictionary (数据字典), read when the form is built, labels localised."""
