@@ -42,8 +42,9 @@ dev: seed
 	@$(LOCAL_ENV) export DEBUG=1; $(PY) manage.py worker & \
 	  $(LOCAL_ENV) DEBUG=1 exec $(PY) manage.py runserver $(HOST):$(PORT)
 
+# `make test COVERAGE=1` runs the same suite under coverage (what .ci/run's SQLite pass does).
 test: $(STAMP)
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(if $(COVERAGE),$(VENV)/bin/coverage erase && $(VENV)/bin/coverage run -m pytest,$(VENV)/bin/pytest) -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
