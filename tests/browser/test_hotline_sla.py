@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from qiaolian.core.testing.cast import Cast
 from qiaolian.core.testing.workers import run_queued_tasks
+from qiaolian.hotline import tasks
 from qiaolian.hotline.models import Case, CaseEvent, EventKind, SlaCalendar, SlaPolicy, Status
 from qiaolian.hotline.services import cases as case_services
 from qiaolian.hotline.services import sla
@@ -82,7 +83,7 @@ def test_sla_pause_and_breach(page, cast):
 
     # Time passes: the resolution target is now 20 minutes behind us.
     Case.objects.filter(pk=case.pk).update(resolution_due=timezone.now() - timedelta(minutes=20))
-    sla.check_sla.enqueue()
+    tasks.check_sla.enqueue()
     run_queued_tasks()  # the SLA check
     run_queued_tasks()  # the notices it queued
     case.refresh_from_db()
