@@ -290,7 +290,7 @@ def exchange_rate_record(
     from qiaolian.core import audit
     from qiaolian.core.services import can_configure
 
-    if not can_configure(actor):
+    if not can_configure(actor=actor):
         raise PermissionDenied(_("Only the city federation's administrators record rates."))
     row = ExchangeRate(
         currency=currency.strip().upper(),

@@ -50,12 +50,12 @@ ADMIN = qualify(Action.ADMIN, "core")
 CONFIGURE = qualify(Action.CONFIGURE, "core")
 
 
-def _require(actor, action: Action, unit: Unit | None) -> None:
+def _require(*, actor, action: Action, unit: Unit | None) -> None:
     """`action` on `unit` in core's domain (units, users and grants)."""
     require_unit(actor, qualify(action, "core"), unit, _("You do not manage this unit."))
 
 
-def _require_whole_account(actor, user: User) -> None:
+def _require_whole_account(*, actor, user: User) -> None:
     """Whoever controls an account's login (password, email, phone, username, active) can act
     with all of its grants, so each of them must lie inside the actor's ADMIN subtrees.
     Otherwise a district administrator could take over a city-level account whose home unit
@@ -87,7 +87,7 @@ def unit_create(
         if not actor.is_superuser:
             raise PermissionDenied(_("Only a system administrator can add a top-level unit."))
     else:
-        _require(actor, Action.ADMIN, parent)
+        _require(actor=actor, action=Action.ADMIN, unit=parent)
     unit = Unit(code=code.strip(), name=name.strip(), name_en=name_en.strip(), kind=kind)
     unit.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
@@ -106,7 +106,7 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, actor, unit: Unit, **fields: Any) -> Unit:
     """Rename or recode a unit (also used to (re)activate it)."""
-    _require(actor, Action.ADMIN, unit)
+    _require(actor=actor, action=Action.ADMIN, unit=unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(unit, UNIT_FIELDS)
     for name, value in fields.items():
@@ -140,8 +140,8 @@ def unit_activate(*, actor, unit: Unit) -> Unit:
 @transaction.atomic
 def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     """Move a unit (and its whole subtree) under another parent; paths are rewritten at once."""
-    _require(actor, Action.ADMIN, unit)
-    _require(actor, Action.ADMIN, new_parent)
+    _require(actor=actor, action=Action.ADMIN, unit=unit)
+    _require(actor=actor, action=Action.ADMIN, unit=new_parent)
     if unit.is_root():
         raise ValidationError(_("The top-level federation cannot be moved."))
     if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
@@ -176,7 +176,7 @@ def user_create(
     phone: str | None = None,
     email: str | None = None,
 ) -> User:
-    _require(actor, Action.ADMIN, home_unit)
+    _require(actor=actor, action=Action.ADMIN, unit=home_unit)
     user = User(
         username=username.strip(),
         display_name=display_name.strip(),
@@ -204,9 +204,9 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, actor, user: User, **fields: Any) -> User:
-    _require(actor, Action.ADMIN, user.home_unit)
+    _require(actor=actor, action=Action.ADMIN, unit=user.home_unit)
     user = User.objects.select_for_update().get(pk=user.pk)
-    _require_whole_account(actor, user)
+    _require_whole_account(actor=actor, user=user)
     before = audit.snapshot(user, USER_FIELDS)
     for name, value in fields.items():
         if name not in USER_FIELDS:
@@ -229,8 +229,8 @@ def user_update(*, actor, user: User, **fields: Any) -> User:
 def user_set_password(*, actor, user: User, password: str) -> None:
     """Set a password (an admin resetting it, or the user changing their own)."""
     if actor.pk != user.pk:
-        _require(actor, Action.ADMIN, user.home_unit)
-        _require_whole_account(actor, user)
+        _require(actor=actor, action=Action.ADMIN, unit=user.home_unit)
+        _require_whole_account(actor=actor, user=user)
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -240,7 +240,7 @@ def user_set_password(*, actor, user: User, password: str) -> None:
 @transaction.atomic
 def role_grant(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
     """Give `user` `role` over `unit`. Only roles whose actions the actor holds can be given."""
-    _require(actor, Action.ADMIN, unit)
+    _require(actor=actor, action=Action.ADMIN, unit=unit)
     if not User.objects.restrict(actor, Action.ADMIN).filter(pk=user.pk).exists():
         raise PermissionDenied(_("You do not manage this user."))
     if not actor.is_superuser:
@@ -269,7 +269,7 @@ def role_grant(*, actor, user: User, unit: Unit, role: Role) -> UnitRole:
 
 @transaction.atomic
 def role_revoke(*, actor, grant: UnitRole) -> None:
-    _require(actor, Action.ADMIN, grant.unit)
+    _require(actor=actor, action=Action.ADMIN, unit=grant.unit)
     if grant.user_id == actor.pk and grant.role.grants(ADMIN):
         raise ValidationError(_("You cannot remove your own administrator grant."))
     label = f"{grant.role.code}@{grant.unit.code}"
@@ -292,8 +292,8 @@ def can_configure(actor) -> bool:
     return any(len(path) == Unit.steplen for path in grant_roots(actor, CONFIGURE))
 
 
-def _require_configure(actor) -> None:
-    if not can_configure(actor):
+def _require_configure(*, actor) -> None:
+    if not can_configure(actor=actor):
         raise PermissionDenied(_("Only the city federation's administrators edit dictionaries."))
 
 
@@ -302,7 +302,7 @@ def dict_item_save(
     *, actor, dict_type: DictType, item: DictItem | None = None, **fields
 ) -> DictItem:
     """Create (item=None) or update an option of a dictionary."""
-    _require_configure(actor)
+    _require_configure(actor=actor)
     if item is not None:
         # "Before" comes from the database: a ModelForm has already copied the new values onto
         # the caller's instance. The lookup also keeps the item inside this dictionary.
@@ -328,7 +328,7 @@ def dict_item_save(
 @transaction.atomic
 def role_save(*, actor, role: Role | None = None, **fields) -> Role:
     """Create (role=None) or update a role. Roles are federation-wide, like dictionaries."""
-    _require_configure(actor)
+    _require_configure(actor=actor)
     if role is not None:
         role = Role.objects.select_for_update().get(pk=role.pk)  # see dict_item_save
     before = audit.snapshot(role, ROLE_FIELDS) if role else {}
@@ -374,7 +374,7 @@ def api_token_create(*, actor, name: str, days: int | None = 90) -> tuple[ApiTok
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken) -> None:
     if token.user_id != actor.pk:
-        _require(actor, Action.ADMIN, token.user.home_unit)
+        _require(actor=actor, action=Action.ADMIN, unit=token.user.home_unit)
     # Revoking twice keeps the first revocation time and writes no second audit row.
     if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()

@@ -32,17 +32,17 @@ from qiaolian.people.models import Association, Person
 GROUP_FIELDS = ("unit", "platform", "name", "association", "created_on", "notes")
 
 
-def _require_group(actor, group: Group, action: Action = Action.CHANGE) -> None:
+def _require_group(*, actor, group: Group, action: Action = Action.CHANGE) -> None:
     if not Group.objects.restrict(actor, action).filter(pk=group.pk).exists():
         raise PermissionDenied(_("You may not change this group."))
 
 
-def _require_person(actor, person: Person) -> None:
+def _require_person(*, actor, person: Person) -> None:
     if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot link to this person."))
 
 
-def _require_association(actor, association: Association | None) -> None:
+def _require_association(*, actor, association: Association | None) -> None:
     if association is None:
         return
     if not Association.objects.restrict(actor, Action.VIEW).filter(pk=association.pk).exists():
@@ -64,7 +64,7 @@ def group_create(
     notes: str = "",
 ) -> Group:
     require_unit(actor, NETWORK.ADD, unit)  # before saying anything about the association
-    _require_association(actor, association)
+    _require_association(actor=actor, association=association)
     group = Group(
         unit=unit,
         name=name.strip(),
@@ -80,7 +80,7 @@ def group_create(
 
 @transaction.atomic
 def group_update(*, actor, group: Group, **fields: Any) -> Group:
-    _require_group(actor, group)
+    _require_group(actor=actor, group=group)
     current = Group.objects.select_for_update().get(pk=group.pk)
     before = audit.snapshot(current, GROUP_FIELDS)
     for name, value in fields.items():
@@ -90,7 +90,7 @@ def group_update(*, actor, group: Group, **fields: Any) -> Group:
     if "unit" in fields:
         require_unit(actor, NETWORK.CHANGE, current.unit)
     if "association" in fields and current.association_id != group.association_id:
-        _require_association(actor, current.association)
+        _require_association(actor=actor, association=current.association)
     current.full_clean()
     changes = audit.diff(before, audit.snapshot(current, GROUP_FIELDS))
     if not changes:
@@ -105,7 +105,7 @@ def group_update(*, actor, group: Group, **fields: Any) -> Group:
 def group_mark_contacted(*, actor, group: Group, when: datetime | None = None) -> Group:
     """Record that someone of the federation reached the group (a post, a call, a visit).
     Stewards may do it for their own groups."""
-    _require_group(actor, group)
+    _require_group(actor=actor, group=group)
     when = when or timezone.now()
     before = group.last_contacted_at
     Group.objects.filter(pk=group.pk).update(last_contacted_at=when)
@@ -122,7 +122,7 @@ def group_mark_contacted(*, actor, group: Group, when: datetime | None = None) -
 # --- members ------------------------------------------------------------------------------
 
 
-def _add_member(actor, group: Group, person: Person, role: str, joined_on: date | None):
+def _add_member(*, actor, group: Group, person: Person, role: str, joined_on: date | None):
     if Membership.objects.filter(group=group, person=person, left_on__isnull=True).exists():
         raise ValidationError(
             {"person": _("%(person)s is already a member of this group.") % {"person": person}}
@@ -144,9 +144,11 @@ def membership_add(
     role: str = MemberRole.MEMBER,
     joined_on: date | None = None,
 ) -> Membership:
-    _require_group(actor, group)
-    _require_person(actor, person)
-    membership = _add_member(actor, group, person, role, joined_on)
+    _require_group(actor=actor, group=group)
+    _require_person(actor=actor, person=person)
+    membership = _add_member(
+        actor=actor, group=group, person=person, role=role, joined_on=joined_on
+    )
     audit.record(
         actor=actor,
         action="group.member_add",
@@ -158,7 +160,7 @@ def membership_add(
 
 @transaction.atomic
 def membership_leave(*, actor, membership: Membership, left_on: date | None = None) -> Membership:
-    _require_group(actor, membership.group)
+    _require_group(actor=actor, group=membership.group)
     if membership.left_on is not None:
         raise ValidationError(_("This person has already left the group."))
     membership.left_on = left_on or timezone.localdate()
@@ -190,7 +192,7 @@ def steward_add(
     since: date | None = None,
 ) -> Steward:
     """Embed a staff member or volunteer (a user) or a person of the register in a group."""
-    _require_group(actor, group)
+    _require_group(actor=actor, group=group)
     if (user is None) == (person is None):
         raise ValidationError(_("Choose either a user or a person, not both."))
     if (
@@ -199,7 +201,7 @@ def steward_add(
     ):
         raise PermissionDenied(_("You cannot embed this user."))
     if person is not None:
-        _require_person(actor, person)
+        _require_person(actor=actor, person=person)
     holder = {"user": user} if user is not None else {"person": person}
     if Steward.objects.filter(active_on(), group=group, role=role, **holder).exists():
         raise ValidationError(
@@ -226,7 +228,7 @@ def steward_add(
 @transaction.atomic
 def steward_remove(*, actor, steward: Steward, until: date | None = None) -> Steward:
     """End a stewardship (the row is kept for the record)."""
-    _require_group(actor, steward.group)
+    _require_group(actor=actor, group=steward.group)
     if not steward.is_active:
         raise ValidationError(_("This stewardship has already ended."))
     steward.until = until or timezone.localdate()
@@ -262,7 +264,7 @@ def roster_apply(
     """
     from qiaolian.people.services import person_create
 
-    _require_group(actor, group)
+    _require_group(actor=actor, group=group)
     by_number = {line.number: line for line in lines}
     errors: list[str] = []
     plan: list[tuple[Any, str]] = []
@@ -318,11 +320,11 @@ def roster_apply(
             created += 1
         else:
             person = next(c.person for c in line.candidates if str(c.person.public_id) == choice)
-            _require_person(actor, person)
+            _require_person(actor=actor, person=person)
             linked += 1
         if Membership.objects.filter(group=group, person=person, left_on__isnull=True).exists():
             continue  # two lines chose the same person: one membership is enough
-        _add_member(actor, group, person, role, today)
+        _add_member(actor=actor, group=group, person=person, role=role, joined_on=today)
         added.append(str(person.public_id))
     audit.record(
         actor=actor,

@@ -34,7 +34,7 @@ def test_a_conflicting_edit_shows_what_changed_and_keeps_the_second_users_text(
     page, browser, live_server, console, cast
 ):
     case = services.case_open(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.township_a1,
         category="policy",
         subject="咨询子女回国入学",
@@ -42,7 +42,7 @@ def test_a_conflicting_edit_shows_what_changed_and_keeps_the_second_users_text(
         contact_phone="+39 333 123 4567",
     )
     services.case_open(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         category="legal",
         subject="房屋租赁纠纷",
@@ -100,16 +100,18 @@ def test_the_volunteer_doctor_answers_their_case_and_cannot_open_another(page, c
         unit=cast.district_a, surname="林", given_name="佳", time_zone="Europe/Rome"
     )
     theirs = services.case_open(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         category="medicine",
         subject="在意大利发烧三天，能否服用布洛芬",
         requester=person,
         assignee=cast.volunteer,
     )
-    services.case_comment(cast.district_manager, theirs, "已转志愿医生", to_requester=False)
+    services.case_comment(
+        actor=cast.district_manager, case=theirs, text="已转志愿医生", to_requester=False
+    )
     other = services.case_open(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         category="medicine",
         subject="同一单位的另一张工单",

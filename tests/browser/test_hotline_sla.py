@@ -43,7 +43,7 @@ def test_sla_pause_and_breach(page, cast):
     manager.email = "manager@a.example"
     manager.save()
     case = case_services.case_open(
-        manager,
+        actor=manager,
         unit=cast.district_a,
         category="supplies",
         subject="急需防疫物资",
@@ -52,8 +52,10 @@ def test_sla_pause_and_breach(page, cast):
         assignee=manager,
         opened_at=timezone.now() - timedelta(minutes=3),
     )
-    case = case_services.case_change_status(manager, case, Status.IN_PROGRESS)
-    case_services.case_comment(manager, case, "已收到，正在联系物资。", to_requester=True)
+    case = case_services.case_change_status(actor=manager, case=case, status=Status.IN_PROGRESS)
+    case_services.case_comment(
+        actor=manager, case=case, text="已收到，正在联系物资。", to_requester=True
+    )
     url = f"/hotline/cases/{case.public_id}/"
 
     log_in(page, "district_manager")

@@ -140,7 +140,7 @@ def test_answers_are_suggested_for_a_cases_text(page, cast):
         ("海外劳务纠纷求助", "保留劳动合同，联系当地律师或使领馆。", "劳务 合同 律师"),
     ):
         answers.answer_create(
-            cast.district_manager,
+            actor=cast.district_manager,
             unit=cast.district_a,
             category="policy",
             status=AnswerStatus.PUBLIC,

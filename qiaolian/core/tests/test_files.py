@@ -152,7 +152,7 @@ def test_an_attachment_is_refused_whatever_its_claimed_type(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
     upload = SimpleUploadedFile("photo.jpg", EXE, content_type="image/jpeg")
     with pytest.raises(ValidationError) as caught:
-        case_services.attachment_add(cast.district_manager, case, upload)
+        case_services.attachment_add(actor=cast.district_manager, case=case, upload=upload)
     message = caught.value.message_dict["file"][0]
     assert "photo.jpg" in message and "EXE" in message and "10 MB" in message
     assert not Attachment.objects.filter(case=case).exists()
@@ -164,7 +164,7 @@ def test_an_attachment_is_refused_whatever_its_claimed_type(cast, private_root):
 def test_files_are_kept_in_the_private_root_with_a_random_name(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
     attachment = case_services.attachment_add(
-        cast.district_manager, case, SimpleUploadedFile("病历.png", PNG)
+        actor=cast.district_manager, case=case, upload=SimpleUploadedFile("病历.png", PNG)
     )
     path = private_root / attachment.file.name
     assert path.is_file() and path.read_bytes() == PNG
@@ -179,7 +179,9 @@ def test_files_are_kept_in_the_private_root_with_a_random_name(cast, private_roo
 def test_the_download_streams_the_file_with_safe_headers(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
     attachment = case_services.attachment_add(
-        cast.district_manager, case, SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n%%EOF\n")
+        actor=cast.district_manager,
+        case=case,
+        upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n%%EOF\n"),
     )
     client = Client()
     client.force_login(cast.district_manager)
@@ -195,7 +197,7 @@ def test_the_download_streams_the_file_with_safe_headers(cast, private_root):
 def test_a_file_of_another_units_record_is_a_404(cast, private_root):
     case = CaseFactory(unit=cast.district_b)
     attachment = case_services.attachment_add(
-        cast.sibling_manager, case, SimpleUploadedFile("b.png", PNG)
+        actor=cast.sibling_manager, case=case, upload=SimpleUploadedFile("b.png", PNG)
     )
     client = Client()
     client.force_login(cast.district_manager)
@@ -206,7 +208,7 @@ def test_a_file_of_another_units_record_is_a_404(cast, private_root):
 def test_a_file_missing_on_disk_is_a_404_not_an_error(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
     attachment = case_services.attachment_add(
-        cast.district_manager, case, SimpleUploadedFile("a.png", PNG)
+        actor=cast.district_manager, case=case, upload=SimpleUploadedFile("a.png", PNG)
     )
     (private_root / attachment.file.name).unlink()
     client = Client()
@@ -223,19 +225,19 @@ def test_deleting_the_owner_removes_the_file_from_disk(
 ):
     order = TombOrderFactory(case=CaseFactory(unit=cast.district_a, category="tomb_sweeping"))
     [proof] = tomb_services.order_fulfil(
-        cast.district_manager, order=order, files=[SimpleUploadedFile("grave.png", PNG)]
+        actor=cast.district_manager, order=order, files=[SimpleUploadedFile("grave.png", PNG)]
     )
     path = private_root / proof.file.name
     assert path.is_file()
     with django_capture_on_commit_callbacks(execute=True):
-        tomb_services.proof_remove(cast.district_manager, proof=proof)
+        tomb_services.proof_remove(actor=cast.district_manager, proof=proof)
     assert not path.exists()
 
 
 def test_a_rolled_back_delete_keeps_the_file(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
     attachment = case_services.attachment_add(
-        cast.district_manager, case, SimpleUploadedFile("a.png", PNG)
+        actor=cast.district_manager, case=case, upload=SimpleUploadedFile("a.png", PNG)
     )
     # Outside a captured commit the on_commit callback never runs (the test's transaction
     # rolls back): the file stays, as it must if the row stays.
@@ -246,7 +248,7 @@ def test_a_rolled_back_delete_keeps_the_file(cast, private_root):
 def test_the_cleanup_removes_only_old_files_no_row_names(cast, private_root):
     case = CaseFactory(unit=cast.district_a)
     attachment = case_services.attachment_add(
-        cast.district_manager, case, SimpleUploadedFile("kept.png", PNG)
+        actor=cast.district_manager, case=case, upload=SimpleUploadedFile("kept.png", PNG)
     )
     orphan = private_root / "cases" / "orphan.png"
     fresh = private_root / "cases" / "in-flight.png"

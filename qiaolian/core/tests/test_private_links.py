@@ -150,9 +150,9 @@ def shared_order(cast, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     order = TombOrderFactory(case=CaseFactory(unit=cast.district_a, category="tomb_sweeping"))
     tomb_services.order_fulfil(
-        cast.district_manager, order=order, files=[SimpleUploadedFile("grave.png", PNG)]
+        actor=cast.district_manager, order=order, files=[SimpleUploadedFile("grave.png", PNG)]
     )
-    token = tomb_services.share_create(cast.district_manager, order=order)
+    token = tomb_services.share_create(actor=cast.district_manager, order=order)
     order.refresh_from_db()
     return order, token
 
@@ -177,9 +177,9 @@ def test_an_expired_tomb_link_is_410_and_a_revoked_one_404(cast, shared_order):
     url = reverse("hotline:tomb_shared", args=[token])
     PrivateLink.objects.filter(pk=order.share_link_id).update(expires_at=timezone.now())
     assert Client().get(url).status_code == 410
-    tomb_services.share_extend(cast.district_manager, order=order, days=3)
+    tomb_services.share_extend(actor=cast.district_manager, order=order, days=3)
     assert Client().get(url).status_code == 200
-    tomb_services.share_revoke(cast.district_manager, order=order)
+    tomb_services.share_revoke(actor=cast.district_manager, order=order)
     assert Client().get(url).status_code == 404
 
 
@@ -193,7 +193,7 @@ def test_cancelling_the_order_revokes_its_link(cast):
     )
     type(order).objects.filter(pk=order.pk).update(share_link=link)
     order.refresh_from_db()
-    tomb_services.order_cancel(cast.district_manager, order=order, reason="家属取消")
+    tomb_services.order_cancel(actor=cast.district_manager, order=order, reason="家属取消")
     link.refresh_from_db()
     assert link.revoked_at is not None
     assert tomb_services.order_for_token(token) is None

@@ -558,10 +558,10 @@ class DictionaryTests(ServiceTestCase):
         self.events_before = AuditEvent.objects.count()
 
     def test_only_configure_at_a_root_unit_counts(self):
-        assert services.can_configure(self.city_admin)
+        assert services.can_configure(actor=self.city_admin)
         # District managers hold CONFIGURE too, but dictionaries are federation-wide.
-        assert not services.can_configure(self.manager)
-        assert not services.can_configure(self.cast.fresh(self.cast.nobody))
+        assert not services.can_configure(actor=self.manager)
+        assert not services.can_configure(actor=self.cast.fresh(self.cast.nobody))
 
     def test_it_adds_an_option_and_records_it(self):
         with request_from("198.51.100.50"):

@@ -68,10 +68,10 @@ def test_a_field_label_is_the_verbose_name_or_the_name_itself():
 @pytest.mark.django_db
 def test_a_stale_version_raises_naming_the_fields_that_differ_and_nothing_is_saved(cast):
     answer = _answer(cast)
-    answer_services.answer_update(cast.city_admin, answer=answer, title_zh="侨房政策（新）")
+    answer_services.answer_update(actor=cast.city_admin, answer=answer, title_zh="侨房政策（新）")
     with pytest.raises(EditConflict) as caught:
         answer_services.answer_update(
-            cast.district_manager,
+            actor=cast.district_manager,
             answer=answer,
             expected_version=1,
             title_zh="侨房政策",  # the stale copy of the title, as the old form holds it
@@ -97,18 +97,20 @@ def test_a_stale_version_raises_naming_the_fields_that_differ_and_nothing_is_sav
 @pytest.mark.django_db
 def test_without_an_expected_version_the_last_write_wins(cast):
     answer = _answer(cast)
-    answer_services.answer_update(cast.city_admin, answer=answer, title_zh="甲")
-    saved = answer_services.answer_update(cast.district_manager, answer=answer, title_zh="乙")
+    answer_services.answer_update(actor=cast.city_admin, answer=answer, title_zh="甲")
+    saved = answer_services.answer_update(actor=cast.district_manager, answer=answer, title_zh="乙")
     assert (saved.title_zh, saved.version) == ("乙", 3)
 
 
 @pytest.mark.django_db
 def test_a_model_with_a_history_names_what_was_saved_since_and_by_whom(cast):
     case = CaseFactory(unit=cast.district_a)
-    case_services.case_update(cast.city_admin, case, expected_version=1, description="已回访")
+    case_services.case_update(
+        actor=cast.city_admin, case=case, expected_version=1, description="已回访"
+    )
     with pytest.raises(EditConflict) as caught:
         case_services.case_update(
-            cast.district_manager, case, expected_version=1, subject="我的主题"
+            actor=cast.district_manager, case=case, expected_version=1, subject="我的主题"
         )
     # The case's timeline tells what the other save changed (not what this one would).
     assert set(caught.value.changed) == {"description"}
@@ -190,7 +192,7 @@ def test_a_detail_and_an_update_carry_the_version_as_etag(client, cast):
 @pytest.mark.django_db
 def test_a_stale_if_match_is_409_with_the_current_version_and_nothing_is_saved(client, cast):
     answer = _answer(cast)
-    answer_services.answer_update(cast.city_admin, answer=answer, title_zh="新标题")
+    answer_services.answer_update(actor=cast.city_admin, answer=answer, title_zh="新标题")
     url = reverse("api:answer_edit", kwargs={"answer_id": answer.public_id})
     response = _api(client, cast, "PATCH", url, {"title_zh": "我的标题"}, if_match='"1"')
     assert response.status_code == 409
@@ -253,7 +255,7 @@ def test_every_versioned_update_of_the_api_takes_if_match(client, cast, app):
 @pytest.mark.django_db
 def test_a_stale_edit_page_shows_the_include_with_theirs_and_mine_and_moves_on(client, cast):
     answer = _answer(cast)
-    answer_services.answer_update(cast.city_admin, answer=answer, body_zh="别人先改了")
+    answer_services.answer_update(actor=cast.city_admin, answer=answer, body_zh="别人先改了")
     client.force_login(cast.district_manager)
     url = reverse("hotline:answer_edit", args=[answer.public_id])
     data = {
@@ -282,7 +284,7 @@ def test_a_stale_edit_page_shows_the_include_with_theirs_and_mine_and_moves_on(c
 @pytest.mark.django_db
 def test_the_include_renders_in_chinese(client, cast):
     answer = _answer(cast)
-    answer_services.answer_update(cast.city_admin, answer=answer, title_zh="别人的标题")
+    answer_services.answer_update(actor=cast.city_admin, answer=answer, title_zh="别人的标题")
     client.force_login(cast.district_manager)
     data = {
         "unit": cast.district_a.pk,

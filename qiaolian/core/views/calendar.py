@@ -29,7 +29,7 @@ class CalendarAdminRequired(ScopedView):
     action = Action.CONFIGURE
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_configure(request.user):
+        if request.user.is_authenticated and not can_configure(actor=request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -22,7 +22,7 @@ class DictListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_configure"] = services.can_configure(self.request.user)
+        context["can_configure"] = services.can_configure(actor=self.request.user)
         return context
 
 
@@ -40,7 +40,7 @@ class DictDetailView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["dict_type"] = self.dict_type
-        context["can_configure"] = services.can_configure(self.request.user)
+        context["can_configure"] = services.can_configure(actor=self.request.user)
         return context
 
 
@@ -85,7 +85,7 @@ class RoleListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_configure"] = services.can_configure(self.request.user)
+        context["can_configure"] = services.can_configure(actor=self.request.user)
         return context
 
 

@@ -38,7 +38,7 @@ class ScheduleWarning:
 def schedule_warning(*, user, today: date) -> ScheduleWarning | None:
     """What a city administrator should do about the calendar: this year's schedule missing,
     or, from 1 November, next year's missing or unconfirmed. None for everyone else."""
-    if not can_configure(user):
+    if not can_configure(actor=user):
         return None
     years = [today.year]
     if (today.month, today.day) >= WARN_FROM_MONTH_DAY:

@@ -20,8 +20,8 @@ DAY_FIELDS = ("date", "kind", "name", "name_en")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def _require_calendar_admin(actor) -> None:
-    if not can_configure(actor):
+def _require_calendar_admin(*, actor) -> None:
+    if not can_configure(actor=actor):
         raise PermissionDenied(
             _("Only the city federation's administrators edit the working calendar.")
         )
@@ -52,7 +52,7 @@ def calendar_day_save(
     name_en: str = "",
 ) -> CalendarDay:
     """Add (day=None) or change a holiday or make-up working day."""
-    _require_calendar_admin(actor)
+    _require_calendar_admin(actor=actor)
     before = {}
     if day is not None:
         # "Before" from the database: a ModelForm has already copied the new values over.
@@ -87,7 +87,7 @@ def calendar_day_save(
 
 @transaction.atomic
 def calendar_day_delete(*, actor, day: CalendarDay) -> None:
-    _require_calendar_admin(actor)
+    _require_calendar_admin(actor=actor)
     day = CalendarDay.objects.select_for_update().get(pk=day.pk)
     _entered_year(day.date.year)
     before = audit.snapshot(day, DAY_FIELDS)
@@ -106,7 +106,7 @@ def calendar_day_delete(*, actor, day: CalendarDay) -> None:
 def calendar_year_confirm(*, actor, year: int) -> CalendarYear:
     """Record that the year's schedule matches the State Council's notice. A confirmed year
     is never refreshed from the libraries again."""
-    _require_calendar_admin(actor)
+    _require_calendar_admin(actor=actor)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError(_("Pick a year between 2000 and 2100."))
     row = CalendarYear.objects.select_for_update().filter(year=year).first()

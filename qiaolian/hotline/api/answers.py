@@ -109,7 +109,7 @@ def answer_create(request, payload: AnswerIn):
     user = request.auth
     unit = Unit.objects.get_visible(user, HOTLINE.ADD, public_id=payload.unit)
     check_category(payload.category)
-    answer = services.answer_create(user, **{**payload.dict(), "unit": unit})
+    answer = services.answer_create(actor=user, **{**payload.dict(), "unit": unit})
     return Status(201, _detail(user, answer))
 
 
@@ -126,5 +126,5 @@ def answer_edit(request, answer_id: UUID, payload: AnswerEditIn):
         fields["unit"] = Unit.objects.get_visible(user, HOTLINE.CHANGE, public_id=fields["unit"])
     check_category(fields.get("category"))
     expected = if_match_version(request, payload.version)
-    answer = services.answer_update(user, answer=answer, expected_version=expected, **fields)
+    answer = services.answer_update(actor=user, answer=answer, expected_version=expected, **fields)
     return _detail(user, answer)

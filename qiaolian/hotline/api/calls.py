@@ -146,7 +146,7 @@ def call_log(request, payload: CallIn):
     if payload.person is not None:
         person = Person.objects.get_visible(user, Action.VIEW, public_id=payload.person)
     call = services.call_log(
-        user,
+        actor=user,
         unit=unit,
         case=case,
         person=person,
@@ -165,5 +165,5 @@ def call_new_case(request, call_id: UUID, payload: NewCaseIn):
     """Open a case from a logged call: the matched caller becomes the requester, otherwise the
     number (and `contact_name`) is kept as the quick contact."""
     call = Call.objects.get_visible(request.auth, Action.CHANGE, public_id=call_id)
-    case = services.case_open_from_call(request.auth, call, **payload.dict())
+    case = services.case_open_from_call(actor=request.auth, call=call, **payload.dict())
     return Status(201, case_with_timeline(request.auth, case.pk))

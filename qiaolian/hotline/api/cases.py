@@ -176,7 +176,7 @@ def case_open(request, payload: CaseIn):
             request.auth, Action.VIEW, public_id=payload.requester
         )
     data = payload.dict(exclude={"unit", "requester"})
-    case = services.case_open(request.auth, unit=unit, requester=requester, **data)
+    case = services.case_open(actor=request.auth, unit=unit, requester=requester, **data)
     return Status(201, case_with_timeline(request.auth, case.pk))
 
 
@@ -187,9 +187,9 @@ def case_status(request, case_id: UUID, payload: StatusIn):
     it was read (409 with the current version)."""
     case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
     services.case_change_status(
-        request.auth,
-        case,
-        payload.status,
+        actor=request.auth,
+        case=case,
+        status=payload.status,
         expected_version=if_match_version(request, payload.version),
         note=payload.note,
     )
@@ -204,7 +204,7 @@ def case_edit(request, case_id: UUID, payload: CaseEditIn):
     case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
     fields = payload.dict(exclude={"version"}, exclude_none=True)
     expected = if_match_version(request, payload.version)
-    services.case_update(request.auth, case, expected_version=expected, **fields)
+    services.case_update(actor=request.auth, case=case, expected_version=expected, **fields)
     return case_with_timeline(request.auth, case.pk)
 
 
@@ -221,7 +221,9 @@ def case_assign(request, case_id: UUID, payload: AssignIn):
                 {"assignee": _("No one by that username can take cases of this unit.")}
             )
     expected = if_match_version(request, payload.version)
-    services.case_assign(request.auth, case, assignee, expected_version=expected)
+    services.case_assign(
+        actor=request.auth, case=case, assignee=assignee, expected_version=expected
+    )
     return case_with_timeline(request.auth, case.pk)
 
 
@@ -230,6 +232,6 @@ def case_comment(request, case_id: UUID, payload: CommentIn):
     """Add an internal comment, or (`to_requester`) a reply to the requester."""
     case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
     event = services.case_comment(
-        request.auth, case, payload.text, to_requester=payload.to_requester
+        actor=request.auth, case=case, text=payload.text, to_requester=payload.to_requester
     )
     return Status(201, event)

@@ -214,7 +214,7 @@ def tomb_open(request, payload: TombOpenIn):
     if payload.requester is not None:
         requester = Person.objects.get_visible(user, Action.VIEW, public_id=payload.requester)
     data = payload.dict(exclude={"unit", "requester"})
-    order = services.order_open(user, unit=unit, requester=requester, **data)
+    order = services.order_open(actor=user, unit=unit, requester=requester, **data)
     return Status(201, _detail(user, order.pk))
 
 
@@ -223,7 +223,7 @@ def tomb_create_for_case(request, case_id: UUID, payload: TombOrderIn):
     """The order of an existing case of the tomb-sweeping category (one per case)."""
     user = request.auth
     case = Case.objects.get_visible(user, Action.CHANGE, public_id=case_id)
-    order = services.order_create(user, case=case, **payload.dict())
+    order = services.order_create(actor=user, case=case, **payload.dict())
     return Status(201, _detail(user, order.pk))
 
 
@@ -235,7 +235,7 @@ def tomb_edit(request, order_id: UUID, payload: TombEditIn):
     order = _order(user, order_id, Action.CHANGE)
     fields = payload.dict(exclude={"version"}, exclude_none=True)
     expected = if_match_version(request, payload.version)
-    services.order_update(user, order=order, expected_version=expected, **fields)
+    services.order_update(actor=user, order=order, expected_version=expected, **fields)
     return _detail(user, order.pk)
 
 
@@ -245,9 +245,9 @@ def tomb_schedule(request, order_id: UUID, payload: ScheduleIn):
     reschedule. requested/scheduled → scheduled."""
     user = request.auth
     order = _order(user, order_id, Action.CHANGE)
-    performer = services.performers_for(user).filter(username=payload.performer).first()
+    performer = services.performers_for(actor=user).filter(username=payload.performer).first()
     services.order_schedule(
-        user, order=order, performer=performer, service_date=payload.service_date
+        actor=user, order=order, performer=performer, service_date=payload.service_date
     )
     return _detail(user, order.pk)
 
@@ -260,7 +260,7 @@ def tomb_fulfil(request, order_id: UUID, proof: File[list[UploadedFile]] = None)
     user = request.auth
     order = _order(user, order_id, Action.CHANGE)
     try:
-        services.order_fulfil(user, order=order, files=list(proof or []))
+        services.order_fulfil(actor=user, order=order, files=list(proof or []))
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             raise
@@ -273,5 +273,5 @@ def tomb_cancel(request, order_id: UUID, payload: CancelIn):
     """Cancel a requested or scheduled order, giving the reason (closes any private link)."""
     user = request.auth
     order = _order(user, order_id, Action.CHANGE)
-    services.order_cancel(user, order=order, reason=payload.reason)
+    services.order_cancel(actor=user, order=order, reason=payload.reason)
     return _detail(user, order.pk)

@@ -83,7 +83,7 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["performer"]
-        field.queryset = tomb.performers_for(user)
+        field.queryset = tomb.performers_for(actor=user)
         field.widget.attrs["data-tom-select"] = "1"
 
 

@@ -98,7 +98,7 @@ def _clean(answer: Answer) -> None:
 
 
 @transaction.atomic
-def answer_create(actor, *, unit, source_case: Case | None = None, **fields: Any) -> Answer:
+def answer_create(*, actor, unit, source_case: Case | None = None, **fields: Any) -> Answer:
     unknown = set(fields) - set(ANSWER_FIELDS)
     if unknown:
         raise ValueError(f"answer fields {sorted(unknown)} cannot be set here")
@@ -116,7 +116,7 @@ def answer_create(actor, *, unit, source_case: Case | None = None, **fields: Any
 
 @transaction.atomic
 def answer_update(
-    actor, *, answer: Answer, expected_version: int | None = None, **fields: Any
+    *, actor, answer: Answer, expected_version: int | None = None, **fields: Any
 ) -> Answer:
     """Save an edit. With `expected_version` (the version the form was opened at) a save over
     someone else's newer save is refused with EditConflict naming the fields where this edit
@@ -135,7 +135,7 @@ def answer_update(
 
 
 @transaction.atomic
-def answer_delete(actor, *, answer: Answer) -> None:
+def answer_delete(*, actor, answer: Answer) -> None:
     require_unit(actor, HOTLINE.DELETE, answer.unit)
     audit.record(
         actor=actor,
@@ -156,7 +156,7 @@ def _last_reply(case: Case) -> str:
 
 
 @transaction.atomic
-def answer_from_case(actor, case: Case) -> Answer:
+def answer_from_case(*, actor, case: Case) -> Answer:
     """A draft answer prefilled from a resolved case: its subject as the title, its description
     and the last reply to the requester as the body; linked through `source_case`."""
     if not Case.objects.restrict(actor, Action.VIEW).filter(pk=case.pk).exists():
@@ -173,7 +173,7 @@ def answer_from_case(actor, case: Case) -> Answer:
         if part
     )
     answer = answer_create(
-        actor,
+        actor=actor,
         unit=case.unit,
         source_case=case,
         category=case.category,

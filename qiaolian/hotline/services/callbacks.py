@@ -43,10 +43,10 @@ def _require_case(actor: Any, case: Case) -> None:
 
 @transaction.atomic
 def callback_schedule(
+    *,
     actor: Any,
     case: Case,
     when_local_or_utc: datetime,
-    *,
     override_reason: str = "",
     window: tuple[time, time] | None = None,
     now: datetime | None = None,
@@ -115,7 +115,7 @@ def callback_schedule(
 
 
 @transaction.atomic
-def callback_complete(actor: Any, callback: Callback, *, note: str = "") -> Callback:
+def callback_complete(*, actor: Any, callback: Callback, note: str = "") -> Callback:
     """Mark a callback done (the call itself is logged separately, on the case)."""
     if not Callback.objects.restrict(actor, Action.CHANGE).filter(pk=callback.pk).exists():
         raise PermissionDenied(_("You may not change this callback."))
@@ -142,7 +142,7 @@ def callback_complete(actor: Any, callback: Callback, *, note: str = "") -> Call
 
 
 @transaction.atomic
-def callback_cancel(actor: Any, callback: Callback, *, reason: str = "") -> None:
+def callback_cancel(*, actor: Any, callback: Callback, reason: str = "") -> None:
     """Call off a planned callback (to plan another time, schedule a new one). The callback
     goes; the case's timeline and the audit log keep when it was planned and who cancelled."""
     if not Callback.objects.restrict(actor, Action.CHANGE).filter(pk=callback.pk).exists():

@@ -230,8 +230,8 @@ def _call_event(case: Case, call: Call, actor: Any, text: str = "") -> None:
 
 @transaction.atomic
 def call_log(
-    actor: Any,
     *,
+    actor: Any,
     unit: Any = None,
     direction: str = CallDirection.INBOUND,
     number: str,
@@ -291,9 +291,9 @@ def call_log(
 
 @transaction.atomic
 def case_open_from_call(
+    *,
     actor: Any,
     call: Call,
-    *,
     category: str,
     subject: str,
     description: str = "",
@@ -310,7 +310,7 @@ def case_open_from_call(
         )
     tz = zone_for_person(call.person, call.number_e164) if call.person_id else ""
     case = cases.case_open(
-        actor,
+        actor=actor,
         unit=call.unit,
         category=category,
         subject=subject,
@@ -345,8 +345,8 @@ def case_open_from_call(
 
 @transaction.atomic
 def call_take(
-    actor: Any,
     *,
+    actor: Any,
     unit: Any,
     number: str,
     direction: str = CallDirection.INBOUND,
@@ -360,7 +360,7 @@ def call_take(
     """The console's one step: log the call and, when `new_case` holds the case fields
     (category, subject, description, priority, contact_name), open the case from it."""
     call = call_log(
-        actor,
+        actor=actor,
         unit=unit,
         direction=direction,
         number=number,
@@ -379,11 +379,11 @@ def call_take(
     }
     if missing:
         raise ValidationError(missing)
-    opened = case_open_from_call(actor, call, **new_case)
+    opened = case_open_from_call(actor=actor, call=call, **new_case)
     return call, opened
 
 
-def call_link_case(actor: Any, call: Call, case: Case) -> Call:
+def call_link_case(*, actor: Any, call: Call, case: Case) -> Call:
     """Attach an earlier call (logged without a case) to a case."""
     with transaction.atomic():
         if not Call.objects.restrict(actor, Action.CHANGE).filter(pk=call.pk).exists():
@@ -431,7 +431,7 @@ def call_changes_since(call: Call, version: int) -> tuple[dict[str, list[Any]], 
 
 
 @transaction.atomic
-def call_update(actor: Any, *, call: Call, expected_version: int | None, **fields: Any) -> Call:
+def call_update(*, actor: Any, call: Call, expected_version: int | None, **fields: Any) -> Call:
     """Change a call's duration, outcome or notes, or link it to a person or a case.
 
     `expected_version` is the one the form was opened with (required: None is refused as

@@ -82,7 +82,7 @@ def _require_case(actor, case: Case, action: Action = Action.CHANGE) -> None:
         raise PermissionDenied(_("You may not change this case."))
 
 
-def _require_manage(actor, case: Case) -> None:
+def _require_manage(*, actor, case: Case) -> None:
     if not can_manage(actor, case):
         raise PermissionDenied(_("Only staff of the case's unit may assign or transfer it."))
 
@@ -101,7 +101,7 @@ def _check_assignee(case: Case, assignee: User) -> None:
         )
 
 
-def _check_person(actor, person: Person) -> None:
+def _check_person(*, actor, person: Person) -> None:
     if not Person.objects.restrict(actor, Action.VIEW).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot link this case to that person."))
 
@@ -182,8 +182,8 @@ def _requester_zone(requester: Person | None, phone_e164: str) -> str:
 
 @transaction.atomic
 def case_open(
-    actor,
     *,
+    actor,
     unit: Unit,
     category: str,
     subject: str,
@@ -198,7 +198,7 @@ def case_open(
 ) -> Case:
     require_unit(actor, HOTLINE.ADD, unit, _("You cannot open cases in this unit."))
     if requester is not None:
-        _check_person(actor, requester)
+        _check_person(actor=actor, person=requester)
     contact_name, contact_phone = contact_name.strip(), contact_phone.strip()
     if requester is None and not (contact_name or contact_phone):
         raise ValidationError(
@@ -262,7 +262,7 @@ def case_open(
 
 
 @transaction.atomic
-def case_update(actor, case: Case, *, expected_version: int | None = None, **fields: Any) -> Case:
+def case_update(*, actor, case: Case, expected_version: int | None = None, **fields: Any) -> Case:
     """Change the subject, description, category, priority, requester or quick contact.
 
     `expected_version` is the one the form was opened with: a newer save since raises
@@ -280,7 +280,7 @@ def case_update(actor, case: Case, *, expected_version: int | None = None, **fie
         _check_category(current.category)
     person = current.requester
     if "requester" in fields and person is not None and person.pk != case.requester_id:
-        _check_person(actor, person)
+        _check_person(actor=actor, person=person)
         if person.time_zone:
             current.requester_time_zone = person.time_zone
     if "contact_phone" in fields:
@@ -318,12 +318,12 @@ def case_update(actor, case: Case, *, expected_version: int | None = None, **fie
 
 @transaction.atomic
 def case_link_requester(
-    actor, case: Case, person: Person, *, expected_version: int | None = None
+    *, actor, case: Case, person: Person, expected_version: int | None = None
 ) -> Case:
     """Link the quick contact captured during a call to a person of the register. The contact
     name and phone are kept on the case as they were typed."""
     _require_case(actor, case)
-    _check_person(actor, person)
+    _check_person(actor=actor, person=person)
     current = _lock(case)
     _check_version(current, expected_version)
     before = str(current.requester) if current.requester_id else None
@@ -347,7 +347,7 @@ def case_link_requester(
 # --- assignment and status ----------------------------------------------------------------
 
 
-def _assign_locked(actor, current: Case, assignee: User | None) -> Case:
+def _assign_locked(*, actor, current: Case, assignee: User | None) -> Case:
     before = str(current.assignee) if current.assignee_id else None
     if assignee is not None:
         _check_assignee(current, assignee)
@@ -379,25 +379,25 @@ def _assign_locked(actor, current: Case, assignee: User | None) -> Case:
 
 @transaction.atomic
 def case_assign(
-    actor, case: Case, assignee: User | None, *, expected_version: int | None = None
+    *, actor, case: Case, assignee: User | None, expected_version: int | None = None
 ) -> Case:
     """Give the case to a staff member or volunteer who can see its unit (None: unassign).
     A new case becomes ASSIGNED."""
     _require_case(actor, case)
-    _require_manage(actor, case)
+    _require_manage(actor=actor, case=case)
     current = _lock(case)
     _check_version(current, expected_version)
     if not current.is_open:
         raise ValidationError(_("Reopen the case before assigning it."))
-    return _assign_locked(actor, current, assignee)
+    return _assign_locked(actor=actor, current=current, assignee=assignee)
 
 
 @transaction.atomic
-def case_bulk_assign(actor, cases: Iterable[Case], assignee: User) -> int:
+def case_bulk_assign(*, actor, cases: Iterable[Case], assignee: User) -> int:
     """Assign several cases at once; all or none (one refusal rolls the batch back)."""
     count = 0
     for case in cases:
-        case_assign(actor, case, assignee)
+        case_assign(actor=actor, case=case, assignee=assignee)
         count += 1
     if count == 0:
         raise ValidationError(_("Tick at least one case to assign."))
@@ -415,7 +415,7 @@ def allowed_statuses(case: Case) -> list[str]:
 
 @transaction.atomic
 def case_change_status(
-    actor, case: Case, status: str, *, expected_version: int | None = None, note: str = ""
+    *, actor, case: Case, status: str, expected_version: int | None = None, note: str = ""
 ) -> Case:
     _require_case(actor, case)
     current = _lock(case)
@@ -472,7 +472,7 @@ def _send_survey(case_pk: int) -> None:
 
 
 @transaction.atomic
-def case_comment(actor, case: Case, text: str, *, to_requester: bool = False) -> CaseEvent:
+def case_comment(*, actor, case: Case, text: str, to_requester: bool = False) -> CaseEvent:
     """An internal comment, or a reply to the requester (which is the first response)."""
     _require_case(actor, case)
     text = (text or "").strip()
@@ -509,11 +509,11 @@ def case_comment(actor, case: Case, text: str, *, to_requester: bool = False) ->
 
 
 @transaction.atomic
-def case_transfer(actor, case: Case, unit: Unit, *, reason: str) -> Case:
+def case_transfer(*, actor, case: Case, unit: Unit, reason: str) -> Case:
     """Hand the case to another unit (e.g. the requester's hometown district). The timeline
     stays; an assignee who cannot see the new unit is cleared."""
     _require_case(actor, case)
-    _require_manage(actor, case)
+    _require_manage(actor=actor, case=case)
     require_unit(actor, HOTLINE.ADD, unit, _("You cannot transfer cases to this unit."))
     reason = (reason or "").strip()
     if not reason:
@@ -560,7 +560,7 @@ def case_transfer(actor, case: Case, unit: Unit, *, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_watcher_add(actor, case: Case, user: User) -> Case:
+def case_watcher_add(*, actor, case: Case, user: User) -> Case:
     _require_case(actor, case)
     if not reaches_unit(user, HOTLINE.VIEW, case.unit):
         raise ValidationError({"user": _("%(user)s cannot see this case.") % {"user": user}})
@@ -572,7 +572,7 @@ def case_watcher_add(actor, case: Case, user: User) -> Case:
 
 
 @transaction.atomic
-def case_watcher_remove(actor, case: Case, user: User) -> Case:
+def case_watcher_remove(*, actor, case: Case, user: User) -> Case:
     _require_case(actor, case)
     case.watchers.remove(user)
     audit.record(
@@ -604,7 +604,7 @@ ATTACHMENTS = files.register_use(
 
 
 @transaction.atomic
-def attachment_add(actor, case: Case, upload: Any) -> Attachment:
+def attachment_add(*, actor, case: Case, upload: Any) -> Attachment:
     """Attach a file (≤ 10 MB; type recognised from its content)."""
     _require_case(actor, case)
     if upload is None:
@@ -638,7 +638,7 @@ def attachment_add(actor, case: Case, upload: Any) -> Attachment:
 # --- confidential notes -------------------------------------------------------------------
 
 
-def _require_notes(actor, case: Case) -> None:
+def _require_notes(*, actor, case: Case) -> None:
     if not case.is_confidential:
         raise ValidationError(
             _("Confidential notes are kept only on medical, psychological and legal cases.")
@@ -650,8 +650,8 @@ def _require_notes(actor, case: Case) -> None:
 
 
 @transaction.atomic
-def note_add(actor, case: Case, text: str) -> ConfidentialNote:
-    _require_notes(actor, case)
+def note_add(*, actor, case: Case, text: str) -> ConfidentialNote:
+    _require_notes(actor=actor, case=case)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the note first.")})
@@ -663,9 +663,9 @@ def note_add(actor, case: Case, text: str) -> ConfidentialNote:
 
 
 @transaction.atomic
-def note_read(actor, case: Case) -> list[ConfidentialNote]:
+def note_read(*, actor, case: Case) -> list[ConfidentialNote]:
     """The confidential notes in clear; each read is written to the audit log."""
-    _require_notes(actor, case)
+    _require_notes(actor=actor, case=case)
     notes = list(
         ConfidentialNote.objects.restrict(actor, Action.VIEW)  # the unit or the assignee
         .filter(case=case)

@@ -332,8 +332,8 @@ POLICY_FIELDS = (
 )
 
 
-def _require_configure(actor: Any) -> None:
-    if not can_configure(actor):
+def _require_configure(*, actor: Any) -> None:
+    if not can_configure(actor=actor):
         raise PermissionDenied(_("Only the city federation's administrators edit SLA settings."))
 
 
@@ -344,7 +344,7 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict:
 @transaction.atomic
 def sla_calendar_save(*, actor: Any, calendar: SlaCalendar | None = None, **fields) -> SlaCalendar:
     """Create (calendar=None) or update an SLA calendar."""
-    _require_configure(actor)
+    _require_configure(actor=actor)
     is_new = calendar is None
     if calendar is None:
         calendar = SlaCalendar()
@@ -381,7 +381,7 @@ def sla_calendar_save(*, actor: Any, calendar: SlaCalendar | None = None, **fiel
 @transaction.atomic
 def sla_policy_save(*, actor: Any, policy: SlaPolicy | None = None, **fields) -> SlaPolicy:
     """Create (policy=None) or update an SLA policy; one active policy per category/priority."""
-    _require_configure(actor)
+    _require_configure(actor=actor)
     is_new = policy is None
     if policy is None:
         policy = SlaPolicy()

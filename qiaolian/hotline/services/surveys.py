@@ -106,7 +106,7 @@ def survey_send(case: Case) -> str | None:
     return token
 
 
-def _require_link_maker(actor, case_id: int) -> None:
+def _require_link_maker(*, actor, case_id: int) -> None:
     """Links are made by staff of the case's unit. A volunteer's CHANGE reaches the cases
     assigned to them, and so the survey that rates them: with the link in hand they could
     replace the requester's e-mailed link and answer it themselves."""
@@ -118,10 +118,10 @@ def _require_link_maker(actor, case_id: int) -> None:
 
 
 @transaction.atomic
-def survey_new_link(actor, *, survey: Survey) -> str:
+def survey_new_link(*, actor, survey: Survey) -> str:
     """A new link for staff to send by WeChat or SMS; the previous link stops working and the
     expiry starts again."""
-    _require_link_maker(actor, survey.case_id)
+    _require_link_maker(actor=actor, case_id=survey.case_id)
     current = Survey.objects.select_for_update().get(pk=survey.pk)
     if current.answered_at is not None:
         raise ValidationError(_("The requester has already answered this survey."))
@@ -140,9 +140,9 @@ def survey_new_link(actor, *, survey: Survey) -> str:
 
 
 @transaction.atomic
-def survey_create(actor, *, case: Case) -> str:
+def survey_create(*, actor, case: Case) -> str:
     """Staff send the survey by hand (a case resolved before surveys existed, or never sent)."""
-    _require_link_maker(actor, case.pk)
+    _require_link_maker(actor=actor, case_id=case.pk)
     if case.status not in (Status.RESOLVED, Status.CLOSED):
         raise ValidationError(_("A survey is sent once the case is resolved."))
     token = survey_send(case)

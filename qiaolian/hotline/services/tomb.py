@@ -163,7 +163,7 @@ def _full_clean(order: TombSweepingOrder) -> None:
 
 
 @transaction.atomic
-def order_create(actor, *, case: Case, **fields: Any) -> TombSweepingOrder:
+def order_create(*, actor, case: Case, **fields: Any) -> TombSweepingOrder:
     """A tomb-sweeping order for an existing case of the tomb-sweeping category."""
     require_unit(actor, HOTLINE.ADD, case.unit)  # before saying anything about the case
     _require_case(actor, case)
@@ -195,8 +195,8 @@ def order_create(actor, *, case: Case, **fields: Any) -> TombSweepingOrder:
 
 @transaction.atomic
 def order_open(
-    actor,
     *,
+    actor,
     unit,
     subject: str,
     description: str = "",
@@ -209,7 +209,7 @@ def order_open(
 ) -> TombSweepingOrder:
     """A new case of the tomb-sweeping category and its order, in one step (one transaction)."""
     case = cases.case_open(
-        actor,
+        actor=actor,
         unit=unit,
         category=TOMB_CATEGORY,
         subject=subject,
@@ -220,7 +220,7 @@ def order_open(
         contact_name=contact_name,
         contact_phone=contact_phone,
     )
-    return order_create(actor, case=case, **fields)
+    return order_create(actor=actor, case=case, **fields)
 
 
 def _editable(order: TombSweepingOrder) -> None:
@@ -230,7 +230,7 @@ def _editable(order: TombSweepingOrder) -> None:
 
 @transaction.atomic
 def order_update(
-    actor, *, order: TombSweepingOrder, expected_version: int | None = None, **fields: Any
+    *, actor, order: TombSweepingOrder, expected_version: int | None = None, **fields: Any
 ) -> TombSweepingOrder:
     """Edit the order's details. `expected_version` is the one the form was opened with: if
     the order was edited or scheduled since, the save is refused (EditConflict) naming the
@@ -256,7 +256,7 @@ def order_update(
     return current
 
 
-def performers_for(actor) -> Any:
+def performers_for(*, actor) -> Any:
     """Users who may be named performer: the active accounts the actor can see."""
     return (
         User.objects.restrict(actor, Action.VIEW)
@@ -267,8 +267,8 @@ def performers_for(actor) -> Any:
 
 @transaction.atomic
 def order_schedule(
-    actor,
     *,
+    actor,
     order: TombSweepingOrder,
     performer: User,
     service_date: date | None = None,
@@ -281,7 +281,7 @@ def order_schedule(
             _("Only a requested or scheduled order can be scheduled (this one is %(status)s).")
             % {"status": current.get_status_display()}
         )
-    if performer is None or not performers_for(actor).filter(pk=performer.pk).exists():
+    if performer is None or not performers_for(actor=actor).filter(pk=performer.pk).exists():
         raise ValidationError({"performer": _("Choose a performer from your units.")})
     before = audit.snapshot(current, ("performer", "service_date", "status"))
     current.performer = performer
@@ -305,7 +305,7 @@ def order_schedule(
 
 
 @transaction.atomic
-def order_cancel(actor, *, order: TombSweepingOrder, reason: str) -> TombSweepingOrder:
+def order_cancel(*, actor, order: TombSweepingOrder, reason: str) -> TombSweepingOrder:
     require_unit(actor, HOTLINE.CHANGE, order.unit)
     reason = (reason or "").strip()
     if not reason:
@@ -341,8 +341,8 @@ def order_cancel(actor, *, order: TombSweepingOrder, reason: str) -> TombSweepin
 
 @transaction.atomic
 def order_fulfil(
-    actor,
     *,
+    actor,
     order: TombSweepingOrder,
     files: list,
     fulfilled_at: datetime | None = None,
@@ -405,7 +405,7 @@ def order_fulfil(
 
 
 @transaction.atomic
-def proof_remove(actor, *, proof: TombProof) -> None:
+def proof_remove(*, actor, proof: TombProof) -> None:
     require_unit(actor, HOTLINE.CHANGE, proof.order.unit)
     order = proof.order
     audit.record(
@@ -431,7 +431,7 @@ def _lifetime(days: int | None) -> timedelta:
 
 
 @transaction.atomic
-def share_create(actor, *, order: TombSweepingOrder, days: int | None = None) -> str:
+def share_create(*, actor, order: TombSweepingOrder, days: int | None = None) -> str:
     """A new private link for the requester; returns the token, which is not stored (only its
     digest is, in core.PrivateLink). A link made earlier stops working."""
     require_unit(actor, HOTLINE.CHANGE, order.unit)
@@ -473,7 +473,7 @@ def share_create(actor, *, order: TombSweepingOrder, days: int | None = None) ->
 
 
 @transaction.atomic
-def share_extend(actor, *, order: TombSweepingOrder, days: int) -> TombSweepingOrder:
+def share_extend(*, actor, order: TombSweepingOrder, days: int) -> TombSweepingOrder:
     """Change how long the current link stays valid, counted from now."""
     require_unit(actor, HOTLINE.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
@@ -494,7 +494,7 @@ def share_extend(actor, *, order: TombSweepingOrder, days: int) -> TombSweepingO
 
 
 @transaction.atomic
-def share_revoke(actor, *, order: TombSweepingOrder) -> TombSweepingOrder:
+def share_revoke(*, actor, order: TombSweepingOrder) -> TombSweepingOrder:
     require_unit(actor, HOTLINE.CHANGE, order.unit)
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
     link = current.share_link

@@ -59,12 +59,12 @@ CASE_CREDIT_MINUTES = 30
 # --- volunteers ---------------------------------------------------------------------------
 
 
-def _require_volunteer(actor: Any, volunteer: Volunteer, action: Action = Action.CHANGE) -> None:
+def _require_volunteer(*, actor: Any, volunteer: Volunteer, action: Action = Action.CHANGE) -> None:
     if not Volunteer.objects.restrict(actor, action).filter(pk=volunteer.pk).exists():
         raise PermissionDenied(_("You may not change this volunteer."))
 
 
-def _check_groups(actor: Any, groups: Any) -> list[Group]:
+def _check_groups(*, actor: Any, groups: Any) -> list[Group]:
     groups = list(groups or [])
     visible = set(
         Group.objects.restrict(actor, Action.VIEW)
@@ -78,8 +78,8 @@ def _check_groups(actor: Any, groups: Any) -> list[Group]:
 
 @transaction.atomic
 def volunteer_create(
-    actor: Any,
     *,
+    actor: Any,
     unit: Unit,
     user: User,
     profession: str,
@@ -110,7 +110,7 @@ def volunteer_create(
     )
     volunteer.full_clean()
     volunteer.save()
-    volunteer.groups.set(_check_groups(actor, groups))
+    volunteer.groups.set(_check_groups(actor=actor, groups=groups))
     assert_visible(actor, volunteer, Action.VIEW)
     changes = audit.diff({}, audit.snapshot(volunteer, VOLUNTEER_FIELDS))
     if volunteer.licence_number:
@@ -120,10 +120,10 @@ def volunteer_create(
 
 
 @transaction.atomic
-def volunteer_update(actor: Any, volunteer: Volunteer, **fields: Any) -> Volunteer:
+def volunteer_update(*, actor: Any, volunteer: Volunteer, **fields: Any) -> Volunteer:
     """Change a volunteer. `licence_number` left blank keeps the stored number (the form
     never shows it in clear); `groups` replaces the groups served."""
-    _require_volunteer(actor, volunteer)
+    _require_volunteer(actor=actor, volunteer=volunteer)
     current = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     before = audit.snapshot(current, VOLUNTEER_FIELDS)
     changes: dict[str, list] = {}
@@ -144,7 +144,7 @@ def volunteer_update(actor: Any, volunteer: Volunteer, **fields: Any) -> Volunte
     changes.update(audit.diff(before, audit.snapshot(current, VOLUNTEER_FIELDS)))
     current.save()
     if groups is not None:
-        checked = _check_groups(actor, groups)
+        checked = _check_groups(actor=actor, groups=groups)
         old = sorted(str(g) for g in current.groups.all())
         new = sorted(str(g) for g in checked)
         if old != new:
@@ -157,7 +157,7 @@ def volunteer_update(actor: Any, volunteer: Volunteer, **fields: Any) -> Volunte
 
 
 @transaction.atomic
-def reveal_licence(actor: Any, volunteer: Volunteer) -> str:
+def reveal_licence(*, actor: Any, volunteer: Volunteer) -> str:
     """The licence number in clear, for holders of REVEAL; every reveal is audited."""
     if not Volunteer.objects.restrict(actor, Action.REVEAL).filter(pk=volunteer.pk).exists():
         raise PermissionDenied(_("You may not see licence numbers in clear."))
@@ -205,9 +205,9 @@ def _check_shift(volunteer: Volunteer, starts_at: datetime, ends_at: datetime, p
 
 @transaction.atomic
 def shift_create(
-    actor: Any, *, volunteer: Volunteer, starts_at: datetime, ends_at: datetime, note: str = ""
+    *, actor: Any, volunteer: Volunteer, starts_at: datetime, ends_at: datetime, note: str = ""
 ) -> Shift:
-    _require_volunteer(actor, volunteer)
+    _require_volunteer(actor=actor, volunteer=volunteer)
     require_unit(actor, HOTLINE.ADD, volunteer.unit, _("You cannot plan shifts for this unit."))
     # Lock the volunteer so two concurrent saves cannot both pass the overlap check.
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
@@ -232,7 +232,7 @@ def shift_create(
 
 
 @transaction.atomic
-def shift_update(actor: Any, shift: Shift, **fields: Any) -> Shift:
+def shift_update(*, actor: Any, shift: Shift, **fields: Any) -> Shift:
     if not Shift.objects.restrict(actor, Action.CHANGE).filter(pk=shift.pk).exists():
         raise PermissionDenied(_("You may not change this shift."))
     # Planning shifts is the unit's staff's job, as creating and deleting them: a volunteer's
@@ -245,7 +245,7 @@ def shift_update(actor: Any, shift: Shift, **fields: Any) -> Shift:
             raise ValueError(f"shift field {name!r} cannot be set here")
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     if "volunteer" in fields:
-        _require_volunteer(actor, current.volunteer)
+        _require_volunteer(actor=actor, volunteer=current.volunteer)
         current.unit = current.volunteer.unit
         require_unit(
             actor, HOTLINE.CHANGE, current.unit, _("You cannot plan shifts for this unit.")
@@ -263,7 +263,7 @@ def shift_update(actor: Any, shift: Shift, **fields: Any) -> Shift:
 
 
 @transaction.atomic
-def shift_delete(actor: Any, shift: Shift) -> None:
+def shift_delete(*, actor: Any, shift: Shift) -> None:
     if not Shift.objects.restrict(actor, Action.DELETE).filter(pk=shift.pk).exists():
         raise PermissionDenied(_("You may not delete this shift."))
     audit.record(

@@ -20,7 +20,7 @@ def _listing(cast):
 def _public_listing(cast):
     # Written through the service, which fills the text the suggestions search.
     answers.answer_create(
-        cast.city_admin,
+        actor=cast.city_admin,
         unit=cast.district_b,
         category="policy",
         status=AnswerStatus.PUBLIC,

@@ -33,9 +33,9 @@ def _shared(cast):
     TombOrderFactory(case__unit=cast.district_b, cemetery=ORDER_MARKER)
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
     tomb_services.order_fulfil(
-        cast.sibling_manager, order=order, files=[SimpleUploadedFile("p.png", png)]
+        actor=cast.sibling_manager, order=order, files=[SimpleUploadedFile("p.png", png)]
     )
-    token = tomb_services.share_create(cast.sibling_manager, order=order)
+    token = tomb_services.share_create(actor=cast.sibling_manager, order=order)
     return {"token": token}, ORDER_MARKER, "乙区已分享公墓"
 
 

@@ -25,7 +25,7 @@ def _english():
 def _answer(cast, unit, title, body="", keywords="", status=AnswerStatus.PUBLIC):
     # The city's admin governs every unit of the cast, the sibling district included.
     return services.answer_create(
-        cast.city_admin,
+        actor=cast.city_admin,
         unit=unit,
         category="policy",
         status=status,
@@ -48,7 +48,7 @@ def test_terms_cut_chinese_into_bigrams_and_latin_into_words():
 
 def test_search_text_is_built_from_titles_keywords_and_bodies(cast):
     answer = services.answer_create(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         category="policy",
         status=AnswerStatus.DRAFT,
@@ -69,12 +69,15 @@ def test_search_text_is_built_from_titles_keywords_and_bodies(cast):
 def test_an_edit_bumps_the_version_and_an_edit_from_an_older_version_conflicts(cast):
     answer = _answer(cast, cast.district_a, "回国定居办理")
     first = services.answer_update(
-        cast.district_manager, answer=answer, expected_version=1, body_zh="到出入境管理部门办理。"
+        actor=cast.district_manager,
+        answer=answer,
+        expected_version=1,
+        body_zh="到出入境管理部门办理。",
     )
     assert first.version == 2 and "出入境" in first.search_text
     with pytest.raises(EditConflict) as caught:
         services.answer_update(
-            cast.city_admin, answer=answer, expected_version=1, body_zh="另一个版本"
+            actor=cast.city_admin, answer=answer, expected_version=1, body_zh="另一个版本"
         )
     # The message names what the other save changed; nothing of the second save is written.
     assert "body_zh" in caught.value.changed
@@ -87,7 +90,10 @@ def test_an_answer_whose_author_account_is_gone_can_still_be_edited(cast):
     Answer.objects.filter(pk=answer.pk).update(created_by=None)
     answer.refresh_from_db()
     services.answer_update(
-        cast.district_manager, answer=answer, expected_version=answer.version, title_zh="护照换领"
+        actor=cast.district_manager,
+        answer=answer,
+        expected_version=answer.version,
+        title_zh="护照换领",
     )
     answer.refresh_from_db()
     assert (answer.title_zh, answer.created_by, answer.version) == ("护照换领", None, 2)
@@ -96,10 +102,10 @@ def test_an_answer_whose_author_account_is_gone_can_still_be_edited(cast):
 def test_a_volunteer_cannot_write_answers(cast):
     answer = _answer(cast, cast.district_a, "回国定居办理")
     with pytest.raises(PermissionDenied):
-        services.answer_update(cast.volunteer, answer=answer, body_zh="改写")
+        services.answer_update(actor=cast.volunteer, answer=answer, body_zh="改写")
     with pytest.raises(PermissionDenied):
         services.answer_create(
-            cast.volunteer,
+            actor=cast.volunteer,
             unit=cast.district_a,
             category="policy",
             title_zh="x",
@@ -110,8 +116,8 @@ def test_a_volunteer_cannot_write_answers(cast):
 def test_delete_is_audited_and_refused_to_the_sibling(cast):
     answer = _answer(cast, cast.district_a, "回国定居办理")
     with pytest.raises(PermissionDenied):
-        services.answer_delete(cast.sibling_manager, answer=answer)
-    services.answer_delete(cast.district_manager, answer=answer)
+        services.answer_delete(actor=cast.sibling_manager, answer=answer)
+    services.answer_delete(actor=cast.district_manager, answer=answer)
     assert not Answer.objects.filter(pk=answer.pk).exists()
     assert AuditEvent.objects.filter(action="answer.delete").count() == 1
 
@@ -145,7 +151,7 @@ def test_title_and_keyword_matches_outrank_body_matches(cast):
 
 def test_english_text_matches_english_answers(cast):
     answer = services.answer_create(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         category="legal",
         status=AnswerStatus.PUBLIC,
@@ -210,7 +216,7 @@ def test_it_makes_a_draft_from_a_resolved_case_with_its_last_reply(cast):
     )
     case.status = Status.RESOLVED
     case.save()
-    answer = services.answer_from_case(cast.district_manager, case)
+    answer = services.answer_from_case(actor=cast.district_manager, case=case)
     assert answer.status == AnswerStatus.DRAFT and answer.source_case == case
     assert answer.title_zh == "侨眷申领养老补贴" and answer.category == "policy"
     assert "申领条件" in answer.body_zh and "年满60周岁可申领。" in answer.body_zh
@@ -220,7 +226,9 @@ def test_it_makes_a_draft_from_a_resolved_case_with_its_last_reply(cast):
 
 def test_it_refuses_an_open_case_and_a_sibling_case(cast):
     with pytest.raises(ValidationError, match="resolved"):
-        services.answer_from_case(cast.district_manager, CaseFactory(unit=cast.district_a))
+        services.answer_from_case(
+            actor=cast.district_manager, case=CaseFactory(unit=cast.district_a)
+        )
     sibling = CaseFactory(unit=cast.district_b, status=Status.RESOLVED)
     with pytest.raises(PermissionDenied):
-        services.answer_from_case(cast.district_manager, sibling)
+        services.answer_from_case(actor=cast.district_manager, case=sibling)

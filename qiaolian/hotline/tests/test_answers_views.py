@@ -22,7 +22,7 @@ def _english():
 
 def _answer(cast, unit, title, status=AnswerStatus.PUBLIC, body=""):
     return services.answer_create(
-        cast.city_admin,
+        actor=cast.city_admin,
         unit=unit,
         category="policy",
         status=status,
@@ -60,7 +60,7 @@ def test_create_and_detail(client, cast):
 
 def test_an_edit_from_a_stale_form_shows_the_conflict(client, cast):
     answer = _answer(cast, cast.district_a, "侨房政策")
-    services.answer_update(cast.city_admin, answer=answer, body_zh="别人先改了")
+    services.answer_update(actor=cast.city_admin, answer=answer, body_zh="别人先改了")
     client.force_login(cast.district_manager)
     response = client.post(
         reverse("hotline:answer_edit", args=[answer.public_id]),

@@ -60,7 +60,7 @@ class AnswerListApiTests(_AnswerTests, ScopedApiTests.List):
     def test_it_searches_and_filters_by_status(self):
         # Through the service, which fills the search text as the pages' writes do.
         visa = services.answer_create(
-            self.cast.district_manager,
+            actor=self.cast.district_manager,
             unit=self.cast.district_a,
             category="policy",
             status=AnswerStatus.INTERNAL,
@@ -130,7 +130,7 @@ class AnswerEditApiTests(_AnswerTests, ScopedApiTests.Update):
     def test_a_stale_version_is_409_naming_the_fields_that_differ(self):
         answer = self.own_object
         read = answer.version
-        services.answer_update(self.cast.city_admin, answer=answer, title_zh="新标题")
+        services.answer_update(actor=self.cast.city_admin, answer=answer, title_zh="新标题")
         # The client sends its stale copy of the title with its new body: both now differ
         # from what is stored.
         stale = {"title_zh": answer.title_zh, "body_zh": "我的新答复", "version": read}

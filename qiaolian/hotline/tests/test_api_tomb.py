@@ -76,7 +76,7 @@ class TombDetailApiTests(_OrderTests, ScopedApiTests.Detail):
         TombProof.objects.create(
             order=order, file="tomb/2026/04/abc.png", name="墓前.png", content_type="image/png"
         )
-        token = services.share_create(self.cast.district_manager, order=order, days=30)
+        token = services.share_create(actor=self.cast.district_manager, order=order, days=30)
         response = self.call(self.actor, self.url(order))
         body = response.json()
         self.assertEqual([p["name"] for p in body["proofs"]], ["墓前.png"])
@@ -153,7 +153,7 @@ class TombEditApiTests(_OrderTests, ScopedApiTests.Update):
     def test_a_stale_version_is_409_naming_the_fields_that_differ(self):
         order = self.own_object
         read = order.version
-        services.order_update(self.cast.city_admin, order=order, cemetery="南山公墓")
+        services.order_update(actor=self.cast.city_admin, order=order, cemetery="南山公墓")
         stale = {"cemetery": "北山公墓", "rites": order.rites, "version": read}
         error = self.assertApiError(self.call(self.actor, self.url(order), stale), 409, "conflict")
         self.assertEqual(set(error["fields"]), {"cemetery"})

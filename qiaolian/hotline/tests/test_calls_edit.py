@@ -74,7 +74,11 @@ class CallEditTests(ScopedViewTests.Edit):
 def test_an_edit_saves_bumps_the_version_and_audits_before_and_after(cast):
     call = make_call(cast.district_a)
     saved = services.call_update(
-        cast.district_manager, call=call, expected_version=1, outcome="missed", duration_seconds=0
+        actor=cast.district_manager,
+        call=call,
+        expected_version=1,
+        outcome="missed",
+        duration_seconds=0,
     )
     assert saved.version == 2 and saved.outcome == "missed" and saved.duration_seconds == 0
     event = AuditEvent.objects.get(action="call.update", object_id=str(call.public_id))
@@ -86,9 +90,11 @@ def test_an_edit_saves_bumps_the_version_and_audits_before_and_after(cast):
 @pytest.mark.django_db
 def test_a_stale_save_is_refused_naming_the_fields_and_who_changed_them(cast):
     call = make_call(cast.district_a)
-    services.call_update(cast.city_admin, call=call, expected_version=1, notes="市里先改了")
+    services.call_update(actor=cast.city_admin, call=call, expected_version=1, notes="市里先改了")
     with pytest.raises(EditConflict) as caught:
-        services.call_update(cast.district_manager, call=call, expected_version=1, outcome="missed")
+        services.call_update(
+            actor=cast.district_manager, call=call, expected_version=1, outcome="missed"
+        )
     assert caught.value.changed == {"notes": [call.notes, "市里先改了"]}
     message = caught.value.messages[0]
     assert "notes" in message and str(cast.city_admin) in message
@@ -102,7 +108,7 @@ def test_a_stale_save_is_refused_naming_the_fields_and_who_changed_them(cast):
 def test_an_edit_that_changes_nothing_keeps_the_version_and_writes_no_event(cast):
     call = make_call(cast.district_a)
     same = services.call_update(
-        cast.district_manager, call=call, expected_version=1, notes=call.notes
+        actor=cast.district_manager, call=call, expected_version=1, notes=call.notes
     )
     assert same.version == 1 and not AuditEvent.objects.filter(action="call.update").exists()
 
@@ -113,7 +119,7 @@ def test_linking_a_case_writes_the_call_on_its_timeline(cast):
     case = CaseFactory(unit=cast.district_a)
     person = PersonFactory(unit=cast.district_a)
     services.call_update(
-        cast.district_manager, call=call, expected_version=1, case=case, person=person
+        actor=cast.district_manager, call=call, expected_version=1, case=case, person=person
     )
     call.refresh_from_db()
     assert call.case == case and call.person == person
@@ -128,14 +134,14 @@ def test_it_refuses_a_case_or_person_the_actor_may_not_link(cast):
     call = make_call(cast.district_a)
     with pytest.raises(PermissionDenied):
         services.call_update(
-            cast.district_manager,
+            actor=cast.district_manager,
             call=call,
             expected_version=1,
             case=CaseFactory(unit=cast.district_b),
         )
     with pytest.raises(PermissionDenied):
         services.call_update(
-            cast.district_manager,
+            actor=cast.district_manager,
             call=call,
             expected_version=1,
             person=PersonFactory(unit=cast.district_b),
@@ -143,7 +149,10 @@ def test_it_refuses_a_case_or_person_the_actor_may_not_link(cast):
     # A case of another unit the actor may change: still not this call's unit.
     with pytest.raises(ValidationError) as caught:
         services.call_update(
-            cast.city_admin, call=call, expected_version=1, case=CaseFactory(unit=cast.district_b)
+            actor=cast.city_admin,
+            call=call,
+            expected_version=1,
+            case=CaseFactory(unit=cast.district_b),
         )
     assert "case" in caught.value.message_dict
     call.refresh_from_db()
@@ -156,7 +165,7 @@ def test_a_linked_call_stays_on_its_case(cast):
     call = make_call(cast.district_a, case=first)
     with pytest.raises(ValidationError) as caught:
         services.call_update(
-            cast.district_manager,
+            actor=cast.district_manager,
             call=call,
             expected_version=1,
             case=CaseFactory(unit=cast.district_a),
@@ -168,7 +177,7 @@ def test_a_linked_call_stays_on_its_case(cast):
 def test_a_sibling_managers_edit_is_refused(cast):
     call = make_call(cast.district_a)
     with pytest.raises(PermissionDenied):
-        services.call_update(cast.sibling_manager, call=call, expected_version=1, notes="x")
+        services.call_update(actor=cast.sibling_manager, call=call, expected_version=1, notes="x")
 
 
 # --- the pages ------------------------------------------------------------------------------
@@ -177,7 +186,7 @@ def test_a_sibling_managers_edit_is_refused(cast):
 @pytest.mark.django_db
 def test_a_stale_form_shows_their_values_keeps_mine_and_a_second_save_goes_through(client, cast):
     call = make_call(cast.district_a)
-    services.call_update(cast.city_admin, call=call, expected_version=1, outcome="voicemail")
+    services.call_update(actor=cast.city_admin, call=call, expected_version=1, outcome="voicemail")
     client.force_login(cast.district_manager)
     url = reverse("hotline:call_edit", args=[call.public_id])
     data = {"outcome": "answered", "duration_minutes": "2", "notes": "我的记录", "version": "1"}
@@ -233,7 +242,7 @@ def test_the_form_links_a_case_by_its_number_and_refuses_a_sibling_case(client, 
 def test_the_call_is_reachable_from_the_list_and_the_case_timeline(client, cast):
     case = CaseFactory(unit=cast.district_a)
     call = services.call_log(
-        cast.district_manager, case=case, number="+39 333 123 4567", notes="问护照"
+        actor=cast.district_manager, case=case, number="+39 333 123 4567", notes="问护照"
     )
     client.force_login(cast.district_manager)
     link = reverse("hotline:call_detail", args=[call.public_id])

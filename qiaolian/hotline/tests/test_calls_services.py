@@ -98,7 +98,7 @@ def test_lookup_of_an_unknown_mainland_mobile_derives_beijing_time(cast):
 def test_log_call_keeps_the_number_as_typed_links_the_caller_and_audits(cast):
     person = PersonFactory(unit=cast.district_a, phones=["+39 333 123 4567"])
     call = calls.call_log(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         direction="in",
         number="0039 333 123 4567",
@@ -133,7 +133,10 @@ def test_a_number_of_the_right_length_but_not_in_use_is_refused_naming_its_count
     # with a message that says what is wrong instead of "not a phone number".
     with pytest.raises(ValidationError) as caught:
         calls.call_log(
-            cast.district_manager, unit=cast.district_a, number="+44 7700 900123", outcome="missed"
+            actor=cast.district_manager,
+            unit=cast.district_a,
+            number="+44 7700 900123",
+            outcome="missed",
         )
     message = caught.value.message_dict["number"][0]
     assert "United Kingdom (+44)" in message and "check the digits" in message
@@ -153,7 +156,7 @@ def test_a_call_and_the_case_search_find_the_same_person_and_case_however_typed(
     person = PersonFactory(unit=cast.district_a, phones=["0039 333-123-4567"])
     with_person = CaseFactory(unit=cast.district_a, requester=person, status=Status.NEW)
     quick = cases_services.case_open(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         category=with_person.category,
         subject="快速联系人",
@@ -167,7 +170,9 @@ def test_a_call_and_the_case_search_find_the_same_person_and_case_however_typed(
         case_list(user=cast.district_manager), {"q": "0039 333 123 4567"}
     ).values_list("pk", flat=True)
     assert set(found) == {with_person.pk, quick.pk}  # by the requester's phone and the contact
-    call = calls.call_log(cast.district_manager, unit=cast.district_a, number="0039 3331234567")
+    call = calls.call_log(
+        actor=cast.district_manager, unit=cast.district_a, number="0039 3331234567"
+    )
     assert call.number == "0039 3331234567"  # as typed
     assert call.number_e164 == quick.contact_phone_e164 == info.e164
     assert call.person == person
@@ -176,20 +181,20 @@ def test_a_call_and_the_case_search_find_the_same_person_and_case_however_typed(
 def test_log_call_refuses_garbage_and_writes_nothing(cast):
     with pytest.raises(ValidationError):
         calls.call_log(
-            cast.district_manager, unit=cast.district_a, number="hello", outcome="answered"
+            actor=cast.district_manager, unit=cast.district_a, number="hello", outcome="answered"
         )
     assert Call.objects.count() == 0 and not AuditEvent.objects.filter(action="call.log").exists()
 
 
 def test_log_call_refuses_a_unit_outside_the_actors_scope(cast):
     with pytest.raises(PermissionDenied):
-        calls.call_log(cast.district_manager, unit=cast.district_b, number="138 0013 8000")
+        calls.call_log(actor=cast.district_manager, unit=cast.district_b, number="138 0013 8000")
 
 
 def test_a_call_logged_on_a_case_writes_a_call_event(cast):
     case = CaseFactory(unit=cast.township_a1)
     call = calls.call_log(
-        cast.district_manager, number="138 0013 8000", case=case, duration_seconds=60
+        actor=cast.district_manager, number="138 0013 8000", case=case, duration_seconds=60
     )
     assert call.unit == cast.township_a1  # the case's unit
     event = case.events.get(kind=EventKind.CALL)
@@ -199,21 +204,23 @@ def test_a_call_logged_on_a_case_writes_a_call_event(cast):
 def test_a_volunteer_logs_calls_on_their_own_case_but_not_on_others(cast):
     mine = CaseFactory(unit=cast.district_a, assignee=cast.volunteer)
     other = CaseFactory(unit=cast.district_a)
-    call = calls.call_log(cast.volunteer, number="138 0013 8000", case=mine)
+    call = calls.call_log(actor=cast.volunteer, number="138 0013 8000", case=mine)
     assert call.case == mine
     with pytest.raises(PermissionDenied):
-        calls.call_log(cast.volunteer, number="138 0013 8000", case=other)
+        calls.call_log(actor=cast.volunteer, number="138 0013 8000", case=other)
     # Without a case the volunteer needs ADD, which the narrowed role does not hold.
     with pytest.raises(PermissionDenied):
-        calls.call_log(cast.volunteer, unit=cast.district_a, number="138 0013 8000")
+        calls.call_log(actor=cast.volunteer, unit=cast.district_a, number="138 0013 8000")
 
 
 def test_new_case_from_call_makes_the_caller_requester_and_links_the_call(cast):
     person = PersonFactory(unit=cast.district_a, country="IT", phones=["+39 333 123 4567"])
-    call = calls.call_log(cast.district_manager, unit=cast.district_a, number="+39 333 123 4567")
+    call = calls.call_log(
+        actor=cast.district_manager, unit=cast.district_a, number="+39 333 123 4567"
+    )
     case = calls.case_open_from_call(
-        cast.district_manager,
-        call,
+        actor=cast.district_manager,
+        call=call,
         category="medicine",
         subject="胸闷想问医生",
         description="",
@@ -226,13 +233,15 @@ def test_new_case_from_call_makes_the_caller_requester_and_links_the_call(cast):
     assert case.events.filter(kind=EventKind.CALL).count() == 1
     assert case.events.filter(kind=EventKind.CREATED).exists()
     with pytest.raises(ValidationError):  # a call opens one case only
-        calls.case_open_from_call(cast.district_manager, call, category="policy", subject="x")
+        calls.case_open_from_call(
+            actor=cast.district_manager, call=call, category="policy", subject="x"
+        )
 
 
 def test_new_case_from_an_unknown_number_keeps_the_number_as_quick_contact(cast):
     case_count = Case.objects.count()
     _call, case = calls.call_take(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         number="0039 333 765 4321",
         new_case={"category": "legal", "subject": "劳动纠纷", "contact_name": "林先生"},
@@ -247,7 +256,7 @@ def test_new_case_from_an_unknown_number_keeps_the_number_as_quick_contact(cast)
 def test_take_call_without_a_subject_rolls_the_call_back(cast):
     with pytest.raises(ValidationError) as caught:
         calls.call_take(
-            cast.district_manager,
+            actor=cast.district_manager,
             unit=cast.district_a,
             number="138 0013 8000",
             new_case={"category": "policy", "subject": ""},
@@ -285,7 +294,12 @@ def test_it_refuses_a_callback_at_3am_their_time_saying_what_time_it_would_be(ca
     case = rome_case(cast)
     now = beijing(2026, 1, 14, 12, 0)
     with pytest.raises(ValidationError) as caught:
-        callbacks.callback_schedule(cast.district_manager, case, wall(2026, 1, 15, 3, 0), now=now)
+        callbacks.callback_schedule(
+            actor=cast.district_manager,
+            case=case,
+            when_local_or_utc=wall(2026, 1, 15, 3, 0),
+            now=now,
+        )
     message = caught.value.message_dict["scheduled_for"][0]
     assert message == (
         "That is 03:00 in Rome (Europe/Rome); callbacks must fall between 09:00 and 21:00 "
@@ -299,9 +313,9 @@ def test_an_utc_time_is_judged_in_the_requesters_zone(cast):
     # 10:00 in Beijing is 03:00 in Rome in winter: refused although it is daytime here.
     with pytest.raises(ValidationError):
         callbacks.callback_schedule(
-            cast.district_manager,
-            case,
-            beijing(2026, 1, 15, 10, 0),
+            actor=cast.district_manager,
+            case=case,
+            when_local_or_utc=beijing(2026, 1, 15, 10, 0),
             now=beijing(2026, 1, 14, 12, 0),
         )
 
@@ -309,9 +323,9 @@ def test_an_utc_time_is_judged_in_the_requesters_zone(cast):
 def test_an_override_reason_lets_the_3am_callback_through_and_is_recorded(cast):
     case = rome_case(cast)
     callback = callbacks.callback_schedule(
-        cast.district_manager,
-        case,
-        wall(2026, 1, 15, 3, 0),
+        actor=cast.district_manager,
+        case=case,
+        when_local_or_utc=wall(2026, 1, 15, 3, 0),
         override_reason="家属要求尽快回电",
         now=beijing(2026, 1, 14, 12, 0),
     )
@@ -327,14 +341,14 @@ def test_a_daytime_callback_needs_no_reason_and_a_window_can_be_passed(cast):
     case = rome_case(cast)
     now = beijing(2026, 1, 14, 12, 0)
     ok = callbacks.callback_schedule(
-        cast.district_manager, case, wall(2026, 1, 15, 20, 30), now=now
+        actor=cast.district_manager, case=case, when_local_or_utc=wall(2026, 1, 15, 20, 30), now=now
     )
     assert ok.override_reason == ""
     with pytest.raises(ValidationError):  # a stricter window for this one call
         callbacks.callback_schedule(
-            cast.district_manager,
-            case,
-            wall(2026, 1, 15, 20, 30),
+            actor=cast.district_manager,
+            case=case,
+            when_local_or_utc=wall(2026, 1, 15, 20, 30),
             window=(time(10), time(18)),
             now=now,
         )
@@ -343,39 +357,53 @@ def test_a_daytime_callback_needs_no_reason_and_a_window_can_be_passed(cast):
 def test_it_refuses_a_callback_in_the_past_and_on_a_case_out_of_reach(cast):
     case = rome_case(cast)
     with pytest.raises(ValidationError):
-        callbacks.callback_schedule(cast.district_manager, case, beijing(2020, 1, 1, 18, 0))
+        callbacks.callback_schedule(
+            actor=cast.district_manager, case=case, when_local_or_utc=beijing(2020, 1, 1, 18, 0)
+        )
     sibling = rome_case(cast, cast.district_b)
     with pytest.raises(PermissionDenied):
-        callbacks.callback_schedule(cast.district_manager, sibling, wall(2030, 1, 15, 10, 0))
+        callbacks.callback_schedule(
+            actor=cast.district_manager, case=sibling, when_local_or_utc=wall(2030, 1, 15, 10, 0)
+        )
 
 
 def test_complete_callback_marks_it_done_once(cast):
     case = rome_case(cast)
-    callback = callbacks.callback_schedule(cast.district_manager, case, wall(2030, 1, 15, 10, 0))
-    done = callbacks.callback_complete(cast.district_manager, callback)
+    callback = callbacks.callback_schedule(
+        actor=cast.district_manager, case=case, when_local_or_utc=wall(2030, 1, 15, 10, 0)
+    )
+    done = callbacks.callback_complete(actor=cast.district_manager, callback=callback)
     assert done.done_at is not None
     with pytest.raises(ValidationError):
-        callbacks.callback_complete(cast.district_manager, callback)
+        callbacks.callback_complete(actor=cast.district_manager, callback=callback)
 
 
 def test_cancelling_a_callback_keeps_its_trace_on_the_timeline_and_in_the_audit(cast):
     case = rome_case(cast)
-    callback = callbacks.callback_schedule(cast.district_manager, case, wall(2030, 1, 15, 10, 0))
-    callbacks.callback_cancel(cast.district_manager, callback, reason="来电人改约周五")
+    callback = callbacks.callback_schedule(
+        actor=cast.district_manager, case=case, when_local_or_utc=wall(2030, 1, 15, 10, 0)
+    )
+    callbacks.callback_cancel(
+        actor=cast.district_manager, callback=callback, reason="来电人改约周五"
+    )
     assert not Callback.objects.filter(pk=callback.pk).exists()
     event = CaseEvent.objects.filter(case=case, kind=EventKind.CALLBACK).order_by("at").last()
     assert "2030-01-15 10:00" in event.text and "来电人改约周五" in event.text
     assert event.data["cancelled"] is True
     assert AuditEvent.objects.filter(action="callback.cancel").count() == 1
-    done = callbacks.callback_schedule(cast.district_manager, case, wall(2030, 1, 16, 10, 0))
-    callbacks.callback_complete(cast.district_manager, done)
+    done = callbacks.callback_schedule(
+        actor=cast.district_manager, case=case, when_local_or_utc=wall(2030, 1, 16, 10, 0)
+    )
+    callbacks.callback_complete(actor=cast.district_manager, callback=done)
     with pytest.raises(ValidationError):
-        callbacks.callback_cancel(cast.district_manager, done)
+        callbacks.callback_cancel(actor=cast.district_manager, callback=done)
     sibling = callbacks.callback_schedule(
-        cast.sibling_manager, rome_case(cast, cast.district_b), wall(2030, 1, 15, 10, 0)
+        actor=cast.sibling_manager,
+        case=rome_case(cast, cast.district_b),
+        when_local_or_utc=wall(2030, 1, 15, 10, 0),
     )
     with pytest.raises(PermissionDenied):
-        callbacks.callback_cancel(cast.district_manager, sibling)
+        callbacks.callback_cancel(actor=cast.district_manager, callback=sibling)
 
 
 def test_due_callbacks_lists_overdue_and_today_but_not_done_later_or_sibling(cast):
@@ -412,7 +440,7 @@ def test_a_case_knows_once_a_call_is_linked_to_it(cast):
     other = CaseFactory(unit=cast.district_a)
     assert not case.has_call
     calls.call_log(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         direction="in",
         number="+39 333 123 4567",

@@ -60,8 +60,8 @@ class CaseDetailApiTests(ScopedApiTests.Detail):
 
     def test_it_returns_the_timeline_without_confidential_notes(self):
         case = make_case(self.cast.district_a, category="medicine", assignee=self.cast.volunteer)
-        services.case_comment(self.cast.volunteer, case, "已电话随访")
-        services.note_add(self.cast.volunteer, case, "诊断：抑郁倾向")
+        services.case_comment(actor=self.cast.volunteer, case=case, text="已电话随访")
+        services.note_add(actor=self.cast.volunteer, case=case, text="诊断：抑郁倾向")
         body = self.call(self.actor, self.url(case)).json()
         self.assertIn("已电话随访", [e["text"] for e in body["timeline"]])
         self.assertNotIn("抑郁", response_text(self.call(self.actor, self.url(case))))
@@ -114,7 +114,9 @@ class CaseStatusApiTests(ScopedApiTests.Post):
         error = self.assertApiError(response, 422, "invalid")
         self.assertIn("status", error["fields"])
         stale = case.version
-        services.case_update(self.cast.city_admin, case, expected_version=stale, subject="改")
+        services.case_update(
+            actor=self.cast.city_admin, case=case, expected_version=stale, subject="改"
+        )
         response = self.call(self.actor, self.url(case), {"status": "waiting", "version": stale})
         self.assertApiError(response, 409, "conflict")
         case.refresh_from_db()

@@ -46,7 +46,7 @@ def test_concurrent_openings_get_distinct_gapless_numbers():
             start.wait(timeout=30)
             subject = "长" * 300 if index < FAILURES else f"并发开单 {index}"
             case = services.case_open(
-                cast.district_manager,
+                actor=cast.district_manager,
                 unit=cast.district_a,
                 category="policy",
                 subject=subject,

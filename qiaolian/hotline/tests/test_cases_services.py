@@ -47,7 +47,9 @@ def media(settings, tmp_path):
 def _open(cast, actor=None, unit=None, **kwargs):
     data = {"category": "policy", "subject": "咨询回国落户", "contact_name": "王先生"}
     data.update(kwargs)
-    return services.case_open(actor or cast.district_manager, unit=unit or cast.district_a, **data)
+    return services.case_open(
+        actor=actor or cast.district_manager, unit=unit or cast.district_a, **data
+    )
 
 
 def _audits(action, case):
@@ -138,7 +140,7 @@ def test_it_takes_the_requesters_time_zone_from_the_register(cast):
 def test_it_edits_and_records_what_changed(cast):
     case = _open(cast)
     saved = services.case_update(
-        cast.district_manager, case, expected_version=case.version, subject="新主题"
+        actor=cast.district_manager, case=case, expected_version=case.version, subject="新主题"
     )
     assert saved.subject == "新主题" and saved.version == case.version + 1
     assert _audits("case.update", case).get().changes == {"subject": ["咨询回国落户", "新主题"]}
@@ -149,11 +151,17 @@ def test_a_save_on_an_older_version_is_refused_naming_the_field_and_the_other_ac
     case = _open(cast, unit=cast.township_a1)
     opened_version = case.version
     services.case_update(
-        cast.township_worker, case, expected_version=opened_version, description="已回电说明。"
+        actor=cast.township_worker,
+        case=case,
+        expected_version=opened_version,
+        description="已回电说明。",
     )
     with pytest.raises(EditConflict) as exc:
         services.case_update(
-            cast.district_manager, case, expected_version=opened_version, subject="我的主题"
+            actor=cast.district_manager,
+            case=case,
+            expected_version=opened_version,
+            subject="我的主题",
         )
     message = exc.value.messages[0]
     assert "description" in message and "township_worker" in message
@@ -166,10 +174,10 @@ def test_a_save_on_an_older_version_is_refused_naming_the_field_and_the_other_ac
 
 def test_a_status_change_since_counts_as_a_conflict_too(cast):
     case = _open(cast, assignee=cast.township_worker, unit=cast.township_a1)
-    services.case_change_status(cast.township_worker, case, Status.IN_PROGRESS)
+    services.case_change_status(actor=cast.township_worker, case=case, status=Status.IN_PROGRESS)
     with pytest.raises(EditConflict) as exc:
         services.case_update(
-            cast.district_manager, case, expected_version=case.version, subject="x"
+            actor=cast.district_manager, case=case, expected_version=case.version, subject="x"
         )
     assert "status" in exc.value.changed
 
@@ -177,7 +185,7 @@ def test_a_status_change_since_counts_as_a_conflict_too(cast):
 def test_a_clerk_cannot_edit(cast):
     case = _open(cast)
     with pytest.raises(PermissionDenied):
-        services.case_update(cast.district_clerk, case, subject="x")
+        services.case_update(actor=cast.district_clerk, case=case, subject="x")
 
 
 # --- status flow -----------------------------------------------------------------------------
@@ -200,14 +208,14 @@ PAIRS = [(a, b) for a, b in itertools.permutations(Status.values, 2)]
 def test_the_status_flow_allows_exactly_the_documented_transitions(cast, old, new):
     case = CaseFactory(unit=cast.district_a, status=old, assignee=cast.township_worker)
     if (old, new) in ALLOWED:
-        services.case_change_status(cast.district_manager, case, new)
+        services.case_change_status(actor=cast.district_manager, case=case, status=new)
         case.refresh_from_db()
         assert case.status == new
         event = case.events.get(kind=EventKind.STATUS)
         assert (event.data["from"], event.data["to"]) == (old, new)
     else:
         with pytest.raises(ValidationError) as exc:
-            services.case_change_status(cast.district_manager, case, new)
+            services.case_change_status(actor=cast.district_manager, case=case, status=new)
         # The refusal says what the case can become instead.
         assert "cannot become" in exc.value.messages[0]
         case.refresh_from_db()
@@ -216,11 +224,11 @@ def test_the_status_flow_allows_exactly_the_documented_transitions(cast, old, ne
 
 def test_reopening_clears_the_resolution(cast):
     case = CaseFactory(unit=cast.district_a, status=Status.WAITING, assignee=cast.volunteer)
-    services.case_change_status(cast.district_manager, case, Status.RESOLVED)
+    services.case_change_status(actor=cast.district_manager, case=case, status=Status.RESOLVED)
     case.refresh_from_db()
     assert case.resolved_at is not None
     services.case_change_status(
-        cast.district_manager, case, Status.IN_PROGRESS, note="家属再次来电"
+        actor=cast.district_manager, case=case, status=Status.IN_PROGRESS, note="家属再次来电"
     )
     case.refresh_from_db()
     assert case.resolved_at is None and case.status == Status.IN_PROGRESS
@@ -236,7 +244,7 @@ def test_resolving_sends_the_survey_after_commit(
     monkeypatch.setattr(surveys, "survey_send", lambda case: sent.append(case.pk))
     case = CaseFactory(unit=cast.district_a, status=Status.IN_PROGRESS)
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_change_status(cast.district_manager, case, Status.RESOLVED)
+        services.case_change_status(actor=cast.district_manager, case=case, status=Status.RESOLVED)
         assert sent == []  # not before the commit
     assert sent == [case.pk]
 
@@ -244,7 +252,7 @@ def test_resolving_sends_the_survey_after_commit(
 def test_assigned_needs_an_assignee(cast):
     case = CaseFactory(unit=cast.district_a, status=Status.NEW)
     with pytest.raises(ValidationError):
-        services.case_change_status(cast.district_manager, case, Status.ASSIGNED)
+        services.case_change_status(actor=cast.district_manager, case=case, status=Status.ASSIGNED)
 
 
 # --- assignment --------------------------------------------------------------------------------
@@ -252,7 +260,7 @@ def test_assigned_needs_an_assignee(cast):
 
 def test_it_assigns_to_a_volunteer_of_the_unit_and_moves_a_new_case_on(cast):
     case = _open(cast)
-    services.case_assign(cast.district_manager, case, cast.volunteer)
+    services.case_assign(actor=cast.district_manager, case=case, assignee=cast.volunteer)
     case.refresh_from_db()
     assert case.assignee == cast.volunteer and case.status == Status.ASSIGNED
     assert _audits("case.assign", case).get().changes["assignee"] == [None, "volunteer"]
@@ -262,7 +270,7 @@ def test_it_refuses_an_assignee_who_cannot_see_the_unit(cast):
     case = _open(cast)
     for outsider in (cast.sibling_manager, cast.nobody):
         with pytest.raises(ValidationError) as exc:
-            services.case_assign(cast.district_manager, case, outsider)
+            services.case_assign(actor=cast.district_manager, case=case, assignee=outsider)
         assert "assignee" in exc.value.message_dict
     case.refresh_from_db()
     assert case.assignee is None and case.status == Status.NEW
@@ -272,10 +280,17 @@ def test_bulk_assign_is_all_or_nothing(cast):
     mine = _open(cast, unit=cast.township_a1)
     other = _open(cast)  # district A: the township worker cannot see it
     with pytest.raises(ValidationError):
-        services.case_bulk_assign(cast.district_manager, [mine, other], cast.township_worker)
+        services.case_bulk_assign(
+            actor=cast.district_manager, cases=[mine, other], assignee=cast.township_worker
+        )
     mine.refresh_from_db()
     assert mine.assignee is None
-    assert services.case_bulk_assign(cast.district_manager, [mine], cast.township_worker) == 1
+    assert (
+        services.case_bulk_assign(
+            actor=cast.district_manager, cases=[mine], assignee=cast.township_worker
+        )
+        == 1
+    )
 
 
 # --- volunteers --------------------------------------------------------------------------------
@@ -285,20 +300,22 @@ def test_a_volunteer_sees_and_answers_only_the_cases_assigned_to_them(cast):
     theirs = _open(cast, assignee=cast.volunteer, category="medicine")
     other = _open(cast, category="medicine")
     assert list(Case.objects.restrict(cast.volunteer, Action.VIEW)) == [theirs]
-    services.case_comment(cast.volunteer, theirs, "建议就近就医。", to_requester=True)
+    services.case_comment(
+        actor=cast.volunteer, case=theirs, text="建议就近就医。", to_requester=True
+    )
     with pytest.raises(PermissionDenied):
-        services.case_comment(cast.volunteer, other, "x")
+        services.case_comment(actor=cast.volunteer, case=other, text="x")
     with pytest.raises(PermissionDenied):
-        services.case_change_status(cast.volunteer, other, Status.IN_PROGRESS)
+        services.case_change_status(actor=cast.volunteer, case=other, status=Status.IN_PROGRESS)
 
 
 def test_a_volunteer_answers_their_case_but_does_not_hand_it_out(cast):
     case = _open(cast, assignee=cast.volunteer, category="medicine")
-    services.case_change_status(cast.volunteer, case, Status.IN_PROGRESS)
+    services.case_change_status(actor=cast.volunteer, case=case, status=Status.IN_PROGRESS)
     with pytest.raises(PermissionDenied):
-        services.case_assign(cast.volunteer, case, cast.district_manager)
+        services.case_assign(actor=cast.volunteer, case=case, assignee=cast.district_manager)
     with pytest.raises(PermissionDenied):
-        services.case_transfer(cast.volunteer, case, cast.township_a1, reason="x")
+        services.case_transfer(actor=cast.volunteer, case=case, unit=cast.township_a1, reason="x")
     case.refresh_from_db()
     assert case.assignee == cast.volunteer and case.unit == cast.district_a
 
@@ -308,11 +325,13 @@ def test_a_volunteer_answers_their_case_but_does_not_hand_it_out(cast):
 
 def test_a_reply_is_the_first_response_and_a_comment_stays_internal(cast):
     case = _open(cast)
-    note = services.case_comment(cast.district_manager, case, "内部：需核实户籍。")
+    note = services.case_comment(actor=cast.district_manager, case=case, text="内部：需核实户籍。")
     assert note.internal and note.kind == EventKind.COMMENT
     case.refresh_from_db()
     assert case.first_response_at is None
-    reply = services.case_comment(cast.district_manager, case, "您好，已收到。", to_requester=True)
+    reply = services.case_comment(
+        actor=cast.district_manager, case=case, text="您好，已收到。", to_requester=True
+    )
     assert not reply.internal and reply.kind == EventKind.REPLY
     case.refresh_from_db()
     assert case.first_response_at == reply.at
@@ -322,7 +341,7 @@ def test_a_reply_is_the_first_response_and_a_comment_stays_internal(cast):
 def test_an_empty_comment_is_refused(cast):
     case = _open(cast)
     with pytest.raises(ValidationError):
-        services.case_comment(cast.district_manager, case, "   ")
+        services.case_comment(actor=cast.district_manager, case=case, text="   ")
 
 
 # --- transfer and watchers ---------------------------------------------------------------------
@@ -330,8 +349,10 @@ def test_an_empty_comment_is_refused(cast):
 
 def test_a_transfer_keeps_the_history_and_clears_an_assignee_who_cannot_follow(cast):
     case = _open(cast, assignee=cast.volunteer)
-    services.case_comment(cast.district_manager, case, "转户籍地处理")
-    services.case_transfer(cast.city_admin, case, cast.district_b, reason="户籍在乙区")
+    services.case_comment(actor=cast.district_manager, case=case, text="转户籍地处理")
+    services.case_transfer(
+        actor=cast.city_admin, case=case, unit=cast.district_b, reason="户籍在乙区"
+    )
     case.refresh_from_db()
     assert case.unit == cast.district_b
     assert case.assignee is None and case.status == Status.NEW
@@ -345,40 +366,48 @@ def test_a_transfer_keeps_the_history_and_clears_an_assignee_who_cannot_follow(c
 def test_a_transfer_out_of_the_actors_reach_is_refused(cast):
     case = _open(cast)
     with pytest.raises(PermissionDenied):
-        services.case_transfer(cast.district_manager, case, cast.district_b, reason="x")
+        services.case_transfer(
+            actor=cast.district_manager, case=case, unit=cast.district_b, reason="x"
+        )
     with pytest.raises(ValidationError):
-        services.case_transfer(cast.district_manager, case, cast.township_a1, reason="")
+        services.case_transfer(
+            actor=cast.district_manager, case=case, unit=cast.township_a1, reason=""
+        )
     case.refresh_from_db()
     assert case.unit == cast.district_a
 
 
 def test_a_transfer_down_the_tree_keeps_an_assignee_who_still_sees_it(cast):
     case = _open(cast, assignee=cast.volunteer)
-    services.case_transfer(cast.district_manager, case, cast.township_a1, reason="街道跟进")
+    services.case_transfer(
+        actor=cast.district_manager, case=case, unit=cast.township_a1, reason="街道跟进"
+    )
     case.refresh_from_db()
     assert case.assignee == cast.volunteer and case.status == Status.ASSIGNED
 
 
 def test_watchers_are_added_and_removed(cast):
     case = _open(cast)
-    services.case_watcher_add(cast.district_manager, case, cast.district_clerk)
+    services.case_watcher_add(actor=cast.district_manager, case=case, user=cast.district_clerk)
     assert list(case.watchers.all()) == [cast.district_clerk]
     with pytest.raises(ValidationError):
-        services.case_watcher_add(cast.district_manager, case, cast.sibling_manager)
-    services.case_watcher_remove(cast.district_manager, case, cast.district_clerk)
+        services.case_watcher_add(actor=cast.district_manager, case=case, user=cast.sibling_manager)
+    services.case_watcher_remove(actor=cast.district_manager, case=case, user=cast.district_clerk)
     assert not case.watchers.exists()
 
 
 def test_the_quick_contact_is_linked_to_a_person_later(cast):
     case = _open(cast)
     person = PersonFactory(unit=cast.district_a, time_zone="Europe/Madrid")
-    services.case_link_requester(cast.district_manager, case, person, expected_version=case.version)
+    services.case_link_requester(
+        actor=cast.district_manager, case=case, person=person, expected_version=case.version
+    )
     case.refresh_from_db()
     assert case.requester == person and case.contact_name == "王先生"
     assert case.requester_time_zone == "Europe/Madrid"
     with pytest.raises(PermissionDenied):
         services.case_link_requester(
-            cast.district_manager, case, PersonFactory(unit=cast.district_b)
+            actor=cast.district_manager, case=case, person=PersonFactory(unit=cast.district_b)
         )
 
 
@@ -388,7 +417,7 @@ def test_the_quick_contact_is_linked_to_a_person_later(cast):
 def test_it_attaches_a_file_recognised_by_its_content(cast, media):
     case = _open(cast)
     upload = SimpleUploadedFile("scan.bin", PNG, content_type="application/octet-stream")
-    attachment = services.attachment_add(cast.district_manager, case, upload)
+    attachment = services.attachment_add(actor=cast.district_manager, case=case, upload=upload)
     assert attachment.content_type == "image/png" and attachment.size == len(PNG)
     assert case.events.filter(kind=EventKind.ATTACHMENT).exists()
 
@@ -397,7 +426,7 @@ def test_it_refuses_a_file_whose_content_is_not_allowed_whatever_its_name(cast, 
     case = _open(cast)
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 an executable", "application/pdf")
     with pytest.raises(ValidationError) as exc:
-        services.attachment_add(cast.district_manager, case, fake)
+        services.attachment_add(actor=cast.district_manager, case=case, upload=fake)
     assert "Allowed" in exc.value.message_dict["file"][0]
     assert not case.attachments.exists()
 
@@ -406,7 +435,7 @@ def test_it_refuses_a_file_over_ten_megabytes(cast, media):
     case = _open(cast)
     big = SimpleUploadedFile("big.png", PNG + b"\x00" * (10 * 1024 * 1024), "image/png")
     with pytest.raises(ValidationError) as exc:
-        services.attachment_add(cast.district_manager, case, big)
+        services.attachment_add(actor=cast.district_manager, case=case, upload=big)
     assert "10 MB" in exc.value.message_dict["file"][0]
 
 
@@ -417,7 +446,9 @@ def test_it_recognises_a_word_document(cast, media):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     upload = SimpleUploadedFile("letter.docx", buffer.getvalue())
-    attachment = services.attachment_add(cast.district_manager, _open(cast), upload)
+    attachment = services.attachment_add(
+        actor=cast.district_manager, case=_open(cast), upload=upload
+    )
     assert attachment.content_type.endswith("wordprocessingml.document")
 
 
@@ -426,12 +457,12 @@ def test_it_recognises_a_word_document(cast, media):
 
 def test_the_assignee_writes_and_reads_a_confidential_note_and_each_read_is_audited(cast):
     case = _open(cast, category="medicine", assignee=cast.volunteer)
-    services.note_add(cast.volunteer, case, "既往史：高血压。")
+    services.note_add(actor=cast.volunteer, case=case, text="既往史：高血压。")
     stored = ConfidentialNote.objects.get(case=case)
     assert stored.text == "既往史：高血压。"
-    notes = services.note_read(cast.volunteer, case)
+    notes = services.note_read(actor=cast.volunteer, case=case)
     assert [n.text for n in notes] == ["既往史：高血压。"]
-    services.note_read(cast.district_manager, case)  # an admin of the unit
+    services.note_read(actor=cast.district_manager, case=case)  # an admin of the unit
     reads = AuditEvent.objects.filter(action="case.note_read", object_id=str(case.public_id))
     assert sorted(reads.values_list("actor__username", flat=True)) == [
         "district_manager",
@@ -444,15 +475,15 @@ def test_the_assignee_writes_and_reads_a_confidential_note_and_each_read_is_audi
 @pytest.mark.parametrize("who", ["district_clerk", "township_worker", "sibling_manager"])
 def test_confidential_notes_are_refused_to_others(cast, who):
     case = _open(cast, category="legal", assignee=cast.volunteer)
-    services.note_add(cast.volunteer, case, "对方律师函。")
+    services.note_add(actor=cast.volunteer, case=case, text="对方律师函。")
     with pytest.raises(PermissionDenied):
-        services.note_read(getattr(cast, who), case)
+        services.note_read(actor=getattr(cast, who), case=case)
     with pytest.raises(PermissionDenied):
-        services.note_add(getattr(cast, who), case, "x")
+        services.note_add(actor=getattr(cast, who), case=case, text="x")
     assert not AuditEvent.objects.filter(action="case.note_read").exists()
 
 
 def test_confidential_notes_exist_only_on_medical_legal_and_psychology_cases(cast):
     case = _open(cast, category="policy")
     with pytest.raises(ValidationError):
-        services.note_add(cast.district_manager, case, "x")
+        services.note_add(actor=cast.district_manager, case=case, text="x")

@@ -214,7 +214,7 @@ class CaseEditTests(ScopedViewTests.Edit):
         case = self.own_object
         opened = case.version
         services.case_update(
-            self.cast.city_admin, case, expected_version=opened, description="街道已回访"
+            actor=self.cast.city_admin, case=case, expected_version=opened, description="街道已回访"
         )
         self.login("district_manager")
         data = {**self.form_data(case), "version": opened, "description": "我写的长说明"}
@@ -368,7 +368,7 @@ def test_the_transfer_form_moves_the_case_and_goes_back_to_the_queue_when_out_of
 
 def test_confidential_notes_are_read_through_an_audited_fragment(client, cast):
     case = make_case(cast.district_a, category="medicine", assignee=cast.volunteer)
-    services.note_add(cast.volunteer, case, "过敏史：青霉素")
+    services.note_add(actor=cast.volunteer, case=case, text="过敏史：青霉素")
     url = reverse("hotline:case_notes", args=[case.public_id])
     _login(client, cast.district_clerk)
     assert client.get(url).status_code == 403

@@ -32,7 +32,7 @@ class CaseworkerRoleTests(TestCase):
         cls.person = PersonFactory(unit=cls.cast.township_a1)
 
     def test_it_edits_a_case_through_the_service_and_the_page(self):
-        case_services.case_update(self.cast.fresh(self.user), self.case, subject="已改")
+        case_services.case_update(actor=self.cast.fresh(self.user), case=self.case, subject="已改")
         self.case.refresh_from_db()
         self.assertEqual(self.case.subject, "已改")
         self.client.force_login(self.user)

@@ -42,7 +42,9 @@ def _login(client, user):
 def test_a_transferred_case_takes_its_tomb_order_out_of_the_old_units_sight(client, cast):
     case = CaseFactory(unit=cast.district_a, category="tomb_sweeping", subject="代祭扫 陈家")
     order = TombOrderFactory(case=case)
-    case_services.case_transfer(cast.city_admin, case, cast.district_b, reason="户籍在乙区")
+    case_services.case_transfer(
+        actor=cast.city_admin, case=case, unit=cast.district_b, reason="户籍在乙区"
+    )
     order.refresh_from_db()
     assert order.unit == cast.district_b
     url = reverse("hotline:tomb_detail", args=[order.public_id])
@@ -63,7 +65,7 @@ def test_a_volunteer_cannot_stretch_their_own_shift_to_inflate_hours_served(clie
     shift = ShiftFactory(volunteer=volunteer, starts_at=start, ends_at=start + timedelta(hours=2))
     with pytest.raises(PermissionDenied):
         volunteer_services.shift_update(
-            cast.fresh(cast.volunteer), shift, ends_at=start + timedelta(hours=24)
+            actor=cast.fresh(cast.volunteer), shift=shift, ends_at=start + timedelta(hours=24)
         )
     _login(client, cast.volunteer)
     local = timezone.localtime(start)
@@ -79,7 +81,7 @@ def test_a_volunteer_cannot_stretch_their_own_shift_to_inflate_hours_served(clie
     assert shift.ends_at - shift.starts_at == timedelta(hours=2)
     # Staff of the unit still edit it.
     volunteer_services.shift_update(
-        cast.fresh(cast.district_manager), shift, ends_at=start + timedelta(hours=3)
+        actor=cast.fresh(cast.district_manager), shift=shift, ends_at=start + timedelta(hours=3)
     )
 
 
@@ -88,7 +90,7 @@ def test_a_volunteer_cannot_stretch_their_own_shift_to_inflate_hours_served(clie
 
 def test_confidential_notes_licence_and_attachments_are_sent_with_no_store(client, cast, tmp_path):
     case = CaseFactory(unit=cast.district_a, category="medicine", assignee=cast.volunteer)
-    case_services.note_add(cast.volunteer, case, "诊断：抑郁症")
+    case_services.note_add(actor=cast.volunteer, case=case, text="诊断：抑郁症")
     _login(client, cast.district_manager)
     notes = client.get(reverse("hotline:case_notes", args=[case.public_id]))
     assert "诊断" in notes.content.decode()
@@ -120,10 +122,10 @@ def test_an_assigned_volunteer_cannot_mint_a_survey_link_and_rate_themselves(cli
     survey = survey_for(case)
     before = survey.token_hash
     with pytest.raises(PermissionDenied):
-        survey_services.survey_new_link(cast.fresh(cast.volunteer), survey=survey)
+        survey_services.survey_new_link(actor=cast.fresh(cast.volunteer), survey=survey)
     _login(client, cast.volunteer)
     client.post(reverse("hotline:survey_link", args=[case.public_id]))
     assert Survey.objects.get(pk=survey.pk).token_hash == before
     assert "hotline_survey_link" not in client.session
     # Staff of the case's unit still make the link to send by WeChat.
-    assert survey_services.survey_new_link(cast.fresh(cast.district_manager), survey=survey)
+    assert survey_services.survey_new_link(actor=cast.fresh(cast.district_manager), survey=survey)

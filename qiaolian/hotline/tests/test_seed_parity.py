@@ -127,7 +127,7 @@ class HotlineParityTests(TestCase):
         person_id, name, phone, _tz = requester
         with freeze_time(opened):
             return case_services.case_open(
-                self.clerk,
+                actor=self.clerk,
                 unit=self.unit,
                 category=category,
                 subject="咨询华侨回国定居办理流程",
@@ -142,12 +142,14 @@ class HotlineParityTests(TestCase):
 
     def worked(self, case, *, first_response_at, status=Status.IN_PROGRESS):
         with freeze_time(case.opened_at + timedelta(minutes=1)):
-            case = case_services.case_assign(self.clerk, case, self.helper)
+            case = case_services.case_assign(actor=self.clerk, case=case, assignee=self.helper)
         with freeze_time(first_response_at):
-            case_services.case_comment(self.helper, case, REPLY, to_requester=True)
+            case_services.case_comment(actor=self.helper, case=case, text=REPLY, to_requester=True)
             case.refresh_from_db()
             if status != Status.ASSIGNED:
-                case = case_services.case_change_status(self.helper, case, Status.IN_PROGRESS)
+                case = case_services.case_change_status(
+                    actor=self.helper, case=case, status=Status.IN_PROGRESS
+                )
         return case
 
     # --- cases ---------------------------------------------------------------------------
@@ -199,9 +201,13 @@ class HotlineParityTests(TestCase):
                 closed = resolved + timedelta(days=4)
                 made = self.worked(self.opened_case(**spec), first_response_at=first)
                 with freeze_time(resolved):
-                    made = case_services.case_change_status(self.helper, made, Status.RESOLVED)
+                    made = case_services.case_change_status(
+                        actor=self.helper, case=made, status=Status.RESOLVED
+                    )
                 with freeze_time(closed):
-                    made = case_services.case_change_status(self.clerk, made, Status.CLOSED)
+                    made = case_services.case_change_status(
+                        actor=self.clerk, case=made, status=Status.CLOSED
+                    )
 
                 seeded = self.seeded_case(201 + serial, **spec)
                 rows.case_stopped(
@@ -229,7 +235,9 @@ class HotlineParityTests(TestCase):
                 made = self.worked(self.opened_case(**spec), first_response_at=first, status=status)
                 if status == Status.WAITING:
                     with freeze_time(first + timedelta(hours=2)):
-                        made = case_services.case_change_status(self.helper, made, Status.WAITING)
+                        made = case_services.case_change_status(
+                            actor=self.helper, case=made, status=Status.WAITING
+                        )
                 now = OPENED + timedelta(days=1)  # before any due time: no breach either way
                 seeded = self.seeded_case(300 + serial, **spec)
                 rows.case_queued(
@@ -287,7 +295,7 @@ class HotlineParityTests(TestCase):
                 CaseEvent.objects.bulk_create([timeline_rows.call_event(seeded)])
                 with freeze_time(at):
                     made = call_log(
-                        self.clerk,
+                        actor=self.clerk,
                         case=made_case,
                         direction=direction,
                         number=seeded.number,  # as the seed has it typed
@@ -335,7 +343,7 @@ class HotlineParityTests(TestCase):
                 )
                 Call.objects.bulk_create([seeded])
                 made = call_log(
-                    self.clerk,
+                    actor=self.clerk,
                     unit=self.unit,
                     number=seeded.number,
                     started_at=at,
@@ -359,9 +367,11 @@ class HotlineParityTests(TestCase):
         }
         made = self.worked(self.opened_case(**spec), first_response_at=first)
         with freeze_time(first):
-            call_log(self.clerk, case=made, number="+39 347 123 4567", started_at=OPENED)
+            call_log(actor=self.clerk, case=made, number="+39 347 123 4567", started_at=OPENED)
         with freeze_time(resolved):
-            made = case_services.case_change_status(self.helper, made, Status.RESOLVED)
+            made = case_services.case_change_status(
+                actor=self.helper, case=made, status=Status.RESOLVED
+            )
             token = survey_send(made)
         with freeze_time(answered):
             survey_answer(token, 5)
@@ -424,10 +434,10 @@ class HotlineParityTests(TestCase):
         fulfilled = datetime(2026, 3, 30, 10, 5, tzinfo=BEIJING)
         made_case = self.worked(self.opened_case(**spec), first_response_at=OPENED)
         with freeze_time(OPENED):
-            made = order_create(self.clerk, case=made_case, **details)
+            made = order_create(actor=self.clerk, case=made_case, **details)
         with tempfile.TemporaryDirectory() as media, self.settings(MEDIA_ROOT=media):
             order_fulfil(
-                self.helper, order=made, files=[upload("a.jpg", JPEG)], fulfilled_at=fulfilled
+                actor=self.helper, order=made, files=[upload("a.jpg", JPEG)], fulfilled_at=fulfilled
             )
         seeded_case = self.seeded_case(501, **spec)
         seeded_case.assignee = self.helper
@@ -455,7 +465,9 @@ class HotlineParityTests(TestCase):
         }
         made_case = self.worked(self.opened_case(**spec), first_response_at=OPENED)
         with freeze_time(resolved):
-            made_case = case_services.case_change_status(self.helper, made_case, Status.RESOLVED)
+            made_case = case_services.case_change_status(
+                actor=self.helper, case=made_case, status=Status.RESOLVED
+            )
             token = survey_send(made_case)  # what the resolution queues on commit
         with freeze_time(answered):
             made = survey_answer(token, 4, "回复及时，问题基本解决。")
@@ -499,7 +511,7 @@ class HotlineParityTests(TestCase):
                 }
                 seeded = rows.answer_row(unit=self.cast.city, created_by=self.clerk, **fields)
                 seeded.save()  # the seed bulk-creates: no save() override on Answer
-                made = answer_create(self.clerk, unit=self.cast.city, **fields)
+                made = answer_create(actor=self.clerk, unit=self.cast.city, **fields)
                 # `search_text`: derived from the texts, as the answers service indexes it.
                 self.assertEqual(
                     row_differences(seeded, made, exclude=("public_id", "updated_at")), {}
@@ -518,7 +530,7 @@ class HotlineParityTests(TestCase):
         )
         seeded.save()
         made = shift_create(
-            self.clerk,
+            actor=self.clerk,
             volunteer=volunteer,
             starts_at=start + timedelta(hours=8),
             ends_at=start + timedelta(hours=16),

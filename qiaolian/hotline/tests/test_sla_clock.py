@@ -265,24 +265,28 @@ def test_the_case_services_drive_the_clock(cast, calendars):
     start = bj(2026, 11, 28, 10, 0)
     with freeze_time(start):
         case = cases.case_open(
-            actor, unit=cast.district_a, category="supplies", subject="口罩", contact_name="李"
+            actor=actor,
+            unit=cast.district_a,
+            category="supplies",
+            subject="口罩",
+            contact_name="李",
         )
     assert case.resolution_due == start + timedelta(minutes=120)
     with freeze_time(start + timedelta(minutes=1)):
-        case = cases.case_assign(actor, case, actor)
-        case = cases.case_change_status(actor, case, Status.ASSIGNED)
-        case = cases.case_change_status(actor, case, Status.IN_PROGRESS)
+        case = cases.case_assign(actor=actor, case=case, assignee=actor)
+        case = cases.case_change_status(actor=actor, case=case, status=Status.ASSIGNED)
+        case = cases.case_change_status(actor=actor, case=case, status=Status.IN_PROGRESS)
     with freeze_time(start + timedelta(minutes=10)):
-        case = cases.case_change_status(actor, case, Status.WAITING)
+        case = cases.case_change_status(actor=actor, case=case, status=Status.WAITING)
     case.refresh_from_db()
     assert case.paused_since == start + timedelta(minutes=10)
     with freeze_time(start + timedelta(minutes=70)):
-        case = cases.case_change_status(actor, case, Status.IN_PROGRESS)
+        case = cases.case_change_status(actor=actor, case=case, status=Status.IN_PROGRESS)
     case.refresh_from_db()
     assert case.paused_since is None and case.paused_seconds == 3600
     assert case.resolution_due == start + timedelta(minutes=180)
     with freeze_time(start + timedelta(minutes=170)):
-        case = cases.case_change_status(actor, case, Status.RESOLVED)
+        case = cases.case_change_status(actor=actor, case=case, status=Status.RESOLVED)
     case.refresh_from_db()
     # 170 minutes after opening, but one hour of it waiting: resolved in time.
     assert not case.resolution_breached
@@ -301,7 +305,7 @@ def test_a_new_priority_brings_the_new_policys_targets_minus_nothing_already_wai
     case = started(cast.district_a, opened_at=opened, paused_seconds=600)
     assert case.resolution_due == opened + timedelta(days=3)
     edited = cases.case_update(
-        cast.district_manager, case, expected_version=case.version, priority="urgent"
+        actor=cast.district_manager, case=case, expected_version=case.version, priority="urgent"
     )
     edited.refresh_from_db()
     # Urgent: one day from the opening, plus the ten minutes already spent waiting.
@@ -310,7 +314,7 @@ def test_a_new_priority_brings_the_new_policys_targets_minus_nothing_already_wai
     assert edited.first_response_due == opened + timedelta(minutes=25)
     # The subject alone leaves the targets where they are.
     again = cases.case_update(
-        cast.district_manager, edited, expected_version=edited.version, subject="新主题"
+        actor=cast.district_manager, case=edited, expected_version=edited.version, subject="新主题"
     )
     again.refresh_from_db()
     assert again.resolution_due == edited.resolution_due

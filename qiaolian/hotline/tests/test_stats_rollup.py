@@ -87,7 +87,7 @@ def random_work(cast, rng: random.Random, steps: int) -> None:
         if action == "open" or not opened:
             unit = rng.choice(units)
             case = cases.case_open(
-                manager,
+                actor=manager,
                 unit=unit,
                 category=rng.choice(CATEGORIES),
                 channel=rng.choice((Channel.CALL, Channel.WECHAT, Channel.LETTER)),
@@ -102,7 +102,7 @@ def random_work(cast, rng: random.Random, steps: int) -> None:
         if action == "call":
             on_case = rng.random() < 0.5
             call = calls.call_log(
-                manager,
+                actor=manager,
                 unit=None if on_case else rng.choice(units),
                 case=case if on_case else None,
                 number="+39 333 123 4567",
@@ -110,21 +110,23 @@ def random_work(cast, rng: random.Random, steps: int) -> None:
             )
             if call.case_id is None and rng.random() < 0.5:
                 opened.append(
-                    calls.case_open_from_call(manager, call, category="policy", subject="来电")
+                    calls.case_open_from_call(
+                        actor=manager, call=call, category="policy", subject="来电"
+                    )
                 )
         elif action == "status":
             moves = cases.allowed_statuses(case)
             if case.status == Status.NEW:
-                cases.case_assign(manager, case, assignee_for(case.unit))
+                cases.case_assign(actor=manager, case=case, assignee=assignee_for(case.unit))
             elif moves:
-                cases.case_change_status(manager, case, rng.choice(moves))
+                cases.case_change_status(actor=manager, case=case, status=rng.choice(moves))
         elif action == "edit":
-            cases.case_update(manager, case, category=rng.choice(CATEGORIES))
+            cases.case_update(actor=manager, case=case, category=rng.choice(CATEGORIES))
         elif action == "transfer":
             target = rng.choice([u for u in units if u.pk != case.unit_id])
-            cases.case_transfer(manager, case, target, reason="转办")
+            cases.case_transfer(actor=manager, case=case, unit=target, reason="转办")
         elif action == "reply":
-            cases.case_comment(manager, case, "您好", to_requester=True)
+            cases.case_comment(actor=manager, case=case, text="您好", to_requester=True)
         elif action == "survey" and case.status in (Status.RESOLVED, Status.CLOSED):
             token = surveys.survey_send(case)
             if token:

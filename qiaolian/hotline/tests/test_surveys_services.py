@@ -62,7 +62,7 @@ def test_a_case_resolved_again_is_not_surveyed_twice(cast):
 def test_resolving_a_case_sends_the_survey(cast, django_capture_on_commit_callbacks):
     case = CaseFactory(unit=cast.district_a, status=Status.IN_PROGRESS)
     with django_capture_on_commit_callbacks(execute=True):
-        cases.case_change_status(cast.district_manager, case, Status.RESOLVED)
+        cases.case_change_status(actor=cast.district_manager, case=case, status=Status.RESOLVED)
     assert Survey.objects.filter(case=case).exists()
 
 
@@ -106,7 +106,7 @@ def test_an_unknown_token_is_no_survey(cast):
 
 def test_a_new_link_replaces_the_old_one(cast):
     survey = survey_for(CaseFactory(unit=cast.district_a), token=TOKEN)
-    token = services.survey_new_link(cast.district_manager, survey=survey)
+    token = services.survey_new_link(actor=cast.district_manager, survey=survey)
     assert services.survey_for_token(TOKEN) is None
     assert services.survey_for_token(token) == survey
 

@@ -36,9 +36,9 @@ def shared(cast, media):
     cast.township_worker.display_name = "李志愿"
     cast.township_worker.save()
     services.order_fulfil(
-        cast.district_manager, order=order, files=[upload("grave.png", png_bytes())]
+        actor=cast.district_manager, order=order, files=[upload("grave.png", png_bytes())]
     )
-    token = services.share_create(cast.district_manager, order=order)
+    token = services.share_create(actor=cast.district_manager, order=order)
     order.refresh_from_db()
     return order, token
 
@@ -97,7 +97,7 @@ def test_an_expired_link_is_refused_with_a_bilingual_410_for_page_and_files(shar
 
 def test_a_revoked_link_is_a_404(cast, shared):
     order, token = shared
-    services.share_revoke(cast.district_manager, order=order)
+    services.share_revoke(actor=cast.district_manager, order=order)
     assert Client().get(reverse("hotline:tomb_shared", args=[token])).status_code == 404
 
 
@@ -105,7 +105,7 @@ def test_a_token_does_not_open_another_orders_file(cast, shared, media):
     _order, token = shared
     other = TombOrderFactory(case=CaseFactory(unit=cast.district_a, category="tomb_sweeping"))
     [proof] = services.order_fulfil(
-        cast.district_manager, order=other, files=[upload("x.png", png_bytes())]
+        actor=cast.district_manager, order=other, files=[upload("x.png", png_bytes())]
     )
     url = reverse("hotline:tomb_shared_file", args=[token, proof.public_id])
     assert Client().get(url).status_code == 404

@@ -45,7 +45,9 @@ def _case(cast, unit=None, **kwargs):
 
 def _done(cast, media, **kwargs):
     order = TombOrderFactory(case=_case(cast), **kwargs)
-    services.order_fulfil(cast.district_manager, order=order, files=[upload("a.png", png_bytes())])
+    services.order_fulfil(
+        actor=cast.district_manager, order=order, files=[upload("a.png", png_bytes())]
+    )
     order.refresh_from_db()
     return order
 
@@ -55,7 +57,7 @@ def _done(cast, media, **kwargs):
 
 def test_it_creates_an_order_for_a_tomb_sweeping_case_with_audit_and_timeline(cast):
     case = _case(cast)
-    order = services.order_create(cast.district_manager, case=case, **ORDER)
+    order = services.order_create(actor=cast.district_manager, case=case, **ORDER)
     assert order.unit == cast.district_a and order.status == TombStatus.REQUESTED
     assert AuditEvent.objects.filter(action="tomb.create", object_id=str(order.public_id)).exists()
     # The case's timeline says what happened, with the cemetery.
@@ -65,7 +67,7 @@ def test_it_creates_an_order_for_a_tomb_sweeping_case_with_audit_and_timeline(ca
 
 def test_it_opens_a_case_and_its_order_in_one_step(cast):
     order = services.order_open(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.township_a1,
         subject="清明代为祭扫",
         contact_name="陈女士",
@@ -81,7 +83,7 @@ def test_it_leaves_no_case_behind_when_the_order_is_invalid(cast):
 
     with pytest.raises(ValidationError):
         services.order_open(
-            cast.district_manager,
+            actor=cast.district_manager,
             unit=cast.district_a,
             subject="清明代为祭扫",
             contact_name="陈女士",
@@ -94,23 +96,25 @@ def test_it_leaves_no_case_behind_when_the_order_is_invalid(cast):
 def test_it_refuses_an_order_on_a_case_of_another_category(cast):
     case = CaseFactory(unit=cast.district_a, category="policy")
     with pytest.raises(ValidationError, match="proxy tomb-sweeping"):
-        services.order_create(cast.district_manager, case=case, **ORDER)
+        services.order_create(actor=cast.district_manager, case=case, **ORDER)
 
 
 def test_it_refuses_a_second_order_for_the_same_case(cast):
     order = TombOrderFactory(case=_case(cast))
     with pytest.raises(ValidationError, match="already has"):
-        services.order_create(cast.district_manager, case=order.case, **ORDER)
+        services.order_create(actor=cast.district_manager, case=order.case, **ORDER)
 
 
 def test_it_refuses_an_order_in_a_sibling_unit(cast):
     with pytest.raises(PermissionDenied):
-        services.order_create(cast.district_manager, case=_case(cast, cast.district_b), **ORDER)
+        services.order_create(
+            actor=cast.district_manager, case=_case(cast, cast.district_b), **ORDER
+        )
 
 
 def test_it_edits_an_order_and_records_the_changes(cast):
     order = TombOrderFactory(case=_case(cast))
-    services.order_update(cast.district_manager, order=order, cemetery="镇海公墓", **{})
+    services.order_update(actor=cast.district_manager, order=order, cemetery="镇海公墓", **{})
     order.refresh_from_db()
     assert order.cemetery == "镇海公墓"
     audit = AuditEvent.objects.get(action="tomb.update", object_id=str(order.public_id))
@@ -122,14 +126,14 @@ def test_a_stale_edit_is_refused_naming_what_differs_and_nothing_changes(cast):
     opened = order.version
     # Someone schedules it for another day while the edit form is open.
     services.order_schedule(
-        cast.district_manager,
+        actor=cast.district_manager,
         order=order,
         performer=cast.township_worker,
         service_date=date(2026, 4, 3),
     )
     with pytest.raises(EditConflict) as conflict:
         services.order_update(
-            cast.district_manager,
+            actor=cast.district_manager,
             order=order,
             expected_version=opened,
             cemetery="镇海公墓",
@@ -140,7 +144,10 @@ def test_a_stale_edit_is_refused_naming_what_differs_and_nothing_changes(cast):
     assert (order.cemetery, order.service_date) == ("宁波福泉山公墓", date(2026, 4, 3))
     # With the current version the same edit goes through and moves the version on.
     services.order_update(
-        cast.district_manager, order=order, expected_version=order.version, cemetery="镇海公墓"
+        actor=cast.district_manager,
+        order=order,
+        expected_version=order.version,
+        cemetery="镇海公墓",
     )
     order.refresh_from_db()
     assert order.cemetery == "镇海公墓" and order.version == opened + 2
@@ -149,7 +156,7 @@ def test_a_stale_edit_is_refused_naming_what_differs_and_nothing_changes(cast):
 def test_it_schedules_with_a_performer_of_the_actors_units(cast):
     order = TombOrderFactory(case=_case(cast))
     services.order_schedule(
-        cast.district_manager,
+        actor=cast.district_manager,
         order=order,
         performer=cast.township_worker,
         service_date=date(2026, 4, 3),
@@ -162,20 +169,22 @@ def test_it_schedules_with_a_performer_of_the_actors_units(cast):
 def test_it_refuses_a_performer_from_a_sibling_unit(cast):
     order = TombOrderFactory(case=_case(cast))
     with pytest.raises(ValidationError) as caught:
-        services.order_schedule(cast.district_manager, order=order, performer=cast.sibling_manager)
+        services.order_schedule(
+            actor=cast.district_manager, order=order, performer=cast.sibling_manager
+        )
     assert "performer" in caught.value.message_dict
 
 
 def test_it_cancels_with_a_reason_and_not_once_done(cast, media):
     order = TombOrderFactory(case=_case(cast))
     with pytest.raises(ValidationError, match="reason"):
-        services.order_cancel(cast.district_manager, order=order, reason=" ")
-    services.order_cancel(cast.district_manager, order=order, reason="家属已回国自行祭扫")
+        services.order_cancel(actor=cast.district_manager, order=order, reason=" ")
+    services.order_cancel(actor=cast.district_manager, order=order, reason="家属已回国自行祭扫")
     order.refresh_from_db()
     assert order.status == TombStatus.CANCELLED
     done = _done(cast, media)
     with pytest.raises(ValidationError, match="requested or scheduled"):
-        services.order_cancel(cast.district_manager, order=done, reason="x")
+        services.order_cancel(actor=cast.district_manager, order=done, reason="x")
 
 
 # --- fulfilment and proof files -------------------------------------------------------------
@@ -189,7 +198,7 @@ def test_it_fulfils_with_photos_and_a_video_stored_under_media_root(cast, media)
         upload("c.webp", WEBP),
         upload("d.mp4", MP4, "video/mp4"),
     ]
-    proofs = services.order_fulfil(cast.district_manager, order=order, files=files)
+    proofs = services.order_fulfil(actor=cast.district_manager, order=order, files=files)
     order.refresh_from_db()
     assert order.status == TombStatus.DONE and order.fulfilled_at is not None
     types = [p.content_type for p in proofs]
@@ -208,7 +217,7 @@ def test_it_refuses_a_jpg_that_is_really_something_else(cast, media, content):
     good = upload("good.png", png_bytes())
     with pytest.raises(ValidationError, match="not a JPEG, PNG or WebP photo"):
         services.order_fulfil(
-            cast.district_manager, order=order, files=[good, upload("grave.jpg", content)]
+            actor=cast.district_manager, order=order, files=[good, upload("grave.jpg", content)]
         )
     # Nothing is kept when one file is bad, not even the good one.
     order.refresh_from_db()
@@ -222,7 +231,7 @@ def test_it_refuses_quicktime_and_empty_files(cast, media):
     quicktime = b"\x00\x00\x00\x14ftypqt  \x00\x00\x02\x00" + b"\x00" * 32
     with pytest.raises(ValidationError) as caught:
         services.order_fulfil(
-            cast.district_manager,
+            actor=cast.district_manager,
             order=order,
             files=[upload("v.mp4", quicktime), upload("e.png", b"")],
         )
@@ -235,13 +244,15 @@ def test_it_refuses_photos_over_the_configured_size(cast, media, settings):
     order = TombOrderFactory(case=_case(cast))
     big = png_bytes(40, 40) + b"\x00" * 200
     with pytest.raises(ValidationError, match="a photo may be at most 100"):
-        services.order_fulfil(cast.district_manager, order=order, files=[upload("big.png", big)])
+        services.order_fulfil(
+            actor=cast.district_manager, order=order, files=[upload("big.png", big)]
+        )
 
 
 def test_it_asks_for_at_least_one_file(cast, media):
     order = TombOrderFactory(case=_case(cast))
     with pytest.raises(ValidationError, match="at least one"):
-        services.order_fulfil(cast.district_manager, order=order, files=[])
+        services.order_fulfil(actor=cast.district_manager, order=order, files=[])
 
 
 def test_the_performer_volunteer_may_fulfil_but_not_schedule(cast, media):
@@ -249,12 +260,12 @@ def test_the_performer_volunteer_may_fulfil_but_not_schedule(cast, media):
     # what lets them upload the proof; scheduling stays with staff.
     order = TombOrderFactory(case=_case(cast), performer=cast.volunteer, status="scheduled")
     volunteer = cast.fresh(cast.volunteer)
-    services.order_fulfil(volunteer, order=order, files=[upload("a.png", png_bytes())])
+    services.order_fulfil(actor=volunteer, order=order, files=[upload("a.png", png_bytes())])
     with pytest.raises(PermissionDenied):
-        services.order_schedule(volunteer, order=order, performer=cast.volunteer)
+        services.order_schedule(actor=volunteer, order=order, performer=cast.volunteer)
     other = TombOrderFactory(case=_case(cast))
     with pytest.raises(PermissionDenied):
-        services.order_fulfil(volunteer, order=other, files=[upload("a.png", png_bytes())])
+        services.order_fulfil(actor=volunteer, order=other, files=[upload("a.png", png_bytes())])
 
 
 # --- the share link -------------------------------------------------------------------------
@@ -262,7 +273,7 @@ def test_the_performer_volunteer_may_fulfil_but_not_schedule(cast, media):
 
 def test_it_stores_only_the_hash_of_the_share_token(cast, media):
     order = _done(cast, media)
-    token = services.share_create(cast.district_manager, order=order)
+    token = services.share_create(actor=cast.district_manager, order=order)
     order.refresh_from_db()
     assert len(token) >= 40
     assert order.share_token_hash == hashlib.sha256(token.encode()).hexdigest()
@@ -276,26 +287,26 @@ def test_it_stores_only_the_hash_of_the_share_token(cast, media):
 def test_it_refuses_a_link_before_the_service_is_done(cast):
     order = TombOrderFactory(case=_case(cast))
     with pytest.raises(ValidationError, match="once the service is done"):
-        services.share_create(cast.district_manager, order=order)
+        services.share_create(actor=cast.district_manager, order=order)
 
 
 def test_an_expired_link_is_refused_and_can_be_extended(cast, media):
     order = _done(cast, media)
-    token = services.share_create(cast.district_manager, order=order, days=7)
+    token = services.share_create(actor=cast.district_manager, order=order, days=7)
     later = timezone.now() + timedelta(days=8)
     with pytest.raises(services.LinkExpired):
         services.order_for_token(token, now=later)
-    services.share_extend(cast.district_manager, order=order, days=60)
+    services.share_extend(actor=cast.district_manager, order=order, days=60)
     assert services.order_for_token(token, now=later) == order
 
 
 def test_a_new_link_replaces_the_old_one_and_revoking_ends_it(cast, media):
     order = _done(cast, media)
-    first = services.share_create(cast.district_manager, order=order)
-    second = services.share_create(cast.district_manager, order=order)
+    first = services.share_create(actor=cast.district_manager, order=order)
+    second = services.share_create(actor=cast.district_manager, order=order)
     assert services.order_for_token(first) is None
     assert services.order_for_token(second) == order
-    services.share_revoke(cast.district_manager, order=order)
+    services.share_revoke(actor=cast.district_manager, order=order)
     assert services.order_for_token(second) is None
     assert AuditEvent.objects.filter(action="tomb.share_revoke").count() == 1
 
@@ -303,15 +314,15 @@ def test_a_new_link_replaces_the_old_one_and_revoking_ends_it(cast, media):
 def test_link_validity_is_bounded(cast, media):
     order = _done(cast, media)
     with pytest.raises(ValidationError):
-        services.share_create(cast.district_manager, order=order, days=0)
+        services.share_create(actor=cast.district_manager, order=order, days=0)
     with pytest.raises(ValidationError):
-        services.share_create(cast.district_manager, order=order, days=400)
+        services.share_create(actor=cast.district_manager, order=order, days=400)
 
 
 def test_a_sibling_manager_cannot_share_a_district_a_order(cast, media):
     order = _done(cast, media)
     with pytest.raises(PermissionDenied):
-        services.share_create(cast.sibling_manager, order=order)
+        services.share_create(actor=cast.sibling_manager, order=order)
 
 
 # --- seasons --------------------------------------------------------------------------------

@@ -150,7 +150,7 @@ def test_a_disguised_upload_is_refused_with_a_form_error(client, cast, media):
 def test_staff_see_proof_files_through_scoping(client, cast, media):
     order = _order(cast)
     [proof] = services.order_fulfil(
-        cast.district_manager, order=order, files=[upload("a.png", png_bytes())]
+        actor=cast.district_manager, order=order, files=[upload("a.png", png_bytes())]
     )
     client.force_login(cast.district_manager)
     response = client.get(reverse("hotline:tomb_proof_file", args=[proof.public_id]))
@@ -172,8 +172,10 @@ def test_schedule_cancel_and_revoke_through_the_pages(client, cast, media):
     client.post(reverse("hotline:tomb_cancel", args=[other.public_id]), {"reason": "家属取消"})
     other.refresh_from_db()
     assert other.status == TombStatus.CANCELLED
-    services.order_fulfil(cast.district_manager, order=order, files=[upload("a.png", png_bytes())])
-    services.share_create(cast.district_manager, order=order)
+    services.order_fulfil(
+        actor=cast.district_manager, order=order, files=[upload("a.png", png_bytes())]
+    )
+    services.share_create(actor=cast.district_manager, order=order)
     client.post(reverse("hotline:tomb_share_revoke", args=[order.public_id]))
     order.refresh_from_db()
     assert order.share_token_hash == ""
@@ -195,7 +197,7 @@ def test_the_edit_form_carries_its_version_and_a_stale_save_is_refused(client, c
     client.force_login(cast.district_manager)
     form = client.get(url).content.decode()
     assert f'name="version" value="{order.version}"' in form
-    services.order_update(cast.district_manager, order=order, cemetery="镇海公墓")
+    services.order_update(actor=cast.district_manager, order=order, cemetery="镇海公墓")
     data = {
         "kind": order.kind,
         "cemetery": "奉化公墓",

@@ -31,7 +31,7 @@ def _english():
 def test_it_creates_a_volunteer_with_an_encrypted_licence_masked_and_audited(cast):
     user = UserFactory(home_unit=cast.district_a, display_name="李医生")
     volunteer = services.volunteer_create(
-        cast.district_manager,
+        actor=cast.district_manager,
         unit=cast.district_a,
         user=user,
         profession="doctor",
@@ -46,7 +46,7 @@ def test_it_creates_a_volunteer_with_an_encrypted_licence_masked_and_audited(cas
 
 def test_revealing_the_licence_needs_reveal_and_writes_an_audit_event(cast):
     volunteer = VolunteerFactory(unit=cast.district_a, licence_number="A1234567")
-    assert services.reveal_licence(cast.district_manager, volunteer) == "A1234567"
+    assert services.reveal_licence(actor=cast.district_manager, volunteer=volunteer) == "A1234567"
     assert (
         AuditEvent.objects.filter(
             action="volunteer.reveal", object_id=str(volunteer.public_id)
@@ -54,13 +54,13 @@ def test_revealing_the_licence_needs_reveal_and_writes_an_audit_event(cast):
         == 1
     )
     with pytest.raises(PermissionDenied):  # staff (township) hold no REVEAL
-        services.reveal_licence(cast.township_worker, volunteer)
+        services.reveal_licence(actor=cast.township_worker, volunteer=volunteer)
 
 
 def test_an_edit_with_a_blank_licence_keeps_the_stored_number(cast):
     volunteer = VolunteerFactory(unit=cast.district_a, licence_number="A1234567")
     services.volunteer_update(
-        cast.district_manager, volunteer, licence_number="", specialties="心内科"
+        actor=cast.district_manager, volunteer=volunteer, licence_number="", specialties="心内科"
     )
     volunteer.refresh_from_db()
     assert volunteer.licence_number == "A1234567" and volunteer.specialties == "心内科"
@@ -69,14 +69,14 @@ def test_an_edit_with_a_blank_licence_keeps_the_stored_number(cast):
 def test_it_refuses_a_volunteer_in_the_sibling_unit_and_a_bad_time_zone(cast):
     with pytest.raises(PermissionDenied):
         services.volunteer_create(
-            cast.district_manager,
+            actor=cast.district_manager,
             unit=cast.district_b,
             user=cast.district_clerk,
             profession="lawyer",
         )
     with pytest.raises(ValidationError):
         services.volunteer_create(
-            cast.district_manager,
+            actor=cast.district_manager,
             unit=cast.district_a,
             user=cast.district_clerk,
             profession="lawyer",
@@ -100,7 +100,7 @@ def test_it_refuses_a_shift_that_ends_before_it_starts(cast):
     volunteer = VolunteerFactory(unit=cast.district_a)
     with pytest.raises(ValidationError) as caught:
         services.shift_create(
-            cast.district_manager,
+            actor=cast.district_manager,
             volunteer=volunteer,
             starts_at=beijing(2026, 3, 2, 16),
             ends_at=beijing(2026, 3, 2, 16),
@@ -111,14 +111,14 @@ def test_it_refuses_a_shift_that_ends_before_it_starts(cast):
 def test_it_refuses_overlapping_shifts_of_one_volunteer_naming_the_other_shift(cast):
     volunteer = VolunteerFactory(unit=cast.district_a)
     services.shift_create(
-        cast.district_manager,
+        actor=cast.district_manager,
         volunteer=volunteer,
         starts_at=beijing(2026, 3, 2, 8),
         ends_at=beijing(2026, 3, 2, 16),
     )
     with pytest.raises(ValidationError) as caught:
         services.shift_create(
-            cast.district_manager,
+            actor=cast.district_manager,
             volunteer=volunteer,
             starts_at=beijing(2026, 3, 2, 15),
             ends_at=beijing(2026, 3, 2, 23),
@@ -126,13 +126,13 @@ def test_it_refuses_overlapping_shifts_of_one_volunteer_naming_the_other_shift(c
     assert "2026-03-02 08:00" in caught.value.message_dict["starts_at"][0]
     # Back to back is fine, and so is another volunteer at the same time.
     services.shift_create(
-        cast.district_manager,
+        actor=cast.district_manager,
         volunteer=volunteer,
         starts_at=beijing(2026, 3, 2, 16),
         ends_at=beijing(2026, 3, 3, 0),
     )
     services.shift_create(
-        cast.district_manager,
+        actor=cast.district_manager,
         volunteer=VolunteerFactory(unit=cast.district_a),
         starts_at=beijing(2026, 3, 2, 15),
         ends_at=beijing(2026, 3, 2, 23),
@@ -144,23 +144,27 @@ def test_moving_a_shift_onto_another_is_refused_but_editing_itself_is_not(cast):
     volunteer = VolunteerFactory(unit=cast.district_a)
     shift(volunteer, beijing(2026, 3, 2, 0), beijing(2026, 3, 2, 8))
     second = shift(volunteer, beijing(2026, 3, 2, 8), beijing(2026, 3, 2, 16))
-    services.shift_update(cast.district_manager, second, ends_at=beijing(2026, 3, 2, 18))
+    services.shift_update(
+        actor=cast.district_manager, shift=second, ends_at=beijing(2026, 3, 2, 18)
+    )
     with pytest.raises(ValidationError):
-        services.shift_update(cast.district_manager, second, starts_at=beijing(2026, 3, 2, 7))
+        services.shift_update(
+            actor=cast.district_manager, shift=second, starts_at=beijing(2026, 3, 2, 7)
+        )
 
 
 def test_shift_delete_is_audited_and_refused_outside_scope(cast):
     own = shift(
         VolunteerFactory(unit=cast.district_a), beijing(2026, 3, 2, 0), beijing(2026, 3, 2, 8)
     )
-    services.shift_delete(cast.district_manager, own)
+    services.shift_delete(actor=cast.district_manager, shift=own)
     assert not Shift.objects.filter(pk=own.pk).exists()
     assert AuditEvent.objects.filter(action="shift.delete").exists()
     sibling = shift(
         VolunteerFactory(unit=cast.district_b), beijing(2026, 3, 2, 0), beijing(2026, 3, 2, 8)
     )
     with pytest.raises(PermissionDenied):
-        services.shift_delete(cast.district_manager, sibling)
+        services.shift_delete(actor=cast.district_manager, shift=sibling)
 
 
 # --- coverage and duty ----------------------------------------------------------------------

@@ -83,7 +83,7 @@ class AnswerCreateView(ScopedFormView):
     def perform(self, form):
         data = dict(form.cleaned_data)
         data.pop("version", None)
-        return services.answer_create(self.request.user, **data)
+        return services.answer_create(actor=self.request.user, **data)
 
     def get_success_url(self, obj):
         return reverse("hotline:answer_detail", args=[obj.public_id])
@@ -120,7 +120,7 @@ class AnswerEditView(AnswerObjectMixin, ConflictFormMixin, ScopedFormView):
         data = dict(form.cleaned_data)
         version = data.pop("version")  # required on an edit (AnswerForm.clean)
         return services.answer_update(
-            self.request.user, answer=self.object, expected_version=version, **data
+            actor=self.request.user, answer=self.object, expected_version=version, **data
         )
 
 
@@ -129,7 +129,7 @@ class AnswerDeleteView(AnswerObjectMixin, ScopedActionView):
     success_message = gettext_lazy("Answer deleted.")
 
     def perform(self, obj):
-        services.answer_delete(self.request.user, answer=obj)
+        services.answer_delete(actor=self.request.user, answer=obj)
 
     def get_success_url(self, obj):
         return reverse("hotline:answer_list")
@@ -148,7 +148,7 @@ class AnswerFromCaseView(ScopedActionView):
         return queryset.select_related("unit")
 
     def perform(self, obj):
-        self.answer = services.answer_from_case(self.request.user, obj)
+        self.answer = services.answer_from_case(actor=self.request.user, case=obj)
 
     def get_success_url(self, obj):
         answer = getattr(self, "answer", None)

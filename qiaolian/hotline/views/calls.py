@@ -96,7 +96,7 @@ class CallConsoleView(ScopedFormView):
         mode = self.mode()
         if mode == "on_case" and form.cleaned_data.get("on_case") is None:
             raise ValidationError(_("Choose the case to log this call on."))
-        call, case = services.call_take(self.request.user, **form.service_kwargs(mode))
+        call, case = services.call_take(actor=self.request.user, **form.service_kwargs(mode))
         self.case = case
         self.success_message = (
             _("Call logged on case %(number)s.") % {"number": case.number}
@@ -227,7 +227,7 @@ class CallEditView(ConflictFormMixin, ScopedFormView):
 
     def perform(self, form):
         return services.call_update(
-            self.request.user,
+            actor=self.request.user,
             call=self.object,
             expected_version=form.cleaned_data["version"],
             **form.service_fields(),
@@ -334,9 +334,9 @@ class CallbackCreateView(ScopedFormView):
     def perform(self, form):
         when = timezone.make_naive(form.cleaned_data["scheduled_for"])  # their wall clock
         return callback_services.callback_schedule(
-            self.request.user,
-            self.object,
-            when,
+            actor=self.request.user,
+            case=self.object,
+            when_local_or_utc=when,
             override_reason=form.cleaned_data.get("override_reason") or "",
         )
 
@@ -354,7 +354,7 @@ class CallbackDoneView(ScopedActionView):
         return queryset.select_related("case")
 
     def perform(self, obj):
-        callback_services.callback_complete(self.request.user, obj)
+        callback_services.callback_complete(actor=self.request.user, callback=obj)
 
     def get_success_url(self, obj):
         back = self.request.POST.get("next", "")
@@ -368,7 +368,7 @@ class CallbackCancelView(CallbackDoneView):
 
     def perform(self, obj):
         callback_services.callback_cancel(
-            self.request.user, obj, reason=self.request.POST.get("reason", "")[:200]
+            actor=self.request.user, callback=obj, reason=self.request.POST.get("reason", "")[:200]
         )
 
 

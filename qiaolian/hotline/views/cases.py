@@ -269,7 +269,7 @@ class BulkAssignView(ScopedView):
             messages.error(request, _("Choose who gets the ticked cases."))
             return HttpResponseRedirect(back)
         try:
-            count = services.case_bulk_assign(request.user, chosen, assignee)
+            count = services.case_bulk_assign(actor=request.user, cases=chosen, assignee=assignee)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
@@ -380,7 +380,7 @@ class CaseCreateView(ScopedFormView):
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        return services.case_open(self.request.user, **data)
+        return services.case_open(actor=self.request.user, **data)
 
     def get_success_url(self, obj):
         return reverse("hotline:case_detail", args=[obj.public_id])
@@ -406,7 +406,7 @@ class CaseEditView(CaseMixin, ConflictFormMixin, ScopedFormView):
         data = dict(form.cleaned_data)
         version = data.pop("version")
         return services.case_update(
-            self.request.user, self.object, expected_version=version, **data
+            actor=self.request.user, case=self.object, expected_version=version, **data
         )
 
     conflict_fields = services.EDITABLE_FIELDS
@@ -454,9 +454,9 @@ class CaseStatusView(CaseActionView):
 
     def act(self, case):
         services.case_change_status(
-            self.request.user,
-            case,
-            self.request.POST.get("status", ""),
+            actor=self.request.user,
+            case=case,
+            status=self.request.POST.get("status", ""),
             expected_version=self.version(),
             note=self.request.POST.get("note", ""),
         )
@@ -475,7 +475,9 @@ class CaseAssignView(CaseActionView):
                 assignee = None
             if assignee is None:
                 raise ValidationError(_("Choose an assignee from the list."))
-        services.case_assign(self.request.user, case, assignee, expected_version=self.version())
+        services.case_assign(
+            actor=self.request.user, case=case, assignee=assignee, expected_version=self.version()
+        )
 
 
 class CaseCommentView(CaseActionView):
@@ -485,7 +487,10 @@ class CaseCommentView(CaseActionView):
             raise ValidationError(_("Write the comment or reply first."))
         to_requester = form.cleaned_data["to_requester"]
         services.case_comment(
-            self.request.user, case, form.cleaned_data["text"], to_requester=to_requester
+            actor=self.request.user,
+            case=case,
+            text=form.cleaned_data["text"],
+            to_requester=to_requester,
         )
         messages.success(
             self.request, _("Reply recorded.") if to_requester else _("Comment added.")
@@ -503,7 +508,10 @@ class CaseTransferView(CaseActionView):
                 or _("Choose a unit and give a reason.")
             )
         services.case_transfer(
-            self.request.user, case, form.cleaned_data["unit"], reason=form.cleaned_data["reason"]
+            actor=self.request.user,
+            case=case,
+            unit=form.cleaned_data["unit"],
+            reason=form.cleaned_data["reason"],
         )
 
     def post(self, request, *args, **kwargs):
@@ -527,10 +535,10 @@ class CaseWatchView(CaseActionView):
             if user is None:
                 raise ValidationError(_("Choose a watcher from the list."))
         if self.request.POST.get("remove"):
-            services.case_watcher_remove(self.request.user, case, user)
+            services.case_watcher_remove(actor=self.request.user, case=case, user=user)
             messages.success(self.request, _("%(user)s no longer watches.") % {"user": user})
         else:
-            services.case_watcher_add(self.request.user, case, user)
+            services.case_watcher_add(actor=self.request.user, case=case, user=user)
             messages.success(self.request, _("%(user)s now watches.") % {"user": user})
 
 
@@ -542,7 +550,10 @@ class CaseLinkRequesterView(CaseActionView):
         if not form.is_valid():
             raise ValidationError(_("Pick a person of the register."))
         services.case_link_requester(
-            self.request.user, case, form.cleaned_data["person"], expected_version=self.version()
+            actor=self.request.user,
+            case=case,
+            person=form.cleaned_data["person"],
+            expected_version=self.version(),
         )
 
 
@@ -550,14 +561,18 @@ class CaseAttachView(CaseActionView):
     success_message = gettext_lazy("File attached.")
 
     def act(self, case):
-        services.attachment_add(self.request.user, case, self.request.FILES.get("file"))
+        services.attachment_add(
+            actor=self.request.user, case=case, upload=self.request.FILES.get("file")
+        )
 
 
 class CaseNoteAddView(CaseActionView):
     success_message = gettext_lazy("Confidential note saved.")
 
     def act(self, case):
-        services.note_add(self.request.user, case, self.request.POST.get("text", ""))
+        services.note_add(
+            actor=self.request.user, case=case, text=self.request.POST.get("text", "")
+        )
 
 
 class CaseNotesView(CaseMixin):
@@ -569,7 +584,7 @@ class CaseNotesView(CaseMixin):
     def get(self, request, *args, **kwargs):
         case = self.get_object()
         try:
-            notes = services.note_read(request.user, case)
+            notes = services.note_read(actor=request.user, case=case)
         except (ValidationError, PermissionDenied) as exc:
             raise PermissionDenied(str(exc)) from exc
         response = render(request, "hotline/cases/notes.html", {"case": case, "notes": notes})

@@ -104,7 +104,7 @@ class ConfigureRequired:
     action = CORE.CONFIGURE  # federation-wide settings: core's domain
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_configure(request.user):
+        if request.user.is_authenticated and not can_configure(actor=request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -118,7 +118,7 @@ class SlaPolicyListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_configure"] = can_configure(self.request.user)
+        context["can_configure"] = can_configure(actor=self.request.user)
         _label_categories(context["object_list"])
         return context
 
@@ -158,7 +158,7 @@ class SlaCalendarListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_configure"] = can_configure(self.request.user)
+        context["can_configure"] = can_configure(actor=self.request.user)
         context["holiday_years"] = workdays.covered_years()
         return context
 

@@ -78,9 +78,9 @@ class SurveyLinkView(ScopedActionView):
     def perform(self, obj):
         survey = Survey.objects.restrict(self.request.user, Action.CHANGE).filter(case=obj).first()
         if survey is None:
-            token = services.survey_create(self.request.user, case=obj)
+            token = services.survey_create(actor=self.request.user, case=obj)
         else:
-            token = services.survey_new_link(self.request.user, survey=survey)
+            token = services.survey_new_link(actor=self.request.user, survey=survey)
         self.request.session[LINK_SESSION_KEY] = {"case": str(obj.public_id), "token": token}
         messages.success(self.request, _("Survey link ready. Copy it now: it is shown only once."))
 

@@ -187,7 +187,7 @@ class TombCreateView(ScopedFormView):
         return TombOpenForm(data, user=self.request.user, initial=initial)
 
     def perform(self, form):
-        return services.order_open(self.request.user, **form.cleaned_data)
+        return services.order_open(actor=self.request.user, **form.cleaned_data)
 
     def get_success_url(self, obj):
         return reverse("hotline:tomb_detail", args=[obj.public_id])
@@ -213,7 +213,7 @@ class TombCreateForCaseView(ScopedFormView):
         return {**super().get_context_data(**kwargs), "case": self.object, "object": None}
 
     def perform(self, form):
-        return services.order_create(self.request.user, case=self.object, **form.cleaned_data)
+        return services.order_create(actor=self.request.user, case=self.object, **form.cleaned_data)
 
     def get_success_url(self, obj):
         return reverse("hotline:tomb_detail", args=[obj.public_id])
@@ -235,7 +235,7 @@ class TombEditView(OrderMixin, ConflictFormMixin, ScopedFormView):
         fields = dict(form.cleaned_data)
         version = fields.pop("version", None)
         return services.order_update(
-            self.request.user, order=self.object, expected_version=version, **fields
+            actor=self.request.user, order=self.object, expected_version=version, **fields
         )
 
 
@@ -254,7 +254,9 @@ class TombScheduleView(OrderMixin, ScopedFormView):
         return {**super().get_context_data(**kwargs), "heading": self.heading}
 
     def perform(self, form):
-        return services.order_schedule(self.request.user, order=self.object, **form.cleaned_data)
+        return services.order_schedule(
+            actor=self.request.user, order=self.object, **form.cleaned_data
+        )
 
 
 class TombCancelView(OrderMixin, ScopedFormView):
@@ -271,7 +273,9 @@ class TombCancelView(OrderMixin, ScopedFormView):
         return {**super().get_context_data(**kwargs), "heading": self.heading, "danger": True}
 
     def perform(self, form):
-        return services.order_cancel(self.request.user, order=self.object, **form.cleaned_data)
+        return services.order_cancel(
+            actor=self.request.user, order=self.object, **form.cleaned_data
+        )
 
 
 class TombFulfilView(OrderMixin, ScopedFormView):
@@ -294,7 +298,7 @@ class TombFulfilView(OrderMixin, ScopedFormView):
 
     def perform(self, form):
         services.order_fulfil(
-            self.request.user, order=self.object, files=form.cleaned_data["proof"]
+            actor=self.request.user, order=self.object, files=form.cleaned_data["proof"]
         )
         return self.object
 
@@ -310,7 +314,9 @@ class TombShareView(OrderMixin, ScopedActionView):
             raise ValidationError(
                 _("A link can be valid for 1 to %(max)d days.") % {"max": services.SHARE_MAX_DAYS}
             )
-        token = services.share_create(self.request.user, order=obj, days=form.cleaned_data["days"])
+        token = services.share_create(
+            actor=self.request.user, order=obj, days=form.cleaned_data["days"]
+        )
         self.request.session[SHARE_SESSION_KEY] = {
             "order": str(obj.public_id),
             "token": token,
@@ -331,7 +337,7 @@ class TombShareExtendView(OrderMixin, ScopedActionView):
             raise ValidationError(
                 _("A link can be valid for 1 to %(max)d days.") % {"max": services.SHARE_MAX_DAYS}
             )
-        services.share_extend(self.request.user, order=obj, days=form.cleaned_data["days"])
+        services.share_extend(actor=self.request.user, order=obj, days=form.cleaned_data["days"])
 
 
 class TombShareRevokeView(OrderMixin, ScopedActionView):
@@ -339,7 +345,7 @@ class TombShareRevokeView(OrderMixin, ScopedActionView):
     success_message = gettext_lazy("The link was revoked; it no longer opens the proof.")
 
     def perform(self, obj):
-        services.share_revoke(self.request.user, order=obj)
+        services.share_revoke(actor=self.request.user, order=obj)
 
 
 class ProofFileView(ScopedView):
@@ -362,7 +368,7 @@ class ProofRemoveView(ScopedActionView):
         return queryset.select_related("order__unit")
 
     def perform(self, obj):
-        services.proof_remove(self.request.user, proof=obj)
+        services.proof_remove(actor=self.request.user, proof=obj)
 
     def get_success_url(self, obj):
         return reverse("hotline:tomb_detail", args=[obj.order.public_id])

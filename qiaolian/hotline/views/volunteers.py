@@ -154,7 +154,7 @@ class VolunteerCreateView(ScopedFormView):
         )
 
     def perform(self, form):
-        return services.volunteer_create(self.request.user, **form.cleaned_data)
+        return services.volunteer_create(actor=self.request.user, **form.cleaned_data)
 
     def get_success_url(self, obj):
         return reverse("hotline:volunteer_detail", args=[obj.public_id])
@@ -181,7 +181,9 @@ class VolunteerEditView(ScopedFormView):
         )
 
     def perform(self, form):
-        return services.volunteer_update(self.request.user, self.object, **form.cleaned_data)
+        return services.volunteer_update(
+            actor=self.request.user, volunteer=self.object, **form.cleaned_data
+        )
 
     def get_success_url(self, obj):
         return reverse("hotline:volunteer_detail", args=[obj.public_id])
@@ -197,7 +199,7 @@ class VolunteerRevealView(ScopedView):
 
     def post(self, request, public_id):
         volunteer = self.get_object()
-        number = services.reveal_licence(request.user, volunteer)
+        number = services.reveal_licence(actor=request.user, volunteer=volunteer)
         response = HttpResponse(
             format_html('<span class="font-monospace" id="licence">{}</span>', number)
         )
@@ -232,7 +234,7 @@ class ShiftCreateView(ScopedFormView):
         return ShiftForm(data, user=self.request.user, initial=initial)
 
     def perform(self, form):
-        return services.shift_create(self.request.user, **form.cleaned_data)
+        return services.shift_create(actor=self.request.user, **form.cleaned_data)
 
     def get_success_url(self, obj):
         local = obj.starts_at.astimezone(zone(HOTLINE_TIME_ZONE)).date()
@@ -281,7 +283,9 @@ class ShiftEditView(ScopedFormView):
         return context
 
     def perform(self, form):
-        return services.shift_update(self.request.user, self.object, **form.cleaned_data)
+        return services.shift_update(
+            actor=self.request.user, shift=self.object, **form.cleaned_data
+        )
 
     def get_success_url(self, obj):
         local = obj.starts_at.astimezone(zone(HOTLINE_TIME_ZONE)).date()
@@ -296,7 +300,7 @@ class ShiftDeleteView(ScopedActionView):
 
     def perform(self, obj):
         self.week = obj.starts_at.astimezone(zone(HOTLINE_TIME_ZONE)).date()
-        services.shift_delete(self.request.user, obj)
+        services.shift_delete(actor=self.request.user, shift=obj)
 
     def get_success_url(self, obj):
         week = getattr(self, "week", None)

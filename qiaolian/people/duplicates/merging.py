@@ -216,7 +216,7 @@ def moved_counts(moved: list[dict[str, Any]]) -> dict[str, int]:
 # --- merge, unmerge, dismiss ---------------------------------------------------------------
 
 
-def _lock_pair(actor, first: Person, second: Person) -> tuple[Person, Person]:
+def _lock_pair(*, actor, first: Person, second: Person) -> tuple[Person, Person]:
     """Both people, locked, after checking the actor may change both (else PermissionDenied)."""
     if first.pk == second.pk:
         raise ValidationError(_("A record cannot be merged with itself."))
@@ -254,7 +254,7 @@ def merge(
     survivor_version: int | None = None,
     merged_version: int | None = None,
 ) -> PersonMerge:
-    survivor, merged = _lock_pair(actor, survivor, merged)
+    survivor, merged = _lock_pair(actor=actor, first=survivor, second=merged)
     for person, expected in ((survivor, survivor_version), (merged, merged_version)):
         _check_version(person, expected)
         if person.merged_into_id is not None:
@@ -363,7 +363,7 @@ def unmerge_problem(record: PersonMerge) -> str | None:
 
 
 def unmerge(*, actor, record: PersonMerge) -> PersonMerge:
-    survivor, merged = _lock_pair(actor, record.survivor, record.merged)
+    survivor, merged = _lock_pair(actor=actor, first=record.survivor, second=record.merged)
     record = PersonMerge.objects.select_for_update().get(pk=record.pk)
     record.survivor, record.merged = survivor, merged
     if problem := unmerge_problem(record):

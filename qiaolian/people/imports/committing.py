@@ -385,7 +385,7 @@ def undo_batch(*, actor, batch: ImportBatch) -> Counter:
         counts["removed"] = len(created)
         for record in records:
             if record.action in (RowAction.UPDATED, RowAction.MERGED):
-                _restore(actor, batch, locked[record.person_id], record)
+                _restore(actor=actor, batch=batch, person=locked[record.person_id], record=record)
                 counts["restored"] += 1
         batch.status = ImportBatch.Status.UNDONE
         batch.undone_at = timezone.now()
@@ -414,7 +414,7 @@ def _dependants(person_ids: list[int]) -> set[int]:
     return found
 
 
-def _restore(actor, batch: ImportBatch, person: Person, record: ImportRow) -> None:
+def _restore(*, actor, batch: ImportBatch, person: Person, record: ImportRow) -> None:
     before = record.before or {}
     changes = {}
     for name, old in (before.get("fields") or {}).items():

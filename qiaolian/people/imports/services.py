@@ -65,7 +65,7 @@ def import_upload(
             header_row=table.header_row,
             row_count=len(table),
             mapping=auto_map(table.headers),
-            summary={"samples": _samples(table), "earlier": _earlier(actor, digest)},
+            summary={"samples": _samples(table), "earlier": _earlier(actor=actor, digest=digest)},
         )
         batch.file.save(f"{digest[:16]}.{kind}", ContentFile(data), save=False)
         batch.save()
@@ -89,7 +89,7 @@ def _samples(table: Table) -> list[list[str]]:
     return samples
 
 
-def _earlier(actor, digest: str) -> list[dict]:
+def _earlier(*, actor, digest: str) -> list[dict]:
     """Committed imports of the same file that the user can see (re-imports create nothing)."""
     return [
         {"public_id": str(public_id), "date": created.date().isoformat(), "file": name}
