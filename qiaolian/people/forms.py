@@ -33,6 +33,7 @@ from qiaolian.people.models import (
 )
 from qiaolian.people.names import split_full_name
 from qiaolian.people.normalize import normalize_email, normalize_phone, time_zone_for
+from qiaolian.people.records import PERSON_FIELDS, SENSITIVE_FIELDS
 from qiaolian.people.selectors import PERSON_CATEGORY
 
 SNAPSHOT_SALT = "qiaolian.people.person-edit"
@@ -218,31 +219,16 @@ class PersonForm(forms.Form):
             for name, shown in masked.items():
                 self.fields[name].widget.attrs["placeholder"] = shown
                 self.fields[name].help_text = _("Leave empty to keep the stored number.")
+        # The register's fields in their order, the contacts after the place, the documents
+        # before the owner unit.
+        place_end = PERSON_FIELDS.index("hometown_unit") + 1
         self.order_fields(
             [
-                "surname",
-                "given_name",
-                "romanized_names",
-                "gender",
-                "birth_date",
-                "category",
-                "nationality",
-                "country",
-                "city",
-                "time_zone",
-                "hometown",
-                "hometown_unit",
+                *PERSON_FIELDS[:place_end],
                 "phones",
                 "emails",
-                "wechat_id",
-                "address",
-                "occupation",
-                "employer",
-                "languages",
-                "tags",
-                "notes",
-                "id_number",
-                "passport_number",
+                *PERSON_FIELDS[place_end:-1],
+                *SENSITIVE_FIELDS,
                 "unit",
             ]
         )
