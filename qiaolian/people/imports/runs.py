@@ -52,19 +52,24 @@ def load_table(batch: ImportBatch) -> Table:
     return read_upload(batch.file_name, data)[1]
 
 
+def _analyse(*, actor, batch: ImportBatch, progress_end: int):
+    """Read the upload and plan every row against the register as it is now."""
+    table = load_table(batch)
+    return pipeline.analyse(
+        actor=actor,
+        table=table,
+        mapping=normalise_mapping(batch.mapping, len(table.headers)),
+        on_duplicate=batch.on_duplicate,
+        batch=batch,
+        progress=_progress(batch, 0, progress_end),
+    )
+
+
 @gc_paused()
 def run_analysis(*, actor, batch: ImportBatch) -> dict:
     """Build the preview: ImportRow per row with its planned action, counts on the batch."""
     try:
-        table = load_table(batch)
-        plan = pipeline.analyse(
-            actor=actor,
-            table=table,
-            mapping=normalise_mapping(batch.mapping, len(table.headers)),
-            on_duplicate=batch.on_duplicate,
-            batch=batch,
-            progress=_progress(batch, 0, 90),
-        )
+        plan = _analyse(actor=actor, batch=batch, progress_end=90)
         pipeline.store_plan(batch, plan)
     except ImportRefused as exc:
         _finish(batch, Status.REFUSED, message=exc.message)
@@ -85,15 +90,7 @@ def commit_batch(*, actor, batch: ImportBatch, timings: dict | None = None) -> d
     clock = time.perf_counter()
     timings = timings if timings is not None else {}
     try:
-        table = load_table(batch)
-        plan = pipeline.analyse(
-            actor=actor,
-            table=table,
-            mapping=normalise_mapping(batch.mapping, len(table.headers)),
-            on_duplicate=batch.on_duplicate,
-            batch=batch,
-            progress=_progress(batch, 0, 30),
-        )
+        plan = _analyse(actor=actor, batch=batch, progress_end=30)
         timings["validate and find duplicates"] = time.perf_counter() - clock
         clock = time.perf_counter()
         counts = committing.commit_plan(
