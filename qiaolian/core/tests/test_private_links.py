@@ -167,7 +167,9 @@ def test_the_tomb_link_is_a_private_link_counted_by_page_not_by_file(shared_orde
     file_url = reverse("hotline:tomb_shared_file", args=[token, proof.public_id])
     response = client.get(file_url)
     assert response.status_code == 200
-    response.close()
+    # Read the file through: the test client then closes the response itself (a direct
+    # close() fires request_finished, which closes the test's PostgreSQL connection).
+    b"".join(response.streaming_content)
     link.refresh_from_db()
     assert link.use_count == 1 and link.last_used_at is not None
 
