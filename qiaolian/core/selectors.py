@@ -94,9 +94,14 @@ def dashboard_figures(*, user, within: Unit | None = None) -> dict:
     start = timezone.make_aware(datetime.combine(today - timedelta(days=13), time.min))
     units = Unit.objects.restrict(user, Action.VIEW).in_subtree(within)
     events = AuditEvent.objects.restrict(user, Action.AUDIT).in_subtree(within)
-    by_kind = dict(units.filter(is_active=True).values_list("kind").annotate(n=Count("id")))
+    # order_by(): the models' default orderings (path, -created_at) would join the GROUP BY
+    # and count each unit or event on its own.
+    by_kind = dict(
+        units.filter(is_active=True).order_by().values_list("kind").annotate(n=Count("id"))
+    )
     per_day = dict(
         events.filter(created_at__gte=start)
+        .order_by()
         .annotate(day=TruncDate("created_at"))
         .values_list("day")
         .annotate(n=Count("id"))
