@@ -10,6 +10,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+
+# One request at a time. On SQLite the live server shares the test's one in-memory connection,
+# and two requests at once (a page and its HTMX fragment) misuse it: "bad parameter or other
+# API misuse", a 500, a lost session. Django's unthreaded server answers each request with
+# `Connection: close`, so a browser's keep-alive cannot hold it.
+class SerialWSGIServer(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override  # the thread installs them
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 # Playwright's sync API keeps an asyncio loop running in this thread, and Django refuses ORM
 # calls where a loop runs. The tests are single-threaded, so the check can be lifted.
