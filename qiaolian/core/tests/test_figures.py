@@ -132,3 +132,11 @@ def test_the_page_names_a_reversed_period(client, cast):
     response = client.get(reverse("core:figures"), {"start": "2026-05-01", "end": "2026-04-01"})
     assert response.status_code == 400
     assert "The end date is before the start date." in response.content.decode()
+
+
+def test_the_period_inputs_hold_iso_dates_in_chinese(client, cast):
+    # A date input shows nothing for 2025/12/09 (the Chinese format): the period looked empty.
+    client.force_login(cast.district_manager)
+    page = client.get(reverse("core:figures"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    today = timezone.localdate()
+    assert f'value="{today.isoformat()}"' in page
