@@ -65,7 +65,7 @@ vendor:
 
 # Translations: the compiled .mo files are committed, so users need no gettext tools.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=tests --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=tests --no-obsolete --no-location
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
