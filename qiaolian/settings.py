@@ -13,6 +13,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from qiaolian.core import countries
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -229,6 +231,9 @@ LOCALE_PATHS = [BASE_DIR / "qiaolian" / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# One list of countries and regions for the whole project (qiaolian/core/countries.py): every
+# CountryField and every use of django-countries offers its names, in both languages.
+COUNTRIES_ONLY = countries.for_django_countries()
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

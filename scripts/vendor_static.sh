@@ -22,12 +22,12 @@ TABLER_ICONS_VERSION=3.49.0      # @tabler/icons-webfont 3.x
 HTMX_VERSION=2.0.11              # htmx.org 2.0.x
 TOM_SELECT_VERSION=2.6.2         # tom-select 2.x
 ECHARTS_VERSION=6.1.0            # echarts 6.x
-ECHARTS_MAP_VERSION=4.9.0        # last echarts release that shipped map/json/world.json
+WORLD_MAP_VERSION=2.1.5          # @surbowl/world-geo-json-zh 2.x (Unlicense): the world map
 # ---------------------------------------------------------------------------
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FINAL="$ROOT/qiaolian/static/vendor"
-OWNED_DIRS=(tabler bootstrap tabler-icons htmx tom-select echarts)
+OWNED_DIRS=(tabler bootstrap tabler-icons htmx tom-select echarts world-map)
 
 command -v npm >/dev/null || { echo "error: npm is required to run this script" >&2; exit 1; }
 command -v node >/dev/null || { echo "error: node is required to run this script" >&2; exit 1; }
@@ -186,7 +186,7 @@ cp_dist "$P/dist/js/tom-select.complete.min.js" "$DEST/tom-select/tom-select.com
 cp_license tom-select tom-select
 record tom-select tom-select
 
-# ---- echarts + world map ---------------------------------------------------
+# ---- echarts -----------------------------------------------------------------
 fetch "echarts@$ECHARTS_VERSION" echarts
 P="$TMP/pkg/echarts"
 cp_dist "$P/dist/echarts.min.js" "$DEST/echarts/echarts.min.js"
@@ -195,19 +195,24 @@ cp "$P/NOTICE" "$DEST/echarts/NOTICE"
 cp "$P/licenses/LICENSE-d3" "$DEST/echarts/LICENSE-d3"
 record echarts echarts
 
-# echarts >= 5 ships no maps; echarts@4.9.0 ships map/json/world.json, a plain
-# GeoJSON FeatureCollection usable with echarts.registerMap('world', geoJson).
-fetch "echarts@$ECHARTS_MAP_VERSION" echarts-map
-P="$TMP/pkg/echarts-map"
+# ---- @surbowl/world-geo-json-zh: the world map ----------------------------
+# A GeoJSON world drawn after China's standard maps (审图号 GS(2023)2767, GS(2021)5443, GS京(2022)1061):
+# Taiwan, Hong Kong and Macao inside China, the South China Sea islands and the ten-dash line,
+# Chinese names and ISO 3166 codes on every feature (the grid maps its data by code). Copied
+# unchanged; a public deployment still needs its own map approval (README, "The world map").
+fetch "@surbowl/world-geo-json-zh@$WORLD_MAP_VERSION" world-map
+P="$TMP/pkg/world-map"
 node -e '
     const g = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    if (g.type !== "FeatureCollection" || !Array.isArray(g.features) || g.features.length < 150) {
-        console.error("error: unexpected world.json content"); process.exit(1);
+    const china = g.features.filter(f => f.properties.iso_a2 === "CN");
+    const separate = g.features.filter(f => ["TW", "HK", "MO"].includes(f.properties.iso_a2));
+    if (g.type !== "FeatureCollection" || g.features.length < 200 || china.length !== 1 || separate.length) {
+        console.error("error: unexpected world.zh.json content"); process.exit(1);
     }
-' "$P/map/json/world.json"
-cp "$P/map/json/world.json" "$DEST/echarts/world.json"
-cp "$P/LICENSE" "$DEST/echarts/world.json.LICENSE"
-VERSIONS_LINES+=("$(printf '%-32s %-12s -> vendor/%s' "echarts@$(pkgfield echarts-map version)" "$(pkgfield echarts-map license)" "echarts/world.json (map/json/world.json only)")")
+' "$P/world.zh.json"
+cp "$P/world.zh.json" "$DEST/world-map/world.zh.json"
+cp_license world-map world-map
+record world-map world-map
 
 # ---- VERSIONS.txt ----------------------------------------------------------
 {

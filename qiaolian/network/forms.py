@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from qiaolian.core import countries
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
 from qiaolian.core.scoping import Action
@@ -161,12 +161,12 @@ class StewardForm(forms.Form):
 
 
 def country_choices():
-    return [("", _("Not given: numbers without +code are read as Chinese")), *countries]
+    return [("", _("Not given: numbers without +code are read as Chinese")), *countries.choices()]
 
 
 class RosterForm(forms.Form):
     country = forms.ChoiceField(
-        label=_("Members' country"),
+        label=_("Members' country (region)"),
         required=False,
         choices=country_choices,
         help_text=_(

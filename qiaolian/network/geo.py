@@ -1,66 +1,48 @@
-"""Country codes (django-countries) → the feature names of the vendored world map.
+"""The grid's world map: which feature of the vendored map a country or region is drawn as.
 
-The map is ECharts 4.9's `world.json`: GeoJSON whose features are named by short English
-names ("United States", "Czech Rep.", "Dem. Rep. Korea"). Most of them equal the English
-name django-countries gives a code; the rest are in OVERRIDES. Taiwan, Hong Kong and Macao
-are drawn inside the China feature (the map has no features of their own).
+The map is `@surbowl/world-geo-json-zh` (`static/vendor/world-map/world.zh.json`, vendored by
+`scripts/vendor_static.sh`), drawn after China's standard maps: Taiwan, Hong Kong and Macao lie
+inside the China feature, with the South China Sea islands and the ten-dash line. Each feature
+carries its ISO 3166 code (`iso_a2`), so data is matched by code, not by a table of names;
+only the two features without a code are named here, by the country they belong to.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from pathlib import Path
 
-from django.utils import translation
-from django_countries import countries
+from django.conf import settings
 
-OVERRIDES = {
-    "AX": "Aland",
-    "AG": "Antigua and Barb.",
-    "BS": "Bahamas",
-    "BA": "Bosnia and Herz.",
-    "IO": "Br. Indian Ocean Ter.",
-    "CV": "Cape Verde",
-    "KY": "Cayman Is.",
-    "CF": "Central African Rep.",
-    "CZ": "Czech Rep.",
-    "CD": "Dem. Rep. Congo",
-    "KP": "Dem. Rep. Korea",
-    "DO": "Dominican Rep.",
-    "GQ": "Eq. Guinea",
-    "FO": "Faeroe Is.",
-    "FK": "Falkland Is.",
-    "PF": "Fr. Polynesia",
-    "TF": "Fr. S. Antarctic Lands",
-    "HM": "Heard I. and McDonald Is.",
-    "KR": "Korea",
-    "LA": "Lao PDR",
-    "MK": "Macedonia",
-    "MP": "N. Mariana Is.",
-    "GS": "S. Geo. and S. Sandw. Is.",
-    "SS": "S. Sudan",
-    "SB": "Solomon Is.",
-    "PM": "St. Pierre and Miquelon",
-    "VC": "St. Vin. and Gren.",
-    "SZ": "Swaziland",
-    "ST": "São Tomé and Principe",
-    "TR": "Turkey",
-    "TC": "Turks and Caicos Is.",
-    "VI": "U.S. Virgin Is.",
-    "US": "United States",
-    "EH": "W. Sahara",
-    "TW": "China",
-    "HK": "China",
-    "MO": "China",
-}
+from qiaolian.core import countries
+
+MAP_FILE = "vendor/world-map/world.zh.json"
+# Features the map leaves without a code ("-99"), with the country they are part of. The third
+# one, the Siachen glacier, stays unnamed.
+UNCODED_FEATURES = {"北塞浦路斯": "CY", "索马里兰": "SO"}
+
+
+def map_code(code: str | None) -> str:
+    """The code of the feature that draws `code`: China's for its regions, else its own."""
+    code = str(code or "").upper()
+    return "CN" if code in countries.CHINA_REGIONS else code
+
+
+def map_path() -> Path:
+    return Path(settings.BASE_DIR) / "qiaolian" / "static" / MAP_FILE
 
 
 @cache
-def map_names() -> dict[str, str]:
-    """{country code: feature name of world.json} for every code django-countries knows."""
-    with translation.override("en"):
-        names = {country.code: str(country.name) for country in countries}
-    return {**names, **OVERRIDES}
+def map_features() -> tuple[dict, ...]:
+    """The map's features (read once; for checks and tests, the page fetches the file itself)."""
+    return tuple(json.loads(map_path().read_text(encoding="utf-8"))["features"])
 
 
-def map_name(code: str) -> str:
-    return map_names().get(str(code or "").upper(), "")
+def feature_code(feature: dict) -> str:
+    """A feature's country code, as the page's script reads it."""
+    properties = feature["properties"]
+    code = properties.get("iso_a2") or ""
+    if code == "-99":
+        return UNCODED_FEATURES.get(properties.get("name", ""), "")
+    return code

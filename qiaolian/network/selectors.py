@@ -12,11 +12,11 @@ from django.db.models.functions import Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 
+from qiaolian.core import countries
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.network.geo import map_name
+from qiaolian.network.geo import UNCODED_FEATURES, map_code
 from qiaolian.network.models import Group, MemberRole, Membership, Steward, StewardRole, active_on
 from qiaolian.people.models import Association, Person, PersonContact
 
@@ -181,7 +181,8 @@ def coverage(*, user, within: Unit | None = None, days: int = DEFAULT_DAYS) -> d
 
 
 def world_map(*, user, within: Unit | None = None) -> dict[str, Any]:
-    """People and associations per country, keyed by the map's feature names."""
+    """People and associations per country or region (the table) and per feature of the map
+    (keyed by ISO code; Taiwan, Hong Kong and Macao are drawn inside China)."""
     people = dict(
         Person.objects.restrict(user, Action.VIEW)
         .in_subtree(within)
@@ -189,6 +190,7 @@ def world_map(*, user, within: Unit | None = None) -> dict[str, Any]:
         .exclude(country="")
         .values_list("country")
         .annotate(n=Count("pk"))
+        .order_by()
     )
     associations = dict(
         Association.objects.restrict(user, Action.VIEW)
@@ -196,21 +198,32 @@ def world_map(*, user, within: Unit | None = None) -> dict[str, Any]:
         .exclude(country="")
         .values_list("country")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    rows: dict[str, dict[str, Any]] = {}
-    for code in sorted(set(people) | set(associations)):
-        name = map_name(code)
-        if not name:
-            continue
-        row = rows.setdefault(
-            name, {"name": name, "label": "", "value": 0, "associations": 0, "codes": []}
+    rows = [
+        {
+            "code": code,
+            "label": countries.name(code) or code,
+            "value": people.get(code, 0),
+            "associations": associations.get(code, 0),
+        }
+        for code in set(people) | set(associations)
+    ]
+    rows.sort(key=lambda r: (-r["value"], -r["associations"], r["label"]))
+    features: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        code = map_code(row["code"])
+        feature = features.setdefault(
+            code, {"name": code, "label": "", "value": 0, "associations": 0}
         )
-        row["label"] = " / ".join(filter(None, (row["label"], countries.name(code))))
-        row["value"] += people.get(code, 0)
-        row["associations"] += associations.get(code, 0)
-        row["codes"].append(code)
+        feature["label"] = " / ".join(filter(None, (feature["label"], row["label"])))
+        feature["value"] += row["value"]
+        feature["associations"] += row["associations"]
     return {
-        "countries": sorted(rows.values(), key=lambda r: -r["value"]),
+        "countries": rows,
+        "features": list(features.values()),
+        "names": dict(countries.choices()),
+        "uncoded": UNCODED_FEATURES,
         "labels": {
             "people": _("People"),
             "associations": _("Associations"),

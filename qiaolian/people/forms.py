@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from qiaolian.core import countries
 from qiaolian.core.forms import (
     DictChoiceField,
     PlainSelect,
@@ -40,7 +40,7 @@ SNAPSHOT_SALT = "qiaolian.people.person-edit"
 
 
 def _country_choices(empty_label) -> list[tuple[str, Any]]:
-    return [("", empty_label), *countries]
+    return [("", empty_label), *countries.choices()]
 
 
 def _lines(text: str) -> list[str]:
@@ -89,7 +89,7 @@ class PersonFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. 张伟, zhangwei, zw, 3331234567")}),
     )
     category = DictChoiceField(PERSON_CATEGORY, label=_("Category"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
+    country = forms.ChoiceField(label=_("Country (region)"), required=False, widget=PlainSelect)
     gender = forms.ChoiceField(
         label=_("Gender"), required=False, choices=[("", _("Any gender")), *Gender.choices]
     )
@@ -106,7 +106,7 @@ class PersonFilterForm(forms.Form):
             ("", _("All categories")),
             *dict_choices(PERSON_CATEGORY)[1:],
         ]
-        self.fields["country"].choices = _country_choices(_("All countries"))
+        self.fields["country"].choices = _country_choices(_("All countries and regions"))
         self.fields["country"].widget.attrs["data-tom-select"] = "1"
         # Remote: a city administrator's tree has hundreds of units, too many for every page.
         self.fields["unit"] = UnitChoiceField(
@@ -380,11 +380,11 @@ class RelationshipForm(forms.Form):
 
 class AssociationFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or city"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country (region)"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _country_choices(_("All countries"))
+        self.fields["country"].choices = _country_choices(_("All countries and regions"))
         self.fields["country"].widget.attrs["data-tom-select"] = "1"
         self.fields["unit"] = UnitChoiceField(
             user=user, action=Action.VIEW, label=_("Unit"), required=False

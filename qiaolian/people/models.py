@@ -61,7 +61,9 @@ class Person(ScopedMixin, VersionedModel):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=40, blank=True, db_index=True)
     nationality = CountryField(_("nationality"), blank=True)
-    country = CountryField(_("country of residence"), blank=True)  # indexed with the name below
+    country = CountryField(
+        _("country (region) of residence"), blank=True
+    )  # indexed with the name below
     city = models.CharField(_("city of residence"), max_length=100, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     hometown = models.CharField(_("hometown (籍贯)"), max_length=100, blank=True)
@@ -272,7 +274,7 @@ class Association(ScopedMixin, models.Model):
     )
     name = models.CharField(_("Chinese name"), max_length=150)
     name_local = models.CharField(_("local name"), max_length=200, blank=True)
-    country = CountryField(_("country"), db_index=True)
+    country = CountryField(_("country (region)"), db_index=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
     member_count = models.PositiveIntegerField(_("members"), null=True, blank=True)

@@ -82,8 +82,11 @@ class CoverageTests(TestCase):
 
     def test_it_maps_people_and_associations_by_country_without_the_sibling(self):
         world = selectors.world_map(user=self.cast.district_manager)
-        rows = {row["name"]: (row["value"], row["associations"]) for row in world["countries"]}
-        self.assertEqual(rows, {"Italy": (4, 1), "France": (1, 0), "Spain": (1, 0)})
+        rows = {row["code"]: (row["value"], row["associations"]) for row in world["countries"]}
+        self.assertEqual(rows, {"IT": (4, 1), "FR": (1, 0), "ES": (1, 0)})
+        # The map's regions are named by ISO code, the property the page's script matches.
+        features = {row["name"]: row["value"] for row in world["features"]}
+        self.assertEqual(features, {"IT": 4, "FR": 1, "ES": 1})
 
     def test_it_builds_the_tree_of_units_groups_and_leaders(self):
         tree = selectors.grid_tree(user=self.cast.district_manager)

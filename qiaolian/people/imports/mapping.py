@@ -87,8 +87,8 @@ FIELDS: tuple[Field, ...] = (
     Field("nationality", "国籍", _("Nationality"), ("国籍", "nationality", "citizenship")),
     Field(
         "country",
-        "居住国家",
-        _("Country of residence"),
+        "居住国家（地区）",
+        _("Country (region) of residence"),
         (
             "居住国家",
             "居住国",

@@ -14,7 +14,6 @@ import io
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_countries import countries
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from qiaolian.core import countries
 from qiaolian.people.imports.mapping import BY_KEY
 from qiaolian.people.imports.validation import category_labels
 
@@ -84,7 +84,7 @@ def template_workbook() -> bytes:
     english = (translation.get_language() or "").startswith("en")
     genders = ["male", "female"] if english else ["男", "女"]
     categories = [label for label, _value in category_labels()]
-    country_names = sorted((str(name) for _code, name in countries), key=str)
+    country_names = [name for _code, name in countries.choices()]
     for index, values in enumerate((genders, categories, country_names), start=1):
         for row, value in enumerate(values, start=1):
             lists.cell(row=row, column=index, value=value)

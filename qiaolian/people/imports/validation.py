@@ -13,13 +13,13 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 
+from qiaolian.core import countries
 from qiaolian.core.crypto import blind_index, normalise_identifier
 from qiaolian.people.imports.mapping import BY_KEY
 from qiaolian.people.imports.phones import to_e164, zone_for, zone_prefix_length
@@ -50,18 +50,6 @@ GENDERS = {
     "女": "f", "女性": "f", "f": "f", "female": "f", "woman": "f", "女士": "f",
     "": "u", "未知": "u", "u": "u", "unknown": "u", "不详": "u", "其他": "u", "other": "u",
 }  # fmt: skip
-COUNTRY_ALIASES = {
-    "中国大陆": "CN", "大陆": "CN", "中华人民共和国": "CN", "中国香港": "HK",
-    "香港特别行政区": "HK", "中国澳门": "MO", "中国台湾": "TW", "美利坚合众国": "US",
-    "美": "US", "usa": "US", "unitedstatesofamerica": "US", "america": "US", "uk": "GB",
-    "england": "GB", "britain": "GB", "greatbritain": "GB", "英格兰": "GB", "大不列颠": "GB",
-    "南韩": "KR", "韩": "KR", "southkorea": "KR", "korea": "KR", "俄国": "RU", "russia": "RU",
-    "澳洲": "AU", "纽西兰": "NZ", "印尼": "ID", "阿联酋": "AE", "uae": "AE", "荷兰王国": "NL",
-    "holland": "NL", "西德": "DE", "德意志": "DE", "法兰西": "FR", "意大利共和国": "IT",
-    "italia": "IT", "espana": "ES", "españa": "ES", "deutschland": "DE", "nippon": "JP",
-    "vietnam": "VN", "越南社会主义共和国": "VN", "缅甸联邦": "MM", "老挝": "LA", "laos": "LA",
-    "柬埔寨王国": "KH", "捷克共和国": "CZ",
-}  # fmt: skip
 _SEPARATORS = re.compile(r"[,;，；、/\n]+|\s{2,}")
 _SEPARATOR = re.compile(r"[,;，；、/\n]|\s\s")
 _DIGIT = re.compile(r"\d")
@@ -88,23 +76,6 @@ BAD_PASSPORT = gettext_lazy(
 
 def fold(value: str) -> str:
     return re.sub(r"[\s\-_.·'’()（）]+", "", value).lower()
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            for code, name in countries:
-                names.setdefault(fold(str(name)), code)
-    for code, _name in countries:
-        names.setdefault(code.lower(), code)
-        alpha3 = countries.alpha3(code)
-        if alpha3:
-            names.setdefault(alpha3.lower(), code)
-    for alias, code in COUNTRY_ALIASES.items():
-        names.setdefault(fold(alias), code)
-    return names
 
 
 _surname_syllables = lru_cache(maxsize=10_000)(surname_syllables)
@@ -180,7 +151,6 @@ class Validator:
             if key:
                 self.columns.setdefault(key, []).append(index)
         self.categories = category_lookup()
-        self.countries = _country_names()
         self.category_examples = "、".join(label for label, _value in category_labels())
         self.today = timezone.localdate()
         # Only the mapped text fields, each with its first column and header.
@@ -393,11 +363,7 @@ class Validator:
         return self._country_of[text]
 
     def _country_code(self, text: str) -> str | None:
-        folded = fold(text)
-        code = self.countries.get(folded)
-        if code is None and folded.endswith("国") and len(folded) > 2:
-            code = self.countries.get(folded[:-1])
-        return code
+        return countries.code_for(text)
 
     def _contacts(self, clean: CleanRow, row: list[str], country: str) -> None:
         region = country or "CN"

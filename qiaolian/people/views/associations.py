@@ -94,7 +94,7 @@ class AssociationListView(ScopedListView):
         header = [
             _("Chinese name"),
             _("Local name"),
-            _("Country"),
+            _("Country (region)"),
             _("City"),
             _("Founded"),
             _("Members"),

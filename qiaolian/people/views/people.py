@@ -126,7 +126,7 @@ def export_header() -> list[str]:
         _("Birth date"),
         _("Category"),
         _("Nationality"),
-        _("Country of residence"),
+        _("Country (region) of residence"),
         _("City"),
         _("Time zone"),
         _("Hometown"),

@@ -1,6 +1,8 @@
-// The liaison grid's world map: people (colour) and associations (tooltip) by country.
+// The liaison grid's world map: people (colour) and associations (tooltip) by country or region.
 // No inline script (CSP with nonces): the data comes from a json_script element, the map's
-// GeoJSON from the vendored world.json, registered here as "world".
+// GeoJSON from the vendored world.zh.json (drawn after China's standard maps), registered here
+// as "world". Features are matched by ISO code: each gets a `code` property (its iso_a2, or
+// for the few without one the country they belong to), and the series names regions by it.
 (function () {
   "use strict";
   var element = document.getElementById("grid-map");
@@ -16,6 +18,10 @@
   fetch(element.dataset.geoUrl, { credentials: "same-origin" })
     .then(function (response) { return response.json(); })
     .then(function (geojson) {
+      geojson.features.forEach(function (feature) {
+        var props = feature.properties;
+        props.code = props.iso_a2 && props.iso_a2 !== "-99" ? props.iso_a2 : (data.uncoded[props.name] || "");
+      });
       echarts.registerMap("world", geojson);
       chart.hideLoading();
       if (sized()) draw(); else waitForSize();
@@ -33,13 +39,13 @@
 
   function draw() {
     var max = 1;
-    data.countries.forEach(function (row) { if (row.value > max) max = row.value; });
+    data.features.forEach(function (row) { if (row.value > max) max = row.value; });
     chart.setOption({
       tooltip: {
         trigger: "item",
         formatter: function (params) {
           var row = params.data;
-          if (!row) return encode(params.name);
+          if (!row) return encode(data.names[params.name] || "");
           return "<strong>" + encode(row.label) + "</strong><br>" +
             encode(data.labels.people) + ": " + row.value + "<br>" +
             encode(data.labels.associations) + ": " + row.associations;
@@ -50,9 +56,9 @@
         inRange: { color: ["#fde8e7", "#e5484d", "#8f1d17"] }
       },
       series: [{
-        type: "map", map: "world", roam: true, zoom: 1.15,
+        type: "map", map: "world", nameProperty: "code", roam: true, zoom: 1.15,
         emphasis: { label: { show: false }, itemStyle: { areaColor: "#f5b041" } },
-        data: data.countries
+        data: data.features
       }]
     });
   }
