@@ -21,7 +21,7 @@ from qiaolian.core.forms import (
     dict_choices,
 )
 from qiaolian.core.scoping import Action
-from qiaolian.core.timezones import zone_names
+from qiaolian.core.timezones import zone_choices
 from qiaolian.people.apps import PEOPLE
 from qiaolian.people.models import (
     Association,
@@ -196,9 +196,7 @@ class PersonForm(forms.Form):
         self.fields["birth_date"].widget = forms.DateInput(attrs={"type": "date"})
         for name in ("nationality", "country"):
             self.fields[name].widget.attrs["data-tom-select"] = "1"
-        self.fields["time_zone"].choices = [("", _("Derived automatically"))] + [
-            (zone, zone) for zone in zone_names()
-        ]
+        self.fields["time_zone"].choices = [("", _("Derived automatically")), *zone_choices()]
         self.fields["time_zone"].widget.attrs["data-tom-select"] = "1"
         self.fields["notes"].widget.attrs["rows"] = 3
         self.fields["unit"] = UnitChoiceField(

@@ -50,7 +50,7 @@ def test_a_call_from_a_known_number_opens_the_caller_and_a_new_case(page, cast):
     expect(card).to_contain_text("陈罗马")
     expect(card).to_contain_text("罗马温州同乡群")
     expect(card).to_contain_text("护照到期换发咨询")
-    expect(page.locator("#caller-local-time")).to_contain_text("Europe/Rome")
+    expect(page.locator("#caller-local-time")).to_contain_text("罗马 (UTC+")
     rome_now = timezone.now().astimezone(ZoneInfo("Europe/Rome"))
     expect(page.locator("#caller-local-time")).to_contain_text(rome_now.strftime("%H:"))
 
@@ -67,7 +67,7 @@ def test_a_call_from_a_known_number_opens_the_caller_and_a_new_case(page, cast):
     assert case.requester == person
     assert Call.objects.get(case=case).number == "0039 333-123-4567"
     expect(page.locator("body")).to_contain_text(case.number)
-    expect(page.locator("#panel-caller")).to_contain_text("Europe/Rome")
+    expect(page.locator("#panel-caller")).to_contain_text("罗马 (UTC+")
     expect(page.locator("#requester-groups")).to_contain_text("罗马温州同乡群")
     expect(page.locator("#requester-other-cases")).to_contain_text("护照到期换发咨询")
 

@@ -124,7 +124,7 @@ def test_the_volunteer_doctor_answers_their_case_and_cannot_open_another(page, c
     expect(table).to_contain_text(theirs.number)
     expect(table).not_to_contain_text(other.number)
     page.click(f"text={theirs.number}")
-    expect(page.locator("#case-local-time")).to_contain_text("Europe/Rome")
+    expect(page.locator("#case-local-time")).to_contain_text("罗马 (UTC+")
 
     page.fill(
         "#comment-form textarea[name=text]", "可以按说明书服用布洛芬，多饮水；如超过39℃请就医。"

@@ -1,5 +1,7 @@
 from django import template
 
+from qiaolian.core import timezones
+
 register = template.Library()
 
 _CLASSES = {
@@ -50,3 +52,11 @@ def quantity(value) -> str:
     if isinstance(value, Quantity):
         return format_quantity(value)
     return "" if value is None else value
+
+
+@register.filter(name="zone_label")
+def zone_label_filter(name) -> str:
+    """ "罗马 (UTC+1)" for "Europe/Rome": a stored zone as people read it (an unknown stored
+    name is shown as it is rather than as some other zone)."""
+    name = str(name or "")
+    return timezones.zone_label(name) if timezones.is_known(name) else name

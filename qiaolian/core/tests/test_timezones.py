@@ -12,7 +12,6 @@ from django.utils import translation
 from qiaolian.core import timezones
 from qiaolian.hotline.services import callbacks, sla
 from qiaolian.hotline.services import volunteers as volunteer_services
-from qiaolian.people.views.people import _local_time
 
 NOON_UTC = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -52,9 +51,33 @@ def test_local_time_in_a_zone_and_the_choice_for_an_unknown_one():
     assert timezones.local_time("", NOON_UTC, default=None) is None
 
 
-def test_the_label_names_the_city_and_the_zone():
-    assert timezones.zone_label("America/New_York") == "New York (America/New_York)"
-    assert timezones.zone_label("") == "Shanghai (Asia/Shanghai)"
+def test_the_label_names_the_city_in_the_readers_language_and_the_offset():
+    assert timezones.zone_label("America/New_York", NOON_UTC) == "New York (UTC-5)"
+    assert timezones.zone_label("Europe/Rome", NOON_UTC) == "Rome (UTC+1)"
+    assert timezones.zone_label("Asia/Kolkata", NOON_UTC) == "Kolkata (UTC+5:30)"
+    assert timezones.zone_label("", NOON_UTC) == "Shanghai (UTC+8)"
+    with translation.override("zh-hans"):
+        assert timezones.zone_label("Europe/Rome", NOON_UTC) == "罗马 (UTC+1)"
+        # Summer time moves the offset, not the city.
+        july = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
+        assert timezones.zone_label("Europe/Rome", july) == "罗马 (UTC+2)"
+        # CLDR knows Kolkata by its old name, Calcutta.
+        assert timezones.zone_label("Asia/Kolkata", NOON_UTC) == "加尔各答 (UTC+5:30)"
+
+
+def test_no_label_shows_an_iana_name():
+    with translation.override("zh-hans"):
+        labels = dict(timezones.zone_choices(NOON_UTC))
+    assert labels["Europe/Rome"] == "罗马 (UTC+1)"
+    assert not [label for label in labels.values() if "/" in label or "_" in label]
+
+
+def test_the_wall_clock_is_text_in_the_persons_zone():
+    clock = timezones.wall_clock("Europe/Rome", NOON_UTC)
+    assert (clock.time, clock.date, clock.datetime) == ("13:00", "2026-01-15", "2026-01-15 13:00")
+    assert clock.hour == 13 and clock.label == "Rome (UTC+1)"
+    assert timezones.wall_clock("bogus", NOON_UTC, default=None) is None
+    assert timezones.wall_clock("bogus", NOON_UTC).zone_name == "Asia/Shanghai"
 
 
 def test_check_zone_names_the_field_and_how_to_fix_it():
@@ -82,5 +105,4 @@ def test_the_four_former_helpers_now_agree():
     )
     assert callbacks.local_time("bogus", NOON_UTC).tzinfo.key == "Asia/Shanghai"
     assert callbacks.zone_label("Europe/Rome") == timezones.zone_label("Europe/Rome")
-    assert _local_time("bogus") is None and _local_time("Europe/Rome").tzinfo.key == "Europe/Rome"
     assert volunteer_services.check_zone is timezones.check_zone

@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from qiaolian.core.models import Unit, UnitRole, User
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, ancestor_paths, holds_in
+from qiaolian.core.timezones import WallClock, wall_clock
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.memo import page_memo
 from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
 from qiaolian.hotline.services.sla import breaching_soon_q
-from qiaolian.hotline.zones import known_time_zone, local_time
+from qiaolian.hotline.zones import HOTLINE_TIME_ZONE, known_time_zone
 from qiaolian.people.models import PersonContact
 
 QUEUES: dict[str, Any] = {
@@ -183,11 +184,11 @@ def can_change(user, case: Case) -> bool:
     )
 
 
-def requester_local_time(case: Case, at: datetime | None = None) -> tuple[datetime, str] | None:
-    """The requester's local time and its zone name (the same zone the callbacks use), or None
-    when nothing tells where they are."""
+def requester_local_time(case: Case, at: datetime | None = None) -> WallClock | None:
+    """The requester's wall clock (in the same zone the callbacks use), or None when nothing
+    tells where they are."""
     name = known_time_zone(case)
-    return (local_time(name, at), name) if name else None
+    return wall_clock(name, at, default=HOTLINE_TIME_ZONE) if name else None
 
 
 def requesters_of_assigned_cases(user: Any) -> Q:

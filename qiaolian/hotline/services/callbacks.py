@@ -71,7 +71,7 @@ def callback_schedule(
                 )
                 % {
                     "local": local.strftime("%H:%M"),
-                    "zone": zone_label(tz_name),
+                    "zone": zone_label(tz_name, local),
                     "start": start.strftime("%H:%M"),
                     "end": end.strftime("%H:%M"),
                 }
@@ -89,7 +89,7 @@ def callback_schedule(
     assert_visible(actor, callback, Action.VIEW)
     text = _("Callback scheduled for %(local)s %(zone)s.") % {
         "local": local.strftime("%Y-%m-%d %H:%M"),
-        "zone": zone_label(tz_name),
+        "zone": zone_label(tz_name, local),
     }
     if callback.override_reason:
         text += " " + _("Outside their daytime: %(reason)s") % {"reason": callback.override_reason}
@@ -151,7 +151,7 @@ def callback_cancel(*, actor: Any, callback: Callback, reason: str = "") -> None
     if current.done_at is not None:
         raise ValidationError(_("This callback is already done."))
     local = current.scheduled_for.astimezone(zone(current.time_zone))
-    when = f"{local:%Y-%m-%d %H:%M} {zone_label(current.time_zone)}"
+    when = f"{local:%Y-%m-%d %H:%M} {zone_label(current.time_zone, local)}"
     text = _("Callback of %(when)s cancelled.") % {"when": when}
     if reason.strip():
         text += " " + reason.strip()

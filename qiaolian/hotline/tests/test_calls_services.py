@@ -302,7 +302,7 @@ def test_it_refuses_a_callback_at_3am_their_time_saying_what_time_it_would_be(ca
         )
     message = caught.value.message_dict["scheduled_for"][0]
     assert message == (
-        "That is 03:00 in Rome (Europe/Rome); callbacks must fall between 09:00 and 21:00 "
+        "That is 03:00 in Rome (UTC+1); callbacks must fall between 09:00 and 21:00 "
         "their time, or give a reason to override."
     )
     assert not Callback.objects.exists()

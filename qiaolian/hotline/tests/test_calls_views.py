@@ -94,7 +94,7 @@ class CallbackListTests(ScopedViewTests.List):
         text = response_text(response)
         self.assertIn(late.case.subject, text)
         self.assertNotIn(self.own_object.case.subject, text)  # not overdue
-        self.assertIn("Rome (Europe/Rome)", text)
+        self.assertIn("Rome (UTC+", text)
         self.assertIn("1 overdue", text)
 
 
@@ -127,7 +127,7 @@ def test_the_lookup_panel_shows_the_caller_typed_in_another_format(client, cast,
     text = response_text(response)
     assert response.status_code == 200
     assert "陈罗马" in text and "罗马侨胞群" in text and open_case.subject in text
-    assert "Rome (Europe/Rome)" in text
+    assert "Rome (UTC+" in text
     # The wall-clock time in Rome, not the server's (templates localise datetimes by default).
     rome = timezone.now().astimezone(ZoneInfo("Europe/Rome"))
     assert f"{rome:%H}:" in text and f"({rome:%m-%d}) in Rome" in text
@@ -255,7 +255,7 @@ def test_scheduling_at_3am_is_refused_with_their_time_then_accepted_with_a_reaso
     night = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT03:00")
     refused = client.post(url, {"scheduled_for": night}, headers=EN)
     assert refused.status_code == 400
-    assert "That is 03:00 in Rome (Europe/Rome)" in response_text(refused)
+    assert "That is 03:00 in Rome (UTC+" in response_text(refused)
     accepted = client.post(url, {"scheduled_for": night, "override_reason": "病情紧急"})
     assert accepted.status_code == 302
     assert Callback.objects.get(case=case).override_reason == "病情紧急"
@@ -301,7 +301,7 @@ def test_the_case_page_panels_show_local_time_groups_other_cases_and_callbacks(
     request.user = cast.district_manager
     panels = {p["template"]: p for p in panels_for(request, case)}
     caller = panels["hotline/calls/panel_caller.html"]
-    assert caller["tz_label"] == "Rome (Europe/Rome)"
+    assert caller["tz_label"].startswith("Rome (UTC+")
     assert [m.group.name for m in caller["groups"]] == ["罗马侨胞群"]
     assert caller["other_cases"] == [other]
     assert panels["hotline/calls/panel_callbacks.html"]["can_change"] is True

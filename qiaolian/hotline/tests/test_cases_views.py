@@ -117,11 +117,13 @@ class CaseDetailTests(ScopedViewTests.Detail):
         case = make_case(self.cast.district_a, requester_time_zone="America/Los_Angeles")
         self.login("district_manager")
         response = self.client.get(self.url(case), **EN)
-        self.assertContains(response, "America/Los_Angeles")
-        local = response.context["local_time"]
-        self.assertEqual(str(local.tzinfo), "America/Los_Angeles")
+        clock = response.context["clock"]
+        self.assertEqual(clock.zone_name, "America/Los_Angeles")
+        # The zone as people read it (city and offset), never its IANA name.
+        self.assertContains(response, clock.label)
+        self.assertNotContains(response, "America/Los_Angeles")
         # Rendered in the requester's zone, not converted back to Beijing time.
-        self.assertContains(response, f"<strong>{local:%H:%M}</strong>", html=False)
+        self.assertContains(response, f"<strong>{clock.time}</strong>", html=False)
 
     def test_it_offers_the_allowed_status_buttons_only(self):
         case = make_case(self.cast.district_a, status=Status.IN_PROGRESS)

@@ -341,8 +341,7 @@ class CaseDetailView(CaseMixin, ScopedDetailView):
             can_read_notes=case.is_confidential and services.can_read_notes(user, case),
             note_count=case.confidential_notes.count() if case.is_confidential else 0,
             link_form=_LinkForm(user=user) if can_change and not case.requester_id else None,
-            local_time=local[0] if local else None,
-            local_zone=local[1] if local else "",
+            clock=local,
             now=timezone.now(),
             panels=panels,
         )

@@ -235,15 +235,11 @@ class PersonDetailView(PersonObjectMixin, ScopedDetailView):
             Person.objects.restrict(user, Action.REVEAL).filter(pk=person.pk).exists()
         )
         context["can_audit"] = holds_anywhere(user, CORE.AUDIT)
-        context["local_time"] = _local_time(person.time_zone)
+        context["clock"] = timezones.wall_clock(person.time_zone, default=None)
         if context["can_change"]:
             context["consent_form"] = ConsentForm()
             context["link_form"] = RelationshipForm(user=user, person=person)
         return context
-
-
-def _local_time(zone: str):
-    return timezones.local_time(zone, default=None)
 
 
 class PersonCreateView(ScopedFormView):
