@@ -23,7 +23,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, assert_visible, require_unit
-from qiaolian.core.timezones import zone_label
+from qiaolian.core.timezones import WallClock, zone_label
 from qiaolian.core.versioning import bump, lock_for_update
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import (
@@ -135,7 +135,14 @@ class CallerInfo:
 
     @property
     def tz_label(self) -> str:
-        return zone_label(self.tz)
+        return zone_label(self.tz, self.local_time)
+
+    @property
+    def clock(self) -> WallClock | None:
+        """The caller's wall clock: text in their zone (core/timezones.py)."""
+        if self.local_time is None:
+            return None
+        return WallClock(self.local_time, getattr(self.local_time.tzinfo, "key", self.tz))
 
     @property
     def is_daytime(self) -> bool:

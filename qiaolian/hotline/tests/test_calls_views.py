@@ -301,7 +301,7 @@ def test_the_case_page_panels_show_local_time_groups_other_cases_and_callbacks(
     request.user = cast.district_manager
     panels = {p["template"]: p for p in panels_for(request, case)}
     caller = panels["hotline/calls/panel_caller.html"]
-    assert caller["tz_label"].startswith("Rome (UTC+")
+    assert caller["clock"].label.startswith("Rome (UTC+")
     assert [m.group.name for m in caller["groups"]] == ["罗马侨胞群"]
     assert caller["other_cases"] == [other]
     assert panels["hotline/calls/panel_callbacks.html"]["can_change"] is True

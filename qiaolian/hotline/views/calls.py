@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.timezones import WallClock
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ExportableListView,
@@ -324,7 +325,7 @@ class CallbackCreateView(ScopedFormView):
         context.update(
             case=self.object,
             tz_label=callback_services.zone_label(tz),
-            local_now=callback_services.local_time(tz),
+            clock=_clock(callback_services.local_time(tz), tz),
             day_start=start,
             day_end=end,
             case_url=case_url(self.object),
@@ -375,6 +376,11 @@ class CallbackCancelView(CallbackDoneView):
 # --- case-page panels ---------------------------------------------------------------------
 
 
+def _clock(local, tz: str) -> WallClock:
+    """The requester's wall clock (text in their zone) from the hotline's local time."""
+    return WallClock(local, getattr(local.tzinfo, "key", tz))
+
+
 @panel(20)
 def caller_panel(request, case):
     """The requester's local time, their groups and their other open cases."""
@@ -391,8 +397,7 @@ def caller_panel(request, case):
     return {
         "template": "hotline/calls/panel_caller.html",
         "case": case,
-        "tz_label": callback_services.zone_label(tz),
-        "local_time": local,
+        "clock": _clock(local, tz),
         "is_daytime": callback_services.in_daytime(local),
         "groups": groups,
         "other_cases": list(selectors.other_open_cases(request.user, case)[:5]),
