@@ -50,3 +50,17 @@ def quantity(value) -> str:
     if isinstance(value, Quantity):
         return format_quantity(value)
     return "" if value is None else value
+
+
+@register.filter
+def in_zone(value, name):
+    """`{{ callback.scheduled_for|in_zone:callback.time_zone }}`: like Django's `|timezone`,
+    but a blank, unknown or path-like stored name falls back to the federation's zone instead
+    of raising (a bad stored value must not break the page for everyone, issue 10.3)."""
+    from datetime import datetime
+
+    from qiaolian.core import timezones
+
+    if not isinstance(value, datetime):
+        return value
+    return value.astimezone(timezones.zone(name if isinstance(name, str) else None))
