@@ -417,8 +417,8 @@ class PersonPageTests(TestCase):
         self.assertEqual(
             response.context["form"].errors["phones"],
             [
-                "“12345” is not a valid phone number. Write it with the country code, "
-                "e.g. +39 333 123 4567."
+                "“12345” is not a valid phone number in China (numbers without a country code "
+                "are read there). Write it with the country code, e.g. +39 333 123 4567."
             ],
         )
         self.assertFalse(Person.objects.filter(surname="张").exclude(pk=self.zhang.pk).exists())
@@ -437,7 +437,10 @@ class PersonPageTests(TestCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(
             response.context["form"].errors["phones"],
-            ["“12345”不是有效的电话号码。请带上国家代码填写，例如 +39 333 123 4567。"],
+            [
+                "“12345”不是中国的有效电话号码（未带国家代码的号码按该地解读）。"
+                "请带上国家代码填写，例如 +39 333 123 4567。"
+            ],
         )
 
     def test_it_keeps_the_stored_id_number_when_the_field_is_left_empty(self):
