@@ -144,7 +144,8 @@ def _control_character_field(body: bytes) -> str | None:
             return None
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, item in items:
-            name = f"{path}.{key}" if path else str(key)
+            # A list item is named by its list ("phones", not "phones.0"), as the API does.
+            name = path if isinstance(key, int) else (f"{path}.{key}" if path else key)
             if isinstance(key, str) and has_control_characters(key):
                 return name
             found = walk(item, name)

@@ -65,9 +65,17 @@ def clean_texts(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+# Files of the system's zone directory that are not zones people live in.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @functools.cache
 def zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if name not in _NOT_ZONES and not name.startswith(("posix/", "right/"))
+    )
 
 
 def is_valid_zone(name: str | None) -> bool:
