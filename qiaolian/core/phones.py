@@ -49,10 +49,16 @@ def country_name(code: str) -> str:
     return str(countries.name(code) or code)
 
 
-def phone_error(raw: str, country: str | None) -> str:
-    """Why `raw` was refused, naming the countries it was read in."""
+def phone_error(raw: str, country: str | None, *, echo: bool = True) -> str:
+    """Why `raw` was refused, naming the countries it was read in (without repeating the
+    value when `echo` is False: the import's problems show the cell beside the message)."""
     # Translators: joins the two countries a phone number was read in: "Italy or China".
     names = _(" or ").join(country_name(region) for region in reading_regions(country))
+    if not echo:
+        return _(
+            "Not a valid phone number in %(countries)s (numbers without a country code are "
+            "read there); add the country code, e.g. +39 333 123 4567."
+        ) % {"countries": names}
     return _(
         "“%(value)s” is not a valid phone number in %(countries)s (numbers without a country "
         "code are read there). Write it with the country code, e.g. +39 333 123 4567."

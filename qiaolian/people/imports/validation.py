@@ -422,7 +422,7 @@ class Validator:
                     # Overseas Chinese often keep a mainland number typed without +86.
                     result = to_e164(raw, "CN")
                 if result is None:
-                    clean.problems.append(Problem(header, raw, phone_error(raw, region)))
+                    clean.problems.append(Problem(header, raw, phone_error(raw, region, echo=False)))
                 elif result[0] not in seen:
                     seen.add(result[0])
                     clean.phones.append((raw, result[0], result[1]))
