@@ -422,7 +422,8 @@ class Validator:
                     # Overseas Chinese often keep a mainland number typed without +86.
                     result = to_e164(raw, "CN")
                 if result is None:
-                    clean.problems.append(Problem(header, raw, phone_error(raw, region, echo=False)))
+                    message = phone_error(raw, region, echo=False)
+                    clean.problems.append(Problem(header, raw, message))
                 elif result[0] not in seen:
                     seen.add(result[0])
                     clean.phones.append((raw, result[0], result[1]))

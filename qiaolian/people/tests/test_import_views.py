@@ -152,7 +152,9 @@ class ImportFlowTests(TestCase):
         # The preview: every row's fate, the problem with its row, column, value and fix.
         page = self.client.get(detail)
         self.assertContains(page, "第 5 行 手机：“12345”")
-        self.assertContains(page, "的有效电话号码（未带国家代码的号码按该地解读）；请加国家区号，如 +39 333 123 4567")
+        self.assertContains(
+            page, "（未带国家代码的号码按该地解读）；请加国家区号，如 +39 333 123 4567"
+        )
         self.assertContains(page, existing.full_name)
         self.assertContains(page, "电话号码相同")
         self.assertEqual(page.context["plan"]["create"], 2)
