@@ -193,6 +193,16 @@ def birth_date_shown(birth_date: dt.date | None, *, id_number: str, can_reveal: 
     return birth_date.year
 
 
+def birth_date_text(birth_date: dt.date | None, *, id_number: str, can_reveal: bool) -> str:
+    """`birth_date_shown` as text for pages and exports: "1985-05-05" or "1985 (year only)"."""
+    shown = birth_date_shown(birth_date, id_number=id_number, can_reveal=can_reveal)
+    if shown is None:
+        return ""
+    if isinstance(shown, int):
+        return _("%(year)s (year only)") % {"year": shown}
+    return shown.isoformat()
+
+
 def mask_sensitive(field: str, value: str) -> str:
     """`mask_id_number` or `mask_passport` by field name (audit rows, conflicts, imports)."""
     return mask_id_number(value) if field == "id_number" else mask_passport(value)

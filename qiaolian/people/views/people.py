@@ -40,7 +40,7 @@ from qiaolian.people.forms import (
     read_snapshot,
     sign_snapshot,
 )
-from qiaolian.people.identity import birth_date_shown, mask_sensitive
+from qiaolian.people.identity import birth_date_text, mask_sensitive
 from qiaolian.people.models import Consent, Gender, Person, Relationship
 
 EXPORT_LIMIT = 100_000
@@ -252,12 +252,7 @@ class PersonDetailView(PersonObjectMixin, ScopedDetailView):
 def shown_birth_date(person: Person, can_reveal: bool) -> str:
     """The birth date as text for pages and exports: the year only for a user without the
     reveal right when an ID number is recorded (`identity.birth_date_shown` says why)."""
-    shown = birth_date_shown(person.birth_date, id_number=person.id_number, can_reveal=can_reveal)
-    if shown is None:
-        return ""
-    if isinstance(shown, int):
-        return _("%(year)s (year only)") % {"year": shown}
-    return shown.isoformat()
+    return birth_date_text(person.birth_date, id_number=person.id_number, can_reveal=can_reveal)
 
 
 def _local_time(zone: str):
