@@ -261,3 +261,33 @@ def test_the_api_refuses_nul_in_any_json_body_naming_the_field(cast, client):
     )
     assert response.status_code == 422, response.content
     assert list(response.json()["error"]["fields"]) == ["text"]
+
+
+# --- issue 10.4: what a user without the reveal right sees of the birth date ----------------
+
+
+def test_without_the_reveal_right_the_birth_date_beside_an_id_number_is_the_year_only(cast, client):
+    from qiaolian.people import selectors
+    from qiaolian.people.views.people import export_rows
+
+    person = PersonFactory(
+        unit=cast.district_a, surname="郑", id_number=VALID_ID, birth_date=dt.date(1985, 5, 5)
+    )
+    client.force_login(cast.district_clerk)  # read-only: no reveal right
+    page = client.get(reverse("people:person_detail", args=[person.public_id]))
+    text = page.content.decode()
+    assert "1985-05-05" not in text and "19850505" not in text
+    assert "****************23" in text
+    secret = api_token_create(actor=cast.district_clerk, name="t")[1]
+    body = client.get(
+        reverse("api:person_detail", kwargs={"person_id": person.public_id}),
+        headers={"authorization": f"Bearer {secret}"},
+    ).json()
+    assert (body["birth_date"], body["birth_year"]) == (None, 1985)
+    assert body["id_number_masked"] == "****************23"
+    people = selectors.person_list(user=cast.city_admin).filter(pk=person.pk)
+    [row] = export_rows(people, user=cast.district_clerk)
+    assert "1985-05-05" not in [str(cell) for cell in row]
+    # The reveal right shows the date itself.
+    [row] = export_rows(people, user=cast.city_admin)
+    assert "1985-05-05" in [str(cell) for cell in row]
