@@ -291,3 +291,35 @@ def test_without_the_reveal_right_the_birth_date_beside_an_id_number_is_the_year
     # The reveal right shows the date itself.
     [row] = export_rows(people, user=cast.city_admin)
     assert "1985-05-05" in [str(cell) for cell in row]
+
+
+def test_the_edit_form_hides_the_birth_date_without_the_reveal_right_and_keeps_it(cast, client):
+    person = PersonFactory(
+        unit=cast.township_a1,
+        surname="冯",
+        gender="f",
+        id_number=VALID_ID,
+        birth_date=dt.date(1985, 5, 5),
+    )
+    client.force_login(cast.township_worker)  # staff: change, but no reveal right
+    url = reverse("people:person_edit", args=[person.public_id])
+    page = client.get(url)
+    assert "1985-05-05" not in page.content.decode()
+    form = page.context["form"]
+    assert form["birth_date"].value() is None
+    data = {
+        "surname": "冯",
+        "gender": "f",
+        "unit": cast.township_a1.pk,
+        "city": "Roma",
+        "version": person.version,
+    }
+    assert client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert (person.birth_date, person.city) == (dt.date(1985, 5, 5), "Roma")
+    # A gender that contradicts the stored number is refused without saying what it holds.
+    response = client.post(url, {**data, "gender": "m", "version": person.version})
+    assert response.status_code == 400
+    assert "does not match the stored ID card number" in str(
+        response.context["form"].errors["gender"]
+    ) or "与已登记的身份证号码不一致" in str(response.context["form"].errors["gender"])
