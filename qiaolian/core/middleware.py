@@ -1,17 +1,21 @@
 """Request plumbing: audit context, the active unit, session limits, second factor."""
 
+import json
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
+from qiaolian.core.api_kit import error_body
 from qiaolian.core.models import Unit, UnitRole
 from qiaolian.core.selectors import switchable_units
+from qiaolian.core.validation import control_character_message, has_control_characters
 
 
 class RequestContextMiddleware:
@@ -103,3 +107,50 @@ def requires_second_factor(user) -> bool:
         cached = UnitRole.objects.filter(user=user, role__requires_otp=True).exists()
         user._requires_otp = cached
     return cached
+
+
+class ControlCharacterMiddleware:
+    """Refuses a JSON body that carries NUL or another control character in any string, with
+    422 in the API's error shape naming the field. One place for every API operation (names,
+    notes, case comments, e-mail …): PostgreSQL cannot store NUL, and the forms refuse it
+    already. The services check the same again (`core.validation`) for the pages and imports."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type == (
+            "application/json"
+        ):
+            field = _control_character_field(request.body)
+            if field is not None:
+                message = control_character_message()
+                body = error_body("invalid", _("Some fields are invalid."), {field: [message]})
+                return JsonResponse(body, status=422)
+        return self.get_response(request)
+
+
+def _control_character_field(body: bytes) -> str | None:
+    """The dotted name of the first string in a JSON body that holds a control character."""
+    try:
+        data = json.loads(body or b"null")
+    except ValueError:
+        return None  # not JSON: the API answers that itself
+
+    def walk(value, path: str) -> str | None:
+        if isinstance(value, str):
+            return path if has_control_characters(value) else None
+        if not isinstance(value, dict | list):
+            return None
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            # A list item is named by its list ("phones", not "phones.0"), as the API does.
+            name = path if isinstance(key, int) else (f"{path}.{key}" if path else key)
+            if isinstance(key, str) and has_control_characters(key):
+                return name
+            found = walk(item, name)
+            if found is not None:
+                return found
+        return None
+
+    return walk(data, "")

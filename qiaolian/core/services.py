@@ -39,6 +39,7 @@ from qiaolian.core.scoping import (
     qualify,
     require_unit,
 )
+from qiaolian.core.validation import clean_text, clean_texts
 
 UNIT_FIELDS = ("code", "name", "name_en", "kind", "is_active")
 USER_FIELDS = ("username", "display_name", "phone", "email", "home_unit", "is_active")
@@ -79,6 +80,17 @@ def _validate_password(password: str, user: User) -> None:
 # --- units ---------------------------------------------------------------------------------
 
 
+def _check_unit_code(unit: Unit) -> None:
+    """Unit codes are unique regardless of letter case (the database only compares exactly),
+    for the form and the API alike."""
+    # scoping: exempt - a code is unique across the whole federation, seen or not
+    others = Unit.objects.filter(code__iexact=unit.code)
+    if unit.pk:
+        others = others.exclude(pk=unit.pk)
+    if others.exists():
+        raise ValidationError({"code": _("This code is already used by another unit.")})
+
+
 @transaction.atomic
 def unit_create(
     *, actor, parent: Unit | None, code: str, name: str, kind: str, name_en: str = ""
@@ -88,7 +100,9 @@ def unit_create(
             raise PermissionDenied(_("Only a system administrator can add a top-level unit."))
     else:
         _require(actor=actor, action=Action.ADMIN, unit=parent)
-    unit = Unit(code=code.strip(), name=name.strip(), name_en=name_en.strip(), kind=kind)
+    values = clean_texts({"code": code, "name": name, "name_en": name_en})
+    unit = Unit(code=values["code"], name=values["name"], name_en=values["name_en"], kind=kind)
+    _check_unit_code(unit)
     unit.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
         unit = Unit.objects.add_root(instance=unit)
@@ -112,7 +126,9 @@ def unit_update(*, actor, unit: Unit, **fields: Any) -> Unit:
     for name, value in fields.items():
         if name not in UNIT_FIELDS:
             raise ValueError(f"unit field {name!r} cannot be updated here")
-        setattr(unit, name, value.strip() if isinstance(value, str) else value)
+        setattr(unit, name, clean_text(value, field=name))
+    if "code" in fields:
+        _check_unit_code(unit)
     unit.full_clean(exclude=["path", "depth", "numchild"])
     changes = audit.diff(before, audit.snapshot(unit, UNIT_FIELDS))
     if changes:

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from qiaolian.core.validation import is_valid_zone
+
 # The federation works in Beijing time; `settings.TIME_ZONE` says so for a deployment.
 FEDERATION_TIME_ZONE = "Asia/Shanghai"
 
@@ -171,7 +173,7 @@ def zone_label(name: str | None, at: datetime | None = None) -> str:
 
 def check_zone(name: str, *, field: str = "time_zone", message: str = "") -> str:
     """`name` when it is a known zone; otherwise a ValidationError on `field`."""
-    if not is_known(name):
+    if not is_valid_zone(name):  # an IANA name only (core.validation), never a path
         raise ValidationError(
             {field: message or _("Choose a time zone from the list, such as Europe/Rome.")}
         )

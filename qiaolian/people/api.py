@@ -14,10 +14,11 @@ from ninja import Field, Router, Schema, Status
 
 from qiaolian.core.api_kit import ErrorOut, paginated, require, visible_unit
 from qiaolian.core.models import DictItem, Unit
-from qiaolian.core.scoping import Action
+from qiaolian.core.scoping import Action, reaches_unit
 from qiaolian.core.versioning import if_match_version
 from qiaolian.people import selectors, services
 from qiaolian.people.apps import PEOPLE
+from qiaolian.people.identity import birth_date_shown
 from qiaolian.people.models import Association, Person
 from qiaolian.people.names import split_full_name
 
@@ -44,7 +45,12 @@ class PersonOut(Schema):
     name_initials: str
     romanized_names: str
     gender: str
-    birth_date: date | None
+    birth_date: date | None = Field(
+        None,
+        description="Null for callers without the reveal right when an ID card number is "
+        "recorded (the date is part of the number); birth_year is given then.",
+    )
+    birth_year: int | None
     category: str
     nationality: str
     country: str
@@ -73,6 +79,19 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_unit_name(obj: Person):
         return obj.unit.name
+
+    @staticmethod
+    def resolve_birth_date(obj: Person, context):
+        shown = birth_date_shown(
+            obj.birth_date,
+            id_number=obj.id_number,
+            can_reveal=reaches_unit(context["request"].auth, PEOPLE.REVEAL, obj.unit),
+        )
+        return shown if isinstance(shown, date) else None
+
+    @staticmethod
+    def resolve_birth_year(obj: Person):
+        return obj.birth_date.year if obj.birth_date else None
 
     @staticmethod
     def resolve_nationality(obj: Person):

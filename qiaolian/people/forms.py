@@ -20,9 +20,11 @@ from qiaolian.core.forms import (
     UnitChoiceField,
     dict_choices,
 )
-from qiaolian.core.scoping import Action
+from qiaolian.core.phones import phone_error, phone_for_country
+from qiaolian.core.scoping import Action, reaches_unit
 from qiaolian.core.timezones import zone_choices
 from qiaolian.people.apps import PEOPLE
+from qiaolian.people.identity import check_passport, parse_id_number
 from qiaolian.people.models import (
     Association,
     AssociationLeader,
@@ -32,7 +34,7 @@ from qiaolian.people.models import (
     RelationKind,
 )
 from qiaolian.people.names import split_full_name
-from qiaolian.people.normalize import normalize_email, normalize_phone, time_zone_for
+from qiaolian.people.normalize import normalize_email, time_zone_for
 from qiaolian.people.records import PERSON_FIELDS, SENSITIVE_FIELDS
 from qiaolian.people.selectors import PERSON_CATEGORY
 
@@ -209,6 +211,19 @@ class PersonForm(forms.Form):
             required=False,
             help_text=_("The federation unit of the hometown, when it lies in our area."),
         )
+        # The birth date is part of the ID card number: without the reveal right it is not
+        # shown (people.identity.mask_id_number says why); left empty, it is kept.
+        self.birth_date_hidden = bool(
+            person is not None
+            and person.id_number
+            and person.birth_date
+            and not reaches_unit(user, PEOPLE.REVEAL, person.unit)
+        )
+        if self.birth_date_hidden:
+            self.initial["birth_date"] = None
+            self.fields["birth_date"].help_text = _(
+                "Year %(year)s; the full date is in the ID card number. Leave empty to keep it."
+            ) % {"year": person.birth_date.year}
         if person is not None:
             masked = {
                 "id_number": person.id_number_masked,
@@ -217,6 +232,24 @@ class PersonForm(forms.Form):
             for name, shown in masked.items():
                 self.fields[name].widget.attrs["placeholder"] = shown
                 self.fields[name].help_text = _("Leave empty to keep the stored number.")
+        if person is None:
+            # A new person's consent is recorded with them; later ones on the person's page.
+            self.fields["consent_purpose"] = forms.CharField(
+                label=_("Consent purpose"),
+                max_length=200,
+                required=False,
+                help_text=_("Leave empty when no consent was collected yet."),
+                widget=forms.TextInput(attrs={"placeholder": _("e.g. liaison and notices")}),
+            )
+            self.fields["consent_legal_basis"] = forms.ChoiceField(
+                label=_("Legal basis"),
+                choices=Consent.LegalBasis.choices,
+                initial="consent",
+                required=False,
+            )
+            self.fields["consent_channel"] = forms.ChoiceField(
+                label=_("Channel"), choices=Consent.Channel.choices, required=False
+            )
         # The register's fields in their order, the contacts after the place, the documents
         # before the owner unit.
         place_end = PERSON_FIELDS.index("hometown_unit") + 1
@@ -230,6 +263,28 @@ class PersonForm(forms.Form):
                 "unit",
             ]
         )
+
+    # The form in the groups staff think in (issue 9): a 24-field column was hard to scan.
+    FIELDSETS = (
+        ("basic", _("Basic information"), ("surname", "given_name", "romanized_names",
+         "gender", "birth_date", "category", "hometown", "hometown_unit", "languages", "tags",
+         "notes", "unit")),
+        ("contact", _("Contact"), ("phones", "emails", "wechat_id", "address")),
+        ("abroad", _("Abroad"), ("nationality", "country", "city", "time_zone", "occupation",
+         "employer")),
+        ("documents", _("Documents"), ("id_number", "passport_number")),
+        ("consent", _("Consent"), ("consent_purpose", "consent_legal_basis",
+         "consent_channel")),
+    )  # fmt: skip
+
+    def fieldsets(self) -> list[tuple[str, Any, list]]:
+        """(key, legend, bound fields) per group, for people/person_form.html."""
+        groups = []
+        for key, legend, names in self.FIELDSETS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields or key == "consent":
+                groups.append((key, legend, fields))
+        return groups
 
     @classmethod
     def initial_for(cls, person: Person) -> dict[str, Any]:
@@ -254,26 +309,20 @@ class PersonForm(forms.Form):
         surname, given = data.get("surname", ""), data.get("given_name", "")
         if surname and not given:
             data["surname"], data["given_name"] = split_full_name(surname)
-        region = str(data.get("country") or "CN")
+        country = str(data.get("country") or "")
         bad_phones, phones = [], []
         for line in _lines(data.get("phones", "")):
-            (phones if normalize_phone(line, region) else bad_phones).append(line)
+            (phones if phone_for_country(line, country) else bad_phones).append(line)
         if bad_phones:
             self.add_error(
                 "phones",
                 [
-                    ValidationError(
-                        _(
-                            "“%(value)s” is not a valid phone number. Write it with the "
-                            "country code, e.g. +39 333 123 4567."
-                        ),
-                        params={"value": value},
-                        code="phone",
-                    )
+                    ValidationError(phone_error(value, country), code="phone")
                     for value in bad_phones
                 ],
             )
         data["phone_list"] = phones
+        self._check_documents(data)
         if self.person is not None and data.get("time_zone") == self.person.time_zone:
             data["time_zone"] = self._rederived_time_zone(data, phones)
         bad_emails = [e for e in _lines(data.get("emails", "")) if normalize_email(e) is None]
@@ -292,6 +341,22 @@ class PersonForm(forms.Form):
         data["email_list"] = _lines(data.get("emails", ""))
         return data
 
+    def _check_documents(self, data: dict[str, Any]) -> None:
+        """The checks of `people.identity` on what was typed, so the form shows them beside
+        its other errors; the service repeats them (and matches the birth date and gender)."""
+        if data.get("id_number", "").strip():
+            try:
+                parse_id_number(data["id_number"])
+            except ValidationError as exc:
+                self.add_error("id_number", exc)
+        if data.get("passport_number", "").strip():
+            try:
+                check_passport(
+                    data["passport_number"], nationality=str(data.get("nationality") or "")
+                )
+            except ValidationError as exc:
+                self.add_error("passport_number", exc)
+
     def _rederived_time_zone(self, data: dict[str, Any], phones: list[str]) -> str:
         """Keep a stored zone the user chose; drop one that was derived automatically when the
         country or the first phone changes, so the service derives it again."""
@@ -301,16 +366,29 @@ class PersonForm(forms.Form):
         was_derived = person.time_zone == time_zone_for(
             country=str(person.country or ""), phone_e164=old_phone
         )
-        new_phone = normalize_phone(phones[0], str(data.get("country") or "CN")) if phones else ""
+        new_phone = phone_for_country(phones[0], str(data.get("country") or "")) if phones else ""
         moved = (
             str(data.get("country") or "") != str(person.country or "") or new_phone != old_phone
         )
         return "" if was_derived and moved else person.time_zone
 
+    def consent_fields(self) -> dict[str, Any] | None:
+        """Keyword arguments for consent_grant when a consent was entered with a new person."""
+        data = self.cleaned_data
+        if not data.get("consent_purpose"):
+            return None
+        return {
+            "purpose": data["consent_purpose"],
+            "channel": data.get("consent_channel") or "paper",
+            "legal_basis": data.get("consent_legal_basis") or "consent",
+        }
+
     def service_fields(self) -> dict[str, Any]:
         """Keyword arguments for person_create / person_update."""
         data = self.cleaned_data
         fields = {name: data[name] for name in PERSON_MODEL_FIELDS}
+        if self.birth_date_hidden and fields["birth_date"] is None:
+            del fields["birth_date"]
         fields.update(
             surname=data["surname"],
             given_name=data["given_name"],
@@ -334,6 +412,9 @@ def edit_snapshot(person: Person, contacts=None) -> dict[str, Any]:
 
     contacts = list(person.contacts.all()) if contacts is None else contacts
     data = snapshot(person)
+    if person.id_number and person.birth_date:
+        # The signed snapshot is readable in the page: no full birth date beside an ID number.
+        data["birth_date"] = person.birth_date.year
     data["phones"] = [c.value for c in contacts if c.kind == "phone"]
     data["emails"] = [c.value for c in contacts if c.kind == "email"]
     return data

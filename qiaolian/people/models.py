@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from qiaolian.core import registry
-from qiaolian.core.crypto import EncryptedTextField, mask
+from qiaolian.core.crypto import EncryptedTextField
 from qiaolian.core.files import private_storage
 from qiaolian.core.scoping import Action, Narrowing, RestrictedQuerySet, ScopedMixin, reach_q
 from qiaolian.core.versioning import VersionedModel
+from qiaolian.people.identity import mask_id_number, mask_passport
 
 ScopedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
@@ -135,11 +136,11 @@ class Person(ScopedMixin, VersionedModel):
 
     @property
     def id_number_masked(self) -> str:
-        return mask(self.id_number, 4, 4)
+        return mask_id_number(self.id_number)
 
     @property
     def passport_masked(self) -> str:
-        return mask(self.passport_number, 2, 2)
+        return mask_passport(self.passport_number)
 
 
 class ContactKind(models.TextChoices):

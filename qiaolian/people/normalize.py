@@ -8,6 +8,7 @@ import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
 from qiaolian.core.phones import normalize_phone
+from qiaolian.core.validation import is_valid_zone
 
 __all__ = ["normalize_email", "normalize_phone", "time_zone_for"]
 
@@ -24,7 +25,7 @@ def _country_zone(country: str) -> str:
     example = phonenumbers.example_number(country.upper()) if country else None
     if example is None:
         return ""
-    zones = [z for z in phone_timezone.time_zones_for_number(example) if "/" in z]
+    zones = [z for z in phone_timezone.time_zones_for_number(example) if is_valid_zone(z)]
     return zones[0] if zones else ""
 
 
@@ -41,7 +42,7 @@ def time_zone_for(*, country: str = "", phone_e164: str = "") -> str:
     if number is not None:
         region = phonenumbers.region_code_for_number(number) or ""
         if not country or region == country:
-            zones = [z for z in phone_timezone.time_zones_for_number(number) if "/" in z]
+            zones = [z for z in phone_timezone.time_zones_for_number(number) if is_valid_zone(z)]
             if len(zones) == 1:
                 return zones[0]
             country = country or region

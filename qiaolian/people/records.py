@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from qiaolian.core import audit
-from qiaolian.core.crypto import blind_index, mask
+from qiaolian.core.crypto import blind_index
+from qiaolian.people.identity import mask_sensitive
 from qiaolian.people.models import Person
 from qiaolian.people.names import name_pinyin
 from qiaolian.people.normalize import time_zone_for
@@ -42,7 +43,7 @@ def snapshot(person: Person) -> dict[str, Any]:
     data = audit.snapshot(person, PERSON_FIELDS)
     # Sensitive values are audited masked: the log shows that they changed, not what they are.
     for name in SENSITIVE_FIELDS:
-        data[name] = mask(getattr(person, name) or "")
+        data[name] = mask_sensitive(name, getattr(person, name) or "")
     return data
 
 

@@ -14,21 +14,25 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
 from qiaolian.core.models import Unit
+from qiaolian.core.phones import phone_error, phone_for_country
 from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.validation import check_time_zone, clean_texts
 from qiaolian.core.versioning import lock_for_update
 from qiaolian.people.apps import PEOPLE
 from qiaolian.people.duplicates import merging
+from qiaolian.people.identity import check_passport, parse_id_number
 from qiaolian.people.models import (
     INVERSE_RELATION,
     Association,
     AssociationLeader,
     Consent,
     ContactKind,
+    Gender,
     Person,
     PersonContact,
     Relationship,
 )
-from qiaolian.people.normalize import normalize_email, normalize_phone
+from qiaolian.people.normalize import normalize_email
 from qiaolian.people.records import PERSON_FIELDS, SENSITIVE_FIELDS, derive, snapshot
 from qiaolian.people.search import index_person
 
@@ -48,32 +52,124 @@ ASSOCIATION_FIELDS = (
 def normalized_contacts(
     phones: Iterable[str], emails: Iterable[str], *, region: str = "CN"
 ) -> list[PersonContact]:
-    """Contacts as typed plus their normalised form; a bad one raises naming its value."""
-    contacts = []
+    """Contacts as typed plus their normalised form, each number once; a bad one raises
+    naming its value (and, for a phone, the countries it was read in: `region`, then China)."""
+    contacts: list[PersonContact] = []
+    seen: set[str] = set()
+    phone_errors, email_errors = [], []
     for raw in (p.strip() for p in phones if p and p.strip()):
-        e164 = normalize_phone(raw, region or "CN")
+        e164 = phone_for_country(raw, region)
         if e164 is None:
-            raise ValidationError(
-                {
-                    "phones": _(
-                        "“%(value)s” is not a valid phone number. Write it with the country code, "
-                        "e.g. +39 333 123 4567."
-                    )
-                    % {"value": raw}
-                }
-            )
-        contacts.append(PersonContact(kind=ContactKind.PHONE, value=raw, normalized=e164))
+            phone_errors.append(phone_error(raw, region))
+        elif e164 not in seen:
+            seen.add(e164)
+            contacts.append(PersonContact(kind=ContactKind.PHONE, value=raw, normalized=e164))
     for raw in (e.strip() for e in emails if e and e.strip()):
         email = normalize_email(raw)
-        if email is None:
-            raise ValidationError(
-                {"emails": _("“%(value)s” is not a valid email address.") % {"value": raw}}
+        if email is None or len(raw) > 120:
+            email_errors.append(
+                _("“%(value)s” is not a valid email address, e.g. name@example.com.")
+                % {"value": raw}
             )
-        contacts.append(PersonContact(kind=ContactKind.EMAIL, value=raw, normalized=email))
+        elif email not in seen:
+            seen.add(email)
+            contacts.append(PersonContact(kind=ContactKind.EMAIL, value=raw, normalized=email))
+    errors = {k: v for k, v in (("phones", phone_errors), ("emails", email_errors)) if v}
+    if errors:
+        raise ValidationError(errors)
     for kind in ContactKind:
         first = next((c for c in contacts if c.kind == kind), None)
         if first:
             first.is_primary = True
+    return contacts
+
+
+def clean_person_input(values: dict[str, Any]) -> dict[str, Any]:
+    """The text a caller gives, refused when it carries control characters (NUL and the
+    like: PostgreSQL cannot store NUL); the same check for the form, the API and the import."""
+    return clean_texts(values)
+
+
+def check_documents(
+    person: Person, *, id_typed: bool, passport_typed: bool, dates_typed: bool = True
+) -> None:
+    """The time zone, the ID card number (GB 11643) and the passport number of `person`,
+    checked on every path (form, API, import). An ID number fills an empty birth date and
+    gender; a mismatch is an error naming both values. When the ID number was not typed in
+    this change (it is stored, and the user may not see it in clear), a mismatch is refused
+    without naming what the number says."""
+    errors: dict[str, list[str]] = {}
+    try:
+        person.time_zone = check_time_zone(person.time_zone)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if person.id_number and (id_typed or dates_typed):
+        try:
+            resident = parse_id_number(person.id_number)
+        except ValidationError as exc:
+            if id_typed:
+                errors["id_number"] = exc.messages
+            resident = None  # a stored number from before the check: left alone
+        if resident is not None:
+            if id_typed:
+                person.id_number = resident.number
+            _match_id(person, resident, id_typed=id_typed, errors=errors)
+    if person.passport_number and passport_typed:
+        try:
+            person.passport_number = check_passport(
+                person.passport_number, nationality=str(person.nationality or "")
+            )
+        except ValidationError as exc:
+            errors["passport_number"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _match_id(person: Person, resident, *, id_typed: bool, errors: dict) -> None:
+    if person.birth_date is None:
+        person.birth_date = resident.birth_date
+    elif person.birth_date != resident.birth_date:
+        if id_typed:
+            message = _(
+                "The birth date %(typed)s does not match the one in the ID card number "
+                "(%(in_number)s); correct one of them."
+            ) % {"typed": person.birth_date.isoformat(), "in_number": resident.birth_date}
+        else:
+            message = _("The birth date does not match the stored ID card number; check the date.")
+        errors.setdefault("birth_date", []).append(message)
+    if person.gender in ("", "u"):
+        person.gender = resident.gender
+    elif person.gender != resident.gender:
+        if id_typed:
+            message = _(
+                "The gender “%(typed)s” does not match the ID card number, which says "
+                "“%(in_number)s”; correct one of them."
+            ) % {
+                "typed": Gender(person.gender).label,
+                "in_number": Gender(resident.gender).label,
+            }
+        else:
+            message = _("The gender does not match the stored ID card number; check it.")
+        errors.setdefault("gender", []).append(message)
+
+
+def _checked(person: Person, phones, emails, **typed: bool) -> list[PersonContact] | None:
+    """Contacts and documents checked together, so a form shows every error at once."""
+    errors: dict[str, list[str]] = {}
+    contacts = None
+    try:
+        if phones is not None or emails is not None:
+            contacts = normalized_contacts(
+                phones or (), emails or (), region=str(person.country or "")
+            )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        check_documents(person, **typed)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     return contacts
 
 
@@ -103,6 +199,21 @@ def person_create(
     **fields: Any,
 ) -> Person:
     require_unit(actor, PEOPLE.ADD, unit)
+    cleaned = clean_person_input(
+        {
+            "surname": surname,
+            "given_name": given_name,
+            "id_number": id_number,
+            "passport_number": passport_number,
+            "phones": list(phones),
+            "emails": list(emails),
+            **fields,
+        }
+    )
+    surname, given_name = cleaned.pop("surname"), cleaned.pop("given_name")
+    id_number, passport_number = cleaned.pop("id_number"), cleaned.pop("passport_number")
+    phones, emails = cleaned.pop("phones"), cleaned.pop("emails")
+    fields = cleaned
     person = Person(
         unit=unit,
         surname=surname,
@@ -115,7 +226,7 @@ def person_create(
         if name not in PERSON_FIELDS:
             raise ValueError(f"person field {name!r} cannot be set here")
         setattr(person, name, value)
-    contacts = normalized_contacts(phones, emails, region=str(person.country or "CN"))
+    contacts = _checked(person, phones, emails, id_typed=True, passport_typed=True)
     derive(person, _primary_phone(contacts))
     person.full_clean(exclude=["import_batch", "merged_into"])
     person.save()
@@ -141,6 +252,11 @@ def person_update(
     over someone else's newer save is refused with EditConflict (core.versioning), naming the
     fields where this edit differs from the saved record, and nothing is written."""
     require_unit(actor, PEOPLE.CHANGE, person.unit)
+    fields = clean_person_input(fields)
+    if phones is not None:
+        phones = clean_person_input({"phones": list(phones)})["phones"]
+    if emails is not None:
+        emails = clean_person_input({"emails": list(emails)})["emails"]
     current = lock_for_update(person, expected_version=expected_version, proposed=fields)
     before = snapshot(current)
     for name, value in fields.items():
@@ -152,11 +268,14 @@ def person_update(
     contacts = None
     if phones is not None or emails is not None:
         old = list(current.contacts.all())
-        contacts = normalized_contacts(
-            phones if phones is not None else [c.value for c in old if c.kind == "phone"],
-            emails if emails is not None else [c.value for c in old if c.kind == "email"],
-            region=str(current.country or "CN"),
-        )
+        phones = phones if phones is not None else [c.value for c in old if c.kind == "phone"]
+        emails = emails if emails is not None else [c.value for c in old if c.kind == "email"]
+    typed = {
+        "id_typed": bool(fields.get("id_number")),
+        "passport_typed": bool(fields.get("passport_number")),
+        "dates_typed": "birth_date" in fields or "gender" in fields,
+    }
+    contacts = _checked(current, phones, emails, **typed)
     primary = (
         _primary_phone(contacts)
         if contacts is not None

@@ -3,6 +3,7 @@ and a duplicate, searching by pinyin initials and phone digits, the liaison grid
 and world map, and the city's list with its capped pager and searched unit filter (in both
 languages)."""
 
+import re
 from unittest import mock
 
 import pytest
@@ -74,7 +75,7 @@ def test_import_with_a_bad_row_and_a_duplicate_then_commit_and_error_sheet(page,
     expect(page.locator("#count-error")).to_have_text("1")
     rows = page.locator("#import-rows")
     expect(rows).to_contain_text("第 3 行 手机：“12345”")
-    expect(rows).to_contain_text("不是有效的电话号码")
+    expect(rows).to_contain_text("的有效电话号码")
     expect(rows.locator("tr", has_text="电话号码相同")).to_contain_text(existing.full_name)
     shoot(page, "import-preview")
 
@@ -185,3 +186,42 @@ def test_city_list_pages_without_a_total_and_filters_by_a_searched_unit(page, ca
         expect(page.locator("#pager-capped")).to_contain_text("11–20 of more than 40")
         expect(page.locator("#pager-capped")).to_contain_text("Page 2")
         shoot(page, "people-list")
+
+
+# (issue 9.7) -----------------------------------------------------------------------------------
+def test_the_person_form_in_groups_shows_an_error_summary_linking_to_each_field(
+    page, cast, console
+):
+    """A bad phone and a bad ID number on the 24-field person form: the summary at the top
+    names both and links to each field, in Chinese and then in English."""
+    console.allow(r"status of 400 \(Bad Request\) \(.*/people/new/")  # invalid: 400, on purpose
+    log_in(page, "district_manager")
+
+    def submit_bad_values():
+        page.goto("/people/new/")
+        page.fill("#id_surname", "张三")
+        page.fill("#id_phones", "12345")
+        page.fill("#id_id_number", "12345")
+        with page.expect_navigation():
+            page.click("#person-save")
+
+    submit_bad_values()
+    for legend in ("基本信息", "联系方式", "海外情况", "证件", "同意"):
+        expect(page.locator("#person-form legend", has_text=legend)).to_be_visible()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("请更正下面 3 处错误")
+    expect(summary).to_contain_text("“12345”不是中国的有效电话号码")
+    expect(summary).to_contain_text("身份证号码为 18 位")
+    shoot(page, "person-form-errors")
+    summary.locator("a[href='#id_phones']").click()
+    expect(page).to_have_url(re.compile(r"#id_phones$"))
+
+    switch(page, "#language-switch", "en")
+    submit_bad_values()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Please correct these 3 fields below.")
+    expect(summary).to_contain_text("is not a valid phone number in China")
+    expect(page.locator("#person-form legend", has_text="Documents")).to_be_visible()
+    shoot(page, "person-form-errors")

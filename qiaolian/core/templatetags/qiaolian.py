@@ -60,3 +60,17 @@ def zone_label_filter(name) -> str:
     name is shown as it is rather than as some other zone)."""
     name = str(name or "")
     return timezones.zone_label(name) if timezones.is_known(name) else name
+
+
+@register.filter
+def in_zone(value, name):
+    """`{{ callback.scheduled_for|in_zone:callback.time_zone }}`: like Django's `|timezone`,
+    but a blank, unknown or path-like stored name falls back to the federation's zone instead
+    of raising (a bad stored value must not break the page for everyone, issue 10.3)."""
+    from datetime import datetime
+
+    from qiaolian.core import timezones
+
+    if not isinstance(value, datetime):
+        return value
+    return value.astimezone(timezones.zone(name if isinstance(name, str) else None))

@@ -16,6 +16,7 @@ from qiaolian.people.duplicates.merging import (
     merge_fields,
     person_relations,
 )
+from qiaolian.people.identity import birth_date_text
 from qiaolian.people.models import (
     DuplicateCandidate,
     DuplicateDecision,
@@ -130,6 +131,9 @@ def shown(person: Person, name: str, categories: dict[str, str]) -> str:
         return person.id_number_masked
     if name == "passport_number":
         return person.passport_masked
+    if name == "birth_date":
+        # The merge page is for staff without the reveal right too (identity.mask_id_number).
+        return birth_date_text(person.birth_date, id_number=person.id_number, can_reveal=False)
     if name == "gender":
         return str(person.get_gender_display())
     if name == "category":

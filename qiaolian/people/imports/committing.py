@@ -28,9 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
-from qiaolian.core.crypto import blind_index, decrypt, encrypt, mask
+from qiaolian.core.crypto import blind_index, decrypt, encrypt
 from qiaolian.core.scoping import Action, OutOfScope, require_unit
 from qiaolian.people.apps import PEOPLE
+from qiaolian.people.identity import mask_sensitive
 from qiaolian.people.imports.bulk import Inserter, gc_paused, reserve_ids
 from qiaolian.people.imports.matching import chunks
 from qiaolian.people.imports.pipeline import Plan, describe, match_data
@@ -273,7 +274,7 @@ class _Writer:
                 and (mode == "update" or not old)
             ):
                 before[name] = {"encrypted": encrypt(old)} if old else ""
-                changes[name] = [mask(old), mask(value)]
+                changes[name] = [mask_sensitive(name, old), mask_sensitive(name, value)]
                 setattr(current, name, value)
                 setattr(current, index_name, blind_index(value))
         existing = list(current.contacts.values_list("kind", "normalized"))
@@ -420,7 +421,10 @@ def _restore(*, actor, batch: ImportBatch, person: Person, record: ImportRow) ->
     for name, old in (before.get("fields") or {}).items():
         if name in SENSITIVE:
             value = decrypt(old["encrypted"]) if isinstance(old, dict) else ""
-            changes[name] = [mask(getattr(person, name) or ""), mask(value)]
+            changes[name] = [
+                mask_sensitive(name, getattr(person, name) or ""),
+                mask_sensitive(name, value),
+            ]
             setattr(person, name, value)
             index_name = "id_number_index" if name == "id_number" else "passport_index"
             setattr(person, index_name, blind_index(value))

@@ -15,15 +15,19 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core import countries
-from qiaolian.core.crypto import blind_index, normalise_identifier
+from qiaolian.core.crypto import blind_index
+from qiaolian.core.phones import phone_error
+from qiaolian.core.validation import control_character_message, has_control_characters
+from qiaolian.people.identity import check_passport, parse_id_number
 from qiaolian.people.imports.mapping import BY_KEY
 from qiaolian.people.imports.phones import to_e164, zone_for, zone_prefix_length
-from qiaolian.people.models import Person
+from qiaolian.people.models import Gender, Person
 from qiaolian.people.names import given_syllables, split_full_name, surname_syllables
 from qiaolian.people.normalize import normalize_email
 from qiaolian.people.search.hanzi import is_han
@@ -56,9 +60,6 @@ _DIGIT = re.compile(r"\d")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 _DATE_PARTS = re.compile(r"(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D?")
 _YEAR_MONTH = re.compile(r"(\d{4})\D{1,2}(\d{1,2})\D?")
-_ID_18 = re.compile(r"\d{17}[\dX]")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 UNKNOWN_COUNTRY = gettext_lazy(
     "Unknown country; write its Chinese or English name or its two-letter code, e.g. 意大利, "
@@ -67,10 +68,6 @@ UNKNOWN_COUNTRY = gettext_lazy(
 SCIENTIFIC = gettext_lazy(
     "Excel turned the number into scientific notation; format the column as Text and type the "
     "number again."
-)
-BAD_PHONE = gettext_lazy("Not a valid phone number; add the country code, e.g. +39 333 123 4567.")
-BAD_PASSPORT = gettext_lazy(
-    "Not a passport number; write the letters and digits as in the passport."
 )
 
 
@@ -183,6 +180,7 @@ class Validator:
         self.phone_columns = [(i, self.headers[i]) for i in self.columns.get("phone", ())]
         self.email_columns = [(i, self.headers[i]) for i in self.columns.get("email", ())]
         self.identifiers = "id_number" in self.columns or "passport_number" in self.columns
+        self.mapped = sorted({i for indexes in self.columns.values() for i in indexes})
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -210,6 +208,15 @@ class Validator:
         problems: list[Problem] = []
         values: dict = {}
         clean = CleanRow(index=index, number=number, values=values, problems=problems)
+        for column in self.mapped:
+            cell = row[column]
+            if cell and has_control_characters(cell):
+                shown = "".join(ch for ch in cell if not has_control_characters(ch))
+                problems.append(
+                    Problem(self.headers[column], shown[:60], control_character_message())
+                )
+        if problems:
+            return clean
         self._names(clean, row)
         for key, columns, limit in self.text_fields:
             if len(columns) == 1:
@@ -381,7 +388,8 @@ class Validator:
                     # Overseas Chinese often keep a mainland number typed without +86.
                     result = to_e164(raw, "CN")
                 if result is None:
-                    clean.problems.append(Problem(header, raw, str(BAD_PHONE)))
+                    message = phone_error(raw, region, echo=False)
+                    clean.problems.append(Problem(header, raw, message))
                 elif result[0] not in seen:
                     seen.add(result[0])
                     clean.phones.append((raw, result[0], result[1]))
@@ -404,40 +412,63 @@ class Validator:
                     clean.emails.append((raw, email))
 
     def _identifiers(self, clean: CleanRow, row: list[str]) -> None:
+        """The same checks as the form and the API (`people.identity`): GB 11643 for ID
+        numbers, which also fill an empty birth date and gender (a mismatch is a problem
+        naming both), and the per-country passport formats."""
+        values = clean.values
         text, header = self._first(row, "id_number")
         if text:
-            number = normalise_identifier(text)
-            if len(number) == 18 and _ID_18.fullmatch(number) and not _id_checksum_ok(number):
-                clean.problems.append(
-                    Problem(
-                        header,
-                        _mask(text),
-                        _("The ID card number's check digit is wrong; check every digit."),
-                    )
-                )
-            elif not 5 <= len(number) <= 30:
-                clean.problems.append(
-                    Problem(
-                        header,
-                        _mask(text),
-                        _("Not an ID number; write the whole number without spaces."),
-                    )
-                )
+            try:
+                resident = parse_id_number(text, today=self.today)
+            except ValidationError as exc:
+                clean.problems.append(Problem(header, _mask(text), exc.messages[0]))
             else:
-                clean.id_number, clean.id_index = number, blind_index(number)
+                clean.id_number, clean.id_index = resident.number, blind_index(resident.number)
+                self._match_id(clean, resident)
         text, header = self._first(row, "passport_number")
         if text:
-            number = normalise_identifier(text)
-            if not 5 <= len(number) <= 20:
-                clean.problems.append(
-                    Problem(
-                        header,
-                        _mask(text),
-                        str(BAD_PASSPORT),
-                    )
-                )
+            try:
+                number = check_passport(text, nationality=values.get("nationality", ""))
+            except ValidationError as exc:
+                clean.problems.append(Problem(header, _mask(text), exc.messages[0]))
             else:
                 clean.passport_number, clean.passport_index = number, blind_index(number)
+
+    def _match_id(self, clean: CleanRow, resident) -> None:
+        values = clean.values
+        birth = values.get("birth_date")
+        if birth is None:
+            values["birth_date"] = resident.birth_date
+        elif birth != resident.birth_date:
+            clean.problems.append(
+                Problem(
+                    self._header("birth_date"),
+                    birth.isoformat(),
+                    _(
+                        "The birth date %(typed)s does not match the one in the ID card number "
+                        "(%(in_number)s); correct one of them."
+                    )
+                    % {"typed": birth.isoformat(), "in_number": resident.birth_date},
+                )
+            )
+        gender = values.get("gender")
+        if gender is None:
+            values["gender"] = resident.gender
+        elif gender != resident.gender:
+            clean.problems.append(
+                Problem(
+                    self._header("gender"),
+                    str(Gender(gender).label),
+                    _(
+                        "The gender “%(typed)s” does not match the ID card number, which says "
+                        "“%(in_number)s”; correct one of them."
+                    )
+                    % {
+                        "typed": Gender(gender).label,
+                        "in_number": Gender(resident.gender).label,
+                    },
+                )
+            )
 
 
 def _split(cell: str) -> list[str]:
@@ -456,11 +487,6 @@ def _mask(value: str) -> str:
     place to show an ID number in clear (the error sheet gives the user's own cell back)."""
     value = value.strip()
     return value[:3] + "*" * max(len(value) - 5, 0) + value[-2:] if len(value) > 5 else "*****"
-
-
-def _id_checksum_ok(number: str) -> bool:
-    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == number[17]
 
 
 def category_labels() -> list[tuple[str, str]]:

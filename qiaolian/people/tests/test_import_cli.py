@@ -47,7 +47,8 @@ def test_it_prints_one_json_object_and_imports(cast, tmp_path):
         {
             "row": 5,
             "column": "手机",
-            "message": "“12345”: 不是有效的电话号码，请加国家区号，如 +39 333 123 4567。",
+            "message": "“12345”: 不是意大利或中国的有效电话号码（未带国家代码的号码按该地解读）；"
+            "请加国家区号，如 +39 333 123 4567。",
         }
     ]
     assert Person.objects.filter(unit=cast.district_a, source="import").count() == 3

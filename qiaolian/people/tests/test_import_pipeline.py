@@ -91,7 +91,10 @@ def test_every_problem_names_the_excel_row_the_column_the_value_and_the_fix(cast
     assert result["created"] == 1
     by_row = {(e["row"], e["column"]): e["message"] for e in result["errors"]}
     # The header is on row 2 under the title, so the data rows are 3, 4 and 5.
-    assert by_row[(4, "手机")] == "“12345”: 不是有效的电话号码，请加国家区号，如 +39 333 123 4567。"
+    assert by_row[(4, "手机")] == (
+        "“12345”: 不是意大利或中国的有效电话号码（未带国家代码的号码按该地解读）；"
+        "请加国家区号，如 +39 333 123 4567。"
+    )
     assert "年-月-日" in by_row[(5, "出生日期")]
     failed = ImportRow.objects.get(row=4, action=ImportRow.RowAction.FAILED)
     assert failed.problems == [
@@ -158,7 +161,8 @@ def test_merge_fills_only_blanks(cast):
 def test_it_finds_duplicates_by_id_by_name_and_birth_and_probably_by_pinyin(cast, kind):
     if kind == "id":
         _existing(cast, phones=[], id_number=ID_NUMBER)
-        cells = row(phone="", **{"证件号码": ID_NUMBER})
+        # The ID number's own birth date and gender (a mismatch would be a problem).
+        cells = row(phone="", **{"证件号码": ID_NUMBER, "出生日期": "", "性别": ""})
     elif kind == "name_birth":
         _existing(cast, phones=[], birth_date=dt.date(1985, 2, 3))
         cells = row(phone="")

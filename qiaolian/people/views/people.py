@@ -7,6 +7,7 @@ import contextlib
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,10 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit, timezones
 from qiaolian.core.apps import CORE
-from qiaolian.core.crypto import mask
 from qiaolian.core.exports import export_response
 from qiaolian.core.pagination import BoundedPaginator
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_anywhere, reaches_unit
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedActionView,
@@ -40,6 +40,7 @@ from qiaolian.people.forms import (
     read_snapshot,
     sign_snapshot,
 )
+from qiaolian.people.identity import birth_date_text, mask_sensitive
 from qiaolian.people.models import Consent, Gender, Person, Relationship
 
 EXPORT_LIMIT = 100_000
@@ -114,7 +115,9 @@ class PersonListView(ScopedListView):
             unit=self.request.active_unit or user.home_unit,
             message=f"{fmt}: {self.request.GET.urlencode()}",
         )
-        return export_response(fmt, "people", export_header(), export_rows(queryset[:EXPORT_LIMIT]))
+        return export_response(
+            fmt, "people", export_header(), export_rows(queryset[:EXPORT_LIMIT], user=user)
+        )
 
 
 def export_header() -> list[str]:
@@ -146,7 +149,7 @@ def export_header() -> list[str]:
     ]
 
 
-def export_rows(queryset):
+def export_rows(queryset, *, user=None):
     categories = selectors.category_labels()
     yes, no = _("Yes"), _("No")
     for person in queryset.iterator(chunk_size=2000):
@@ -156,7 +159,10 @@ def export_rows(queryset):
             person.name_pinyin,
             person.romanized_names,
             person.get_gender_display(),
-            person.birth_date,
+            shown_birth_date(
+                person,
+                user is not None and reaches_unit(user, PEOPLE.REVEAL, person.unit),
+            ),
             categories.get(person.category, person.category),
             person.nationality.name if person.nationality else "",
             person.country.name if person.country else "",
@@ -234,12 +240,19 @@ class PersonDetailView(PersonObjectMixin, ScopedDetailView):
         context["can_reveal"] = (
             Person.objects.restrict(user, Action.REVEAL).filter(pk=person.pk).exists()
         )
+        context["birth_date_shown"] = shown_birth_date(person, context["can_reveal"])
         context["can_audit"] = holds_anywhere(user, CORE.AUDIT)
         context["clock"] = timezones.wall_clock(person.time_zone, default=None)
         if context["can_change"]:
             context["consent_form"] = ConsentForm()
             context["link_form"] = RelationshipForm(user=user, person=person)
         return context
+
+
+def shown_birth_date(person: Person, can_reveal: bool) -> str:
+    """The birth date as text for pages and exports: the year only for a user without the
+    reveal right when an ID number is recorded (`identity.birth_date_shown` says why)."""
+    return birth_date_text(person.birth_date, id_number=person.id_number, can_reveal=can_reveal)
 
 
 class PersonCreateView(ScopedFormView):
@@ -252,7 +265,11 @@ class PersonCreateView(ScopedFormView):
         return PersonForm(data, user=self.request.user, initial=initial)
 
     def perform(self, form):
-        return services.person_create(actor=self.request.user, **form.service_fields())
+        with transaction.atomic():
+            person = services.person_create(actor=self.request.user, **form.service_fields())
+            if consent := form.consent_fields():
+                services.consent_grant(actor=self.request.user, person=person, **consent)
+        return person
 
     def get_success_url(self, obj):
         return reverse("people:person_detail", args=[obj.public_id])
@@ -295,7 +312,7 @@ class PersonEditView(PersonObjectMixin, ConflictFormMixin, ScopedFormView):
         mine["emails"] = form.cleaned_data["email_list"]
         for name in services.SENSITIVE_FIELDS:
             # Typed numbers are shown masked like the stored ones; empty means "keep".
-            mine[name] = mask(mine[name]) if mine.get(name) else opened.get(name)
+            mine[name] = mask_sensitive(name, mine[name]) if mine.get(name) else opened.get(name)
         choices = {"gender": dict(Gender.choices), "category": selectors.category_labels()}
 
         def shown(name, value):

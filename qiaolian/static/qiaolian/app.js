@@ -60,7 +60,12 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    wire(document);
+    // A long form's error summary (includes/error_summary.html) takes the focus.
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  });
   document.addEventListener("htmx:afterSwap", function (event) { wire(event.target); });
   // CSRF token for every HTMX request.
   document.addEventListener("htmx:configRequest", function (event) {
