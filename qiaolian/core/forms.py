@@ -341,11 +341,8 @@ class TokenForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    action = forms.CharField(
-        label=_("Operation"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "unit. / user. / person."}),
-    )
+    # Every registered operation by its name (core/audit_display.py); the code is the value.
+    action = forms.ChoiceField(label=_("Operation"), required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         required=False,
@@ -357,6 +354,14 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "action" in self.fields:
+            from qiaolian.core.audit_display import action_choices
+
+            self.fields["action"].choices = [("", _("All operations")), *action_choices()]
 
 
 class LoginLogFilterForm(AuditFilterForm):

@@ -50,3 +50,34 @@ def quantity(value) -> str:
     if isinstance(value, Quantity):
         return format_quantity(value)
     return "" if value is None else value
+
+
+# --- audit rows in words (core/audit_display.py) ------------------------------------------
+
+
+@register.filter
+def audit_action(event) -> str:
+    from qiaolian.core.audit_display import action_label
+
+    return action_label(event.action)
+
+
+@register.filter
+def audit_actor(event) -> str:
+    from qiaolian.core.audit_display import actor_label
+
+    return actor_label(event.actor_name)
+
+
+@register.filter
+def audit_changes(event) -> list:
+    from qiaolian.core.audit_display import changes
+
+    return changes(event.object_type, event.changes)
+
+
+@register.filter
+def audit_fields(event) -> str:
+    from qiaolian.core.audit_display import changed_fields
+
+    return changed_fields(event.object_type, event.changes)

@@ -1,7 +1,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from qiaolian.core import audit, selectors
+from qiaolian.core import audit, audit_display, selectors
 from qiaolian.core.exports import export_response
 from qiaolian.core.forms import AuditFilterForm, LoginLogFilterForm
 from qiaolian.core.scoping import Action
@@ -89,15 +89,15 @@ class AuditListView(AuditLogMixin):
         for e in queryset.iterator(chunk_size=2000):
             yield [
                 e.created_at,
-                e.actor_name,
+                audit_display.actor_label(e.actor_name),
                 e.ip,
                 e.unit.name if e.unit else "",
-                e.action,
-                e.object_type,
+                audit_display.action_label(e.action),
+                audit_display.object_type_label(e.object_type),
                 e.object_id,
                 e.object_repr,
                 e.get_outcome_display(),
-                _format_changes(e.changes),
+                audit_display.changes_text(e.object_type, e.changes),
                 e.message,
             ]
 
@@ -134,6 +134,3 @@ class LoginLogView(AuditLogMixin):
                 e.user_agent,
             ]
 
-
-def _format_changes(changes: dict) -> str:
-    return "; ".join(f"{field}: {pair[0]} → {pair[1]}" for field, pair in (changes or {}).items())

@@ -1,0 +1,81 @@
+"""Every page of every demo role, in Chinese and in English: no English on the Chinese pages,
+no Chinese on the English ones (data aside), no raw status or action codes (issue 9, point 5).
+
+The demo data is seeded once for the class at its smallest plan (`tiny`); the pages are read
+with the test client (tests/crawl.py says what counts as a problem). The browser part, for
+console errors, is tests/browser/test_crawl_console.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from qiaolian.core import registry
+from qiaolian.core.models import User
+from tests.crawl import WORD, DataText, crawl
+
+LANGUAGES = ("zh-hans", "en")
+
+
+@override_settings(
+    SEED_NETWORK_PLAN="tiny",
+    SEED_HOTLINE_PLAN="tiny",
+    DEMO_DATA_ALLOWED=True,
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+)
+class CrawlTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed", verbosity=0)
+        cls.data = DataText.load()
+        # The apps that exist only in the test settings add their English menu entries.
+        cls.allowed = frozenset(
+            word
+            for contribution in registry.contributions()
+            if contribution.app.name.startswith("tests.")
+            for text in (
+                contribution.domain.label if contribution.domain else "",
+                *(section.label for section in contribution.navigation),
+                *(item.label for section in contribution.navigation for item in section.items),
+            )
+            for word in WORD.findall(str(text))
+        )
+
+    def crawl_as(self, username: str) -> None:
+        user = User.objects.get(username=username)
+        report: list[str] = []
+        for language in LANGUAGES:
+            self.client.force_login(user)
+            self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            visits = crawl(self.client, ["/"], self.data, language, allowed=self.allowed)
+            for visit in visits:
+                if visit.status >= 500:
+                    report.append(f"[{language}] {visit.path}: status {visit.status}")
+                for problem in visit.problems:
+                    report.append(f"[{language}] {visit.path}: {problem}")
+            self.assertGreater(len(visits), 1, f"{username} reached no page in {language}")
+        if report:
+            self.fail(f"{username}: {len(report)} problems\n" + "\n".join(report))
+
+    def test_city_admin(self):
+        self.crawl_as("city_admin")
+
+    def test_haishu_manager(self):
+        self.crawl_as("haishu_manager")
+
+    def test_haishu_clerk(self):
+        self.crawl_as("haishu_clerk")
+
+    def test_nanmen_worker(self):
+        self.crawl_as("nanmen_worker")
+
+    def test_liaison_demo(self):
+        self.crawl_as("liaison_demo")
+
+    def test_volunteer_doctor(self):
+        self.crawl_as("volunteer_doctor")
+
+    def test_portal_demo(self):
+        self.crawl_as("portal_demo")
