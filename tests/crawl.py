@@ -40,7 +40,9 @@ TIME_ZONE_CODE = re.compile(
 # "紧急 / Urgent": a label that carries both languages instead of following the reader's.
 BOTH_LANGUAGES = re.compile(r"[\u3400-\u9fff）)]\s+/\s+[A-Za-z]|[A-Za-z)]\s+/\s+[\u3400-\u9fff]")
 RAW_TIMESTAMP = re.compile(r"\d{2}:\d{2}:\d{2}\.\d{3,6}|\d{2}:\d{2}(?::\d{2})?\+00:00")
-URLISH = re.compile(r"\S+@\S+|https?://\S+|(?<!\S)/[\w./?=&%-]*|\b[\w-]+(?:\.[\w-]+)+\.(?:org|com|cn|net)\b")
+URLISH = re.compile(
+    r"\S+@\S+|https?://\S+|(?<!\S)/[\w./?=&%-]*|\b[\w-]+(?:\.[\w-]+)+\.(?:org|com|cn|net)\b"
+)
 
 # Words a Chinese page may show: the brand, technical acronyms people use as they are, units.
 ENGLISH_ALLOWED = {
@@ -106,18 +108,54 @@ ENGLISH_ALLOWED |= {
 FILE_EXTENSION = re.compile(r"\.(?:xlsx|xls|csv|txt|pdf|docx?)\b")
 ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
 SKIPPED_TAGS = {"script", "style", "template", "svg", "noscript"}
+# Pages that edit or compare both names of a bilingual record (its Chinese and English names).
+BILINGUAL_PAGES = {
+    f"{app}:{name}"
+    for app, names in {
+        "core": "unit_list unit_create unit_detail unit_edit unit_move dict_list dict_detail "
+        "dict_item_create dict_item_edit calendar_list calendar_year calendar_day_create "
+        "calendar_day_edit role_list role_create role_edit",
+        "hotline": "answer_list answer_create answer_detail answer_edit",
+    }.items()
+    for name in names.split()
+}
 # Links a crawl must not follow: they change state, leave the site or download files.
 SKIPPED_LINK = re.compile(
     r"^/(static|media|api|i18n|admin)/|logout|export=|/download|\.(csv|xlsx|pdf|png|zip)$|format="
 )
 
 
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
 class _Text(HTMLParser):
+    """Visible text in chunks, each with the language its element declares (`lang`): a text
+    marked as the other language (an answer's English title) is shown so on purpose."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.chunks: list[str] = []
+        self.chunks: list[tuple[str, str]] = []
         self.links: list[str] = []
         self.skipping = 0
+        self.open: list[tuple[str, str]] = [("", "")]  # (tag, lang) of the open elements
+
+    @property
+    def lang(self) -> str:
+        return self.open[-1][1]
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -125,23 +163,37 @@ class _Text(HTMLParser):
             self.skipping += 1
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
+        lang = attributes.get("lang") or self.lang
+        if tag == "html":
+            lang = ""  # the page's own language is the one under test
         for name in ATTRIBUTES:
             if attributes.get(name):
-                self.chunks.append(attributes[name])
+                self.chunks.append((attributes[name], lang))
         if tag == "input" and attributes.get("type") in {"submit", "button"}:
-            self.chunks.append(attributes.get("value") or "")
+            self.chunks.append((attributes.get("value") or "", lang))
+        if tag not in VOID_TAGS:
+            self.open.append((tag, lang))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_TAGS:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
         if tag in SKIPPED_TAGS and self.skipping:
             self.skipping -= 1
+        for index in range(len(self.open) - 1, 0, -1):
+            if self.open[index][0] == tag:
+                del self.open[index:]
+                break
 
     def handle_data(self, data):
         if not self.skipping and data.strip():
-            self.chunks.append(data)
+            self.chunks.append((data, self.lang))
 
 
-def read(html: str) -> tuple[list[str], list[str]]:
-    """The visible text chunks of a page and its links."""
+def read(html: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The visible text chunks of a page (with their declared language) and its links."""
     parser = _Text()
     parser.feed(html)
     return parser.chunks, parser.links
@@ -149,17 +201,28 @@ def read(html: str) -> tuple[list[str], list[str]]:
 
 @dataclass
 class DataText:
-    """What the database holds, as text: the words and Chinese runs a page may repeat."""
+    """What the database holds, as text: the words and Chinese runs a page may repeat.
+
+    A record with both a Chinese and an English name (units, dictionary entries, answers,
+    calendar days) must be shown in the reader's language: on a Chinese page its English name
+    is no data, and on an English page its Chinese name neither, except on the pages that edit
+    both (`bilingual=True`).
+    """
 
     words: set[str] = field(default_factory=set)
     blob: str = ""
+    words_zh: set[str] = field(default_factory=set)  # without the English twins
+    blob_en: str = ""  # without the Chinese names that have an English twin
 
     @classmethod
     def load(cls) -> DataText:
-        texts: list[str] = []
+        plain: list[str] = []
+        english: list[str] = []
+        twinned: list[str] = []
         for model in apps.get_models():
             if model._meta.app_label in {"admin", "contenttypes", "sessions", "axes"}:
                 continue
+            columns = {f.name for f in model._meta.concrete_fields}
             names = [
                 f.attname
                 for f in model._meta.concrete_fields
@@ -170,56 +233,87 @@ class DataText:
             if not names:
                 continue
             for row in model._base_manager.values_list(*names):
-                texts.extend(value for value in row if value)
-        blob = "\n".join(texts)
-        return cls(words=set(WORD.findall(blob)) | set(SNAKE.findall(blob)), blob=blob)
+                values = dict(zip(names, row, strict=True))
+                for name, value in values.items():
+                    if not value:
+                        continue
+                    stem = name.removesuffix("_zh")
+                    if name.endswith("_en") and (
+                        name.removesuffix("_en") in columns or f"{name[:-3]}_zh" in columns
+                    ):
+                        english.append(value)
+                    elif values.get(f"{stem}_en"):
+                        twinned.append(value)
+                    else:
+                        plain.append(value)
+        blob = "\n".join(plain + english + twinned)
+        zh_blob = "\n".join(plain + twinned)
+        return cls(
+            words=set(WORD.findall(blob)) | set(SNAKE.findall(blob)),
+            blob=blob,
+            words_zh=set(WORD.findall(zh_blob)) | set(SNAKE.findall(zh_blob)),
+            blob_en="\n".join(plain + english),
+        )
 
-    def has_words(self, text: str) -> bool:
-        return text in self.words
+    def has_words(self, text: str, bilingual: bool = True) -> bool:
+        return text in (self.words if bilingual else self.words_zh)
 
-    def has_run(self, run: str) -> bool:
-        return run in self.blob
+    def has_run(self, run: str, bilingual: bool = True) -> bool:
+        return run in (self.blob if bilingual else self.blob_en)
 
 
 def problems(
-    html: str, language: str, data: DataText, allowed: frozenset[str] = frozenset()
+    html: str,
+    language: str,
+    data: DataText,
+    allowed: frozenset[str] = frozenset(),
+    *,
+    bilingual: bool = False,
 ) -> list[str]:
     chunks, _links = read(html)
     found: list[str] = []
-    for chunk in chunks:
+    zones: list[str] = []  # a time-zone picker lists hundreds: one problem per page
+    for chunk, lang in chunks:
+        if lang and not lang.lower().startswith(language[:2]):
+            continue  # marked as the other language on purpose
         text = " ".join(chunk.split())
         bare = FILE_EXTENSION.sub(" ", URLISH.sub(" ", text))
-        for token in SNAKE.findall(bare):
-            if not data.has_words(token):
-                found.append(f"raw code {token!r} in {text[:120]!r}")
-        for token in ACTION_CODE.findall(bare):
-            found.append(f"action code {token!r} in {text[:120]!r}")
-        for match in ARROW_CODES.findall(bare):
-            found.append(f"codes with an arrow {match!r}")
+        where = f"in {text[:120]!r}"
+        found.extend(
+            f"raw code {token!r} {where}"
+            for token in SNAKE.findall(bare)
+            if not data.has_words(token, bilingual)
+        )
+        found.extend(f"action code {token!r} {where}" for token in ACTION_CODE.findall(bare))
+        found.extend(f"codes with an arrow {match!r}" for match in ARROW_CODES.findall(bare))
+        found.extend(f"raw timestamp {match!r} {where}" for match in RAW_TIMESTAMP.findall(bare))
         if BOTH_LANGUAGES.search(bare):
-            found.append(f"both languages in one label {text[:120]!r}")
-        for match in RAW_TIMESTAMP.findall(bare):
-            found.append(f"raw timestamp {match!r} in {text[:120]!r}")
-        zones = TIME_ZONE_CODE.findall(bare)
-        if zones and language != "en":
-            found.append(f"time zone code {zones[0]!r} in {text[:120]!r}")
+            found.append(f"both languages in one label {where}")
+        if language != "en":
+            zones.extend(TIME_ZONE_CODE.findall(bare))
         bare = TIME_ZONE_CODE.sub(" ", bare)
         if language == "en":
             # Chinese quoted in an English sentence or glossed in brackets is on purpose:
             # "Community leader (侨领)", "e.g. 张伟, zhangwei".
             quoted = len(WORD.findall(bare)) >= 4
-            for run in CJK.findall(bare):
-                if quoted or f"({run})" in bare or f"{run}…" in bare:
-                    continue
-                if run not in CHINESE_ALLOWED | allowed and not data.has_run(run):
-                    found.append(f"Chinese {run!r} in {text[:120]!r}")
+            found.extend(
+                f"Chinese {run!r} {where}"
+                for run in CJK.findall(bare)
+                if not (quoted or f"({run})" in bare or f"{run}…" in bare)
+                and run not in CHINESE_ALLOWED | allowed
+                and not data.has_run(run, bilingual)
+            )
         else:
-            for word in WORD.findall(bare):
-                if word in ENGLISH_ALLOWED or word in allowed or data.has_words(word):
-                    continue
-                if word.isupper() and len(word) <= 4:  # acronyms and codes: HL, AB12
-                    continue
-                found.append(f"English {word!r} in {text[:120]!r}")
+            found.extend(
+                f"English {word!r} {where}"
+                for word in WORD.findall(bare)
+                if word not in ENGLISH_ALLOWED
+                and word not in allowed
+                and not data.has_words(word, bilingual)
+                and not (word.isupper() and len(word) <= 4)  # acronyms and codes: HL, AB12
+            )
+    if zones:
+        found.append(f"{len(zones)} time zone codes, e.g. {zones[0]!r}")
     return sorted(set(found))
 
 
@@ -261,7 +355,7 @@ def crawl(
     language: str,
     *,
     allowed: frozenset[str] = frozenset(),
-    per_name: int = 2,
+    per_name: int = 1,
     limit: int = 160,
 ) -> list[Visit]:
     """Visit `start` and what they link to, at most `per_name` pages per URL name (query
@@ -286,7 +380,13 @@ def crawl(
             visits.append(Visit(path, response.status_code, []))
             continue
         html = response.content.decode()
-        visits.append(Visit(path, 200, problems(html, language, data, allowed)))
+        visits.append(
+            Visit(
+                path,
+                200,
+                problems(html, language, data, allowed, bilingual=name in BILINGUAL_PAGES),
+            )
+        )
         _chunks, links = read(html)
         queue.extend(link for link in local_links(path, links) if "?" not in link)
     return visits

@@ -8,6 +8,8 @@ console errors, is tests/browser/test_crawl_console.py.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase, override_settings
@@ -49,12 +51,15 @@ class CrawlTests(TestCase):
         for language in LANGUAGES:
             self.client.force_login(user)
             self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            started = time.monotonic()
             visits = crawl(self.client, ["/"], self.data, language, allowed=self.allowed)
+            print(
+                f"{username} {language}: {len(visits)} pages in {time.monotonic() - started:.1f}s"
+            )
             for visit in visits:
                 if visit.status >= 500:
                     report.append(f"[{language}] {visit.path}: status {visit.status}")
-                for problem in visit.problems:
-                    report.append(f"[{language}] {visit.path}: {problem}")
+                report.extend(f"[{language}] {visit.path}: {p}" for p in visit.problems)
             self.assertGreater(len(visits), 1, f"{username} reached no page in {language}")
         if report:
             self.fail(f"{username}: {len(report)} problems\n" + "\n".join(report))

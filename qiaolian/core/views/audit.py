@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit, audit_display, selectors
@@ -88,10 +89,10 @@ class AuditListView(AuditLogMixin):
     def export_rows(self, queryset):
         for e in queryset.iterator(chunk_size=2000):
             yield [
-                e.created_at,
+                _local(e.created_at),
                 audit_display.actor_label(e.actor_name),
                 e.ip,
-                e.unit.name if e.unit else "",
+                e.unit.label if e.unit else "",
                 audit_display.action_label(e.action),
                 audit_display.object_type_label(e.object_type),
                 e.object_id,
@@ -125,12 +126,16 @@ class LoginLogView(AuditLogMixin):
     def export_rows(self, queryset):
         for e in queryset.iterator(chunk_size=2000):
             yield [
-                e.created_at,
+                _local(e.created_at),
                 e.username,
                 e.ip,
-                e.unit.name if e.unit else "",
+                e.unit.label if e.unit else "",
                 e.get_outcome_display(),
                 e.reason,
                 e.user_agent,
             ]
 
+
+def _local(moment) -> str:
+    """A time as the reader's clock shows it, to the second (no microseconds, no offset)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")

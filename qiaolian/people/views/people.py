@@ -171,7 +171,7 @@ def export_rows(queryset):
             person.employer,
             person.languages,
             person.tags,
-            person.unit.name,
+            person.unit.label,
             person.id_number_masked,
             person.passport_masked,
             yes if person.has_consent else no,
@@ -197,7 +197,7 @@ class PersonLookupView(ScopedView):
         else:
             people = people.order_by("-updated_at", "pk")
         results = [
-            {"value": str(p.public_id), "text": f"{person_label(p)} · {p.unit.name}"}
+            {"value": str(p.public_id), "text": f"{person_label(p)} · {p.unit.label}"}
             for p in people[:20]
         ]
         return JsonResponse({"results": results})
