@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from qiaolian.core import audit, timezones
 from qiaolian.core.apps import CORE
@@ -119,7 +119,7 @@ class PersonListView(ScopedListView):
 
 def export_header() -> list[str]:
     return [
-        _("Name"),
+        pgettext("person", "Name"),
         _("Pinyin"),
         _("Other spellings"),
         _("Gender"),
