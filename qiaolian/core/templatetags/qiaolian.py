@@ -81,3 +81,11 @@ def audit_fields(event) -> str:
     from qiaolian.core.audit_display import changed_fields
 
     return changed_fields(event.object_type, event.changes)
+
+
+@register.filter
+def active_filters(form) -> int:
+    """How many of a filter form's fields the user filled (the phone's fold shows it)."""
+    if form is None or not getattr(form, "is_bound", False):
+        return 0
+    return sum(1 for name in form.fields if form.data.get(name) not in (None, ""))
