@@ -32,10 +32,11 @@
     if (window.TomSelect) {
       root.querySelectorAll("select[data-tom-select]").forEach(function (select) {
         if (select.tomselect) return;
-        // Django's "---------" is no choice: it becomes the placeholder, and an optional field
-        // gets a clear button instead. An empty option with words ("All operations") stays.
+        // Django's "---------" (or "- Select an option -") is no choice: it becomes the
+        // placeholder, and an optional field gets a clear button instead. An empty option with
+        // words of its own ("All operations") stays a choice.
         var empty = select.querySelector('option[value=""]');
-        var dashes = !empty || /^-*$/.test(empty.textContent.trim());
+        var dashes = !empty || /^-*$|^-.*-$/.test(empty.textContent.trim());
         var settings = { maxOptions: 500, allowEmptyOption: !dashes };
         if (dashes && !select.multiple) {
           settings.placeholder = pickerText("search");
