@@ -368,10 +368,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "action" in self.fields:
+        field = self.fields.get("action")
+        if isinstance(field, forms.ChoiceField):
             from qiaolian.core.audit_display import action_choices
 
-            self.fields["action"].choices = [("", _("All operations")), *action_choices()]
+            field.choices = [("", _("All operations")), *action_choices()]
 
 
 class LoginLogFilterForm(AuditFilterForm):
