@@ -15,7 +15,8 @@ from django.test import override_settings
 from django.utils import translation
 from playwright.sync_api import expect
 
-from qiaolian.core import seed_data
+from qiaolian.core import audit, seed_data
+from qiaolian.core.models import User
 from qiaolian.hotline.models import Case, CaseEvent
 
 from .screens import shoot
@@ -45,8 +46,9 @@ def log_in(page, username: str, language: str) -> None:
     """A fresh session as a demo user, reading `language` (the language cookie)."""
     page.context.clear_cookies()
     page.goto("/account/login/")
+    origin = page.url.split("/account/")[0] + "/"  # the cookie's path is "/", not the page's
     page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.url}]
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": origin}]
     )
     page.goto("/account/login/")
     page.fill("#id_username", username)
@@ -88,6 +90,18 @@ def test_every_menu_page_loads_without_console_errors(page, seeded):
     )
     assert case is not None
     event = CaseEvent.objects.filter(case=case, kind="status").first()
+    # Two rows such as the services and the SLA sweep write, for the operation log's picture.
+    admin = User.objects.get(username="city_admin")
+    audit.record(
+        actor=admin,
+        action="case.status",
+        obj=case,
+        changes={
+            "status": ["assigned", "in_progress"],
+            "resolution_due": [None, "2026-03-01T08:30:00.123456+00:00"],
+        },
+    )
+    audit.record(actor=None, action="case.sla_breach", obj=case, message=case.number)
     for language in ("zh-hans", "en"):
         log_in(page, "city_admin", language)
         page.goto(f"/hotline/cases/{case.public_id}/")
