@@ -8,14 +8,19 @@ console errors, is tests/browser/test_crawl_console.py.
 
 from __future__ import annotations
 
+import re
 import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from qiaolian.core import registry
 from qiaolian.core.models import User
+from qiaolian.hotline.models import Callback, Case, SlaCalendar, SlaPolicy
+from qiaolian.people.models import ImportRow
 from tests.crawl import WORD, DataText, crawl
 
 LANGUAGES = ("zh-hans", "en")
@@ -84,3 +89,46 @@ class CrawlTests(TestCase):
 
     def test_portal_demo(self):
         self.crawl_as("portal_demo")
+
+    # --- the wording defects of issue 9 (points 5 and 15), on the same seeded pages ---------
+
+    def zh_page(self, path: str, username: str = "city_admin") -> str:
+        self.client.force_login(User.objects.get(username=username))
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        response = self.client.get(path)
+        self.assertEqual(response.status_code, 200, path)
+        return response.content.decode()
+
+    def test_the_case_reply_button_says_send_not_post(self):
+        case = Case.objects.filter(status__in=["assigned", "in_progress"]).first()
+        html = self.zh_page(reverse("hotline:case_detail", args=[case.public_id]))
+        button = re.search(r'id="comment-save">(.*?)</button>', html, re.S)[1]
+        self.assertIn("发送", button)
+        self.assertNotIn("职务", button)  # "Post" was translated as a job title
+
+    def test_the_rota_counts_whole_hours_without_a_decimal_zero(self):
+        html = self.zh_page(reverse("hotline:rota"))
+        gap = re.search(r'id="gap-hours">([^<]*)<', html)[1]
+        self.assertNotRegex(gap, r"\d\.0\b")  # "252.0 小时无人值班"
+
+    def test_the_callback_button_is_a_verb_not_a_status(self):
+        case = Case.objects.filter(status__in=["assigned", "in_progress"]).first()
+        Callback.objects.create(case=case, scheduled_for=timezone.now(), time_zone="Europe/Rome")
+        html = self.zh_page(reverse("hotline:callback_list") + "?show=all")
+        button = re.search(r'/done/".*?<button[^>]*>(.*?)</button>', html, re.S)[1]
+        self.assertIn("标记已回电", button)  # 已完成 read like the callback's state
+
+    def test_the_csat_breakdowns_scroll_inside_their_cards(self):
+        html = self.zh_page(reverse("hotline:csat_report"))
+        self.assertEqual(html.count("csat-breakdown"), 3)
+
+    def test_built_in_sla_names_are_in_one_language(self):
+        names = [*SlaPolicy.objects.values_list("name", flat=True)]
+        names += SlaCalendar.objects.values_list("name", flat=True)
+        self.assertTrue(names)
+        for name in names:
+            self.assertNotIn(" / ", name)
+
+    def test_an_import_reports_created_rows_as_newly_created(self):
+        with translation.override("zh-hans"):
+            self.assertEqual(str(ImportRow.RowAction.CREATED.label), "已新建")
