@@ -41,7 +41,7 @@ TIME_ZONE_CODE = re.compile(
 BOTH_LANGUAGES = re.compile(r"[\u3400-\u9fff）)]\s+/\s+[A-Za-z]|[A-Za-z)]\s+/\s+[\u3400-\u9fff]")
 RAW_TIMESTAMP = re.compile(r"\d{2}:\d{2}:\d{2}\.\d{3,6}|\d{2}:\d{2}(?::\d{2})?\+00:00")
 URLISH = re.compile(
-    r"\S+@\S+|https?://\S+|(?<!\S)/[\w./?=&%-]*|\b[\w-]+(?:\.[\w-]+)+\.(?:org|com|cn|net)\b"
+    r"\S+@\S+|https?://\S+|(?<!\S)/[\w./?=&%-]+|\b[\w-]+(?:\.[\w-]+)+\.(?:org|com|cn|net)\b"
 )
 
 # Words a Chinese page may show: the brand, technical acronyms people use as they are, units.
@@ -77,7 +77,8 @@ ENGLISH_ALLOWED = {
 CHINESE_ALLOWED = {"侨联通", "侨", "简体中文", "张伟"}  # 张伟: the example name of search hints
 # Columns that hold codes, not words: a page must show them through labels.
 CODE_COLUMNS = {
-    "AuditEvent": ("action", "object_type", "object_id", "ip", "user_agent"),
+    # actor_name: a login name (also a User row) or "system", which a page must name in words.
+    "AuditEvent": ("action", "actor_name", "object_type", "object_id", "ip", "user_agent"),
     "LoginEvent": ("ip", "user_agent"),
 }
 # Examples quoted in Chinese help texts (a search by pinyin, a file type, an app's name).
