@@ -3,6 +3,7 @@ as every read: a form never offers a unit the user does not govern."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -339,12 +340,19 @@ class TokenForm(forms.Form):
     )
 
 
+class OperationField(forms.ChoiceField):
+    """Offers the registered operations by name; a code typed into the URL (an operation no
+    app registered, or a prefix such as "export.") still filters."""
+
+    def valid_value(self, value) -> bool:
+        return bool(re.fullmatch(r"[a-z0-9_.*-]{1,60}", str(value)))
+
+
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    action = forms.CharField(
-        label=_("Operation"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "unit. / user. / person."}),
+    # Every registered operation by its name (core/audit_display.py); the code is the value.
+    action = OperationField(
+        label=_("Operation"), required=False, widget=forms.Select(attrs={"data-tom-select": ""})
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -357,6 +365,14 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("action")
+        if isinstance(field, forms.ChoiceField):
+            from qiaolian.core.audit_display import action_choices
+
+            field.choices = [("", _("All operations")), *action_choices()]
 
 
 class LoginLogFilterForm(AuditFilterForm):

@@ -151,6 +151,7 @@ class Contribution:
     figures: list[Figure] = field(default_factory=list)
     person_data: list[PersonData] = field(default_factory=list)
     narrowed: list[Narrowed] = field(default_factory=list)
+    audit_actions: dict[str, Any] = field(default_factory=dict)
 
 
 class QiaolianApp(AppConfig):
@@ -208,6 +209,11 @@ class QiaolianApp(AppConfig):
     def narrowed(self) -> list[Narrowed]:
         return []
 
+    def audit_actions(self) -> dict[str, Any]:
+        """The operations the app writes to the audit log, code → label ("case.assign" →
+        "Case assigned"): the operation log shows the label, never the code."""
+        return {}
+
     def contribution(self) -> Contribution:
         return Contribution(
             app=self,
@@ -218,6 +224,7 @@ class QiaolianApp(AppConfig):
             figures=self.figures(),
             person_data=self.person_data(),
             narrowed=self.narrowed(),
+            audit_actions=self.audit_actions(),
         )
 
 
@@ -305,6 +312,17 @@ def person_data() -> list[PersonData]:
 
 def narrowed() -> list[Narrowed]:
     return [item for c in contributions() for item in c.narrowed]
+
+
+def audit_action_labels() -> dict[str, Any]:
+    """Every app's audit operations, code → label. A code declared twice is an error."""
+    labels: dict[str, Any] = {}
+    for contribution in contributions():
+        for code, label in contribution.audit_actions.items():
+            if code in labels:
+                raise ValueError(f"audit action registered twice: {code}")
+            labels[code] = label
+    return labels
 
 
 def narrowed_condition(model_label: str, narrowing: str, user: Any) -> Q:

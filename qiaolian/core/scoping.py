@@ -147,9 +147,9 @@ def holds_in(actions: Any, action: str) -> bool:
 class Narrowing(models.TextChoices):
     """How a role's grant is narrowed inside the unit subtree."""
 
-    SUBTREE = "subtree", "整个下级范围 / Whole subtree"
-    ASSIGNED = "assigned", "仅分配给本人 / Assigned to the user"
-    OWN = "own", "仅本人记录 / The user's own records"
+    SUBTREE = "subtree", _("Whole subtree")
+    ASSIGNED = "assigned", _("Assigned to the user")
+    OWN = "own", _("The user's own records")
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,8 @@ class HotlineConfig(QiaolianApp):
             Narrowed("assigned", "hotline.Case", _("the cases assigned to them")),
             Narrowed("assigned", "hotline.TombSweepingOrder", _("the orders they perform")),
         ]
+
+    def audit_actions(self) -> dict:
+        from qiaolian.hotline.audit_actions import LABELS
+
+        return LABELS

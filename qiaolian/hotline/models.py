@@ -265,6 +265,15 @@ class EventKind(models.TextChoices):
     SURVEY = "survey", _("Satisfaction")
 
 
+def _status_label(code: str | None) -> str:
+    if not code:
+        return "—"
+    try:
+        return str(Status(code).label)
+    except ValueError:
+        return str(code)
+
+
 class CaseEvent(ScopedMixin, models.Model):
     """One line of a case's timeline: who did what, when. Append-only by convention."""
 
@@ -289,6 +298,15 @@ class CaseEvent(ScopedMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def status_from(self) -> str:
+        """The status a status change left, in words (the row stores the code)."""
+        return _status_label(self.data.get("from"))
+
+    @property
+    def status_to(self) -> str:
+        return _status_label(self.data.get("to"))
 
     @classmethod
     def assigned_to(cls, user: Any) -> Q:

@@ -100,3 +100,8 @@ class NetworkConfig(QiaolianApp):
             ),
             Narrowed("assigned", "network.Group", _("the groups they steward")),
         ]
+
+    def audit_actions(self) -> dict:
+        from qiaolian.network.audit_actions import LABELS
+
+        return LABELS

@@ -78,3 +78,8 @@ class PeopleConfig(QiaolianApp):
             table("PersonMerge", "survivor", _("Merges kept")),
             table("PersonMerge", "merged", _("Merges folded in")),
         ]
+
+    def audit_actions(self) -> dict:
+        from qiaolian.people.audit_actions import LABELS
+
+        return LABELS

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from qiaolian.core import registry
@@ -398,7 +399,7 @@ class ImportRow(ScopedMixin, models.Model):
         MERGE = "merge", _("Will merge")
         SKIP = "skip", _("Will be skipped")
         ERROR = "error", _("Has problems")
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("import result", "Created")
         UPDATED = "updated", _("Updated")
         MERGED = "merged", _("Merged")
         SKIPPED = "skipped", _("Skipped")

@@ -326,17 +326,19 @@ def test_operation_log_and_login_log_show_what_was_just_done(page, world):
     nav(page, zh("Operation log"))
     rows = page.locator("#audit-table tbody tr")
     expect(rows).to_have_count(2)
-    expect(rows.first).to_contain_text("unit.create")  # newest first
+    # Operations and fields by their names, never their codes (issue 9, point 5).
+    expect(rows.first).to_contain_text(zh("Unit created"))  # newest first
     expect(rows.first).to_contain_text("乙二街道侨联")
-    expect(rows.nth(1)).to_contain_text("unit.update")
+    expect(rows.nth(1)).to_contain_text(zh("Unit changed"))
     expect(rows.nth(1)).to_contain_text("District B → District B (Yinzhou)")
     expect(rows.nth(1)).to_contain_text("city_admin")
+    expect(page.locator("#audit-table")).not_to_contain_text("unit.update")
     shoot(page, "audit-log")
 
-    page.fill("#id_action", "unit.update")
+    page.select_option("#id_action", "unit.update", force=True)
     page.locator(".filter-form button[type=submit]").click()
     expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("unit.update")
+    expect(rows.first).to_contain_text(zh("Unit changed"))
     expect(page).to_have_url(re.compile(r"action=unit\.update"))
 
     nav(page, zh("Login log"))

@@ -74,3 +74,42 @@ def in_zone(value, name):
     if not isinstance(value, datetime):
         return value
     return value.astimezone(timezones.zone(name if isinstance(name, str) else None))
+
+
+# --- audit rows in words (core/audit_display.py) ------------------------------------------
+
+
+@register.filter
+def audit_action(event) -> str:
+    from qiaolian.core.audit_display import action_label
+
+    return action_label(event.action)
+
+
+@register.filter
+def audit_actor(event) -> str:
+    from qiaolian.core.audit_display import actor_label
+
+    return actor_label(event.actor_name)
+
+
+@register.filter
+def audit_changes(event) -> list:
+    from qiaolian.core.audit_display import changes
+
+    return changes(event.object_type, event.changes)
+
+
+@register.filter
+def audit_fields(event) -> str:
+    from qiaolian.core.audit_display import changed_fields
+
+    return changed_fields(event.object_type, event.changes)
+
+
+@register.filter
+def active_filters(form) -> int:
+    """How many of a filter form's fields the user filled (the phone's fold shows it)."""
+    if form is None or not getattr(form, "is_bound", False):
+        return 0
+    return sum(1 for name in form.fields if form.data.get(name) not in (None, ""))

@@ -1,7 +1,8 @@
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qiaolian.core import audit, selectors
+from qiaolian.core import audit, audit_display, selectors
 from qiaolian.core.exports import export_response
 from qiaolian.core.forms import AuditFilterForm, LoginLogFilterForm
 from qiaolian.core.scoping import Action
@@ -88,16 +89,16 @@ class AuditListView(AuditLogMixin):
     def export_rows(self, queryset):
         for e in queryset.iterator(chunk_size=2000):
             yield [
-                e.created_at,
-                e.actor_name,
+                _local(e.created_at),
+                audit_display.actor_label(e.actor_name),
                 e.ip,
-                e.unit.name if e.unit else "",
-                e.action,
-                e.object_type,
+                e.unit.label if e.unit else "",
+                audit_display.action_label(e.action),
+                audit_display.object_type_label(e.object_type),
                 e.object_id,
                 e.object_repr,
                 e.get_outcome_display(),
-                _format_changes(e.changes),
+                audit_display.changes_text(e.object_type, e.changes),
                 e.message,
             ]
 
@@ -125,15 +126,16 @@ class LoginLogView(AuditLogMixin):
     def export_rows(self, queryset):
         for e in queryset.iterator(chunk_size=2000):
             yield [
-                e.created_at,
+                _local(e.created_at),
                 e.username,
                 e.ip,
-                e.unit.name if e.unit else "",
+                e.unit.label if e.unit else "",
                 e.get_outcome_display(),
                 e.reason,
                 e.user_agent,
             ]
 
 
-def _format_changes(changes: dict) -> str:
-    return "; ".join(f"{field}: {pair[0]} → {pair[1]}" for field, pair in (changes or {}).items())
+def _local(moment) -> str:
+    """A time as the reader's clock shows it, to the second (no microseconds, no offset)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")

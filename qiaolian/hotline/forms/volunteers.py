@@ -16,7 +16,7 @@ from qiaolian.network.models import Group
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        unit = obj.home_unit.name if obj.home_unit_id else ""
+        unit = obj.home_unit.label if obj.home_unit_id else ""
         return f"{obj} ({obj.get_username()}{' · ' + unit if unit else ''})"
 
 
@@ -80,7 +80,7 @@ class VolunteerFilterForm(forms.Form):
 
 class VolunteerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.user} · {obj.get_profession_display()} · {obj.unit.name}"
+        return f"{obj.user} · {obj.get_profession_display()} · {obj.unit.label}"
 
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -48,7 +48,7 @@ class VolunteerSteps:
                     specialties=spec,
                     languages=langs,
                     time_zone=tz,
-                    availability="值班表 / see the rota",
+                    availability="见值班表",
                 )
             found.by_profession[profession].append(record)
             return record

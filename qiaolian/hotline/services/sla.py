@@ -425,8 +425,11 @@ def sla_policy_save(*, actor: Any, policy: SlaPolicy | None = None, **fields) ->
 
 # --- built-in data ----------------------------------------------------------------------------
 
-ALWAYS_NAME = "24×7 热线 / 24×7 hotline"
-BUSINESS_NAME = "工作时间（中国）/ Business hours (China)"
+# Names are data in the federation's language, as an admin would type them (they were once
+# "中文 / English" pairs; migration 0006 renamed those).
+
+ALWAYS_NAME = "24×7 热线"
+BUSINESS_NAME = "工作时间（中国）"
 DAY = 24 * 60
 
 
@@ -450,10 +453,10 @@ def ensure_default_policies(**_kwargs: Any) -> None:
     business_day = 8 * 60 + 30  # 09:00–17:30
     defaults = [
         # (name, category, priority, calendar, first response, resolution, warn before)
-        ("热线默认 / Default (hotline)", "", "", always, 30, 3 * DAY, 60),
-        ("紧急 / Urgent", "", Priority.URGENT, always, 15, DAY, 60),
-        ("法律维权 / Legal rights", "legal", "", business, 4 * 60, 5 * business_day, 120),
-        ("政策解读 / Policy interpretation", "policy", "", business, 4 * 60, 5 * business_day, 120),
+        ("热线默认", "", "", always, 30, 3 * DAY, 60),
+        ("紧急", "", Priority.URGENT, always, 15, DAY, 60),
+        ("法律维权", "legal", "", business, 4 * 60, 5 * business_day, 120),
+        ("政策解读", "policy", "", business, 4 * 60, 5 * business_day, 120),
     ]
     for name, category, priority, calendar, first, resolve, warn in defaults:
         if SlaPolicy.objects.filter(category=category, priority=priority).exists():

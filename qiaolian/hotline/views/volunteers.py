@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.timezones import federation_zone_name, is_known, zone, zone_label
@@ -70,7 +70,7 @@ class VolunteerListView(ExportableListView):
 
     def export_header(self):
         return [
-            _("Name"),
+            pgettext("person", "Name"),
             _("Profession"),
             _("Licence number"),
             _("Specialties"),

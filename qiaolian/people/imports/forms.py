@@ -22,16 +22,17 @@ DUPLICATE_CHOICES = [
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_(
-            ".xlsx, .xls or .csv (UTF-8 or GBK), up to %(size)s and %(rows)s rows. Start from "
-            "the template to get the columns right."
-        )
-        % {"size": filesizeformat(MAX_BYTES), "rows": f"{MAX_ROWS:,}"},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted per request: a lazy text formatted at import would keep the language of
+        # whichever request loaded the module first.
+        self.fields["file"].help_text = _(
+            ".xlsx, .xls or .csv (UTF-8 or GBK), up to %(size)s and %(rows)s rows. Start from "
+            "the template to get the columns right."
+        ) % {"size": filesizeformat(MAX_BYTES), "rows": f"{MAX_ROWS:,}"}
         self.fields["unit"] = UnitChoiceField(
             user=user,
             action=PEOPLE.ADD,

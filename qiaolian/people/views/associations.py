@@ -110,7 +110,7 @@ class AssociationListView(ScopedListView):
                 a.founded_year,
                 a.member_count,
                 a.contacts,
-                a.unit.name,
+                a.unit.label,
             ]
             for a in queryset.order_by("name", "pk")[:EXPORT_LIMIT].iterator(chunk_size=2000)
         )

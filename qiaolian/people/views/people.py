@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from qiaolian.core import audit, timezones
 from qiaolian.core.apps import CORE
@@ -122,7 +122,7 @@ class PersonListView(ScopedListView):
 
 def export_header() -> list[str]:
     return [
-        _("Name"),
+        pgettext("person", "Name"),
         _("Pinyin"),
         _("Other spellings"),
         _("Gender"),
@@ -177,7 +177,7 @@ def export_rows(queryset, *, user=None):
             person.employer,
             person.languages,
             person.tags,
-            person.unit.name,
+            person.unit.label,
             person.id_number_masked,
             person.passport_masked,
             yes if person.has_consent else no,
@@ -203,7 +203,7 @@ class PersonLookupView(ScopedView):
         else:
             people = people.order_by("-updated_at", "pk")
         results = [
-            {"value": str(p.public_id), "text": f"{person_label(p)} · {p.unit.name}"}
+            {"value": str(p.public_id), "text": f"{person_label(p)} · {p.unit.label}"}
             for p in people[:20]
         ]
         return JsonResponse({"results": results})

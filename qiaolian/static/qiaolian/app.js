@@ -2,6 +2,27 @@
 (function () {
   "use strict";
 
+  // The few words the pickers show, in the page's language.
+  var PICKER_TEXT = {
+    zh: { search: "输入以搜索…", clear: "清除" },
+    en: { search: "Type to search…", clear: "Clear" }
+  };
+  function pickerText(key) {
+    var lang = (document.documentElement.lang || "zh").slice(0, 2);
+    return (PICKER_TEXT[lang] || PICKER_TEXT.zh)[key];
+  }
+
+  // While the user types, the chosen item is hidden, so the query does not run on after it.
+  function typing(picker) {
+    picker.on("type", function (query) {
+      picker.wrapper.classList.toggle("ts-typing", !!query);
+    });
+    ["blur", "change", "dropdown_close"].forEach(function (name) {
+      picker.on(name, function () { picker.wrapper.classList.remove("ts-typing"); });
+    });
+    return picker;
+  }
+
   function wire(root) {
     root.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       if (select.dataset.wired) return;
@@ -11,14 +32,26 @@
     if (window.TomSelect) {
       root.querySelectorAll("select[data-tom-select]").forEach(function (select) {
         if (select.tomselect) return;
-        new TomSelect(select, { maxOptions: 500, allowEmptyOption: true });
+        // Django's "---------" (or "- Select an option -") is no choice: it becomes the
+        // placeholder, and an optional field gets a clear button instead. An empty option with
+        // words of its own ("All operations") stays a choice.
+        var empty = select.querySelector('option[value=""]');
+        var dashes = !empty || /^-*$|^-.*-$/.test(empty.textContent.trim());
+        var settings = { maxOptions: 500, allowEmptyOption: !dashes };
+        if (dashes && !select.multiple) {
+          settings.placeholder = pickerText("search");
+          if (!select.required) {
+            settings.plugins = { clear_button: { title: pickerText("clear") } };
+          }
+        }
+        typing(new TomSelect(select, settings));
       });
       // Pickers over large scoped lists (people): options come from a small JSON endpoint
       // answering {"results": [{"value", "text"}]}; the server filters, so no local scoring.
       root.querySelectorAll("select[data-tom-remote]").forEach(function (select) {
         if (select.tomselect) return;
         var url = select.dataset.tomRemote;
-        new TomSelect(select, {
+        typing(new TomSelect(select, {
           valueField: "value",
           labelField: "text",
           searchField: ["text"],
@@ -41,7 +74,7 @@
               })
               .catch(function () { callback(); });
           }
-        });
+        }));
       });
     }
     root.querySelectorAll("form[data-confirm]").forEach(function (form) {
