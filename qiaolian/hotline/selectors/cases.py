@@ -20,7 +20,7 @@ from qiaolian.core.scoping import Action, ancestor_paths, holds_in
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.memo import page_memo
 from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
-from qiaolian.hotline.services.sla import breaching_soon_q
+from qiaolian.hotline.services.sla import breached_q, breaching_soon_q
 from qiaolian.hotline.zones import known_time_zone, local_time
 from qiaolian.people.models import PersonContact
 
@@ -29,6 +29,7 @@ QUEUES: dict[str, Any] = {
     "unit": _("My unit's"),
     "unassigned": _("Unassigned"),
     "breaching": _("Breaching soon"),
+    "overdue": _("Past the deadline"),
     "all": _("All"),
 }
 SORTS = {
@@ -75,6 +76,8 @@ def queue_q(queue: str, *, user, now: datetime | None = None) -> Q:
         return open_ & Q(assignee__isnull=True)
     if queue == "breaching":
         return breaching_soon_q(now or timezone.now())
+    if queue == "overdue":
+        return breached_q(now or timezone.now())
     return Q()
 
 
@@ -110,6 +113,7 @@ def queue_counts(
         for name in ("unit", "mine", "unassigned"):
             totals[name] = (totals[name] or 0) + row[name]
     totals["breaching"] = visible.filter(breaching_soon_q(now)).count()
+    totals["overdue"] = visible.filter(breached_q(now)).count()
     return totals, by_category
 
 

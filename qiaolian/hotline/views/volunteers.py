@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree
 from qiaolian.core.timezones import federation_zone_name, is_known, zone, zone_label
 from qiaolian.core.views.generic import (
     ExportableListView,
@@ -65,7 +65,7 @@ class VolunteerListView(ExportableListView):
         )
         for volunteer in context["object_list"]:
             volunteer.is_on_duty = volunteer.pk in on_duty
-        context["can_add"] = holds_anywhere(self.request.user, HOTLINE.ADD)
+        context["can_add"] = holds_subtree(self.request.user, HOTLINE.ADD)
         return context
 
     def export_header(self):
@@ -353,7 +353,7 @@ class RotaView(ScopedView):
             "now_local": now.astimezone(zone(week.tz_name)),
             "gap_hours": week.gap_hours,
             "can_change": holds_anywhere(user, HOTLINE.CHANGE),
-            "can_add": holds_anywhere(user, HOTLINE.ADD),
+            "can_add": holds_subtree(user, HOTLINE.ADD),
         }
         return render(request, "hotline/volunteers/rota.html", context)
 
@@ -369,7 +369,7 @@ def routing_panel(request, case):
         return None
     if not case_selectors.can_change(request.user, case):
         return None
-    if not holds_anywhere(request.user, HOTLINE.ADD):
+    if not holds_subtree(request.user, HOTLINE.ADD):
         return None  # volunteers (narrowed, no ADD) do not route cases
     suggestions = services.suggest_assignees(request.user, case)
     return {

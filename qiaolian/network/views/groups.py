@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_subtree
 from qiaolian.core.views.generic import (
     ExportableListView,
     ScopedActionView,
@@ -41,7 +41,7 @@ class GroupListView(ExportableListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = holds_anywhere(self.request.user, NETWORK.ADD)
+        context["can_add"] = holds_subtree(self.request.user, NETWORK.ADD)
         return context
 
     @property

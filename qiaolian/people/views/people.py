@@ -19,7 +19,7 @@ from qiaolian.core.apps import CORE
 from qiaolian.core.crypto import mask
 from qiaolian.core.exports import export_response
 from qiaolian.core.pagination import BoundedPaginator
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedActionView,
@@ -87,7 +87,7 @@ class PersonListView(ScopedListView):
             person.primary_phone = phones[0] if phones else ""
         context.update(
             export=holds_anywhere(user, PEOPLE.EXPORT),
-            can_add=holds_anywhere(user, PEOPLE.ADD),
+            can_add=holds_subtree(user, PEOPLE.ADD),
         )
         return context
 
