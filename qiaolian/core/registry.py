@@ -199,8 +199,7 @@ class NotificationKind:
 
     def render(self, params: dict[str, Any]) -> str:
         shown = {
-            name: str(self.labels.get(name, {}).get(value, value))
-            for name, value in params.items()
+            name: str(self.labels.get(name, {}).get(value, value)) for name, value in params.items()
         }
         return str(self.text) % shown
 

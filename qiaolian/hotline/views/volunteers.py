@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree
+from qiaolian.core.scoping import Action, holds_subtree, reaches_unit
 from qiaolian.core.timezones import federation_zone_name, is_known, zone, zone_label
 from qiaolian.core.views.generic import (
     ExportableListView,
@@ -126,9 +126,9 @@ class VolunteerDetailView(ScopedDetailView):
                 assignee=volunteer.user, status__in=("new", "assigned", "in_progress", "waiting")
             )
             .order_by("-opened_at")[:10],
-            can_change=Volunteer.objects.restrict(user, Action.CHANGE)
-            .filter(pk=volunteer.pk)
-            .exists(),
+            # Shifts and the record's unit are saved over the unit only (`require_unit`): the
+            # volunteer sees their record but is not offered edits they cannot save.
+            can_change=reaches_unit(user, HOTLINE.CHANGE, volunteer.unit, narrowed=False),
             can_reveal=bool(volunteer.licence_number)
             and Volunteer.objects.restrict(user, Action.REVEAL).filter(pk=volunteer.pk).exists(),
             local_time=now.astimezone(zone(volunteer.time_zone)),
@@ -352,7 +352,7 @@ class RotaView(ScopedView):
             "on_duty_now": list(services.on_duty(user, now, within=unit)),
             "now_local": now.astimezone(zone(week.tz_name)),
             "gap_hours": week.gap_hours,
-            "can_change": holds_anywhere(user, HOTLINE.CHANGE),
+            "can_change": holds_subtree(user, HOTLINE.CHANGE),
             "can_add": holds_subtree(user, HOTLINE.ADD),
         }
         return render(request, "hotline/volunteers/rota.html", context)
