@@ -140,3 +140,23 @@ def test_my_work_shows_my_cases_deadlines_and_callbacks_with_counts(cast):
     # A volunteer reviews no duplicates and imports nothing: no such panels.
     assert "people.duplicates_to_review" not in panels
     assert "people.imports_waiting" not in panels
+
+
+def test_a_volunteer_is_not_offered_edits_of_their_record_or_shifts_they_cannot_save(cast):
+    from qiaolian.hotline.tests.factories import ShiftFactory, VolunteerFactory
+
+    record = VolunteerFactory(unit=cast.district_a, user=cast.volunteer)
+    shift = ShiftFactory(volunteer=record, unit=cast.district_a)
+    client = Client()
+    client.force_login(cast.volunteer)
+    page = client.get(reverse("hotline:volunteer_detail", args=[record.public_id]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="volunteer-edit"' not in body and 'id="shift-add"' not in body
+    assert reverse("hotline:shift_edit", args=[shift.public_id]) not in body
+    rota = client.get(reverse("hotline:rota")).content.decode()
+    assert reverse("hotline:shift_edit", args=[shift.public_id]) not in rota
+    manager = Client()
+    manager.force_login(cast.district_manager)
+    body = manager.get(reverse("hotline:volunteer_detail", args=[record.public_id])).content
+    assert 'id="volunteer-edit"' in body.decode()
