@@ -60,10 +60,13 @@ def test_it_sends_once_per_recipient_and_never_to_the_actor(cast):
 
 
 def test_it_sends_nothing_when_the_write_rolls_back(cast, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            REAL_SEND(recipients=[cast.district_clerk], kind=KIND, params={})
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        REAL_SEND(recipients=[cast.district_clerk], kind=KIND, params={})
+        raise RuntimeError
     assert callbacks == []
     assert not Notification.objects.exists()
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,7 +44,7 @@ def test_the_assignee_is_told_of_an_assignment_in_their_language(
 
 def test_a_rolled_back_assignment_tells_nobody(cast, django_capture_on_commit_callbacks):
     case = CaseFactory(unit=cast.district_a, status=Status.CLOSED)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         case_services.case_assign(actor=cast.district_manager, case=case, assignee=cast.volunteer)
     assert notes_of(cast.volunteer) == []
 
