@@ -9,7 +9,6 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qiaolian.core.registry import WorkItem, WorkList
@@ -20,7 +19,8 @@ SHOWN = 5
 
 
 def _when(value) -> str:
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
+    # Short: month, day and time in the reader's zone (the year is this one, or next).
+    return timezone.localtime(value).strftime("%m-%d %H:%M") if value else ""
 
 
 def _case_item(case, note: str = "", tone: str = "") -> WorkItem:

@@ -115,3 +115,19 @@ def test_my_work_and_the_bell_in_chinese_then_english(page, work):
     expect(page.locator("#work-hotline\\.my_cases .card-title")).to_have_text("My open cases")
     shoot(page, "my-work")
     switch(page, "#language-switch", "zh-hans")
+
+
+def test_a_portal_user_on_the_staff_site_is_pointed_to_the_portal(
+    page, console, transactional_db
+):
+    console.allow(r"status of 403")  # the staff pages refuse the portal account
+    Cast.build()
+    log_in(page, "portal_user")
+    notice = page.locator("#portal-user-notice")
+    expect(notice.locator("h2")).to_have_text("本系统供侨联工作人员使用")
+    expect(notice).to_contain_text("侨胞自助门户尚未开通")
+    expect(page.locator(".navbar-vertical")).to_have_count(0)
+    shoot(page, "portal-user")
+    page.locator("#language-switcher button", has_text="English").click()
+    expect(notice.locator("h2")).to_have_text("This site is for federation staff")
+    shoot(page, "portal-user")

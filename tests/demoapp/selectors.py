@@ -19,8 +19,10 @@ def widget_list_url(ctx: FigureContext) -> str:
     return ctx.url("demoapp:widget_list", unit_as="")
 
 
-def my_widgets(*, user, within=None) -> WorkList:
+def my_widgets(*, user, within=None) -> WorkList | None:
     widgets = widget_list(user=user, within=within)
+    if not widgets.exists():
+        return None  # nothing of this app for the user: the panel is left out
     items = tuple(
         WorkItem(w.name, reverse("demoapp:widget_detail", args=[w.public_id])) for w in widgets[:5]
     )
