@@ -117,9 +117,7 @@ def test_my_work_and_the_bell_in_chinese_then_english(page, work):
     switch(page, "#language-switch", "zh-hans")
 
 
-def test_a_portal_user_on_the_staff_site_is_pointed_to_the_portal(
-    page, console, transactional_db
-):
+def test_a_portal_user_on_the_staff_site_is_pointed_to_the_portal(page, console, transactional_db):
     console.allow(r"status of 403")  # the staff pages refuse the portal account
     Cast.build()
     log_in(page, "portal_user")
