@@ -33,6 +33,7 @@ from qiaolian.core.scoping import (
     model_domain,
     only_own_records,
     qualify,
+    reaches_unit,
     verb_of,
 )
 from qiaolian.core.versioning import EditConflict
@@ -59,6 +60,10 @@ class ScopedView(LoginRequiredMixin, View):
     # The user's own records (API tokens, notifications): open to any signed-in staff user,
     # whatever grants they hold (none left, even), and read through an owner filter.
     owner_only: bool = False
+    # The service behind the view writes only with the action over the record's unit
+    # (`require_unit`): a grant narrowed to assigned records reaches the record but cannot
+    # save it, so the view answers 403 instead of a form that fails.
+    needs_whole_subtree: bool = False
     request: Any  # an HttpRequest carrying `active_unit` (RequestContextMiddleware)
 
     def dispatch(self, request, *args, **kwargs):
@@ -116,9 +121,14 @@ class ScopedView(LoginRequiredMixin, View):
     def get_object(self):
         """The object named in the URL, from the restricted queryset, else 404."""
         try:
-            return self.scoped_queryset().get(public_id=self.kwargs["public_id"])
+            obj = self.scoped_queryset().get(public_id=self.kwargs["public_id"])
         except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
             raise Http404 from exc
+        if self.needs_whole_subtree and not reaches_unit(
+            self.request.user, self.permission(), obj.unit, narrowed=False
+        ):
+            raise PermissionDenied
+        return obj
 
 
 class ScopedListView(ScopedView, TemplateView):

@@ -157,6 +157,9 @@ def test_a_volunteer_is_not_offered_edits_of_their_record_or_shifts_they_cannot_
     assert reverse("hotline:shift_edit", args=[shift.public_id]) not in body
     rota = client.get(reverse("hotline:rota")).content.decode()
     assert reverse("hotline:shift_edit", args=[shift.public_id]) not in rota
+    assert client.get(reverse("hotline:shift_edit", args=[shift.public_id])).status_code == 403
+    edit = reverse("hotline:volunteer_edit", args=[record.public_id])
+    assert client.get(edit).status_code == 403
     manager = Client()
     manager.force_login(cast.district_manager)
     body = manager.get(reverse("hotline:volunteer_detail", args=[record.public_id])).content

@@ -163,6 +163,7 @@ class VolunteerCreateView(ScopedFormView):
 class VolunteerEditView(ScopedFormView):
     action = Action.CHANGE
     needs_object = True
+    needs_whole_subtree = True  # a volunteer sees their record; the unit's staff edit it
     template_name = "hotline/volunteers/form.html"
     success_message = gettext_lazy("Volunteer saved.")
 
@@ -254,6 +255,7 @@ def _is_uuid(raw: str) -> bool:
 class ShiftEditView(ScopedFormView):
     action = Action.CHANGE
     needs_object = True
+    needs_whole_subtree = True  # shifts are planned over the unit (services.shift_update)
     template_name = "hotline/volunteers/shift_form.html"
     success_message = gettext_lazy("Shift saved.")
 
