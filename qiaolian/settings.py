@@ -290,6 +290,9 @@ PUBLIC_LINK_RATE = int(env("PUBLIC_LINK_RATE", "60"))
 SITE_URL = env("SITE_URL", "")
 
 SITE_NAME = _("Qiaolian")
+# The address of the self-service portal for overseas Chinese; a portal user who signs in to
+# the staff site is pointed there (empty: the page says the portal is not open yet).
+PORTAL_URL = env("PORTAL_URL", "")
 PAGE_SIZE = 25
 
 LOGGING = {

@@ -43,7 +43,13 @@ class CoreConfig(QiaolianApp):
                 0,
                 (
                     NavItem(_("Dashboard"), "core:dashboard", "ti-layout-dashboard", "core.view"),
-                    NavItem(_("Figures"), "core:figures", "ti-chart-dots", "core.view"),
+                    NavItem(
+                        _("Figures"),
+                        "core:figures",
+                        "ti-chart-dots",
+                        "core.view",
+                        whole_subtree=True,
+                    ),
                 ),
             ),
             NavSection(
@@ -51,10 +57,32 @@ class CoreConfig(QiaolianApp):
                 _("System"),
                 900,
                 (
-                    NavItem(_("Units"), "core:unit_list", "ti-sitemap", "core.view"),
+                    # The pages of a whole unit: nothing in them is assigned to anyone.
+                    NavItem(
+                        _("System figures"),
+                        "core:system",
+                        "ti-server",
+                        "core.admin",
+                        whole_subtree=True,
+                    ),
+                    NavItem(
+                        _("Units"), "core:unit_list", "ti-sitemap", "core.view", whole_subtree=True
+                    ),
                     NavItem(_("Users"), "core:user_list", "ti-users", "core.admin"),
-                    NavItem(_("Roles"), "core:role_list", "ti-shield-lock", "core.view"),
-                    NavItem(_("Dictionaries"), "core:dict_list", "ti-list-details", "core.view"),
+                    NavItem(
+                        _("Roles"),
+                        "core:role_list",
+                        "ti-shield-lock",
+                        "core.view",
+                        whole_subtree=True,
+                    ),
+                    NavItem(
+                        _("Dictionaries"),
+                        "core:dict_list",
+                        "ti-list-details",
+                        "core.view",
+                        whole_subtree=True,
+                    ),
                     NavItem(
                         _("Working calendar"),
                         "core:calendar_list",

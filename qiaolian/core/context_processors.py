@@ -3,8 +3,8 @@ from typing import Any
 from django.urls import reverse
 
 from qiaolian.core import registry
-from qiaolian.core.scoping import holds_anywhere
-from qiaolian.core.selectors import switchable_units
+from qiaolian.core.scoping import holds_anywhere, holds_subtree, only_own_records
+from qiaolian.core.selectors import switchable_units, unread_notifications
 
 
 def shell(request):
@@ -12,12 +12,16 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if only_own_records(user):
+        # A portal user: the staff pages have nothing for them (core/views/generic.py).
+        return {"portal_only": True}
     current = request.path
     sections: list[dict[str, Any]] = []
     for section in registry.navigation():
         links: list[dict[str, Any]] = []
         for item in section.items:
-            if not holds_anywhere(user, item.permission):
+            held = holds_subtree if item.needs_whole_subtree() else holds_anywhere
+            if not held(user, item.permission):
                 continue
             if item.visible and not registry.resolve(item.visible)(user):
                 continue
@@ -33,6 +37,7 @@ def shell(request):
         link["active"] = link["url"] == longest
     return {
         "nav_sections": sections,
+        "unread_notifications": unread_notifications(user=user),
         "active_unit": getattr(request, "active_unit", None),
         "switchable_units": switchable_units(user=user),
     }

@@ -66,6 +66,17 @@ class NavItem:
     # A further test of the user (dotted path to `f(user) -> bool`), for pages whose rule is
     # narrower than holding the permission somewhere (city-level settings).
     visible: str | Callable[[Any], bool] | None = None
+    # Whether the permission must be held over a whole unit subtree: a grant narrowed to the
+    # records assigned to the user (liaison officers, volunteers) or to their own (portal
+    # users) does not show the item. None: only for creating (an ADD permission), which a
+    # narrowed grant never allows (`scoping.require_unit`). True for the pages of a whole unit
+    # (its figures, settings and reports), which show a narrowed user nothing to do.
+    whole_subtree: bool | None = None
+
+    def needs_whole_subtree(self) -> bool:
+        if self.whole_subtree is not None:
+            return self.whole_subtree
+        return self.permission.rpartition(".")[2] == Action.ADD
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,60 @@ class Figure:
     snapshot: bool = False
 
 
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of a "my work" panel: what it is, where it opens, and a short note (a due
+    time); `tone` "danger" or "warning" marks what is late or nearly so."""
+
+    text: Any
+    url: str
+    note: Any = ""
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """What a "my work" panel shows: the count, the first few items, and the filtered list
+    behind them (`url`)."""
+
+    count: int
+    url: str
+    items: tuple[WorkItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkPanel:
+    """A panel of the dashboard's "my work": `compute(user=, within=)` returns a `WorkList`
+    read through `restrict()` (or None when the panel has nothing for this user: a volunteer
+    reviews no duplicates). Shown to users who hold `permission` somewhere."""
+
+    key: str
+    label: Any
+    compute: str | Callable[..., WorkList | None]
+    permission: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of in-app notification (`core.services.notification_send(kind=…)`): its label and
+    its text with `%(name)s` placeholders filled from the notification's params, translated
+    when the recipient reads it."""
+
+    code: str
+    label: Any
+    text: Any
+    # Params stored as codes (a status) and their labels, {param: {code: lazy label}}: the
+    # reader sees the label in their language, never the code.
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def render(self, params: dict[str, Any]) -> str:
+        shown = {
+            name: str(self.labels.get(name, {}).get(value, value)) for name, value in params.items()
+        }
+        return str(self.text) % shown
+
+
 @dataclass
 class Contribution:
     """Everything one app declares, read once (see `contributions()`)."""
@@ -152,6 +217,8 @@ class Contribution:
     person_data: list[PersonData] = field(default_factory=list)
     narrowed: list[Narrowed] = field(default_factory=list)
     audit_actions: dict[str, Any] = field(default_factory=dict)
+    my_work: list[WorkPanel] = field(default_factory=list)
+    notification_kinds: list[NotificationKind] = field(default_factory=list)
 
 
 class QiaolianApp(AppConfig):
@@ -214,6 +281,12 @@ class QiaolianApp(AppConfig):
         "Case assigned"): the operation log shows the label, never the code."""
         return {}
 
+    def my_work(self) -> list[WorkPanel]:
+        return []
+
+    def notification_kinds(self) -> list[NotificationKind]:
+        return []
+
     def contribution(self) -> Contribution:
         return Contribution(
             app=self,
@@ -225,6 +298,8 @@ class QiaolianApp(AppConfig):
             person_data=self.person_data(),
             narrowed=self.narrowed(),
             audit_actions=self.audit_actions(),
+            my_work=self.my_work(),
+            notification_kinds=self.notification_kinds(),
         )
 
 
@@ -323,6 +398,21 @@ def audit_action_labels() -> dict[str, Any]:
                 raise ValueError(f"audit action registered twice: {code}")
             labels[code] = label
     return labels
+
+
+def my_work() -> list[WorkPanel]:
+    """Every app's "my work" panels, by `order`."""
+    return sorted((p for c in contributions() for p in c.my_work), key=lambda p: (p.order, p.key))
+
+
+def notification_kinds() -> dict[str, NotificationKind]:
+    """Every declared notification kind by code; a code declared twice fails."""
+    found: dict[str, NotificationKind] = {}
+    for kind in (k for c in contributions() for k in c.notification_kinds):
+        if kind.code in found:
+            raise ValueError(f"notification kind registered twice: {kind.code}")
+        found[kind.code] = kind
+    return found
 
 
 def narrowed_condition(model_label: str, narrowing: str, user: Any) -> Q:

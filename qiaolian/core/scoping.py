@@ -218,6 +218,24 @@ def holds_anywhere(user: Any, action: str) -> bool:
     return bool(grants_for(user, action))
 
 
+def holds_subtree(user: Any, action: str) -> bool:
+    """Whether `user` holds `action` through a whole-subtree grant somewhere: what creating a
+    record needs (`require_unit`), and what the pages of a whole unit (its figures, its
+    settings) are for. A grant narrowed to assigned or own records does neither."""
+    return any(grant.narrowing == Narrowing.SUBTREE for grant in grants_for(user, action))
+
+
+def only_own_records(user: Any) -> bool:
+    """Whether every grant of `user` is narrowed to their own records (a portal user): the
+    staff pages have nothing for them. A superuser or a user without grants is not."""
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return False
+    grants_for(user, Action.VIEW)  # loads the user's grant table
+    table: dict[str, tuple[Grant, ...]] = getattr(user, "_scope_grants", {})
+    narrowings = {grant.narrowing for grants in table.values() for grant in grants}
+    return narrowings == {Narrowing.OWN}
+
+
 def reaches_unit(user: Any, action: str, unit: Any, *, narrowed: bool = True) -> bool:
     """Whether `user` holds `action` at `unit` or above it. Narrowed grants count unless
     `narrowed=False` (a volunteer granted at a unit reaches it for the cases assigned to them,

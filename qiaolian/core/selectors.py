@@ -8,8 +8,18 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from qiaolian.core.models import AuditEvent, DictType, LoginEvent, Role, Unit, UnitRole, User
-from qiaolian.core.scoping import Action
+from qiaolian.core import registry
+from qiaolian.core.models import (
+    AuditEvent,
+    DictType,
+    LoginEvent,
+    Notification,
+    Role,
+    Unit,
+    UnitRole,
+    User,
+)
+from qiaolian.core.scoping import Action, holds_anywhere
 
 
 def switchable_units(*, user) -> list[Unit]:
@@ -122,3 +132,27 @@ def dashboard_figures(*, user, within: Unit | None = None) -> dict:
         "audit_days": [d.isoformat() for d in days],
         "audit_series": [per_day.get(d, 0) for d in days],
     }
+
+
+def unread_notifications(*, user) -> int:
+    """How many of the user's own notifications are unread (the bell's count)."""
+    return Notification.objects.for_recipient(user).unread().count()
+
+
+def notification_list(*, user):
+    """The user's own notifications, newest first (nobody reads another's)."""
+    return Notification.objects.for_recipient(user).select_related("actor")
+
+
+def my_work(*, user, within: Unit | None = None) -> list[dict]:
+    """The dashboard's "my work": each app's panels (`registry.my_work()`) the user holds the
+    permission of, computed over `restrict()`ed data; a panel with nothing for the user
+    (None) is left out, one with nothing to do yet stays (its count is 0)."""
+    panels = []
+    for panel in registry.my_work():
+        if panel.permission and not holds_anywhere(user, panel.permission):
+            continue
+        work = registry.resolve(panel.compute)(user=user, within=within)
+        if work is not None:
+            panels.append({"key": panel.key, "label": panel.label, "work": work})
+    return panels

@@ -22,6 +22,7 @@ from qiaolian.core.models import (
     ApiToken,
     DictItem,
     DictType,
+    Notification,
     PeriodicRun,
     Role,
     Unit,
@@ -396,6 +397,61 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
         revoked_at=timezone.now()
     ):
         audit.record(actor=actor, action="api_token.revoke", obj=token, unit=token.user.home_unit)
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+def notification_send(
+    *,
+    recipients,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    url: str = "",
+    actor=None,
+) -> list[Notification]:
+    """Put a notification in each recipient's bell (the apps call this; e-mail, where an app
+    sends it, is a second channel beside it). `kind` is a `NotificationKind` some app declares;
+    `params` fill its text when read, in the reader's language. The actor is not told of what
+    they did themselves; inactive users and repeats are skipped. Sent after the commit of the
+    write that caused it, so a rolled-back write notifies nobody.
+
+    Not audited: a notification is the consequence of a write that has its own audit row."""
+    from qiaolian.core import registry
+
+    if kind not in registry.notification_kinds():
+        raise ValueError(f"unknown notification kind: {kind}")
+    seen: set[int] = set()
+    rows = []
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        if actor is not None and user.pk == actor.pk:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                params={key: str(value) for key, value in (params or {}).items()},
+                url=url,
+                actor=actor if actor is not None and actor.pk else None,
+            )
+        )
+
+    def write() -> None:
+        Notification.objects.bulk_create(rows)
+
+    transaction.on_commit(write)
+    return rows
+
+
+def notification_mark_read(*, actor, notification: Notification | None = None) -> int:
+    """Mark one of the actor's notifications read, or all of them (None). Returns how many."""
+    unread = Notification.objects.for_recipient(actor).unread()
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())
 
 
 def periodic_run_claim(*, name: str, every: int) -> bool:

@@ -17,6 +17,15 @@ urlpatterns = [
     path("", system.DashboardView.as_view(), name="dashboard"),
     path("figures/", figures.FiguresView.as_view(), name="figures"),
     path("switch-unit/", system.switch_unit, name="switch_unit"),
+    path("system/", system.SystemView.as_view(), name="system"),
+    # notifications (the user's own)
+    path("notifications/", system.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/read-all/", system.notification_read_all, name="notification_read_all"),
+    path(
+        "notifications/<uuid:public_id>/open/",
+        system.NotificationOpenView.as_view(),
+        name="notification_open",
+    ),
     # accounts
     path("account/login/", auth.LoginView.as_view(), name="login"),
     path("account/logout/", auth.LogoutView.as_view(), name="logout"),

@@ -7,10 +7,12 @@ from qiaolian.core.registry import (
     Narrowed,
     NavItem,
     NavSection,
+    NotificationKind,
     PeriodicTask,
     PersonData,
     QiaolianApp,
     SeedStep,
+    WorkPanel,
 )
 from qiaolian.core.scoping import DomainActions
 
@@ -47,8 +49,10 @@ class HotlineConfig(QiaolianApp):
         rollup.register_tables()
 
     def navigation(self) -> list[NavSection]:
-        def item(label, url_name, icon, verb="view"):
-            return NavItem(label, f"hotline:{url_name}", icon, f"hotline.{verb}")
+        def item(label, url_name, icon, verb="view", whole_subtree=None):
+            return NavItem(
+                label, f"hotline:{url_name}", icon, f"hotline.{verb}", None, whole_subtree
+            )
 
         return [
             NavSection(
@@ -64,9 +68,10 @@ class HotlineConfig(QiaolianApp):
                     item(_("Answers"), "answer_list", "ti-book"),
                     item(_("Volunteers"), "volunteer_list", "ti-stethoscope"),
                     item(_("Duty rota"), "rota", "ti-calendar-time"),
-                    item(_("Breach report"), "sla_breaches", "ti-alarm"),
-                    item(_("Satisfaction"), "csat_report", "ti-mood-smile"),
-                    item(_("Hotline figures"), "stats", "ti-chart-bar"),
+                    # Reports over a whole unit's cases, not one volunteer's.
+                    item(_("Breach report"), "sla_breaches", "ti-alarm", whole_subtree=True),
+                    item(_("Satisfaction"), "csat_report", "ti-mood-smile", whole_subtree=True),
+                    item(_("Hotline figures"), "stats", "ti-chart-bar", whole_subtree=True),
                     NavItem(
                         _("SLA policies"),
                         "hotline:sla_policy_list",
@@ -75,6 +80,51 @@ class HotlineConfig(QiaolianApp):
                     ),
                 ),
             )
+        ]
+
+    def my_work(self) -> list[WorkPanel]:
+        def panel(key, label, order):
+            return WorkPanel(
+                f"hotline.{key}", label, f"qiaolian.hotline.work.{key}", "hotline.view", order
+            )
+
+        return [
+            panel("my_cases", _("My open cases"), 10),
+            panel("callbacks_today", _("Callbacks due today"), 20),
+            panel("near_deadline", _("Cases close to their deadline"), 30),
+            panel("past_deadline", _("Cases past their deadline"), 40),
+        ]
+
+    def notification_kinds(self) -> list[NotificationKind]:
+        return [
+            NotificationKind(
+                "hotline.assigned",
+                _("Case assigned"),
+                _("Case %(number)s “%(subject)s” was assigned to you."),
+            ),
+            NotificationKind(
+                "hotline.transferred",
+                _("Case transferred"),
+                _(
+                    "Case %(number)s “%(subject)s” was transferred "
+                    "from %(from_unit)s to %(to_unit)s."
+                ),
+            ),
+            NotificationKind(
+                "hotline.deadline_near",
+                _("Deadline close"),
+                _("Case %(number)s “%(subject)s” is due %(due)s (Beijing time)."),
+            ),
+            NotificationKind(
+                "hotline.deadline_passed",
+                _("Deadline passed"),
+                _("Case %(number)s “%(subject)s” was due %(due)s (Beijing time)."),
+            ),
+            NotificationKind(
+                "hotline.mentioned",
+                _("Mention"),
+                _("%(author)s mentioned you on case %(number)s: “%(excerpt)s”"),
+            ),
         ]
 
     def seed_steps(self) -> list[SeedStep]:

@@ -35,7 +35,13 @@ class NetworkConfig(QiaolianApp):
                 100,
                 (
                     NavItem(_("Groups"), "network:group_list", "ti-messages", "network.view"),
-                    NavItem(_("Grid"), "network:grid", "ti-affiliate", "network.view"),
+                    NavItem(
+                        _("Grid"),
+                        "network:grid",
+                        "ti-affiliate",
+                        "network.view",
+                        whole_subtree=True,
+                    ),
                 ),
             )
         ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit
 from qiaolian.core.models import Unit, User
-from qiaolian.core.scoping import Action, assert_visible, require_unit
+from qiaolian.core.scoping import Action, assert_visible, reaches_unit, require_unit
 from qiaolian.core.service_kit import create_scoped
 from qiaolian.network.apps import NETWORK
 from qiaolian.network.models import (
@@ -35,6 +35,18 @@ GROUP_FIELDS = ("unit", "platform", "name", "association", "created_on", "notes"
 def _require_group(*, actor, group: Group, action: Action = Action.CHANGE) -> None:
     if not Group.objects.restrict(actor, action).filter(pk=group.pk).exists():
         raise PermissionDenied(_("You may not change this group."))
+
+
+def can_manage_group(user, group: Group) -> bool:
+    """Editing a group and choosing its stewards need CHANGE over the group's unit (a whole
+    subtree); a steward (a liaison officer, a volunteer) works in their group but does not
+    appoint or dismiss its stewards, themselves included."""
+    return reaches_unit(user, NETWORK.CHANGE, group.unit, narrowed=False)
+
+
+def _require_manage(*, actor, group: Group) -> None:
+    if not can_manage_group(actor, group):
+        raise PermissionDenied(_("Only the managers of the group's unit may change its stewards."))
 
 
 def _require_person(*, actor, person: Person) -> None:
@@ -193,6 +205,7 @@ def steward_add(
 ) -> Steward:
     """Embed a staff member or volunteer (a user) or a person of the register in a group."""
     _require_group(actor=actor, group=group)
+    _require_manage(actor=actor, group=group)
     if (user is None) == (person is None):
         raise ValidationError(_("Choose either a user or a person, not both."))
     if (
@@ -229,6 +242,7 @@ def steward_add(
 def steward_remove(*, actor, steward: Steward, until: date | None = None) -> Steward:
     """End a stewardship (the row is kept for the record)."""
     _require_group(actor=actor, group=steward.group)
+    _require_manage(actor=actor, group=steward.group)
     if not steward.is_active:
         raise ValidationError(_("This stewardship has already ended."))
     steward.until = until or timezone.localdate()

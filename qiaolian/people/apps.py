@@ -1,7 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qiaolian.core.registry import Figure, NavItem, NavSection, PersonData, QiaolianApp
+from qiaolian.core.registry import (
+    Figure,
+    NavItem,
+    NavSection,
+    NotificationKind,
+    PersonData,
+    QiaolianApp,
+    WorkPanel,
+)
 from qiaolian.core.scoping import DomainActions
 
 PEOPLE = DomainActions("people")
@@ -35,13 +43,58 @@ class PeopleConfig(QiaolianApp):
                         "people:association_list",
                         "ti-building-community",
                         "people.view",
+                        whole_subtree=True,  # associations are assigned to no one
                     ),
                     NavItem(
                         _("Import people"), "people:import_list", "ti-file-upload", "people.add"
                     ),
-                    NavItem(_("Duplicates"), "people:duplicate_list", "ti-copy", "people.view"),
+                    # Merging needs CHANGE on both people: a unit's work, not an assigned one.
+                    NavItem(
+                        _("Duplicates"),
+                        "people:duplicate_list",
+                        "ti-copy",
+                        "people.change",
+                        whole_subtree=True,
+                    ),
                 ),
             )
+        ]
+
+    def my_work(self) -> list[WorkPanel]:
+        return [
+            WorkPanel(
+                "people.imports_waiting",
+                _("Imports waiting for me"),
+                "qiaolian.people.work.imports_waiting",
+                "people.add",
+                50,
+            ),
+            WorkPanel(
+                "people.duplicates_to_review",
+                _("Duplicates to review"),
+                "qiaolian.people.work.duplicates_to_review",
+                "people.change",
+                60,
+            ),
+        ]
+
+    def notification_kinds(self) -> list[NotificationKind]:
+        from qiaolian.people.models import ImportBatch
+
+        outcome = {"outcome": dict(ImportBatch.Status.choices)}
+        return [
+            NotificationKind(
+                "people.import_checked",
+                _("Import checked"),
+                _("The import “%(file)s” is checked: %(outcome)s."),
+                outcome,
+            ),
+            NotificationKind(
+                "people.import_finished",
+                _("Import finished"),
+                _("The import “%(file)s” is finished: %(outcome)s."),
+                outcome,
+            ),
         ]
 
     def figures(self) -> list[Figure]:

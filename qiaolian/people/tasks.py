@@ -17,13 +17,31 @@ def _load(batch_id: str, actor_id: int | None = None):
     return batch, actor
 
 
+def _tell(batch: ImportBatch, actor, kind: str) -> None:
+    """The bell of whoever started the work: the preview or the import is ready (or failed).
+    The outcome is the status's code, shown in the reader's language (`status_label`)."""
+    from django.urls import reverse
+
+    from qiaolian.core.services import notification_send
+
+    batch.refresh_from_db(fields=["status"])
+    notification_send(
+        recipients=[actor],
+        kind=kind,
+        params={"file": batch.file_name, "outcome": batch.status},
+        url=reverse("people:import_detail", args=[batch.public_id]),
+    )
+
+
 @task()
 def analyse_import(batch_id: str, actor_id: int, language: str = "zh-hans") -> dict:
     batch, actor = _load(batch_id, actor_id)
     if batch.status != ImportBatch.Status.ANALYSING:
         return {"skipped": batch.status}
     with translation.override(language):
-        return run_analysis(actor=actor, batch=batch)
+        result = run_analysis(actor=actor, batch=batch)
+    _tell(batch, actor, "people.import_checked")
+    return result
 
 
 @task()
@@ -33,6 +51,7 @@ def commit_import(batch_id: str, actor_id: int, language: str = "zh-hans") -> di
         return {"skipped": batch.status}
     with translation.override(language):
         result = commit_batch(actor=actor, batch=batch)
+    _tell(batch, actor, "people.import_finished")
     if batch.status == ImportBatch.Status.COMMITTED:
         # The search index of the new people is built next, by a worker: the import is done,
         # and the people list shows them, while it runs.

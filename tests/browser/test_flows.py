@@ -130,24 +130,27 @@ def test_login_in_chinese_then_dashboard_figures_and_charts(page, world):
     shoot(page, "login")
 
     log_in(page, "city_admin")
-    expect(page.locator(".page-title")).to_have_text(zh("Dashboard"))
+    expect(page.locator(".page-title")).to_have_text(zh("My work"))
     expect(page.locator(".page-pretitle")).to_have_text(zh("All my units"))
     expect(page.locator("#language-switch")).to_have_value("zh-hans")
+    # The system counters are on the administrators' system page.
+    nav(page, zh("System figures"))
     expect(figure(page, "units")).to_have_text("6")  # the cast's four units and two more
     expect(figure(page, "users")).to_have_text("8")
     expect(figure(page, "logins")).to_have_text("1")  # this very login
     expect(page.locator(".subheader").first).to_have_text(zh("Active units"))
-    shoot_dashboard(page)
+    shoot_dashboard(page, "system")
 
 
 def test_dashboard_on_a_phone(phone_page, world):
     page = phone_page
     log_in(page, "city_admin")
+    page.goto("/system/")
     expect(figure(page, "units")).to_have_text("6")
     # The sidebar folds into the toggler; the page must not scroll sideways.
     expect(page.locator(".navbar-toggler")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    shoot_dashboard(page, "dashboard-phone")
+    shoot_dashboard(page, "system-phone")
 
 
 # (2) -------------------------------------------------------------------------------------------
@@ -172,10 +175,11 @@ def test_language_switcher_to_english_and_back(page, world, console):
 
     switch(page, "#language-switch", "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator(".page-title")).to_have_text("Dashboard")
+    expect(page.locator(".page-title")).to_have_text("My work")
     expect(page.locator(".navbar-vertical")).to_contain_text("Operation log")
     expect(page.locator("label[for=unit-switch]")).to_have_text("Working unit")
-    shoot_dashboard(page)
+    nav(page, "System figures")
+    shoot_dashboard(page, "system")
 
     # The same pages the Chinese flows shoot, in English.
     nav(page, en("Units"))
@@ -213,7 +217,7 @@ def test_language_switcher_to_english_and_back(page, world, console):
     page.goto("/")
     switch(page, "#language-switch", "zh-hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(page.locator(".page-title")).to_have_text(zh("Dashboard"))
+    expect(page.locator(".page-title")).to_have_text(zh("My work"))
 
     # The login page has its own switcher; its English face is shot here.
     page.click("#user-menu")
@@ -231,6 +235,7 @@ def test_language_switcher_to_english_and_back(page, world, console):
 def test_unit_switcher_narrows_dashboard_and_unit_list(page, world):
     cast = world.cast
     log_in(page, "district_manager")
+    page.goto("/system/")
     switcher = page.locator("#unit-switch")
     expect(switcher.locator("option")).to_have_text(
         [zh("All my units"), cast.district_a.name, cast.district_b.name]
@@ -309,7 +314,7 @@ def test_operation_log_and_login_log_show_what_was_just_done(page, world):
     log_in(page, "city_admin", "wrong-password")
     expect(page.locator(".alert-danger")).to_be_visible()
     log_in(page, "city_admin")
-    expect(page.locator(".page-title")).to_have_text(zh("Dashboard"))
+    expect(page.locator(".page-title")).to_have_text(zh("My work"))
 
     # Two writes through the forms: a rename of district B's English name, and a new sub-unit.
     page.goto(f"/units/{cast.district_b.public_id}/edit/")

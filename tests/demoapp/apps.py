@@ -1,7 +1,8 @@
 """A small app that exists only in the test settings (tests/settings.py).
 
 It proves the app contract: it gets navigation, URLs, API operations, a seed step, figures,
-periodic tasks, person-data tables, leak-sweep entries and permissions by declaring them
+periodic tasks, person-data tables, "my work" panels, notification kinds, leak-sweep entries
+and permissions by declaring them
 here, without a line changed in core (tests/demoapp/tests/test_contract.py).
 """
 
@@ -12,10 +13,12 @@ from qiaolian.core.registry import (
     Narrowed,
     NavItem,
     NavSection,
+    NotificationKind,
     PeriodicTask,
     PersonData,
     QiaolianApp,
     SeedStep,
+    WorkPanel,
 )
 from qiaolian.core.scoping import Action
 
@@ -63,3 +66,11 @@ class DemoConfig(QiaolianApp):
 
     def narrowed(self) -> list[Narrowed]:
         return [Narrowed("assigned", "demoapp.Widget", "Widgets assigned to the user")]
+
+    def my_work(self) -> list[WorkPanel]:
+        return [
+            WorkPanel("demoapp.widgets", "Widgets to check", "tests.demoapp.selectors:my_widgets")
+        ]
+
+    def notification_kinds(self) -> list[NotificationKind]:
+        return [NotificationKind("demoapp.checked", "Widget checked", "Widget %(name)s checked.")]

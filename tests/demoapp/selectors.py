@@ -1,4 +1,7 @@
+from django.urls import reverse
+
 from qiaolian.core.figures import FigureContext
+from qiaolian.core.registry import WorkItem, WorkList
 from tests.demoapp.models import Widget
 
 
@@ -14,3 +17,13 @@ def widget_count(ctx: FigureContext) -> int:
 
 def widget_list_url(ctx: FigureContext) -> str:
     return ctx.url("demoapp:widget_list", unit_as="")
+
+
+def my_widgets(*, user, within=None) -> WorkList | None:
+    widgets = widget_list(user=user, within=within)
+    if not widgets.exists():
+        return None  # nothing of this app for the user: the panel is left out
+    items = tuple(
+        WorkItem(w.name, reverse("demoapp:widget_detail", args=[w.public_id])) for w in widgets[:5]
+    )
+    return WorkList(widgets.count(), reverse("demoapp:widget_list"), items)

@@ -7,6 +7,7 @@ from qiaolian.core.models.calendar import CalendarDay, CalendarYear
 from qiaolian.core.models.dictionaries import DictItem, DictType
 from qiaolian.core.models.links import PrivateLink
 from qiaolian.core.models.money import ExchangeRate
+from qiaolian.core.models.notifications import Notification
 from qiaolian.core.models.tasks import PeriodicRun
 from qiaolian.core.models.units import Unit, UnitKind
 
@@ -19,6 +20,7 @@ __all__ = [
     "DictType",
     "ExchangeRate",
     "LoginEvent",
+    "Notification",
     "PeriodicRun",
     "PrivateLink",
     "Role",

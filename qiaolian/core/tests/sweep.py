@@ -27,6 +27,25 @@ def _sibling_token(cast):
     return {"public_id": token.public_id}
 
 
+NOTIFICATION_MARKER = "乙区通知泄漏标记"
+
+
+def _sibling_notification(cast):
+    from qiaolian.core.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=cast.sibling_manager,
+        kind="people.import_finished",
+        params={"file": NOTIFICATION_MARKER, "outcome": "committed"},
+    )
+    return {"public_id": notification.public_id}
+
+
+def _notification_listing(cast):
+    _sibling_notification(cast)
+    return {}, NOTIFICATION_MARKER
+
+
 def _unit_listing(cast):
     return {}, "乙区侨联"
 
@@ -93,7 +112,12 @@ SWEEP = {
         methods=("POST",),
         payload=lambda cast: {"new_parent": str(cast.district_a.public_id)},
     ),
-    "core:dashboard": Listing(_unit_listing),
+    "core:system": Listing(_unit_listing),
+    "core:notification_list": Listing(_notification_listing),
+    "core:notification_open": Detail(_sibling_notification, methods=("POST",)),
+    "core:notification_read_all": Exempt(
+        "Marks the caller's own notifications read (recipient filter); shows no records."
+    ),
     "core:figures": Listing(_unit_listing),
     "core:switch_unit": Exempt(
         "Only accepts units from the user's own grants (tested in test_views_units)."

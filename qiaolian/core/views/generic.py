@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import (
@@ -25,7 +26,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from qiaolian.core.scoping import Action, holds_anywhere, model_domain, qualify
+from qiaolian.core.scoping import (
+    Action,
+    holds_anywhere,
+    holds_subtree,
+    model_domain,
+    only_own_records,
+    qualify,
+    reaches_unit,
+    verb_of,
+)
 from qiaolian.core.versioning import EditConflict
 
 if TYPE_CHECKING:
@@ -47,12 +57,30 @@ class ScopedView(LoginRequiredMixin, View):
     # The action the records are read under when it differs from the one that opens the view
     # (e.g. a form opened with VIEW held anywhere that acts on a case the user may CHANGE).
     queryset_action: str | None = None
+    # The user's own records (API tokens, notifications): open to any signed-in staff user,
+    # whatever grants they hold (none left, even), and read through an owner filter.
+    owner_only: bool = False
+    # The service behind the view writes only with the action over the record's unit
+    # (`require_unit`): a grant narrowed to assigned records reaches the record but cannot
+    # save it, so the view answers 403 instead of a form that fails.
+    needs_whole_subtree: bool = False
     request: Any  # an HttpRequest carrying `active_unit` (RequestContextMiddleware)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not holds_anywhere(request.user, self.permission()):
+        if only_own_records(request.user):
+            # A portal user signed in to the staff site: say where they belong.
+            context = {"portal_url": settings.PORTAL_URL}
+            return render(request, "core/portal_user.html", context, status=403)
+        if self.owner_only:
+            return super().dispatch(request, *args, **kwargs)
+        permission = self.permission()
+        if not holds_anywhere(request.user, permission):
+            raise PermissionDenied
+        if verb_of(permission) == Action.ADD and not holds_subtree(request.user, permission):
+            # A grant narrowed to assigned records puts nothing into a unit (require_unit): a
+            # liaison officer would fill in a form that no unit can take.
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -93,9 +121,14 @@ class ScopedView(LoginRequiredMixin, View):
     def get_object(self):
         """The object named in the URL, from the restricted queryset, else 404."""
         try:
-            return self.scoped_queryset().get(public_id=self.kwargs["public_id"])
+            obj = self.scoped_queryset().get(public_id=self.kwargs["public_id"])
         except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
             raise Http404 from exc
+        if self.needs_whole_subtree and not reaches_unit(
+            self.request.user, self.permission(), obj.unit, narrowed=False
+        ):
+            raise PermissionDenied
+        return obj
 
 
 class ScopedListView(ScopedView, TemplateView):

@@ -1,6 +1,8 @@
 """Dashboard, unit switcher, API tokens, health check and error pages."""
 
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -11,15 +13,42 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from qiaolian.core import selectors, services
+from qiaolian.core.apps import CORE
 from qiaolian.core.forms import TokenForm
 from qiaolian.core.models import ApiToken, UnitKind
+from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree
 from qiaolian.core.tasks import queue_status
 from qiaolian.core.views.generic import ScopedActionView, ScopedFormView, ScopedListView, ScopedView
 from qiaolian.core.workdays import selectors as workdays_selectors
 
 
 class DashboardView(ScopedView):
+    """The workbench: "my work" from every app (open cases, callbacks, imports, …)."""
+
     template_name = "core/dashboard.html"
+
+    def get(self, request):
+        calendar_warning = workdays_selectors.schedule_warning(
+            user=request.user, today=timezone.localdate()
+        )
+        context = {
+            "panels": selectors.my_work(user=request.user, within=request.active_unit),
+            "calendar_warning": calendar_warning,
+        }
+        return render(request, "core/dashboard.html", context)
+
+
+class SystemView(ScopedView):
+    """The system figures for administrators: units, users, operations and logins."""
+
+    action = Action.ADMIN
+    domain = "core"
+    template_name = "core/system.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not holds_subtree(request.user, CORE.ADMIN):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
         figures = selectors.dashboard_figures(user=request.user, within=request.active_unit)
@@ -32,11 +61,59 @@ class DashboardView(ScopedView):
                 for k, n in figures["units_by_kind"].items()
             ],
         }
-        calendar_warning = workdays_selectors.schedule_warning(
-            user=request.user, today=timezone.localdate()
-        )
-        context = {"figures": figures, "chart": chart, "calendar_warning": calendar_warning}
-        return render(request, "core/dashboard.html", context)
+        return render(request, "core/system.html", {"figures": figures, "chart": chart})
+
+
+class NotificationListView(ScopedListView):
+    """The user's own notifications, newest first; unread ones stand out."""
+
+    template_name = "core/notifications/list.html"
+    owner_only = True
+    paginate_by = 30
+
+    def scoped_queryset(self):
+        # scoping: exempt - the user's own notifications (recipient filter)
+        queryset = selectors.notification_list(user=self.request.user)
+        if self.request.GET.get("show") == "unread":
+            queryset = queryset.unread()
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["show"] = "unread" if self.request.GET.get("show") == "unread" else "all"
+        return context
+
+
+class NotificationOpenView(ScopedActionView):
+    """Mark one notification read and open its record; the record's own page checks scoping
+    again, so a notification opens nothing the user may no longer see."""
+
+    owner_only = True
+
+    def scoped_queryset(self):
+        # scoping: exempt - the user's own notifications only; another's id is a 404
+        return selectors.notification_list(user=self.request.user)
+
+    def perform(self, obj):
+        services.notification_mark_read(actor=self.request.user, notification=obj)
+
+    def get_success_url(self, obj):
+        target = obj.url
+        if not target or not url_has_allowed_host_and_scheme(
+            target, {self.request.get_host()}, self.request.is_secure()
+        ):
+            return reverse("core:notification_list")
+        return target
+
+
+@require_POST
+def notification_read_all(request):
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("core:login"))
+    count = services.notification_mark_read(actor=request.user)
+    if count:
+        messages.success(request, _("All notifications marked read."))
+    return HttpResponseRedirect(reverse("core:notification_list"))
 
 
 @require_POST
@@ -57,8 +134,10 @@ def switch_unit(request):
 
 
 class TokenListView(ScopedListView):
-    """The user's own API tokens (each user manages their own)."""
+    """The user's own API tokens (each user manages their own, even with no grant left: a
+    user whose roles were all taken away can still revoke their tokens)."""
 
+    owner_only = True
     template_name = "core/tokens/list.html"
 
     def scoped_queryset(self):
@@ -68,6 +147,8 @@ class TokenListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = TokenForm()
+        # A user with no grant left may revoke their tokens, but a new one would reach nothing.
+        context["can_create"] = holds_anywhere(self.request.user, CORE.VIEW)
         context["new_secret"] = self.request.session.pop("new_token_secret", None)
         return context
 
@@ -90,10 +171,11 @@ class TokenCreateView(ScopedFormView):
     def get_context_data(self, **kwargs):
         # scoping: exempt - a user's own tokens (owner filter)
         tokens = ApiToken.objects.filter(user=self.request.user).order_by("-created_at")
-        return {"object_list": tokens, **kwargs}
+        return {"object_list": tokens, "can_create": True, **kwargs}
 
 
 class TokenRevokeView(ScopedActionView):
+    owner_only = True
     success_message = _("Token revoked.")
 
     def scoped_queryset(self):

@@ -21,7 +21,7 @@ from qiaolian.core.timezones import WallClock, wall_clock
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.memo import page_memo
 from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
-from qiaolian.hotline.services.sla import breaching_soon_q
+from qiaolian.hotline.services.sla import breached_q, breaching_soon_q
 from qiaolian.hotline.zones import HOTLINE_TIME_ZONE, known_time_zone
 from qiaolian.people.models import PersonContact
 
@@ -30,6 +30,7 @@ QUEUES: dict[str, Any] = {
     "unit": _("My unit's"),
     "unassigned": _("Unassigned"),
     "breaching": _("Breaching soon"),
+    "overdue": _("Past the deadline"),
     "all": _("All"),
 }
 SORTS = {
@@ -76,6 +77,8 @@ def queue_q(queue: str, *, user, now: datetime | None = None) -> Q:
         return open_ & Q(assignee__isnull=True)
     if queue == "breaching":
         return breaching_soon_q(now or timezone.now())
+    if queue == "overdue":
+        return breached_q(now or timezone.now())
     return Q()
 
 
@@ -111,6 +114,7 @@ def queue_counts(
         for name in ("unit", "mine", "unassigned"):
             totals[name] = (totals[name] or 0) + row[name]
     totals["breaching"] = visible.filter(breaching_soon_q(now)).count()
+    totals["overdue"] = visible.filter(breached_q(now)).count()
     return totals, by_category
 
 

@@ -43,7 +43,7 @@ from qiaolian.hotline.models import (
     Status,
     TombSweepingOrder,
 )
-from qiaolian.hotline.services import sla, surveys
+from qiaolian.hotline.services import notify, sla, surveys
 from qiaolian.hotline.timeline import add_event
 from qiaolian.hotline.zones import zone_for_person
 from qiaolian.people.models import Person
@@ -374,6 +374,7 @@ def _assign_locked(*, actor, current: Case, assignee: User | None) -> Case:
         data={"version": current.version, "changes": changes},
     )
     audit.record(actor=actor, action="case.assign", obj=current, changes=changes)
+    notify.case_assigned(actor=actor, case=current)  # the bell (after the commit)
     return current
 
 
@@ -502,6 +503,7 @@ def case_comment(*, actor, case: Case, text: str, to_requester: bool = False) ->
         obj=case,
         changes={"text": [None, text[:200]]},
     )
+    notify.case_mentions(actor=actor, case=case, text=text)  # @username: the bell
     return event
 
 
@@ -524,6 +526,7 @@ def case_transfer(*, actor, case: Case, unit: Unit, reason: str) -> Case:
     if not unit.is_active:
         raise ValidationError({"unit": _("This unit is no longer active.")})
     old_unit = current.unit
+    old_assignee = current.assignee
     changes: dict[str, list[Any]] = {"unit": [str(old_unit), str(unit)]}
     current.unit = unit
     update = ["unit"]
@@ -556,6 +559,9 @@ def case_transfer(*, actor, case: Case, unit: Unit, reason: str) -> Case:
         },
     )
     audit.record(actor=actor, action="case.transfer", obj=current, changes=changes, message=reason)
+    notify.case_transferred(
+        actor=actor, case=current, old_unit=old_unit, old_assignee=old_assignee
+    )  # the bell (after the commit)
     return current
 
 

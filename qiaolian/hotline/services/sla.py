@@ -601,7 +601,17 @@ def _escalate(case_id: int, kind: str, now: datetime, admin_roles: list[str]) ->
         to = recipients(case, admin_roles)
         if to:
             enqueue_on_commit(send_email, subject=subject, body=body, to=to)
+        _bell(case, kind, targets)
     return True
+
+
+def _bell(case: Any, kind: str, targets: list[str]) -> None:
+    """The in-app notice beside the e-mail: the assignee and the unit's managers."""
+    from qiaolian.hotline.services import notify
+
+    due = case.first_response_due if targets[0] == "first_response" else case.resolution_due
+    people = [case.assignee, *notify.unit_managers(case.unit)]
+    notify.case_deadline(case=case, kind=kind, due=_beijing(due), recipients=people)
 
 
 def check_sla_now(now: datetime | None = None) -> dict[str, int]:

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_subtree
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedActionView,
@@ -41,7 +41,7 @@ class AnswerListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            can_add=holds_anywhere(self.request.user, HOTLINE.ADD),
+            can_add=holds_subtree(self.request.user, HOTLINE.ADD),
             categories=selectors.category_labels(),
         )
         return context
@@ -186,7 +186,7 @@ def answers_panel(request, case):
     text = f"{case.subject} {case.description}"
     suggestions = services.suggest(user, text, category=case.category)
     resolved = case.status in (Status.RESOLVED, Status.CLOSED)
-    can_make = resolved and holds_anywhere(user, HOTLINE.ADD)
+    can_make = resolved and holds_subtree(user, HOTLINE.ADD)
     if can_make:
         from qiaolian.core.models import Unit
 

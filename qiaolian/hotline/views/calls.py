@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree
 from qiaolian.core.timezones import WallClock
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
@@ -141,7 +141,7 @@ class CallListView(ExportableListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = holds_anywhere(self.request.user, HOTLINE.ADD)
+        context["can_add"] = holds_subtree(self.request.user, HOTLINE.ADD)
         return context
 
     def export_header(self):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from qiaolian.core.files import serve_private_file
 from qiaolian.core.forms import UnitChoiceField
 from qiaolian.core.models import User
-from qiaolian.core.scoping import Action, Narrowing, grant_narrowings, holds_anywhere
+from qiaolian.core.scoping import Action, Narrowing, grant_narrowings, holds_anywhere, holds_subtree
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedDetailView,
@@ -226,7 +226,7 @@ class CaseListView(ScopedListView):
         user, within = self.request.user, self.request.active_unit
         counts, by_category = selectors.queue_counts(user=user, within=within)
         labels = dict(self.categories[1:])
-        can_assign = holds_anywhere(user, HOTLINE.CHANGE) and holds_anywhere(user, HOTLINE.ADD)
+        can_assign = holds_anywhere(user, HOTLINE.CHANGE) and holds_subtree(user, HOTLINE.ADD)
         context.update(
             queue=self.queue(),
             tabs=[(key, label, counts.get(key, 0)) for key, label in selectors.QUEUES.items()],
@@ -234,7 +234,7 @@ class CaseListView(ScopedListView):
                 (value, labels.get(value, value), n) for value, n in sorted(by_category.items())
             ],
             category_labels=labels,
-            can_add=holds_anywhere(user, HOTLINE.ADD),
+            can_add=holds_subtree(user, HOTLINE.ADD),
             can_assign=can_assign,
             assignees=(
                 selectors.eligible_users(within or user.home_unit)
@@ -333,7 +333,7 @@ class CaseDetailView(CaseMixin, ScopedDetailView):
             if can_change
             else [],
             assignees=selectors.eligible_users(case.unit) if can_manage and case.is_open else [],
-            can_transfer=can_manage and holds_anywhere(user, HOTLINE.ADD),
+            can_transfer=can_manage and holds_subtree(user, HOTLINE.ADD),
             transfer_form=_TransferForm(user=user) if can_manage else None,
             comment_form=CommentForm(),
             attachment_form=AttachmentForm(),

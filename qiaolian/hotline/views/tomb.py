@@ -21,7 +21,7 @@ from django.views import View
 
 from qiaolian.core.files import serve_private_file
 from qiaolian.core.models import Unit
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_subtree
 from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
@@ -83,7 +83,7 @@ class TombListView(ExportableListView):
         context.update(
             year=year,
             seasons=services.seasonal_counts(self.request.user, year),
-            can_add=holds_anywhere(self.request.user, HOTLINE.ADD),
+            can_add=holds_subtree(self.request.user, HOTLINE.ADD),
         )
         return context
 

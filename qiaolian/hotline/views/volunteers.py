@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_subtree, reaches_unit
 from qiaolian.core.timezones import federation_zone_name, is_known, zone, zone_label
 from qiaolian.core.views.generic import (
     ExportableListView,
@@ -65,7 +65,7 @@ class VolunteerListView(ExportableListView):
         )
         for volunteer in context["object_list"]:
             volunteer.is_on_duty = volunteer.pk in on_duty
-        context["can_add"] = holds_anywhere(self.request.user, HOTLINE.ADD)
+        context["can_add"] = holds_subtree(self.request.user, HOTLINE.ADD)
         return context
 
     def export_header(self):
@@ -126,9 +126,9 @@ class VolunteerDetailView(ScopedDetailView):
                 assignee=volunteer.user, status__in=("new", "assigned", "in_progress", "waiting")
             )
             .order_by("-opened_at")[:10],
-            can_change=Volunteer.objects.restrict(user, Action.CHANGE)
-            .filter(pk=volunteer.pk)
-            .exists(),
+            # Shifts and the record's unit are saved over the unit only (`require_unit`): the
+            # volunteer sees their record but is not offered edits they cannot save.
+            can_change=reaches_unit(user, HOTLINE.CHANGE, volunteer.unit, narrowed=False),
             can_reveal=bool(volunteer.licence_number)
             and Volunteer.objects.restrict(user, Action.REVEAL).filter(pk=volunteer.pk).exists(),
             local_time=now.astimezone(zone(volunteer.time_zone)),
@@ -163,6 +163,7 @@ class VolunteerCreateView(ScopedFormView):
 class VolunteerEditView(ScopedFormView):
     action = Action.CHANGE
     needs_object = True
+    needs_whole_subtree = True  # a volunteer sees their record; the unit's staff edit it
     template_name = "hotline/volunteers/form.html"
     success_message = gettext_lazy("Volunteer saved.")
 
@@ -254,6 +255,7 @@ def _is_uuid(raw: str) -> bool:
 class ShiftEditView(ScopedFormView):
     action = Action.CHANGE
     needs_object = True
+    needs_whole_subtree = True  # shifts are planned over the unit (services.shift_update)
     template_name = "hotline/volunteers/shift_form.html"
     success_message = gettext_lazy("Shift saved.")
 
@@ -352,8 +354,8 @@ class RotaView(ScopedView):
             "on_duty_now": list(services.on_duty(user, now, within=unit)),
             "now_local": now.astimezone(zone(week.tz_name)),
             "gap_hours": week.gap_hours,
-            "can_change": holds_anywhere(user, HOTLINE.CHANGE),
-            "can_add": holds_anywhere(user, HOTLINE.ADD),
+            "can_change": holds_subtree(user, HOTLINE.CHANGE),
+            "can_add": holds_subtree(user, HOTLINE.ADD),
         }
         return render(request, "hotline/volunteers/rota.html", context)
 
@@ -369,7 +371,7 @@ def routing_panel(request, case):
         return None
     if not case_selectors.can_change(request.user, case):
         return None
-    if not holds_anywhere(request.user, HOTLINE.ADD):
+    if not holds_subtree(request.user, HOTLINE.ADD):
         return None  # volunteers (narrowed, no ADD) do not route cases
     suggestions = services.suggest_assignees(request.user, case)
     return {

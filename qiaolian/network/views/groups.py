@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_subtree
 from qiaolian.core.views.generic import (
     ExportableListView,
     ScopedActionView,
@@ -41,7 +42,7 @@ class GroupListView(ExportableListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = holds_anywhere(self.request.user, NETWORK.ADD)
+        context["can_add"] = holds_subtree(self.request.user, NETWORK.ADD)
         return context
 
     @property
@@ -107,6 +108,8 @@ class GroupDetailView(ScopedDetailView):
             stewards=stewards,
             missing=selectors.missing_roles(stewards),
             can_change=Group.objects.restrict(user, Action.CHANGE).filter(pk=group.pk).exists(),
+            # Edit and stewards: the unit's managers only (a steward cannot save those).
+            can_manage=services.can_manage_group(user, group),
             query="",
         )
         return context
@@ -144,7 +147,17 @@ class GroupObjectMixin(ScopedView):
         return reverse("network:group_detail", args=[group.public_id])
 
 
-class GroupEditView(GroupObjectMixin, ScopedFormView):
+class GroupManageMixin(GroupObjectMixin):
+    """A group page only its unit's managers can save (edit, stewards): 403 for a steward."""
+
+    def get_object(self):
+        group = super().get_object()
+        if not services.can_manage_group(self.request.user, group):
+            raise PermissionDenied
+        return group
+
+
+class GroupEditView(GroupManageMixin, ScopedFormView):
     template_name = "network/groups/form.html"
     success_message = gettext_lazy("Group saved.")
 
@@ -183,7 +196,7 @@ class MemberAddView(GroupObjectMixin, ScopedFormView):
         )
 
 
-class StewardAddView(MemberAddView):
+class StewardAddView(GroupManageMixin, MemberAddView):
     success_message = gettext_lazy("Steward added.")
     heading = gettext_lazy("Add a steward")
 
@@ -218,6 +231,12 @@ class StewardRemoveView(MemberLeaveView):
 
     def narrow(self, queryset):
         return queryset.select_related("group", "user", "person")
+
+    def get_object(self):
+        steward = super().get_object()
+        if not services.can_manage_group(self.request.user, steward.group):
+            raise PermissionDenied
+        return steward
 
     def perform(self, obj):
         services.steward_remove(actor=self.request.user, steward=obj)

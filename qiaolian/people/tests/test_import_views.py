@@ -194,6 +194,45 @@ class ImportFlowTests(TestCase):
         self.assertFalse(Person.objects.filter(import_batch=batch).exists())
         self.assertTrue(Person.objects.filter(pk=existing.pk).exists())
 
+    def test_the_uploader_is_told_when_the_preview_and_the_import_are_done(self):
+        from django.utils import translation
+
+        from qiaolian.core.models import Notification
+
+        response = self.upload(xlsx_bytes(rows_people()))
+        batch = ImportBatch.objects.get()
+        form = {f"col_{i}": key for i, key in enumerate(batch.mapping)}
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(response["Location"], {**form, "on_duplicate": "skip"})
+        with self.captureOnCommitCallbacks(execute=True):
+            run_queued_tasks()
+        [checked] = Notification.objects.filter(recipient=self.cast.district_manager)
+        self.assertEqual(checked.kind, "people.import_checked")
+        self.assertEqual(checked.url, reverse("people:import_detail", args=[batch.public_id]))
+        with translation.override("zh-hans"):
+            self.assertEqual(checked.text, "导入文件“名单.xlsx”已检查完毕：已预览。")
+        # "My work" lists the previewed upload as waiting for its uploader.
+        page = self.client.get(reverse("core:dashboard"))
+        panels = {p["key"]: p["work"] for p in page.context["panels"]}
+        self.assertEqual(panels["people.imports_waiting"].count, 1)
+        waiting = self.client.get(panels["people.imports_waiting"].url)
+        self.assertContains(waiting, "名单.xlsx")
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("people:import_commit", args=[batch.public_id]), {"on_duplicate": "skip"}
+            )
+        with self.captureOnCommitCallbacks(execute=True):
+            run_queued_tasks()
+        finished = Notification.objects.get(
+            recipient=self.cast.district_manager, kind="people.import_finished"
+        )
+        with translation.override("en"):
+            self.assertEqual(finished.text, "The import “名单.xlsx” is finished: Committed.")
+        page = self.client.get(reverse("core:dashboard"))
+        panels = {p["key"]: p["work"] for p in page.context["panels"]}
+        self.assertEqual(panels["people.imports_waiting"].count, 0)
+
     def test_the_report_says_when_search_finds_the_new_people(self):
         # The search index of imported people is built by a worker after the commit; until it
         # has run the report says so, and search does not find them yet.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from qiaolian.core import audit
 from qiaolian.core.apps import CORE
 from qiaolian.core.exports import export_response
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree
 from qiaolian.core.views.generic import (
     ScopedActionView,
     ScopedDetailView,
@@ -70,7 +70,7 @@ class AssociationListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export"] = holds_anywhere(self.request.user, PEOPLE.EXPORT)
-        context["can_add"] = holds_anywhere(self.request.user, PEOPLE.ADD)
+        context["can_add"] = holds_subtree(self.request.user, PEOPLE.ADD)
         return context
 
     def export(self, fmt: str):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit
-from qiaolian.core.scoping import Action, holds_anywhere
+from qiaolian.core.scoping import Action, holds_subtree
 from qiaolian.core.views.generic import (
     ScopedActionView,
     ScopedDetailView,
@@ -32,6 +32,7 @@ from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.forms import ImportCommitForm, ImportMappingForm, ImportUploadForm
 from qiaolian.people.imports.mapping import normalise_mapping
 from qiaolian.people.models import ImportBatch, ImportRow
+from qiaolian.people.work import waiting_imports
 
 Status = ImportBatch.Status
 RowAction = ImportRow.RowAction
@@ -54,15 +55,23 @@ class ImportListView(ScopedListView):
     queryset_action = Action.VIEW
 
     def narrow(self, queryset):
+        if self.waiting_mine:
+            # "My work": the user's uploads that wait for them (people/work.py).
+            queryset = queryset.filter(pk__in=waiting_imports(self.request.user).values("pk"))
         return (
             queryset.in_subtree(self.request.active_unit)
             .select_related("unit", "created_by")
             .order_by("-created_at", "-pk")
         )
 
+    @property
+    def waiting_mine(self) -> bool:
+        return self.request.GET.get("waiting") == "mine"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = holds_anywhere(self.request.user, PEOPLE.ADD)
+        context["can_add"] = holds_subtree(self.request.user, PEOPLE.ADD)
+        context["waiting_mine"] = self.waiting_mine
         return context
 
 

@@ -19,7 +19,7 @@ from qiaolian.core import audit, timezones
 from qiaolian.core.apps import CORE
 from qiaolian.core.exports import export_response
 from qiaolian.core.pagination import BoundedPaginator
-from qiaolian.core.scoping import Action, holds_anywhere, reaches_unit
+from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree, reaches_unit
 from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ScopedActionView,
@@ -88,7 +88,7 @@ class PersonListView(ScopedListView):
             person.primary_phone = phones[0] if phones else ""
         context.update(
             export=holds_anywhere(user, PEOPLE.EXPORT),
-            can_add=holds_anywhere(user, PEOPLE.ADD),
+            can_add=holds_subtree(user, PEOPLE.ADD),
         )
         return context
 
@@ -217,6 +217,15 @@ class PersonObjectMixin(ScopedView):
     def narrow(self, queryset):
         return queryset.select_related("unit", "hometown_unit")
 
+    def get_object(self):
+        obj = super().get_object()
+        if self.permission() == PEOPLE.CHANGE:
+            # Writes need CHANGE over the person's unit; a narrowed grant sees but never saves.
+            person = obj if isinstance(obj, Person) else obj.person
+            if not reaches_unit(self.request.user, PEOPLE.CHANGE, person.unit, narrowed=False):
+                raise PermissionDenied
+        return obj
+
     def get_success_url(self, obj):
         person = obj if isinstance(obj, Person) else obj.person
         return reverse("people:person_detail", args=[person.public_id])
@@ -229,9 +238,13 @@ class PersonDetailView(PersonObjectMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user, person = self.request.user, self.object
         context.update(selectors.person_detail_context(user=user, person=person))
-        changeable = Person.objects.restrict(user, Action.CHANGE).filter(pk=person.pk)
         # A merged-away record is kept for the merge history but is no longer edited here.
-        context["can_change"] = person.merged_into_id is None and changeable.exists()
+        # Every write of a person needs CHANGE over its unit (`require_unit`): a liaison
+        # officer or volunteer who sees the person through their groups or cases cannot save
+        # an edit, so is not offered one.
+        context["can_change"] = person.merged_into_id is None and reaches_unit(
+            user, PEOPLE.CHANGE, person.unit, narrowed=False
+        )
         context["merged_into"] = (
             Person.objects.restrict(user, Action.VIEW).filter(pk=person.merged_into_id).first()
             if person.merged_into_id

@@ -104,3 +104,25 @@ def test_its_person_data_and_narrowing_are_declared():
 def test_the_leak_sweep_collects_its_entries():
     sweep = collected_sweep()
     assert {"demoapp:widget_list", "demoapp:widget_detail", "api:demo_widget_list"} <= set(sweep)
+
+
+def test_its_my_work_panel_shows_on_the_dashboard_in_scope(client, cast, widgets):
+    own, sibling = widgets
+    client.force_login(cast.district_manager)
+    response = client.get(reverse("core:dashboard"))
+    [panel] = [p for p in response.context["panels"] if p["key"] == "demoapp.widgets"]
+    assert panel["work"].count == 1
+    page = response.content.decode()
+    assert own.name in page and sibling.name not in page
+
+
+def test_its_notification_kind_is_declared_and_read(cast, django_capture_on_commit_callbacks):
+    from qiaolian.core.models import Notification
+    from qiaolian.core.services import notification_send
+
+    assert "demoapp.checked" in registry.notification_kinds()
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(
+            recipients=[cast.district_clerk], kind="demoapp.checked", params={"name": "W1"}
+        )
+    assert Notification.objects.get(recipient=cast.district_clerk).text == "Widget W1 checked."
