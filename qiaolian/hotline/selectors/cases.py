@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.models import Unit, UnitRole, User
 from qiaolian.core.phones import normalize_phone
-from qiaolian.core.scoping import Action, ancestor_paths, holds_in
+from qiaolian.core.scoping import Action, Narrowing, ancestor_paths, holds_in
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.memo import page_memo
 from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
@@ -168,8 +168,12 @@ def eligible_users(unit: Unit) -> QuerySet:
     prefixes = [*ancestor_paths(unit.path), unit.path]
     rows = UnitRole.objects.filter(  # scoping: exempt, grants of the unit's own ancestors
         unit__path__in=prefixes, unit__is_active=True, user__is_active=True
-    ).values_list("user_id", "role__actions")
-    ids = {user_id for user_id, actions in rows if holds_in(actions, HOTLINE.VIEW)}
+    ).exclude(role__narrowing=Narrowing.OWN)  # portal users follow only their own requests
+    ids = {
+        user_id
+        for user_id, actions in rows.values_list("user_id", "role__actions")
+        if holds_in(actions, HOTLINE.VIEW)
+    }
     # scoping: exempt - colleagues holding a grant at the unit or above (names only)
     return User.objects.filter(pk__in=ids).order_by("display_name", "username")
 

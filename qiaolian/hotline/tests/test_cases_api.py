@@ -178,6 +178,15 @@ class CaseAssignApiTests(ScopedApiTests.Post):
         case.refresh_from_db()
         self.assertEqual(case.assignee, self.cast.volunteer)
 
+    def test_it_refuses_a_portal_user_as_assignee(self):
+        # Issue 10, finding 9: {"assignee": "portal_demo"} was answered 200.
+        case = self.own_object
+        response = self.call(self.actor, self.url(case), {"assignee": "portal_user"})
+        error = self.assertApiError(response, 422, "invalid")
+        self.assertIn("assignee", error["fields"])
+        case.refresh_from_db()
+        self.assertIsNone(case.assignee)
+
 
 class CaseCommentApiTests(ScopedApiTests.Post):
     model = Case

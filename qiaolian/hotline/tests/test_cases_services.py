@@ -276,6 +276,34 @@ def test_it_refuses_an_assignee_who_cannot_see_the_unit(cast):
     assert case.assignee is None and case.status == Status.NEW
 
 
+def test_it_refuses_a_portal_user_as_assignee_or_watcher(cast):
+    # Issue 10, finding 9: a portal user of the case's unit was taken as an assignee.
+    case = _open(cast)
+    with pytest.raises(ValidationError) as exc:
+        services.case_assign(actor=cast.district_manager, case=case, assignee=cast.portal_user)
+    assert "assignee" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        services.case_watcher_add(actor=cast.district_manager, case=case, user=cast.portal_user)
+    case.refresh_from_db()
+    assert case.assignee is None and not case.watchers.exists()
+    assert cast.portal_user not in services_eligible(case)
+
+
+def test_a_volunteer_watches_only_the_case_assigned_to_them(cast):
+    case = _open(cast, category="medicine")
+    with pytest.raises(ValidationError):  # they would not see it
+        services.case_watcher_add(actor=cast.district_manager, case=case, user=cast.volunteer)
+    services.case_assign(actor=cast.district_manager, case=case, assignee=cast.volunteer)
+    services.case_watcher_add(actor=cast.district_manager, case=case, user=cast.volunteer)
+    assert list(case.watchers.all()) == [cast.volunteer]
+
+
+def services_eligible(case):
+    from qiaolian.hotline.selectors.cases import eligible_users
+
+    return list(eligible_users(case.unit))
+
+
 def test_bulk_assign_is_all_or_nothing(cast):
     mine = _open(cast, unit=cast.township_a1)
     other = _open(cast)  # district A: the township worker cannot see it
