@@ -156,6 +156,8 @@ def case_queued(
         case.paused_since = case.first_response_at + timedelta(hours=2)
     case.first_response_breached = (case.first_response_at or now) > case.first_response_due
     case.resolution_breached = now > case.resolution_due and status != Status.WAITING
+    if case.first_response_breached or case.resolution_breached:
+        case.breach_notified_at = now  # reported, as `sla.check_sla_now` marks it
 
 
 def due(start: datetime, minutes: int, policy: SlaPolicy | None) -> datetime:

@@ -20,6 +20,7 @@ from qiaolian.hotline.models import (
     Survey,
     TombSweepingOrder,
 )
+from qiaolian.hotline.seed.content import CLOSING_NOTE, CLOSING_NOTES
 
 
 def case_events(case: Case) -> list[CaseEvent]:
@@ -45,10 +46,10 @@ def case_events(case: Case) -> list[CaseEvent]:
         reply.internal = False
         rows.append(reply)
 
-    def move(to: str, by: User | None, at: datetime) -> None:
+    def move(to: str, by: User | None, at: datetime, note: str = "") -> None:
         nonlocal version, status
         version += 1
-        event = _event(case, EventKind.STATUS, by, at, "", version)
+        event = _event(case, EventKind.STATUS, by, at, note, version)
         event.data.update(changes={"status": [status, to]}, **{"from": status, "to": to})
         rows.append(event)
         status = to
@@ -58,10 +59,15 @@ def case_events(case: Case) -> list[CaseEvent]:
     if case.status == Status.WAITING:
         move(Status.WAITING, worker, case.paused_since)
     if case.resolved_at:
-        move(Status.RESOLVED, worker, case.resolved_at)
+        move(Status.RESOLVED, worker, case.resolved_at, closing_note(case))
     if case.closed_at:
         move(Status.CLOSED, actor, case.closed_at)
     return rows
+
+
+def closing_note(case: Case) -> str:
+    """The closing note (办结意见) `case_change_status` requires to resolve the case."""
+    return CLOSING_NOTES.get(case.category, CLOSING_NOTE)
 
 
 def case_version(case: Case) -> int:
