@@ -19,7 +19,7 @@ from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import Action, Narrowing, ancestor_paths, holds_in
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.memo import page_memo
-from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
+from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Callback, Case, CaseEvent
 from qiaolian.hotline.services.sla import breaching_soon_q
 from qiaolian.hotline.zones import known_time_zone, local_time
 from qiaolian.people.models import PersonContact
@@ -176,6 +176,16 @@ def eligible_users(unit: Unit) -> QuerySet:
     }
     # scoping: exempt - colleagues holding a grant at the unit or above (names only)
     return User.objects.filter(pk__in=ids).order_by("display_name", "username")
+
+
+def pending_callbacks(*, user, case: Case) -> list[Callback]:
+    """The callbacks of `case` not made yet, soonest first (named before resolving it)."""
+    return list(
+        Callback.objects.restrict(user, Action.VIEW)
+        .filter(case=case, done_at__isnull=True)
+        .select_related("created_by")
+        .order_by("scheduled_for")
+    )
 
 
 def can_change(user, case: Case) -> bool:

@@ -455,6 +455,11 @@ def case_change_status(
         )
     if status == Status.ASSIGNED and current.assignee_id is None:
         raise ValidationError({"status": _("Choose an assignee to assign the case.")})
+    if status == Status.RESOLVED and not (note or "").strip():
+        # The closing note (办结意见) is what the requester and the next colleague read.
+        raise ValidationError(
+            {"note": _("Write the closing note: what was done and what the requester was told.")}
+        )
     at = timezone.now()
     current.status = status
     if status == Status.RESOLVED:

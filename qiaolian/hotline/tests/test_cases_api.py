@@ -122,6 +122,19 @@ class CaseStatusApiTests(ScopedApiTests.Post):
         case.refresh_from_db()
         self.assertEqual(case.status, Status.IN_PROGRESS)
 
+    def test_resolving_needs_the_closing_note(self):
+        # Issue 9, point 12: the API resolves only with the closing note (办结意见).
+        case = self.own_object
+        response = self.call(self.actor, self.url(case), {"status": "resolved"})
+        error = self.assertApiError(response, 422, "invalid")
+        self.assertIn("note", error["fields"])
+        case.refresh_from_db()
+        self.assertEqual(case.status, Status.IN_PROGRESS)
+        body = self.call(
+            self.actor, self.url(case), {"status": "resolved", "note": "已答复并落实。"}
+        ).json()
+        self.assertEqual(body["status"], "resolved")
+
 
 class CaseEditApiTests(ScopedApiTests.Post):
     model = Case

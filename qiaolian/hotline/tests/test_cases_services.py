@@ -208,23 +208,47 @@ PAIRS = [(a, b) for a, b in itertools.permutations(Status.values, 2)]
 def test_the_status_flow_allows_exactly_the_documented_transitions(cast, old, new):
     case = CaseFactory(unit=cast.district_a, status=old, assignee=cast.township_worker)
     if (old, new) in ALLOWED:
-        services.case_change_status(actor=cast.district_manager, case=case, status=new)
+        services.case_change_status(
+            actor=cast.district_manager, case=case, status=new, note="已答复来电人"
+        )
         case.refresh_from_db()
         assert case.status == new
         event = case.events.get(kind=EventKind.STATUS)
         assert (event.data["from"], event.data["to"]) == (old, new)
     else:
         with pytest.raises(ValidationError) as exc:
-            services.case_change_status(actor=cast.district_manager, case=case, status=new)
+            services.case_change_status(
+                actor=cast.district_manager, case=case, status=new, note="已答复来电人"
+            )
         # The refusal says what the case can become instead.
         assert "cannot become" in exc.value.messages[0]
         case.refresh_from_db()
         assert case.status == old
 
 
+def test_resolving_needs_the_closing_note_and_puts_it_on_the_timeline(cast):
+    # Issue 9, point 12: resolving was one click, with no closing note (办结意见).
+    case = CaseFactory(unit=cast.district_a, status=Status.IN_PROGRESS)
+    for blank in ("", "   "):
+        with pytest.raises(ValidationError) as exc:
+            services.case_change_status(
+                actor=cast.district_manager, case=case, status=Status.RESOLVED, note=blank
+            )
+        assert "note" in exc.value.message_dict
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS and case.resolved_at is None
+    services.case_change_status(
+        actor=cast.district_manager, case=case, status=Status.RESOLVED, note="已协调落实入学。"
+    )
+    event = case.events.get(kind=EventKind.STATUS)
+    assert (event.data["to"], event.text) == (Status.RESOLVED, "已协调落实入学。")
+
+
 def test_reopening_clears_the_resolution(cast):
     case = CaseFactory(unit=cast.district_a, status=Status.WAITING, assignee=cast.volunteer)
-    services.case_change_status(actor=cast.district_manager, case=case, status=Status.RESOLVED)
+    services.case_change_status(
+        actor=cast.district_manager, case=case, status=Status.RESOLVED, note="已答复来电人"
+    )
     case.refresh_from_db()
     assert case.resolved_at is not None
     services.case_change_status(
@@ -244,7 +268,9 @@ def test_resolving_sends_the_survey_after_commit(
     monkeypatch.setattr(surveys, "survey_send", lambda case: sent.append(case.pk))
     case = CaseFactory(unit=cast.district_a, status=Status.IN_PROGRESS)
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_change_status(actor=cast.district_manager, case=case, status=Status.RESOLVED)
+        services.case_change_status(
+            actor=cast.district_manager, case=case, status=Status.RESOLVED, note="已答复来电人"
+        )
         assert sent == []  # not before the commit
     assert sent == [case.pk]
 

@@ -202,7 +202,10 @@ class HotlineParityTests(TestCase):
                 made = self.worked(self.opened_case(**spec), first_response_at=first)
                 with freeze_time(resolved):
                     made = case_services.case_change_status(
-                        actor=self.helper, case=made, status=Status.RESOLVED
+                        actor=self.helper,
+                        case=made,
+                        status=Status.RESOLVED,
+                        note=timeline_rows.closing_note(made),
                     )
                 with freeze_time(closed):
                     made = case_services.case_change_status(
@@ -370,7 +373,10 @@ class HotlineParityTests(TestCase):
             call_log(actor=self.clerk, case=made, number="+39 347 123 4567", started_at=OPENED)
         with freeze_time(resolved):
             made = case_services.case_change_status(
-                actor=self.helper, case=made, status=Status.RESOLVED
+                actor=self.helper,
+                case=made,
+                status=Status.RESOLVED,
+                note=timeline_rows.closing_note(made),
             )
             token = survey_send(made)
         with freeze_time(answered):
@@ -466,7 +472,10 @@ class HotlineParityTests(TestCase):
         made_case = self.worked(self.opened_case(**spec), first_response_at=OPENED)
         with freeze_time(resolved):
             made_case = case_services.case_change_status(
-                actor=self.helper, case=made_case, status=Status.RESOLVED
+                actor=self.helper,
+                case=made_case,
+                status=Status.RESOLVED,
+                note=timeline_rows.closing_note(made_case),
             )
             token = survey_send(made_case)  # what the resolution queues on commit
         with freeze_time(answered):

@@ -332,6 +332,10 @@ class CaseDetailView(CaseMixin, ScopedDetailView):
             next_statuses=[(s, Status(s).label) for s in services.allowed_statuses(case)]
             if can_change
             else [],
+            resolve_form=can_change and Status.RESOLVED in services.allowed_statuses(case),
+            pending_callbacks=selectors.pending_callbacks(user=user, case=case)
+            if can_change
+            else [],
             assignees=selectors.eligible_users(case.unit) if can_manage and case.is_open else [],
             can_transfer=can_manage and holds_anywhere(user, HOTLINE.ADD),
             transfer_form=_TransferForm(user=user) if can_manage else None,
