@@ -44,8 +44,9 @@ def cases(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> 
     return Case.objects.restrict(user, action).in_subtree(within)
 
 
-def case_list(*, user, within: Unit | None = None) -> QuerySet:
-    """The cases the user may see, with what a queue row shows joined in."""
+def case_list(*, user, within: Unit | None = None, action: Action = Action.VIEW) -> QuerySet:
+    """The cases the user may see (or `action`, e.g. EXPORT), with what a queue row shows
+    joined in."""
     from django.db.models import Case as When_
     from django.db.models import IntegerField, Value, When
 
@@ -57,7 +58,7 @@ def case_list(*, user, within: Unit | None = None) -> QuerySet:
         output_field=IntegerField(),
     )
     return (
-        cases(user=user, within=within)
+        cases(user=user, action=action, within=within)
         .select_related("unit", "assignee", "requester")
         .annotate(priority_rank=rank)
     )
