@@ -18,7 +18,6 @@ from .test_flows import CHART_ANIMATION_MS, CHART_DRAWN, log_in
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture
 def seeded(transactional_db, fast_passwords, settings):
     settings.DEMO_DATA_ALLOWED = True
