@@ -11,8 +11,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from qiaolian.core.models import User
+from qiaolian.core.timezones import zone_label
 from qiaolian.hotline.models import (
     Call,
+    Callback,
     Case,
     CaseEvent,
     EventKind,
@@ -21,6 +23,7 @@ from qiaolian.hotline.models import (
     TombSweepingOrder,
 )
 from qiaolian.hotline.seed.content import CLOSING_NOTE, CLOSING_NOTES
+from qiaolian.hotline.zones import local_time
 
 
 def case_events(case: Case) -> list[CaseEvent]:
@@ -99,6 +102,23 @@ def call_event(call: Call) -> CaseEvent:
             "outcome": call.outcome,
             "duration_seconds": call.duration_seconds,
             "number": call.number,
+        },
+    )
+
+
+def callback_event(callback: Callback) -> CaseEvent:
+    """The line `callback_schedule` adds to the case's timeline."""
+    local = local_time(callback.time_zone, callback.scheduled_for)
+    return CaseEvent(
+        case=callback.case,
+        kind=EventKind.CALLBACK,
+        actor=callback.created_by,
+        at=callback.created_at,
+        text=_("Callback scheduled for %(local)s %(zone)s.")
+        % {"local": local.strftime("%Y-%m-%d %H:%M"), "zone": zone_label(callback.time_zone)},
+        data={
+            "callback": str(callback.public_id),
+            "scheduled_for": callback.scheduled_for.isoformat(),
         },
     )
 

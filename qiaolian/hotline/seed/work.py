@@ -14,6 +14,7 @@ from django.utils import timezone
 from qiaolian.core.models import Unit, User
 from qiaolian.hotline.models import (
     Call,
+    Callback,
     CallDirection,
     CallOutcome,
     Case,
@@ -37,6 +38,7 @@ from qiaolian.hotline.seed.draws import DrawSteps
 from qiaolian.hotline.seed.plan import Plan, spread
 from qiaolian.hotline.seed.rows import (
     call_row,
+    callback_row,
     caller,
     case_clock,
     case_queued,
@@ -50,11 +52,13 @@ from qiaolian.hotline.seed.rows import (
 )
 from qiaolian.hotline.seed.timeline import (
     call_event,
+    callback_event,
     case_events,
     case_version,
     survey_events,
     tomb_order_event,
 )
+from qiaolian.hotline.zones import daytime_window, local_time, requester_time_zone
 
 
 class WorkSteps(DrawSteps):
@@ -207,6 +211,9 @@ class WorkSteps(DrawSteps):
         Call.objects.bulk_create(calls, batch_size=2000)
         mark_called(calls)
         events += [call_event(call) for call in calls if call.case is not None]
+        callbacks = self._callbacks(cases)
+        Callback.objects.bulk_create(callbacks)
+        events += [callback_event(callback) for callback in callbacks]
         TombSweepingOrder.objects.bulk_create(tomb, batch_size=1000)
         Survey.objects.bulk_create(surveys, batch_size=1000)
         for survey in surveys:  # their timeline lines name the surveys by id
@@ -240,6 +247,33 @@ class WorkSteps(DrawSteps):
                 )
                 if sum(c.assignee_id == demo.pk for c in cases if c.is_open) >= 4:
                     break
+
+    def _callbacks(self, cases: list[Case]) -> list[Callback]:
+        """Callbacks planned on one answered open case in three, for the coming hours and
+        days, at a time inside the requester's daytime (no draw: the numbers stay put)."""
+        callbacks = []
+        answered = [c for c in cases if c.is_open and c.first_response_at and c.assignee_id]
+        for index, case in enumerate(answered[::3]):
+            zone = requester_time_zone(case)
+            local_now = local_time(zone, self.now)
+            start, _end = daytime_window()
+            # Their next morning or afternoon slot, at least an hour from now.
+            slot = local_now.replace(
+                hour=start.hour + 1 + index % 8, minute=(index * 7) % 60, second=0, microsecond=0
+            )
+            while slot <= local_now + timedelta(hours=1):
+                slot += timedelta(days=1)
+            planned = case.first_response_at + timedelta(minutes=5)
+            callbacks.append(
+                callback_row(
+                    case=case,
+                    scheduled_for=slot.astimezone(self.zone),
+                    time_zone=zone,
+                    created_by=case.assignee,
+                    at=min(planned, self.now),
+                )
+            )
+        return callbacks
 
     def _calls(self, cases: list[Case], totals: dict[str, int]) -> list[Call]:
         rng = self.rng

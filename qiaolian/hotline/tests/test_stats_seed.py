@@ -24,6 +24,7 @@ from qiaolian.hotline import seed as hotline_seed
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Call,
+    Callback,
     Case,
     CaseCounter,
     Channel,
@@ -406,6 +407,12 @@ def test_the_seed_gives_its_figures_over_the_default_period_whatever_day_it_runs
         assert scheduled.count() == plan.tomb_scheduled
         for order in scheduled:
             assert now.date() < order.service_date <= now.date() + timedelta(days=14)
+        # Callbacks are planned in the coming hours or days, on open cases.
+        callbacks = Callback.objects.select_related("case")
+        assert callbacks.exists()
+        for callback in callbacks:
+            assert now < callback.scheduled_for <= now + timedelta(days=2)
+            assert callback.case.is_open and callback.done_at is None
         # Mostly within their SLA; the few late ones are already reported, so the first sweep
         # right after the seed reports no breach at all.
         late = open_cases.filter(sla.breached_q(now))
