@@ -122,6 +122,7 @@ class RequesterLinkForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(user=user, label=_("Person in the register"))
+        self.fields["person"].widget.attrs["placeholder"] = _("Name, pinyin or phone")
 
 
 class CancelForm(forms.Form):
