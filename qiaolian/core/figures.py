@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -36,6 +36,15 @@ class Period:
 
     def query(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def default_period(today: date | None = None) -> Period:
+    """The period every figures page and command shows first: the last 365 days up to today
+    (both included). The demo seed's year fits inside it on the day it runs."""
+    from django.utils import timezone
+
+    last = today or timezone.localdate()
+    return Period(last - timedelta(days=364), last)
 
 
 @dataclass

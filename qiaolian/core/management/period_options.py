@@ -7,13 +7,12 @@ date or a reversed period is a message on stderr and exit status 2.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandError
-from django.utils import timezone
 
-from qiaolian.core.figures import Period
+from qiaolian.core.figures import Period, default_period
 from qiaolian.core.models import Unit, User
 
 
@@ -39,8 +38,8 @@ def _date(value: str | None, option: str) -> date | None:
 
 def read_period_options(options: dict[str, Any]) -> tuple[User, Unit | None, Period]:
     """(reader, unit or None, period) from the parsed options."""
-    last = _date(options.get("end"), "--to") or timezone.localdate()
-    first = _date(options.get("start"), "--from") or last - timedelta(days=364)
+    last = _date(options.get("end"), "--to") or default_period().end
+    first = _date(options.get("start"), "--from") or default_period(last).start
     if last < first:
         raise CommandError(f"--to {last} is before --from {first}", returncode=2)
     username = options.get("username")

@@ -3,12 +3,9 @@ records behind it (core/figures.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.shortcuts import render
-from django.utils import timezone
 
-from qiaolian.core.figures import Period, figure_rows
+from qiaolian.core.figures import Period, default_period, figure_rows
 from qiaolian.core.forms import PeriodUnitForm
 from qiaolian.core.views.generic import ScopedView
 
@@ -18,13 +15,13 @@ class FiguresView(ScopedView):
     template_name = "core/figures.html"
 
     def get(self, request):
-        today = timezone.localdate()
-        initial = {"start": today - timedelta(days=364), "end": today}
+        default = default_period()
+        initial = {"start": default.start, "end": default.end}
         if request.active_unit is not None:
             initial["unit"] = request.active_unit.code
         data = {**initial, **request.GET.dict()} if request.GET else None
         form = PeriodUnitForm(data, user=request.user, initial=initial)
-        period, unit, status = Period(initial["start"], today), request.active_unit, 200
+        period, unit, status = default, request.active_unit, 200
         if data is not None:
             if form.is_valid():
                 period = Period(form.cleaned_data["start"], form.cleaned_data["end"])

@@ -93,7 +93,12 @@ class CaseIn(Schema):
 class StatusIn(Schema):
     status: CaseStatus
     version: int | None = None
-    note: str = ""
+    note: str = Field(
+        "",
+        max_length=10000,
+        description="a note on the timeline; required to resolve (the closing note, 办结意见): "
+        "without it `resolved` is refused with 422",
+    )
 
 
 class CaseEditIn(Schema):
@@ -180,11 +185,13 @@ def case_open(request, payload: CaseIn):
     return Status(201, case_with_timeline(request.auth, case.pk))
 
 
-@router.post("/cases/{case_id}/status", response={200: CaseDetailOut, 409: ErrorOut})
+@router.post("/cases/{case_id}/status", response={200: CaseDetailOut, 409: ErrorOut, 422: ErrorOut})
 def case_status(request, case_id: UUID, payload: StatusIn):
     """Move the case along new → assigned → in progress → waiting → resolved → closed (or
     reopen); `version` or `If-Match` (optional) refuses the change if the case changed since
-    it was read (409 with the current version)."""
+    it was read (409 with the current version). Resolving needs `note`, the closing note
+    (办结意见): what was done and what the requester was told (422 without it). Callbacks
+    still planned stay planned; the case page names them before resolving."""
     case = Case.objects.get_visible(request.auth, Action.CHANGE, public_id=case_id)
     services.case_change_status(
         actor=request.auth,

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from qiaolian.core.api_kit import ErrorOut, PageHook, UnitOwnedOut, paginated, require, visible_unit
@@ -253,14 +253,23 @@ def tomb_schedule(request, order_id: UUID, payload: ScheduleIn):
 
 
 @router.post("/tomb/{order_id}/fulfil", response=TombDetailOut)
-def tomb_fulfil(request, order_id: UUID, proof: File[list[UploadedFile]] = None):
+def tomb_fulfil(
+    request,
+    order_id: UUID,
+    proof: File[list[UploadedFile]] = None,
+    early_reason: Form[str] = "",
+):
     """Mark the service done with its proof: `multipart/form-data`, one or more `proof` files
     (JPEG/PNG/WebP photos, MP4 video, checked by their bytes). More proof may be added to a
-    done order. The performer and the case's assignee may do this too."""
+    done order. The performer and the case's assignee may do this too. Before the order's
+    `service_date` the order is done only with `early_reason` (why it happened early): 422
+    naming `early_reason` otherwise."""
     user = request.auth
     order = _order(user, order_id, Action.CHANGE)
     try:
-        services.order_fulfil(actor=user, order=order, files=list(proof or []))
+        services.order_fulfil(
+            actor=user, order=order, files=list(proof or []), early_reason=early_reason
+        )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             raise

@@ -57,8 +57,14 @@ class CallForm(forms.Form):
         required=False,
         initial=0,
     )
+    question = forms.CharField(
+        label=_("Caller's question"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Answers from the knowledge base are suggested as you type."),
+    )
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Reply and notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     # The case fields: used when the call opens a new case.
     category = forms.ChoiceField(label=_("Category"), choices=(), required=False)
@@ -88,10 +94,16 @@ class CallForm(forms.Form):
             required=False,
             widget=forms.HiddenInput,
         )
-        self.order_fields(["number", "direction", "outcome", "duration_minutes", "unit", "notes"])
+        self.order_fields(
+            ["number", "direction", "outcome", "duration_minutes", "unit", "question", "notes"]
+        )
 
     def service_kwargs(self, mode: str) -> dict:
         data = self.cleaned_data
+        question = (data.get("question") or "").strip()
+        reply = (data.get("notes") or "").strip()
+        # The call's notes keep the question above the reply; a new case describes it.
+        notes = "\n\n".join(part for part in (question, reply) if part)
         kwargs = {
             # A call on a case takes the case's unit, whatever the unit picker says.
             "unit": None if mode == "on_case" else data["unit"],
@@ -99,7 +111,7 @@ class CallForm(forms.Form):
             "direction": data["direction"],
             "outcome": data["outcome"],
             "duration_seconds": int((data.get("duration_minutes") or 0) * 60),
-            "notes": data.get("notes") or "",
+            "notes": notes,
             "person": data.get("person"),
             "case": data.get("on_case") if mode == "on_case" else None,
         }
@@ -107,7 +119,7 @@ class CallForm(forms.Form):
             kwargs["new_case"] = {
                 "category": data.get("category") or "",
                 "subject": data.get("subject") or "",
-                "description": data.get("description") or "",
+                "description": data.get("description") or question,
                 "priority": data.get("priority") or Priority.NORMAL,
                 "contact_name": data.get("contact_name") or "",
             }
@@ -219,3 +231,16 @@ class CallbackForm(forms.Form):
     override_reason = forms.CharField(
         label=_("Reason for calling outside their daytime"), max_length=200, required=False
     )
+
+
+class CallCallbackForm(CallbackForm):
+    """A callback for a call logged without a case: the case it needs is opened with it."""
+
+    subject = forms.CharField(label=_("Subject of the case"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=())
+
+    field_order = ["subject", "category", "scheduled_for", "override_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()

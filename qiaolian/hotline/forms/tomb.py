@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.forms import UnitChoiceField
+from qiaolian.core.forms import RemoteSelect, UnitChoiceField
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Channel, TombKind, TombStatus
 from qiaolian.hotline.services import tomb
+from qiaolian.network.forms import PersonChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,6 +57,7 @@ class TombOpenForm(TombOrderForm):
         "unit",
         "subject",
         "channel",
+        "requester",
         "contact_name",
         "contact_phone",
         "description",
@@ -71,20 +72,57 @@ class TombOpenForm(TombOrderForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(user=user, action=HOTLINE.ADD, label=_("Owner unit"))
+        self.fields["requester"] = PersonChoiceField(
+            user=user,
+            label=_("Requester in the register"),
+            required=False,
+            help_text=_(
+                "Search by name, pinyin or phone; leave empty and fill the contact below for "
+                "someone not in the register."
+            ),
+        )
         self.order_fields(self.field_order)
 
 
+class PerformerChoiceField(forms.ModelChoiceField):
+    """A performer picked by name from the accounts the user can see; the picker searches
+    them remotely (`hotline:performer_options`) instead of listing hundreds of names."""
+
+    def __init__(self, *, user, **kwargs):
+        kwargs.setdefault("widget", RemoteSelect(reverse_lazy("hotline:performer_options")))
+        super().__init__(
+            queryset=tomb.performers_for(actor=user), to_field_name="public_id", **kwargs
+        )
+
+    def label_from_instance(self, obj) -> str:
+        return performer_label(obj)
+
+
+def performer_label(user) -> str:
+    name = user.display_name or user.get_username()
+    return f"{name} ({user.get_username()})" if user.display_name else name
+
+
 class ScheduleForm(forms.Form):
-    performer: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Performed by"), queryset=None
-    )
     service_date = forms.DateField(label=_("Service date"), widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        field: Any = self.fields["performer"]
-        field.queryset = tomb.performers_for(actor=user)
-        field.widget.attrs["data-tom-select"] = "1"
+        self.fields["performer"] = PerformerChoiceField(
+            user=user,
+            label=_("Performed by"),
+            help_text=_("Type part of a name to search."),
+        )
+        self.order_fields(["performer", "service_date"])
+
+
+class RequesterLinkForm(forms.Form):
+    """The person of the register who asked for the order (linked on its case)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = PersonChoiceField(user=user, label=_("Person in the register"))
+        self.fields["person"].widget.attrs["placeholder"] = _("Name, pinyin or phone")
 
 
 class CancelForm(forms.Form):
@@ -118,6 +156,16 @@ class ProofForm(forms.Form):
         required=False,
         help_text=_("JPEG, PNG or WebP photos (up to 20 MB each) or an MP4 video (up to 200 MB)."),
     )
+
+    def __init__(self, *args, early: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if early:  # before the planned date: done only with a reason (the service decides)
+            self.fields["early_reason"] = forms.CharField(
+                label=_("Reason for marking it done before the planned date"),
+                max_length=300,
+                required=False,
+                help_text=_("E.g. the family moved the date to an earlier day."),
+            )
 
 
 class ShareForm(forms.Form):

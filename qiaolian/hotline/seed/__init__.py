@@ -1,13 +1,17 @@
-"""A year of the 24-hour hotline's work (2025-12-01 … 2026-11-27) as demo data, fast and
-idempotent — the reference text's figures, exactly:
+"""A year of the 24-hour hotline's work as demo data, fast and idempotent — the reference
+text's figures, exactly. The year is 362 days ending yesterday, whatever day the seed runs
+(`plan.SeedYear`): the default period of the figures page and commands (the last 365 days up
+to today) shows exactly these numbers on the day of the seed, and the open work lies around
+today:
 
 - 22,486 hotline contacts (热线来电来访) = calls + cases opened without a call;
-- 1,005 tomb-sweeping services done (most around Qingming 2026-04-05, some around 冬至
-  2025-12-21/22 and a few on other days; proxy and cloud), plus a few still scheduled for
-  冬至 2026;
+- 1,005 tomb-sweeping services done (most around the year's Qingming, some around its 冬至
+  and a few on other days; proxy and cloud), plus a few scheduled in the coming two weeks;
 - 1,236 problems resolved (cases resolved in the year, tomb-sweeping counted apart), and a
   few dozen cases still open in every queue (new and unassigned, assigned, in progress,
-  waiting for the requester).
+  waiting for the requester), opened in the last hours and mostly within their SLA; the few
+  past a due time are already flagged and reported, as the SLA sweep would have done, so the
+  first sweep after the seed reports no breach.
 
 The work is spread over the city federation and its ten districts, with seasonal peaks
 (Spring Festival, Qingming), day and night calls from abroad, requesters drawn from the
@@ -26,7 +30,7 @@ any case exists it changes nothing.
 SEED_HOTLINE_PLAN ("article", "tiny", "off"; default: whatever SEED_NETWORK_PLAN says, which
 the tests set to "tiny") picks the volumes.
 
-    plan.py        how much to create (Plan) and the year's fixed dates
+    plan.py        how much to create (Plan) and the year's dates (SeedYear)
     content.py     subjects, cemeteries, comments, the knowledge base's answers
     rows.py        one row of each model, as the services would write it
     timeline.py    the lines of the cases' timelines, as the services would write them
@@ -38,28 +42,22 @@ the tests set to "tiny") picks the volumes.
 
 from qiaolian.hotline.seed.plan import (
     CITY_CODE,
-    DONGZHI_2025,
-    DONGZHI_2026,
-    PERIOD_END,
-    PERIOD_START,
-    QINGMING,
     RANDOM_SEED,
-    SPRING_FESTIVAL,
+    YEAR_DAYS,
     Plan,
+    SeedYear,
     plan_for,
+    seed_year,
 )
 from qiaolian.hotline.seed.seeder import seed_hotline
 
 __all__ = [
     "CITY_CODE",
-    "DONGZHI_2025",
-    "DONGZHI_2026",
-    "PERIOD_END",
-    "PERIOD_START",
-    "QINGMING",
     "RANDOM_SEED",
-    "SPRING_FESTIVAL",
+    "YEAR_DAYS",
     "Plan",
+    "SeedYear",
     "plan_for",
     "seed_hotline",
+    "seed_year",
 ]

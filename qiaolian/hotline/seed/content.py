@@ -12,6 +12,19 @@ CATEGORY_WEIGHTS = (
     ("other", 0.12),
 )
 
+# The closing note (办结意见) each resolved case carries, by category.
+CLOSING_NOTES = {
+    "policy": "已按现行政策逐项解答，并告知办理窗口、所需材料和咨询电话。",
+    "medicine": "已请驻群医生远程问诊并给出用药和就医建议，家属表示理解。",
+    "legal": "已由志愿律师解答法律问题，提供了维权途径和当地援助机构联系方式。",
+    "enterprise": "已转相关部门协调，企业诉求已落实，结果已电话告知。",
+    "psychology": "心理咨询师已进行两次疏导，来电人情绪平稳，约定需要时再联系。",
+    "epidemic": "已告知最新防疫和出入境要求，并发送了官方指引链接。",
+    "supplies": "物资已通过侨团送达，签收照片已存档。",
+    "tomb_sweeping": "已按约完成祭扫，照片和视频已发给委托人。",
+}
+CLOSING_NOTE = "问题已解决，处理结果已告知来电人。"
+
 SUBJECTS = {
     "policy": [
         "咨询华侨子女回国入学政策",

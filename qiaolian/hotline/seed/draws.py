@@ -13,13 +13,7 @@ from django.utils import timezone
 from qiaolian.core.models import Unit, User
 from qiaolian.hotline.models import CATEGORY_PROFESSION
 from qiaolian.hotline.seed.content import SURNAMES, TITLES
-from qiaolian.hotline.seed.plan import (
-    DONGZHI_2025,
-    PERIOD_END,
-    PERIOD_START,
-    QINGMING,
-    SPRING_FESTIVAL,
-)
+from qiaolian.hotline.seed.plan import SeedYear
 from qiaolian.hotline.seed.rows import case_number
 
 
@@ -36,6 +30,8 @@ def valid_mobile(code: str, lead: str, digits: str) -> str:
 class DrawSteps:
     rng: random.Random
     zone: Any
+    now: datetime
+    year: SeedYear
     days: list[date]
     day_weights: list[float]
     units: list[Unit]
@@ -45,14 +41,13 @@ class DrawSteps:
     volunteers: Any
     staff: dict[int, list[User]]
 
-    @staticmethod
-    def _day_weight(day: date) -> float:
+    def _day_weight(self, day: date) -> float:
         weight = 1.0
         if day.weekday() >= 5:
             weight *= 0.8
-        if abs((day - SPRING_FESTIVAL).days) <= 10:
+        if abs((day - self.year.spring_festival).days) <= 10:
             weight *= 1.5  # family matters, travel, documents before the holiday
-        if -20 <= (day - QINGMING).days <= 5:
+        if -20 <= (day - self.year.qingming).days <= 5:
             weight *= 1.6
         return weight
 
@@ -69,9 +64,9 @@ class DrawSteps:
         )
         return timezone.make_aware(naive, self.zone)
 
-    def _day(self, first: date = PERIOD_START, last: date = PERIOD_END) -> date:
-        lo = (first - PERIOD_START).days
-        hi = (last - PERIOD_START).days + 1
+    def _day(self, first: date | None = None, last: date | None = None) -> date:
+        lo = ((first or self.year.start) - self.year.start).days
+        hi = ((last or self.year.end) - self.year.start).days + 1
         return self.rng.choices(self.days[lo:hi], self.day_weights[lo:hi])[0]
 
     def _unit(self) -> Unit:
@@ -106,10 +101,18 @@ class DrawSteps:
         return self.rng.choice(staff) if staff else None
 
     def _tomb_day(self) -> date:
-        rng = self.rng
+        """A service day inside the year, before its last day (the case is resolved a few
+        hours after the service, still inside the year)."""
+        rng, year = self.rng, self.year
         roll = rng.random()
         if roll < 0.86:  # Qingming: the fortnight around 4 April, peaking on the day
-            return QINGMING + timedelta(days=round(rng.triangular(-9, 5, 0)))
-        if roll < 0.98:  # 冬至 2025
-            return DONGZHI_2025 + timedelta(days=rng.choice([-2, -1, -1, 0, 0, 0, 1]))
-        return rng.choice([date(2026, 8, 27), date(2026, 11, 9), date(2026, 1, 26)])
+            day = year.qingming + timedelta(days=round(rng.triangular(-9, 5, 0)))
+        elif roll < 0.98:  # 冬至
+            day = year.dongzhi + timedelta(days=rng.choice([-2, -1, -1, 0, 0, 0, 1]))
+        else:  # a birthday or an anniversary of a death, some other day of the year
+            day = year.end - timedelta(days=rng.choice([92, 18, 305]))
+        return year.wrap(day)
+
+    def _recent(self, low_minutes: int, high_minutes: int) -> datetime:
+        """A moment between `high_minutes` and `low_minutes` before the seed's now."""
+        return self.now - timedelta(minutes=self.rng.randint(low_minutes, high_minutes))

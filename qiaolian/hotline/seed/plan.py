@@ -5,20 +5,70 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+import holidays
 from django.conf import settings
+from django.utils import timezone
 
 from qiaolian.hotline.models import Channel
 
 RANDOM_SEED = 20260405
 CITY_CODE = "330200"
-PERIOD_START = date(2025, 12, 1)
-PERIOD_END = date(2026, 11, 27)
-QINGMING = date(2026, 4, 5)
-DONGZHI_2025 = date(2025, 12, 22)  # 冬至 falls on 12-21 (evening) / 12-22 in 2025
-DONGZHI_2026 = date(2026, 12, 21)
-SPRING_FESTIVAL = date(2026, 2, 17)
+YEAR_DAYS = 362  # the seed's year: 362 days ending yesterday, inside "the last 365 days"
+
+
+@dataclass(frozen=True)
+class SeedYear:
+    """The seed's dates, all relative to the day it runs (`today`): its year ends yesterday,
+    so the default period of every figures page and command (the last 365 days up to today)
+    holds all of it; the open work lies around today. The feasts (Qingming, Spring Festival,
+    the winter solstice) are the real ones inside that year, so the seasonal peaks fall where
+    they fall; only the dates move with the run date, never the numbers."""
+
+    today: date
+    start: date
+    end: date
+    qingming: date
+    spring_festival: date
+    dongzhi: date
+
+    @classmethod
+    def before(cls, today: date) -> SeedYear:
+        end = today - timedelta(days=1)
+        start = end - timedelta(days=YEAR_DAYS - 1)
+        return cls(
+            today=today,
+            start=start,
+            end=end,
+            qingming=_last_feast(end, "Tomb-Sweeping Day"),
+            spring_festival=_last_feast(end, "Chinese New Year's Eve") + timedelta(days=1),
+            # 冬至 falls on 21 or 22 December; the 21st is near enough for a peak of orders.
+            dongzhi=max(
+                d for d in (date(end.year - 1, 12, 21), date(end.year, 12, 21)) if d <= end
+            ),
+        )
+
+    def wrap(self, day: date) -> date:
+        """`day` moved into the year, before its last day, by a whole year if need be: a
+        feast at one edge of the year has its other days at the other edge (last year's
+        Qingming tail at the start, this year's first days at the end)."""
+        if day < self.start:
+            day += timedelta(days=YEAR_DAYS)
+        if day >= self.end:
+            day -= timedelta(days=YEAR_DAYS)
+        return day
+
+
+def _last_feast(end: date, name: str) -> date:
+    """The last day named `name` in China's public holidays on or before `end`."""
+    found = holidays.China(years=[end.year - 1, end.year], language="en_US")
+    return max(day for day, label in found.items() if label == name and day <= end)
+
+
+def seed_year(today: date | None = None) -> SeedYear:
+    """The seed's year for a run today (Beijing time, the site's zone)."""
+    return SeedYear.before(today or timezone.localdate())
 
 
 @dataclass(frozen=True)

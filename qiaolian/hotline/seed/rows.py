@@ -21,6 +21,7 @@ from qiaolian.core.phones import normalize_phone
 from qiaolian.hotline.models import (
     Answer,
     Call,
+    Callback,
     Case,
     CaseCounter,
     Channel,
@@ -156,6 +157,8 @@ def case_queued(
         case.paused_since = case.first_response_at + timedelta(hours=2)
     case.first_response_breached = (case.first_response_at or now) > case.first_response_due
     case.resolution_breached = now > case.resolution_due and status != Status.WAITING
+    if case.first_response_breached or case.resolution_breached:
+        case.breach_notified_at = now  # reported, as `sla.check_sla_now` marks it
 
 
 def due(start: datetime, minutes: int, policy: SlaPolicy | None) -> datetime:
@@ -175,6 +178,24 @@ def via(channel: str) -> str:
         Channel.LETTER: "来信",
         Channel.EMAIL: "来邮",
     }.get(channel, "来电")
+
+
+# --- callbacks ----------------------------------------------------------------------------
+
+
+def callback_row(
+    *, case: Case, scheduled_for: datetime, time_zone: str, created_by: User | None, at: datetime
+) -> Callback:
+    """A callback planned at `at` inside the requester's daytime, as `callback_schedule`
+    stores it (no override reason: the seed plans inside the window)."""
+    return Callback(
+        case=case,
+        scheduled_for=scheduled_for,
+        time_zone=time_zone,
+        override_reason="",
+        created_by=created_by,
+        created_at=at,
+    )
 
 
 # --- calls --------------------------------------------------------------------------------

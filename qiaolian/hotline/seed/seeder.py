@@ -17,14 +17,7 @@ from qiaolian.core import audit
 from qiaolian.core.models import Unit, UnitKind, UnitRole, User
 from qiaolian.hotline.models import Answer, AnswerStatus, Case, SlaPolicy
 from qiaolian.hotline.seed.content import ANSWERS
-from qiaolian.hotline.seed.plan import (
-    CITY_CODE,
-    PERIOD_END,
-    PERIOD_START,
-    RANDOM_SEED,
-    Plan,
-    plan_for,
-)
+from qiaolian.hotline.seed.plan import CITY_CODE, RANDOM_SEED, Plan, plan_for, seed_year
 from qiaolian.hotline.seed.rows import answer_row, counters_raise
 from qiaolian.hotline.seed.volunteers import VolunteerSteps
 from qiaolian.hotline.seed.work import WorkSteps
@@ -54,10 +47,13 @@ class Seeder(VolunteerSteps, WorkSteps):
         self.plan = plan
         self.rng = rng
         self.zone = timezone.get_current_timezone()
+        self.now = timezone.now()
+        self.year = seed_year(timezone.localdate(self.now))
         self.made: dict[str, Any] = {}
         self.numbers: dict[int, int] = {}
         self.days = [
-            PERIOD_START + timedelta(days=i) for i in range((PERIOD_END - PERIOD_START).days + 1)
+            self.year.start + timedelta(days=i)
+            for i in range((self.year.end - self.year.start).days + 1)
         ]
         self.day_weights = [self._day_weight(d) for d in self.days]
 

@@ -11,8 +11,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from qiaolian.core.models import User
+from qiaolian.core.timezones import zone_label
 from qiaolian.hotline.models import (
     Call,
+    Callback,
     Case,
     CaseEvent,
     EventKind,
@@ -20,6 +22,8 @@ from qiaolian.hotline.models import (
     Survey,
     TombSweepingOrder,
 )
+from qiaolian.hotline.seed.content import CLOSING_NOTE, CLOSING_NOTES
+from qiaolian.hotline.zones import local_time
 
 
 def case_events(case: Case) -> list[CaseEvent]:
@@ -45,10 +49,10 @@ def case_events(case: Case) -> list[CaseEvent]:
         reply.internal = False
         rows.append(reply)
 
-    def move(to: str, by: User | None, at: datetime) -> None:
+    def move(to: str, by: User | None, at: datetime, note: str = "") -> None:
         nonlocal version, status
         version += 1
-        event = _event(case, EventKind.STATUS, by, at, "", version)
+        event = _event(case, EventKind.STATUS, by, at, note, version)
         event.data.update(changes={"status": [status, to]}, **{"from": status, "to": to})
         rows.append(event)
         status = to
@@ -58,10 +62,15 @@ def case_events(case: Case) -> list[CaseEvent]:
     if case.status == Status.WAITING:
         move(Status.WAITING, worker, case.paused_since)
     if case.resolved_at:
-        move(Status.RESOLVED, worker, case.resolved_at)
+        move(Status.RESOLVED, worker, case.resolved_at, closing_note(case))
     if case.closed_at:
         move(Status.CLOSED, actor, case.closed_at)
     return rows
+
+
+def closing_note(case: Case) -> str:
+    """The closing note (办结意见) `case_change_status` requires to resolve the case."""
+    return CLOSING_NOTES.get(case.category, CLOSING_NOTE)
 
 
 def case_version(case: Case) -> int:
@@ -93,6 +102,23 @@ def call_event(call: Call) -> CaseEvent:
             "outcome": call.outcome,
             "duration_seconds": call.duration_seconds,
             "number": call.number,
+        },
+    )
+
+
+def callback_event(callback: Callback) -> CaseEvent:
+    """The line `callback_schedule` adds to the case's timeline."""
+    local = local_time(callback.time_zone, callback.scheduled_for)
+    return CaseEvent(
+        case=callback.case,
+        kind=EventKind.CALLBACK,
+        actor=callback.created_by,
+        at=callback.created_at,
+        text=_("Callback scheduled for %(local)s %(zone)s.")
+        % {"local": local.strftime("%Y-%m-%d %H:%M"), "zone": zone_label(callback.time_zone)},
+        data={
+            "callback": str(callback.public_id),
+            "scheduled_for": callback.scheduled_for.isoformat(),
         },
     )
 

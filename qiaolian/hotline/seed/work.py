@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils import timezone
 from qiaolian.core.models import Unit, User
 from qiaolian.hotline.models import (
     Call,
+    Callback,
     CallDirection,
     CallOutcome,
     Case,
@@ -34,9 +35,10 @@ from qiaolian.hotline.seed.content import (
     SURNAMES,
 )
 from qiaolian.hotline.seed.draws import DrawSteps
-from qiaolian.hotline.seed.plan import DONGZHI_2026, PERIOD_END, PERIOD_START, Plan, spread
+from qiaolian.hotline.seed.plan import Plan, spread
 from qiaolian.hotline.seed.rows import (
     call_row,
+    callback_row,
     caller,
     case_clock,
     case_queued,
@@ -50,11 +52,13 @@ from qiaolian.hotline.seed.rows import (
 )
 from qiaolian.hotline.seed.timeline import (
     call_event,
+    callback_event,
     case_events,
     case_version,
     survey_events,
     tomb_order_event,
 )
+from qiaolian.hotline.zones import daytime_window, local_time, requester_time_zone
 
 
 class WorkSteps(DrawSteps):
@@ -85,13 +89,13 @@ class WorkSteps(DrawSteps):
         return specs
 
     def _work(self, policies):
-        plan, rng = self.plan, self.rng
+        plan, rng, year = self.plan, self.rng, self.year
         totals = plan.totals()
         specs = self._specs()
         open_statuses = [Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING]
         cases: list[Case] = []
         extras: list[dict] = []
-        open_count = 0
+        open_count = scheduled_count = 0
         for kind, channel, category in specs:
             unit = self._unit()
             person_id, name, phone, tz = self._requester()
@@ -99,17 +103,30 @@ class WorkSteps(DrawSteps):
                 [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT], [8, 70, 17, 5]
             )[0]
             extra: dict[str, Any] = {"kind": kind}
+            status = open_statuses[open_count % len(open_statuses)]
             if kind == "tomb":
                 service_day = self._tomb_day()
-                opened_day = max(PERIOD_START, service_day - timedelta(days=rng.randint(2, 25)))
+                opened_day = max(year.start, service_day - timedelta(days=rng.randint(2, 25)))
+                opened = self._moment(opened_day)
             elif kind == "tomb_scheduled":
-                service_day = DONGZHI_2026 + timedelta(days=rng.choice([0, 1]))
-                opened_day = self._day(PERIOD_END - timedelta(days=20), PERIOD_END)
+                # Taken in the last two days, for a service in the coming two weeks.
+                service_day = year.today + timedelta(
+                    days=1 + scheduled_count % 13 + rng.choice([0, 1])
+                )
+                scheduled_count += 1
+                opened = self._recent(30, 48 * 60)
             elif kind == "open":
-                opened_day = self._day(PERIOD_END - timedelta(days=21), PERIOD_END)
+                # Open work lies around now: the new ones mostly came in within their first
+                # response time (some wait since last night, already reported as late); the
+                # others were answered in time and are within their resolution time mostly.
+                if status == Status.NEW:
+                    fresh = rng.random() < 0.6
+                    opened = self._recent(3, 25) if fresh else self._recent(60, 20 * 60)
+                else:
+                    opened = self._recent(180, 40 * 60)
             else:
-                opened_day = self._day(PERIOD_START, PERIOD_END - timedelta(days=11))
-            opened = self._moment(opened_day)
+                opened_day = self._day(year.start, year.end - timedelta(days=11))
+                opened = self._moment(opened_day)
             policy = policy_for(policies, category, priority)
             number = self._number(opened)
             subject = rng.choice(SUBJECTS[category])
@@ -142,13 +159,16 @@ class WorkSteps(DrawSteps):
                 else:
                     hours = min(24 * 8, rng.lognormvariate(3.3, 1.1))
                     resolved_at = first_response_at + timedelta(hours=hours)
-                closed = rng.random() < 0.6
+                closed_at = None
+                if rng.random() < 0.6:
+                    closed_at = resolved_at + timedelta(days=rng.randint(3, 7))
                 case_stopped(
                     case,
                     assignee=assignee,
                     first_response_at=first_response_at,
                     resolved_at=resolved_at,
-                    closed_at=resolved_at + timedelta(days=rng.randint(3, 7)) if closed else None,
+                    # Closed a few days after resolution, when those days have passed.
+                    closed_at=closed_at if closed_at and closed_at < self.now else None,
                 )
             elif kind == "tomb_scheduled":
                 assignee = self._assignee(unit, category)
@@ -156,23 +176,22 @@ class WorkSteps(DrawSteps):
                     case,
                     status=Status.IN_PROGRESS,
                     assignee=assignee,
-                    first_response_at=opened + timedelta(minutes=rng.randint(5, 240)),
-                    now=timezone.now(),
+                    first_response_at=opened + timedelta(minutes=rng.randint(2, 25)),
+                    now=self.now,
                 )
                 extra["service_day"] = service_day
             else:  # open: every queue gets some
-                status = open_statuses[open_count % len(open_statuses)]
                 open_count += 1
                 assignee, first_response_at = None, None
                 if status != Status.NEW:
                     assignee = self._assignee(unit, category)
-                    first_response_at = opened + timedelta(minutes=rng.randint(1, 300))
+                    first_response_at = opened + timedelta(minutes=rng.randint(1, 25))
                 case_queued(
                     case,
                     status=status,
                     assignee=assignee,
                     first_response_at=first_response_at,
-                    now=timezone.now(),
+                    now=self.now,
                 )
             cases.append(case)
             extras.append(extra)
@@ -192,6 +211,9 @@ class WorkSteps(DrawSteps):
         Call.objects.bulk_create(calls, batch_size=2000)
         mark_called(calls)
         events += [call_event(call) for call in calls if call.case is not None]
+        callbacks = self._callbacks(cases)
+        Callback.objects.bulk_create(callbacks)
+        events += [callback_event(callback) for callback in callbacks]
         TombSweepingOrder.objects.bulk_create(tomb, batch_size=1000)
         Survey.objects.bulk_create(surveys, batch_size=1000)
         for survey in surveys:  # their timeline lines name the surveys by id
@@ -221,10 +243,37 @@ class WorkSteps(DrawSteps):
                     status=case.status,
                     assignee=demo,
                     first_response_at=case.first_response_at,
-                    now=timezone.now(),
+                    now=self.now,
                 )
                 if sum(c.assignee_id == demo.pk for c in cases if c.is_open) >= 4:
                     break
+
+    def _callbacks(self, cases: list[Case]) -> list[Callback]:
+        """Callbacks planned on one answered open case in three, for the coming hours and
+        days, at a time inside the requester's daytime (no draw: the numbers stay put)."""
+        callbacks = []
+        answered = [c for c in cases if c.is_open and c.first_response_at and c.assignee_id]
+        for index, case in enumerate(answered[::3]):
+            zone = requester_time_zone(case)
+            local_now = local_time(zone, self.now)
+            start, _end = daytime_window()
+            # Their next morning or afternoon slot, at least an hour from now.
+            slot = local_now.replace(
+                hour=start.hour + 1 + index % 8, minute=(index * 7) % 60, second=0, microsecond=0
+            )
+            while slot <= local_now + timedelta(hours=1):
+                slot += timedelta(days=1)
+            planned = case.first_response_at + timedelta(minutes=5)
+            callbacks.append(
+                callback_row(
+                    case=case,
+                    scheduled_for=slot.astimezone(self.zone),
+                    time_zone=zone,
+                    created_by=case.assignee,
+                    at=min(planned, self.now),
+                )
+            )
+        return callbacks
 
     def _calls(self, cases: list[Case], totals: dict[str, int]) -> list[Call]:
         rng = self.rng
@@ -235,6 +284,7 @@ class WorkSteps(DrawSteps):
         ]
         for case in rng.sample(call_cases, totals["followup_calls"]):
             at = (case.first_response_at or case.opened_at) + timedelta(hours=rng.randint(2, 48))
+            at = max(case.opened_at, min(at, self.now - timedelta(minutes=1)))  # not yet due
             calls.append(self._call(case.unit, at, case, CallDirection.OUTBOUND))
         calls.extend(
             self._call(self._unit(), self._moment(self._day()), None, CallDirection.INBOUND)
@@ -305,5 +355,7 @@ class WorkSteps(DrawSteps):
             token=secrets.token_bytes(16),
             rating=rating,
             comment=rng.choice(COMMENTS[rating]) if rng.random() < 0.4 else "",
-            answered_at=min(answered, datetime(2026, 11, 27, 23, tzinfo=self.zone)),
+            answered_at=min(
+                answered, timezone.make_aware(datetime.combine(self.year.end, time(23)), self.zone)
+            ),
         )

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.models import Unit, UnitRole, User
 from qiaolian.core.phones import normalize_phone
-from qiaolian.core.scoping import Action, ancestor_paths, holds_in
+from qiaolian.core.scoping import Action, Narrowing, ancestor_paths, holds_in
 from qiaolian.core.timezones import WallClock, wall_clock
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.memo import page_memo
-from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Case, CaseEvent
+from qiaolian.hotline.models import OPEN_STATUSES, Attachment, Callback, Case, CaseEvent
 from qiaolian.hotline.services.sla import breached_q, breaching_soon_q
 from qiaolian.hotline.zones import HOTLINE_TIME_ZONE, known_time_zone
 from qiaolian.people.models import PersonContact
@@ -46,8 +46,9 @@ def cases(*, user, action: Action = Action.VIEW, within: Unit | None = None) -> 
     return Case.objects.restrict(user, action).in_subtree(within)
 
 
-def case_list(*, user, within: Unit | None = None) -> QuerySet:
-    """The cases the user may see, with what a queue row shows joined in."""
+def case_list(*, user, within: Unit | None = None, action: Action = Action.VIEW) -> QuerySet:
+    """The cases the user may see (or `action`, e.g. EXPORT), with what a queue row shows
+    joined in."""
     from django.db.models import Case as When_
     from django.db.models import IntegerField, Value, When
 
@@ -59,7 +60,7 @@ def case_list(*, user, within: Unit | None = None) -> QuerySet:
         output_field=IntegerField(),
     )
     return (
-        cases(user=user, within=within)
+        cases(user=user, action=action, within=within)
         .select_related("unit", "assignee", "requester")
         .annotate(priority_rank=rank)
     )
@@ -173,10 +174,24 @@ def eligible_users(unit: Unit) -> QuerySet:
     prefixes = [*ancestor_paths(unit.path), unit.path]
     rows = UnitRole.objects.filter(  # scoping: exempt, grants of the unit's own ancestors
         unit__path__in=prefixes, unit__is_active=True, user__is_active=True
-    ).values_list("user_id", "role__actions")
-    ids = {user_id for user_id, actions in rows if holds_in(actions, HOTLINE.VIEW)}
+    ).exclude(role__narrowing=Narrowing.OWN)  # portal users follow only their own requests
+    ids = {
+        user_id
+        for user_id, actions in rows.values_list("user_id", "role__actions")
+        if holds_in(actions, HOTLINE.VIEW)
+    }
     # scoping: exempt - colleagues holding a grant at the unit or above (names only)
     return User.objects.filter(pk__in=ids).order_by("display_name", "username")
+
+
+def pending_callbacks(*, user, case: Case) -> list[Callback]:
+    """The callbacks of `case` not made yet, soonest first (named before resolving it)."""
+    return list(
+        Callback.objects.restrict(user, Action.VIEW)
+        .filter(case=case, done_at__isnull=True)
+        .select_related("created_by")
+        .order_by("scheduled_for")
+    )
 
 
 def can_change(user, case: Case) -> bool:

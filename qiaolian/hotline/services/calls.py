@@ -29,6 +29,7 @@ from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import (
     OPEN_STATUSES,
     Call,
+    Callback,
     CallDirection,
     CallOutcome,
     Case,
@@ -38,7 +39,13 @@ from qiaolian.hotline.models import (
 )
 from qiaolian.hotline.services import cases
 from qiaolian.hotline.timeline import add_event
-from qiaolian.hotline.zones import in_daytime, local_time, zone_for_number, zone_for_person
+from qiaolian.hotline.zones import (
+    HOTLINE_TIME_ZONE,
+    in_daytime,
+    local_time,
+    zone_for_number,
+    zone_for_person,
+)
 from qiaolian.network.models import Membership
 from qiaolian.people.models import ContactKind, Person, PersonContact
 
@@ -388,6 +395,36 @@ def call_take(
         raise ValidationError(missing)
     opened = case_open_from_call(actor=actor, call=call, **new_case)
     return call, opened
+
+
+@transaction.atomic
+def call_plan_callback(
+    *,
+    actor: Any,
+    call: Call,
+    when_local_or_utc: datetime,
+    subject: str,
+    category: str = "other",
+    override_reason: str = "",
+) -> Callback:
+    """A caller who asked to be called back on a call logged without a case: the case is
+    opened from the call (a callback hangs on a case, its timeline and its SLA) and the
+    callback scheduled in their daytime, in one step."""
+    from qiaolian.hotline.services.callbacks import callback_schedule
+
+    case = case_open_from_call(
+        actor=actor, call=call, category=category, subject=subject, description=call.notes
+    )
+    return callback_schedule(
+        actor=actor, case=case, when_local_or_utc=when_local_or_utc, override_reason=override_reason
+    )
+
+
+def caller_time_zone(call: Call) -> str:
+    """The caller's zone (their record's, else their number's), for planning a callback."""
+    if call.person_id:
+        return zone_for_person(call.person, call.number_e164)
+    return (zone_for_number(call.number_e164) if call.number_e164 else "") or HOTLINE_TIME_ZONE
 
 
 def call_link_case(*, actor: Any, call: Call, case: Case) -> Call:

@@ -25,7 +25,13 @@ from django.utils.translation import gettext_lazy
 from qiaolian.core import audit, files
 from qiaolian.core.models import Unit, User
 from qiaolian.core.phones import normalize_phone
-from qiaolian.core.scoping import Action, assert_visible, reaches_unit, require_unit
+from qiaolian.core.scoping import (
+    Action,
+    Narrowing,
+    assert_visible,
+    grants_for,
+    require_unit,
+)
 from qiaolian.core.versioning import bump, check_version
 from qiaolian.hotline.access import can_manage, can_read_notes
 from qiaolian.hotline.apps import HOTLINE
@@ -87,9 +93,21 @@ def _require_manage(*, actor, case: Case) -> None:
         raise PermissionDenied(_("Only staff of the case's unit may assign or transfer it."))
 
 
+def can_take_cases(user: User, unit: Unit) -> bool:
+    """Whether `user` is staff (or a volunteer) who sees the cases of `unit` once assigned:
+    a grant of VIEW at the unit or above, over its whole subtree or narrowed to assigned
+    cases. A portal user's grant, narrowed to their own records, does not count: they follow
+    their requests on the portal and never take or watch a case."""
+    return user.is_active and any(
+        unit.path.startswith(grant.path)
+        for grant in grants_for(user, HOTLINE.VIEW)
+        if grant.narrowing in (Narrowing.SUBTREE, Narrowing.ASSIGNED)
+    )
+
+
 def _check_assignee(case: Case, assignee: User) -> None:
     # Narrowed grants count: a volunteer granted at the unit sees the cases assigned to them.
-    if not reaches_unit(assignee, HOTLINE.VIEW, case.unit):
+    if not can_take_cases(assignee, case.unit):
         raise ValidationError(
             {
                 "assignee": _(
@@ -438,6 +456,11 @@ def case_change_status(
         )
     if status == Status.ASSIGNED and current.assignee_id is None:
         raise ValidationError({"status": _("Choose an assignee to assign the case.")})
+    if status == Status.RESOLVED and not (note or "").strip():
+        # The closing note (办结意见) is what the requester and the next colleague read.
+        raise ValidationError(
+            {"note": _("Write the closing note: what was done and what the requester was told.")}
+        )
     at = timezone.now()
     current.status = status
     if status == Status.RESOLVED:
@@ -530,7 +553,7 @@ def case_transfer(*, actor, case: Case, unit: Unit, reason: str) -> Case:
     changes: dict[str, list[Any]] = {"unit": [str(old_unit), str(unit)]}
     current.unit = unit
     update = ["unit"]
-    if current.assignee_id and not reaches_unit(current.assignee, HOTLINE.VIEW, unit):
+    if current.assignee_id and not can_take_cases(current.assignee, unit):
         changes["assignee"] = [str(current.assignee), None]
         current.assignee = None
         update.append("assignee")
@@ -568,7 +591,11 @@ def case_transfer(*, actor, case: Case, unit: Unit, reason: str) -> Case:
 @transaction.atomic
 def case_watcher_add(*, actor, case: Case, user: User) -> Case:
     _require_case(actor, case)
-    if not reaches_unit(user, HOTLINE.VIEW, case.unit):
+    # A watcher must see the case itself: staff of its unit (or above), or its assignee.
+    sees = can_take_cases(user, case.unit) and (
+        Case.objects.restrict(user, Action.VIEW).filter(pk=case.pk).exists()
+    )
+    if not sees:
         raise ValidationError({"user": _("%(user)s cannot see this case.") % {"user": user}})
     case.watchers.add(user)
     audit.record(

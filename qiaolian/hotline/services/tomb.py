@@ -256,13 +256,14 @@ def order_update(
     return current
 
 
-def performers_for(*, actor) -> Any:
-    """Users who may be named performer: the active accounts the actor can see."""
-    return (
-        User.objects.restrict(actor, Action.VIEW)
-        .filter(is_active=True)
-        .order_by("display_name", "username")
-    )
+def performers_for(*, actor, q: str = "") -> Any:
+    """Users who may be named performer: the active accounts the actor can see (matching `q`
+    in the name or username, for the remote picker)."""
+    users = User.objects.restrict(actor, Action.VIEW).filter(is_active=True)
+    q = q.strip()
+    if q:
+        users = users.filter(Q(display_name__icontains=q) | Q(username__icontains=q))
+    return users.order_by("display_name", "username")
 
 
 @transaction.atomic
@@ -346,14 +347,24 @@ def order_fulfil(
     order: TombSweepingOrder,
     files: list,
     fulfilled_at: datetime | None = None,
+    early_reason: str = "",
 ) -> list[TombProof]:
     """Mark the service done with its proof (photos JPEG/PNG/WebP, video MP4). Proof may be
-    added again later to a done order. Every file is checked before anything is stored."""
+    added again later to a done order. Every file is checked before anything is stored.
+
+    Before the planned service date the order is done only with `early_reason` (the family
+    moved the date, the performer went early…): proof uploaded to the wrong order otherwise
+    closes a service that has not happened, and the requester abroad is told it is done."""
     if not TombSweepingOrder.objects.restrict(actor, Action.CHANGE).filter(pk=order.pk).exists():
         raise PermissionDenied(_("You may not change this tomb-sweeping order."))
     current = TombSweepingOrder.objects.select_for_update().get(pk=order.pk)
     if current.status == TombStatus.CANCELLED:
         raise ValidationError(_("This order was cancelled; proof cannot be added."))
+    early_reason = (early_reason or "").strip()
+    done_on = timezone.localdate(fulfilled_at or timezone.now())
+    early = current.status != TombStatus.DONE and done_on < current.service_date
+    if early and not early_reason:
+        raise ValidationError({"early_reason": early_warning(current, done_on)})
     kinds = check_uploads(list(files))
     now = timezone.now()
     proofs: list[TombProof] = []
@@ -379,17 +390,25 @@ def order_fulfil(
             if current.performer_id is None:
                 current.performer = actor
             current.save(update_fields=["status", "fulfilled_at", "performer"])
+        note = ""
+        if early:
+            note = _("done before the planned date %(date)s: %(reason)s") % {
+                "date": current.service_date.isoformat(),
+                "reason": early_reason,
+            }
         audit.record(
             actor=actor,
             action="tomb.fulfil",
             obj=current,
             changes={"status": [was, current.status], "proofs": [None, [p.name for p in proofs]]},
+            message=note,
         )
+        text = _("Tomb-sweeping done; %(count)d proof file(s) uploaded") % {"count": len(proofs)}
         _case_event(
             current.case,
             EventKind.ATTACHMENT,
             actor,
-            text=_("Tomb-sweeping done; %(count)d proof file(s) uploaded") % {"count": len(proofs)},
+            text=f"{text} ({note})" if note else text,
             data={
                 "tomb_order": str(current.public_id),
                 "proofs": [str(p.public_id) for p in proofs],
@@ -402,6 +421,15 @@ def order_fulfil(
                 proof.file.storage.delete(proof.file.name)
         raise
     return proofs
+
+
+def early_warning(order: TombSweepingOrder, today: date | None = None) -> str:
+    """What the staffer is told when the order is marked done before its service date."""
+    today = today or timezone.localdate()
+    return _(
+        "The service is planned for %(date)s, %(days)d day(s) from today. Mark it done early "
+        "only if it really took place: give the reason (e.g. the family moved the date)."
+    ) % {"date": order.service_date.isoformat(), "days": (order.service_date - today).days}
 
 
 @transaction.atomic

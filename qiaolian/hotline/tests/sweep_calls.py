@@ -64,6 +64,13 @@ SWEEP = {
     "hotline:call_edit": Detail(
         lambda cast: {"public_id": CallFactory(unit=cast.district_b, notes=CALL_MARKER).public_id}
     ),
+    "hotline:call_callback": Detail(
+        lambda cast: {
+            "public_id": CallFactory(
+                unit=cast.district_b, outcome="callback", notes=CALL_MARKER
+            ).public_id
+        }
+    ),
     "hotline:callback_list": Listing(_callback_listing),
     "hotline:callback_create": Detail(lambda cast: {"public_id": _sibling_case(cast).public_id}),
     "hotline:callback_done": Detail(

@@ -72,6 +72,12 @@ SWEEP = {
     "hotline:tomb_schedule": Detail(_order_kwargs),
     "hotline:tomb_cancel": Detail(_order_kwargs),
     "hotline:tomb_fulfil": Detail(_order_kwargs),
+    "hotline:tomb_link_requester": Detail(_order_kwargs, methods=("POST",)),
+    "hotline:performer_options": Exempt(
+        "Names of accounts only, from User.objects.restrict(VIEW): a sibling district's "
+        "account is never offered (test_tomb_views::test_the_performer_picker_searches_"
+        "remotely_within_scope)."
+    ),
     "hotline:tomb_share": Detail(_order_kwargs, methods=("POST",)),
     "hotline:tomb_share_extend": Detail(_order_kwargs, methods=("POST",)),
     "hotline:tomb_share_revoke": Detail(_order_kwargs, methods=("POST",)),

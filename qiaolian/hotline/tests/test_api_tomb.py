@@ -4,6 +4,8 @@ beyond their metadata."""
 
 import datetime
 
+from django.utils import timezone
+
 from qiaolian.core.testing.scoped import ScopedApiTests, next_marker, response_text
 from qiaolian.hotline.models import TombProof, TombStatus, TombSweepingOrder
 from qiaolian.hotline.services import tomb as services
@@ -207,6 +209,20 @@ class TombFulfilApiTests(_OrderTests, ScopedApiTests.Post):
         self.assertEqual(
             [(p["name"], p["content_type"]) for p in body["proofs"]], [("墓前.png", "image/png")]
         )
+
+    def test_an_order_planned_later_is_done_only_with_the_reason(self):
+        # Issue 9, point 13: an order for a date months away was completed without a word.
+        later = timezone.localdate() + datetime.timedelta(days=90)
+        order = make_order(self.cast.district_a, service_date=later)
+        response = self.call(self.actor, self.url(order), self.payload(order))
+        error = self.assertApiError(response, 422, "invalid")
+        self.assertIn("early_reason", error["fields"])
+        order.refresh_from_db()
+        self.assertNotEqual(order.status, TombStatus.DONE)
+        payload = {**self.payload(order), "early_reason": "家属改到今天"}
+        response = self.call(self.actor, self.url(order), payload)
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["status"], "done")
 
     def test_it_refuses_a_file_that_is_not_a_photo_and_keeps_nothing(self):
         order = self.own_object

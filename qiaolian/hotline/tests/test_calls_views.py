@@ -10,8 +10,9 @@ from django.utils import timezone, translation
 
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.testing.scoped import ScopedViewTests, next_marker, response_text
-from qiaolian.hotline.models import Call, Callback, Case, EventKind
+from qiaolian.hotline.models import AnswerStatus, Call, Callback, Case, EventKind
 from qiaolian.hotline.panels import panels_for
+from qiaolian.hotline.services.answers import answer_create
 from qiaolian.hotline.tests.factories import CallFactory, CaseFactory, PersonFactory
 from qiaolian.network.tests.factories import GroupFactory, MembershipFactory
 
@@ -305,3 +306,74 @@ def test_the_case_page_panels_show_local_time_groups_other_cases_and_callbacks(
     assert [m.group.name for m in caller["groups"]] == ["罗马侨胞群"]
     assert caller["other_cases"] == [other]
     assert panels["hotline/calls/panel_callbacks.html"]["can_change"] is True
+
+
+# --- issue 9, "what staff expect" -----------------------------------------------------------
+
+
+def test_a_call_wanting_a_callback_without_a_case_offers_to_plan_it(client, cast):
+    client.force_login(cast.district_manager)
+    response = client.post(
+        reverse("hotline:call_console"),
+        {
+            "number": "+39 333 123 4567",
+            "direction": "in",
+            "outcome": "callback",
+            "duration_minutes": "2",
+            "unit": cast.district_a.pk,
+            "question": "护照过期怎么办",
+            "notes": "请明天上午回电",
+            "mode": "log",
+        },
+    )
+    call = Call.objects.get()
+    assert call.case is None and call.notes == "护照过期怎么办\n\n请明天上午回电"
+    plan_url = reverse("hotline:call_callback", args=[call.public_id])
+    assert response["Location"] == plan_url
+    detail = client.get(reverse("hotline:call_detail", args=[call.public_id])).content.decode()
+    assert 'id="call-plan-callback"' in detail
+    form = client.get(plan_url).content.decode()
+    assert "Europe/Rome" in form or "罗马" in form or "Rome" in form
+    # Ten in the morning in Rome, tomorrow: inside their daytime.
+    rome = timezone.localtime(timezone.now(), ZoneInfo("Europe/Rome")) + timedelta(days=1)
+    when = rome.replace(hour=10, minute=0).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        plan_url, {"subject": "回电：护照", "category": "policy", "scheduled_for": when}
+    )
+    call.refresh_from_db()
+    assert call.case is not None and call.case.subject == "回电：护照"
+    callback = Callback.objects.get(case=call.case)
+    assert timezone.localtime(callback.scheduled_for, ZoneInfo("Europe/Rome")).hour == 10
+    assert response["Location"] == reverse("hotline:case_detail", args=[call.case.public_id])
+    detail = client.get(reverse("hotline:call_detail", args=[call.public_id])).content.decode()
+    assert 'id="call-plan-callback"' not in detail
+    client.force_login(cast.sibling_manager)
+    assert client.get(plan_url).status_code == 404
+
+
+def test_the_console_suggests_answers_with_insert_buttons_for_the_reply_box(client, cast):
+    answer_create(
+        actor=cast.city_admin,
+        unit=cast.city,
+        category="policy",
+        status=AnswerStatus.PUBLIC,
+        title_zh="护照过期如何办理回国证件",
+        title_en="An expired passport",
+        body_zh="可向中国驻当地使领馆申请旅行证。",
+        body_en="Apply for a travel document at the consulate.",
+        keywords="护照 过期",
+    )
+    client.force_login(cast.district_manager)
+    console = client.get(reverse("hotline:call_console")).content.decode()
+    assert 'name="question"' in console and "console.js" in console
+    url = reverse("hotline:answer_suggest")
+    fragment = client.get(url, {"question": "我的护照过期了", "insert": "id_notes"}).content
+    fragment = fragment.decode()
+    assert "护照过期如何办理回国证件" in fragment
+    assert (
+        'data-insert-into="id_notes" data-insert-text="可向中国驻当地使领馆申请旅行证。"'
+        in fragment
+    )
+    # Only a box id is accepted as the target.
+    odd = client.get(url, {"question": "护照", "insert": '"><script>'}).content.decode()
+    assert "data-insert-into" not in odd

@@ -122,6 +122,19 @@ class CaseStatusApiTests(ScopedApiTests.Post):
         case.refresh_from_db()
         self.assertEqual(case.status, Status.IN_PROGRESS)
 
+    def test_resolving_needs_the_closing_note(self):
+        # Issue 9, point 12: the API resolves only with the closing note (办结意见).
+        case = self.own_object
+        response = self.call(self.actor, self.url(case), {"status": "resolved"})
+        error = self.assertApiError(response, 422, "invalid")
+        self.assertIn("note", error["fields"])
+        case.refresh_from_db()
+        self.assertEqual(case.status, Status.IN_PROGRESS)
+        body = self.call(
+            self.actor, self.url(case), {"status": "resolved", "note": "已答复并落实。"}
+        ).json()
+        self.assertEqual(body["status"], "resolved")
+
 
 class CaseEditApiTests(ScopedApiTests.Post):
     model = Case
@@ -177,6 +190,15 @@ class CaseAssignApiTests(ScopedApiTests.Post):
         self.assertIn("assignee", error["fields"])
         case.refresh_from_db()
         self.assertEqual(case.assignee, self.cast.volunteer)
+
+    def test_it_refuses_a_portal_user_as_assignee(self):
+        # Issue 10, finding 9: {"assignee": "portal_demo"} was answered 200.
+        case = self.own_object
+        response = self.call(self.actor, self.url(case), {"assignee": "portal_user"})
+        error = self.assertApiError(response, 422, "invalid")
+        self.assertIn("assignee", error["fields"])
+        case.refresh_from_db()
+        self.assertIsNone(case.assignee)
 
 
 class CaseCommentApiTests(ScopedApiTests.Post):

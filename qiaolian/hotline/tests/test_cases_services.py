@@ -208,23 +208,47 @@ PAIRS = [(a, b) for a, b in itertools.permutations(Status.values, 2)]
 def test_the_status_flow_allows_exactly_the_documented_transitions(cast, old, new):
     case = CaseFactory(unit=cast.district_a, status=old, assignee=cast.township_worker)
     if (old, new) in ALLOWED:
-        services.case_change_status(actor=cast.district_manager, case=case, status=new)
+        services.case_change_status(
+            actor=cast.district_manager, case=case, status=new, note="已答复来电人"
+        )
         case.refresh_from_db()
         assert case.status == new
         event = case.events.get(kind=EventKind.STATUS)
         assert (event.data["from"], event.data["to"]) == (old, new)
     else:
         with pytest.raises(ValidationError) as exc:
-            services.case_change_status(actor=cast.district_manager, case=case, status=new)
+            services.case_change_status(
+                actor=cast.district_manager, case=case, status=new, note="已答复来电人"
+            )
         # The refusal says what the case can become instead.
         assert "cannot become" in exc.value.messages[0]
         case.refresh_from_db()
         assert case.status == old
 
 
+def test_resolving_needs_the_closing_note_and_puts_it_on_the_timeline(cast):
+    # Issue 9, point 12: resolving was one click, with no closing note (办结意见).
+    case = CaseFactory(unit=cast.district_a, status=Status.IN_PROGRESS)
+    for blank in ("", "   "):
+        with pytest.raises(ValidationError) as exc:
+            services.case_change_status(
+                actor=cast.district_manager, case=case, status=Status.RESOLVED, note=blank
+            )
+        assert "note" in exc.value.message_dict
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS and case.resolved_at is None
+    services.case_change_status(
+        actor=cast.district_manager, case=case, status=Status.RESOLVED, note="已协调落实入学。"
+    )
+    event = case.events.get(kind=EventKind.STATUS)
+    assert (event.data["to"], event.text) == (Status.RESOLVED, "已协调落实入学。")
+
+
 def test_reopening_clears_the_resolution(cast):
     case = CaseFactory(unit=cast.district_a, status=Status.WAITING, assignee=cast.volunteer)
-    services.case_change_status(actor=cast.district_manager, case=case, status=Status.RESOLVED)
+    services.case_change_status(
+        actor=cast.district_manager, case=case, status=Status.RESOLVED, note="已答复来电人"
+    )
     case.refresh_from_db()
     assert case.resolved_at is not None
     services.case_change_status(
@@ -244,7 +268,9 @@ def test_resolving_sends_the_survey_after_commit(
     monkeypatch.setattr(surveys, "survey_send", lambda case: sent.append(case.pk))
     case = CaseFactory(unit=cast.district_a, status=Status.IN_PROGRESS)
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_change_status(actor=cast.district_manager, case=case, status=Status.RESOLVED)
+        services.case_change_status(
+            actor=cast.district_manager, case=case, status=Status.RESOLVED, note="已答复来电人"
+        )
         assert sent == []  # not before the commit
     assert sent == [case.pk]
 
@@ -274,6 +300,34 @@ def test_it_refuses_an_assignee_who_cannot_see_the_unit(cast):
         assert "assignee" in exc.value.message_dict
     case.refresh_from_db()
     assert case.assignee is None and case.status == Status.NEW
+
+
+def test_it_refuses_a_portal_user_as_assignee_or_watcher(cast):
+    # Issue 10, finding 9: a portal user of the case's unit was taken as an assignee.
+    case = _open(cast)
+    with pytest.raises(ValidationError) as exc:
+        services.case_assign(actor=cast.district_manager, case=case, assignee=cast.portal_user)
+    assert "assignee" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        services.case_watcher_add(actor=cast.district_manager, case=case, user=cast.portal_user)
+    case.refresh_from_db()
+    assert case.assignee is None and not case.watchers.exists()
+    assert cast.portal_user not in services_eligible(case)
+
+
+def test_a_volunteer_watches_only_the_case_assigned_to_them(cast):
+    case = _open(cast, category="medicine")
+    with pytest.raises(ValidationError):  # they would not see it
+        services.case_watcher_add(actor=cast.district_manager, case=case, user=cast.volunteer)
+    services.case_assign(actor=cast.district_manager, case=case, assignee=cast.volunteer)
+    services.case_watcher_add(actor=cast.district_manager, case=case, user=cast.volunteer)
+    assert list(case.watchers.all()) == [cast.volunteer]
+
+
+def services_eligible(case):
+    from qiaolian.hotline.selectors.cases import eligible_users
+
+    return list(eligible_users(case.unit))
 
 
 def test_bulk_assign_is_all_or_nothing(cast):

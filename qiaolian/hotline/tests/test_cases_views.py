@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.scoping import Action
 from qiaolian.core.testing.scoped import ScopedViewTests, next_marker, response_text
-from qiaolian.hotline.models import Case, EventKind, Status
+from qiaolian.hotline.models import Callback, Case, EventKind, Status
 from qiaolian.hotline.services import cases as services
 from qiaolian.hotline.tests.factories import CaseFactory, PersonFactory
 
@@ -131,6 +131,22 @@ class CaseDetailTests(ScopedViewTests.Detail):
         response = self.client.get(self.url(case))
         offered = [s for s, _label in response.context["next_statuses"]]
         self.assertEqual(offered, [Status.WAITING, Status.RESOLVED])
+
+    def test_resolving_opens_a_dialog_asking_for_the_note_and_naming_planned_callbacks(self):
+        # Issue 9, point 12: the resolve button posted at once, with no note and no warning.
+        case = make_case(self.cast.district_a, status=Status.IN_PROGRESS)
+        planned = timezone.now() + timedelta(days=1)
+        Callback.objects.create(case=case, scheduled_for=planned, time_zone="Europe/Rome")
+        Callback.objects.create(
+            case=case, scheduled_for=planned, time_zone="Europe/Rome", done_at=timezone.now()
+        )
+        self.login("district_manager")
+        response = self.client.get(self.url(case), **EN)
+        self.assertContains(response, 'data-bs-target="#resolve-dialog"')
+        self.assertContains(response, 'id="resolve-note" rows="4" required')
+        self.assertEqual(len(response.context["pending_callbacks"]), 1)
+        self.assertContains(response, "A callback is still planned")
+        self.assertContains(response, timezone.localtime(planned).strftime("%Y-%m-%d %H:%M"))
 
     def test_the_volunteer_gets_no_assign_or_transfer_form(self):
         theirs = make_case(self.cast.district_a, assignee=self.cast.volunteer, status="assigned")
@@ -278,6 +294,19 @@ class CaseStatusTests(ScopedViewTests.Delete):
         case.refresh_from_db()
         self.assertEqual(case.status, Status.WAITING)
 
+    def test_resolving_without_the_closing_note_is_refused_with_a_message(self):
+        self.login("district_manager")
+        case = self.own_object
+        response = self.client.post(
+            self.url(case), {"status": "resolved", "note": ""}, follow=True, **EN
+        )
+        self.assertContains(response, "Write the closing note")
+        case.refresh_from_db()
+        self.assertEqual(case.status, Status.IN_PROGRESS)
+        self.client.post(self.url(case), {"status": "resolved", "note": "已落实。"})
+        case.refresh_from_db()
+        self.assertEqual(case.status, Status.RESOLVED)
+
 
 @pytest.fixture(autouse=True)
 def _english():
@@ -412,3 +441,21 @@ def test_an_attachment_of_a_forbidden_type_is_refused_with_a_message(client, cas
         )
     assert "cannot be attached" in response.content.decode()
     assert not case.attachments.exists()
+
+
+def test_the_case_list_exports_its_queue_and_filters(client, cast):
+    # Issue 9, "what staff expect": export on every list with filters (the case list had none).
+    wanted = make_case(cast.district_a, subject="导出的工单", category="legal")
+    make_case(cast.district_a, subject="别的类别", category="policy")
+    make_case(cast.district_b, subject="乙区工单", category="legal")
+    _login(client, cast.district_manager)
+    url = reverse("hotline:case_list")
+    page = client.get(url, {"queue": "all", "category": "legal"}).content.decode()
+    assert 'id="export-xlsx"' in page and "queue=all&amp;category=legal&amp;export=csv" in page
+    response = client.get(url, {"queue": "all", "category": "legal", "export": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert wanted.number in body and "导出的工单" in body
+    assert "别的类别" not in body and "乙区工单" not in body
+    assert AuditEvent.objects.filter(action="export.cases").count() == 1
+    _login(client, cast.volunteer)  # holds no EXPORT
+    assert client.get(url, {"export": "csv"}).status_code == 403

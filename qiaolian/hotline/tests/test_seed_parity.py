@@ -20,6 +20,7 @@ from qiaolian.core.testing.parity import row_differences
 from qiaolian.hotline.models import (
     AnswerStatus,
     Call,
+    Callback,
     CallDirection,
     CallOutcome,
     Case,
@@ -28,6 +29,7 @@ from qiaolian.hotline.models import (
     CaseResponseRollup,
     CaseRollup,
     Channel,
+    EventKind,
     Priority,
     Profession,
     Status,
@@ -42,6 +44,7 @@ from qiaolian.hotline.seed.content import ANSWERS
 from qiaolian.hotline.services import cases as case_services
 from qiaolian.hotline.services import rollup, sla
 from qiaolian.hotline.services.answers import answer_create
+from qiaolian.hotline.services.callbacks import callback_schedule
 from qiaolian.hotline.services.calls import call_log, normalise_number
 from qiaolian.hotline.services.surveys import survey_answer, survey_send
 from qiaolian.hotline.services.tomb import order_create, order_fulfil
@@ -202,7 +205,10 @@ class HotlineParityTests(TestCase):
                 made = self.worked(self.opened_case(**spec), first_response_at=first)
                 with freeze_time(resolved):
                     made = case_services.case_change_status(
-                        actor=self.helper, case=made, status=Status.RESOLVED
+                        actor=self.helper,
+                        case=made,
+                        status=Status.RESOLVED,
+                        note=timeline_rows.closing_note(made),
                     )
                 with freeze_time(closed):
                     made = case_services.case_change_status(
@@ -260,6 +266,46 @@ class HotlineParityTests(TestCase):
         self.assertEqual(CaseCounter.objects.get(year=2031).last, 7)
         at = datetime(2031, 5, 1, 12, tzinfo=BEIJING)
         self.assertEqual(case_services.next_number(at), rows.case_number(2031, 8))
+
+    # --- callbacks -----------------------------------------------------------------------
+
+    def test_seeded_callbacks_equal_ones_scheduled_by_callback_schedule(self):
+        # Issue 9, point 11: the seed plans callbacks around today, on open cases.
+        spec = {
+            "category": "policy",
+            "priority": Priority.NORMAL,
+            "channel": Channel.WECHAT,
+            "requester": (None, "钱先生", "+393471234567", "Europe/Rome"),
+        }
+        first = OPENED + timedelta(minutes=20)
+        made_case = self.worked(self.opened_case(**spec), first_response_at=first)
+        seeded_case = self.seeded_case(801, **spec)
+        rows.case_queued(
+            seeded_case,
+            status=Status.IN_PROGRESS,
+            assignee=self.helper,
+            first_response_at=first,
+            now=OPENED + timedelta(days=1),
+        )
+        seeded_case = self.store(seeded_case)
+        at = first + timedelta(minutes=5)
+        when = datetime(2026, 3, 12, 10, 35, tzinfo=ZoneInfo("Europe/Rome"))
+        seeded = rows.callback_row(
+            case=seeded_case,
+            scheduled_for=when,
+            time_zone="Europe/Rome",
+            created_by=self.helper,
+            at=at,
+        )
+        Callback.objects.bulk_create([seeded])
+        CaseEvent.objects.bulk_create([timeline_rows.callback_event(seeded)])
+        with freeze_time(at):
+            made = callback_schedule(actor=self.helper, case=made_case, when_local_or_utc=when)
+        self.assertEqual(row_differences(seeded, made, exclude=("public_id", "case_id")), {})
+        self.assertEqual(
+            lines(seeded_case, EventKind.CALLBACK, without="callback"),
+            lines(made_case, EventKind.CALLBACK, without="callback"),
+        )
 
     # --- calls ---------------------------------------------------------------------------
 
@@ -370,7 +416,10 @@ class HotlineParityTests(TestCase):
             call_log(actor=self.clerk, case=made, number="+39 347 123 4567", started_at=OPENED)
         with freeze_time(resolved):
             made = case_services.case_change_status(
-                actor=self.helper, case=made, status=Status.RESOLVED
+                actor=self.helper,
+                case=made,
+                status=Status.RESOLVED,
+                note=timeline_rows.closing_note(made),
             )
             token = survey_send(made)
         with freeze_time(answered):
@@ -466,7 +515,10 @@ class HotlineParityTests(TestCase):
         made_case = self.worked(self.opened_case(**spec), first_response_at=OPENED)
         with freeze_time(resolved):
             made_case = case_services.case_change_status(
-                actor=self.helper, case=made_case, status=Status.RESOLVED
+                actor=self.helper,
+                case=made_case,
+                status=Status.RESOLVED,
+                note=timeline_rows.closing_note(made_case),
             )
             token = survey_send(made_case)  # what the resolution queues on commit
         with freeze_time(answered):

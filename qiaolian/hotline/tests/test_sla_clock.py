@@ -286,7 +286,9 @@ def test_the_case_services_drive_the_clock(cast, calendars):
     assert case.paused_since is None and case.paused_seconds == 3600
     assert case.resolution_due == start + timedelta(minutes=180)
     with freeze_time(start + timedelta(minutes=170)):
-        case = cases.case_change_status(actor=actor, case=case, status=Status.RESOLVED)
+        case = cases.case_change_status(
+            actor=actor, case=case, status=Status.RESOLVED, note="已答复来电人"
+        )
     case.refresh_from_db()
     # 170 minutes after opening, but one hour of it waiting: resolved in time.
     assert not case.resolution_breached

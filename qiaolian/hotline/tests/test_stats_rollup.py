@@ -119,7 +119,9 @@ def random_work(cast, rng: random.Random, steps: int) -> None:
             if case.status == Status.NEW:
                 cases.case_assign(actor=manager, case=case, assignee=assignee_for(case.unit))
             elif moves:
-                cases.case_change_status(actor=manager, case=case, status=rng.choice(moves))
+                cases.case_change_status(
+                    actor=manager, case=case, status=rng.choice(moves), note="已办理"
+                )
         elif action == "edit":
             cases.case_update(actor=manager, case=case, category=rng.choice(CATEGORIES))
         elif action == "transfer":

@@ -8,28 +8,35 @@ contacts, 1,005 tomb-sweeping services, 1,236 resolved problems)."""
 import json
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
+from freezegun import freeze_time
 
+from qiaolian.core.figures import compute_figures, default_period
 from qiaolian.core.models import Unit, User
 from qiaolian.core.testing.cast import Cast
 from qiaolian.hotline import seed as hotline_seed
 from qiaolian.hotline.models import (
+    OPEN_STATUSES,
     Call,
+    Callback,
     Case,
     CaseCounter,
     Channel,
     Status,
     Survey,
     TombStatus,
+    TombSweepingOrder,
     Volunteer,
     month_key,
 )
 from qiaolian.hotline.selectors.stats import _median, case_stats
+from qiaolian.hotline.services import sla
 from qiaolian.hotline.tests.factories import CallFactory, CaseFactory, TombOrderFactory
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
@@ -251,10 +258,11 @@ class TinySeedTests(TestCase):
         cls.admin = User.objects.get(username="city_admin")
 
     def figures(self, user=None, **kwargs):
+        period = default_period()  # what the figures page shows first
         return case_stats(
             user or User.objects.get(pk=self.admin.pk),
-            start=hotline_seed.PERIOD_START,
-            end=hotline_seed.PERIOD_END,
+            start=period.start,
+            end=period.end,
             **kwargs,
         )
 
@@ -309,7 +317,7 @@ class TinySeedTests(TestCase):
         self.assertEqual(
             own,
             Case.objects.filter(assignee=user)
-            .filter(opened_at__date__gte=hotline_seed.PERIOD_START)
+            .filter(opened_at__date__gte=default_period().start)
             .count(),
         )
         self.assertGreater(
@@ -343,7 +351,71 @@ def test_the_article_scale_yields_the_reference_texts_figures():
     # fail at 30–86 s.
     hotline_seed.seed_hotline(plan=hotline_seed.Plan.article(1))
     admin = User.objects.get(username="city_admin")
-    figures = case_stats(admin, start=hotline_seed.PERIOD_START, end=hotline_seed.PERIOD_END)
-    assert figures["contacts"] == 22_486
-    assert figures["tomb_sweeping"] == 1_005
-    assert figures["resolved"] == 1_236
+    figures = compute_figures(user=admin, unit=None, period=default_period())
+    # The README's figures, over the figures page's default period, on the day of the seed.
+    assert figures["hotline.contacts"] == 22_486
+    assert figures["hotline.tomb_sweeping"] == 1_005
+    assert figures["hotline.resolved"] == 1_236
+    assert figures["hotline.cases"] == 2_323
+    # The first SLA sweep after the seed reports no breach: the few late ones are reported.
+    assert sla.check_sla_now()["breached"] == 0
+
+
+# --- the seed's year ends yesterday, whatever day it runs -----------------------------------
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.django_db
+@override_settings(SEED_NETWORK_PLAN="tiny", SEED_HOTLINE_PLAN="tiny", DEMO_DATA_ALLOWED=True)
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 12, 7, 14, 0, tzinfo=BEIJING),  # the day issue 9 was filed
+        datetime(2027, 4, 5, 9, 30, tzinfo=BEIJING),  # Qingming itself: its peak at the edge
+        datetime(2028, 2, 29, 22, 10, tzinfo=BEIJING),  # a leap day, late at night
+    ],
+)
+def test_the_seed_gives_its_figures_over_the_default_period_whatever_day_it_runs(now):
+    # Issue 9, point 11: the year was pinned to 2025-12-01 … 2026-11-27, so later runs
+    # showed other figures by default, every open case overdue and 69 breaches at the first
+    # sweep.
+    with freeze_time(now):
+        call_command("seed", verbosity=0)
+        plan = hotline_seed.Plan.tiny()
+        totals = plan.totals()
+        admin = User.objects.get(username="city_admin")
+        period = default_period()
+        figures = compute_figures(user=admin, unit=None, period=period)
+        assert {key: figures[f"hotline.{key}"] for key in ("contacts", "cases", "resolved")} == {
+            key: totals[key] for key in ("contacts", "cases", "resolved")
+        }
+        assert figures["hotline.tomb_sweeping"] == plan.tomb_done
+        year = hotline_seed.seed_year()
+        assert year.end == now.date() - timedelta(days=1)
+        # Nothing lies in the future or before the default period.
+        for field in ("opened_at", "first_response_at", "resolved_at", "closed_at"):
+            assert not Case.objects.filter(**{f"{field}__gt": now}).exists(), field
+        assert not Call.objects.filter(started_at__gt=now).exists()
+        assert not Case.objects.filter(opened_at__date__lt=period.start).exists()
+        # The done work ends yesterday; the open work came in within the last two days.
+        assert not Case.objects.filter(resolved_at__date__gt=year.end).exists()
+        open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+        assert not open_cases.filter(opened_at__lt=now - timedelta(days=2)).exists()
+        # Scheduled tomb-sweepings fall in the coming two weeks.
+        scheduled = TombSweepingOrder.objects.exclude(status=TombStatus.DONE)
+        assert scheduled.count() == plan.tomb_scheduled
+        for order in scheduled:
+            assert now.date() < order.service_date <= now.date() + timedelta(days=14)
+        # Callbacks are planned in the coming hours or days, on open cases.
+        callbacks = Callback.objects.select_related("case")
+        assert callbacks.exists()
+        for callback in callbacks:
+            assert now < callback.scheduled_for <= now + timedelta(days=2)
+            assert callback.case.is_open and callback.done_at is None
+        # Mostly within their SLA; the few late ones are already reported, so the first sweep
+        # right after the seed reports no breach at all.
+        late = open_cases.filter(sla.breached_q(now))
+        assert late.count() <= open_cases.count() // 3
+        assert not late.filter(breach_notified_at__isnull=True).exists()
+        assert sla.check_sla_now(now)["breached"] == 0

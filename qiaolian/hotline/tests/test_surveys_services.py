@@ -62,7 +62,9 @@ def test_a_case_resolved_again_is_not_surveyed_twice(cast):
 def test_resolving_a_case_sends_the_survey(cast, django_capture_on_commit_callbacks):
     case = CaseFactory(unit=cast.district_a, status=Status.IN_PROGRESS)
     with django_capture_on_commit_callbacks(execute=True):
-        cases.case_change_status(actor=cast.district_manager, case=case, status=Status.RESOLVED)
+        cases.case_change_status(
+            actor=cast.district_manager, case=case, status=Status.RESOLVED, note="已答复来电人"
+        )
     assert Survey.objects.filter(case=case).exists()
 
 

@@ -49,6 +49,10 @@ def test_the_link_shows_the_order_and_its_photo_without_login(shared):
     assert response.status_code == 200
     page = response.content.decode()
     assert "宁波福泉山公墓" in page and "献花、鞠躬" in page and "李志愿" in page
+    # Issue 9, point 13: the federation's own name, not a generic "侨联 · Overseas Chinese
+    # Federation" (the order belongs to 甲区侨联, under 测试市侨联).
+    assert '<span class="h2 align-middle" id="public-federation">测试市侨联</span>' in page
+    assert "Overseas Chinese Federation" not in page
     proof = order.proofs.get()
     file_url = reverse("hotline:tomb_shared_file", args=[token, proof.public_id])
     assert file_url in page

@@ -355,3 +355,49 @@ def test_seasonal_counts_by_kind_within_scope(cast):
     assert counts["dongzhi"]["total"] == 1 and counts["dongzhi"]["cloud"] == 1
     # The city sees the sibling district's order too.
     assert services.seasonal_counts(cast.city_admin, 2026)["qingming"]["total"] == 4
+
+
+# --- done before the planned date (issue 9, point 13) ---------------------------------------
+
+
+def test_an_order_planned_later_is_done_early_only_with_a_reason(cast, media):
+    # An order for a date months away was completed with proof today, without a word.
+    case = CaseFactory(unit=cast.district_a, category="tomb_sweeping")
+    later = timezone.localdate() + timedelta(days=120)
+    order = TombOrderFactory(case=case, service_date=later)
+    with pytest.raises(ValidationError) as exc:
+        services.order_fulfil(
+            actor=cast.district_manager, order=order, files=[upload("a.jpg", JPEG)]
+        )
+    assert "early_reason" in exc.value.message_dict
+    assert later.isoformat() in exc.value.message_dict["early_reason"][0]
+    order.refresh_from_db()
+    assert order.status != TombStatus.DONE and not order.proofs.exists()
+    services.order_fulfil(
+        actor=cast.district_manager,
+        order=order,
+        files=[upload("a.jpg", JPEG)],
+        early_reason="家属把日期提前到了今天",
+    )
+    order.refresh_from_db()
+    assert order.status == TombStatus.DONE
+    fulfil = AuditEvent.objects.get(action="tomb.fulfil", object_id=str(order.public_id))
+    assert "家属把日期提前到了今天" in fulfil.message
+    assert "家属把日期提前到了今天" in case.events.order_by("-at", "-pk").first().text
+
+
+def test_an_order_due_today_or_past_needs_no_reason(cast, media):
+    for day in (timezone.localdate(), timezone.localdate() - timedelta(days=3)):
+        case = CaseFactory(unit=cast.district_a, category="tomb_sweeping")
+        order = TombOrderFactory(case=case, service_date=day)
+        services.order_fulfil(
+            actor=cast.district_manager, order=order, files=[upload("a.jpg", JPEG)]
+        )
+        order.refresh_from_db()
+        assert order.status == TombStatus.DONE
+
+
+def test_the_performer_search_finds_visible_accounts_by_name(cast):
+    found = list(services.performers_for(actor=cast.district_manager, q="township"))
+    assert found == [cast.township_worker]
+    assert cast.sibling_manager not in services.performers_for(actor=cast.district_manager)

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from qiaolian.hotline.models import Case, TombStatus, TombSweepingOrder
 from qiaolian.hotline.services import tomb as services
-from qiaolian.hotline.tests.factories import CaseFactory, TombOrderFactory
+from qiaolian.hotline.tests.factories import CaseFactory, PersonFactory, TombOrderFactory
 from qiaolian.hotline.tests.support_tomb import ZIP, png_bytes, upload
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -164,7 +164,7 @@ def test_schedule_cancel_and_revoke_through_the_pages(client, cast, media):
     client.force_login(cast.district_manager)
     client.post(
         reverse("hotline:tomb_schedule", args=[order.public_id]),
-        {"performer": cast.township_worker.pk, "service_date": "2026-04-03"},
+        {"performer": cast.township_worker.public_id, "service_date": "2026-04-03"},
     )
     order.refresh_from_db()
     assert order.status == TombStatus.SCHEDULED and order.performer == cast.township_worker
@@ -211,3 +211,95 @@ def test_the_edit_form_carries_its_version_and_a_stale_save_is_refused(client, c
     assert "此记录已被他人保存（改动字段：墓园）" in response.content.decode()
     order.refresh_from_db()
     assert order.cemetery == "镇海公墓"
+
+
+# --- issue 9, point 13 ------------------------------------------------------------------------
+
+
+def test_a_new_order_is_linked_to_a_person_of_the_register(client, cast):
+    person = PersonFactory(unit=cast.district_a, surname="陈", given_name="登记")
+    client.force_login(cast.district_manager)
+    page = client.get(reverse("hotline:tomb_create")).content.decode()
+    assert f'data-remote="{reverse("network:person_options")}"' in page
+    client.post(
+        reverse("hotline:tomb_create"),
+        {
+            "unit": cast.district_a.pk,
+            "subject": "清明代为祭扫",
+            "channel": "wechat",
+            "requester": person.public_id,
+            "kind": "proxy",
+            "cemetery": "宁波福泉山公墓",
+            "grave_location": "松园三区",
+            "service_date": "2026-04-04",
+        },
+    )
+    assert TombSweepingOrder.objects.get().case.requester == person
+    # A person of the sibling district cannot be picked.
+    other = PersonFactory(unit=cast.district_b)
+    response = client.post(
+        reverse("hotline:tomb_create"),
+        {
+            "unit": cast.district_a.pk,
+            "subject": "x",
+            "channel": "call",
+            "requester": other.public_id,
+            "kind": "proxy",
+            "cemetery": "c",
+            "grave_location": "g",
+            "service_date": "2026-04-04",
+        },
+    )
+    assert response.status_code == 400 and TombSweepingOrder.objects.count() == 1
+
+
+def test_an_order_from_a_quick_contact_is_linked_to_a_person_afterwards(client, cast):
+    order = _order(cast)
+    person = PersonFactory(unit=cast.district_a)
+    client.force_login(cast.district_manager)
+    detail = reverse("hotline:tomb_detail", args=[order.public_id])
+    assert 'id="tomb-link-requester"' in client.get(detail).content.decode()
+    url = reverse("hotline:tomb_link_requester", args=[order.public_id])
+    response = client.post(url, {"person": person.public_id})
+    assert response["Location"] == detail
+    order.case.refresh_from_db()
+    assert order.case.requester == person
+    assert 'id="tomb-link-requester"' not in client.get(detail).content.decode()
+    client.force_login(cast.sibling_manager)
+    assert client.post(url, {"person": person.public_id}).status_code == 404
+
+
+def test_the_performer_picker_searches_remotely_within_scope(client, cast):
+    order = _order(cast)
+    client.force_login(cast.district_manager)
+    page = client.get(reverse("hotline:tomb_schedule", args=[order.public_id])).content.decode()
+    options_url = reverse("hotline:performer_options")
+    assert f'data-tom-remote="{options_url}"' in page
+    assert "township_worker" not in page  # no flat list of every account
+    results = client.get(options_url, {"q": "town"}).json()["results"]
+    assert [r["value"] for r in results] == [str(cast.township_worker.public_id)]
+    assert client.get(options_url, {"q": "sibling"}).json()["results"] == []
+    client.force_login(cast.nobody)
+    assert client.get(options_url).status_code == 403
+
+
+def test_the_proof_page_warns_before_the_planned_date_and_asks_for_a_reason(client, cast, media):
+    later = timezone.localdate() + timedelta(days=30)
+    order = _order(cast, service_date=later)
+    client.force_login(cast.district_manager)
+    detail = client.get(reverse("hotline:tomb_detail", args=[order.public_id]), **EN)
+    assert later.isoformat() in detail.content.decode()
+    url = reverse("hotline:tomb_fulfil", args=[order.public_id])
+    page = client.get(url, **EN).content.decode()
+    assert 'id="tomb-early"' in page and 'name="early_reason"' in page
+    response = client.post(url, {"proof": upload("a.png", png_bytes(), "image/png")}, **EN)
+    assert response.status_code == 400
+    assert "give the reason" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status != TombStatus.DONE
+    client.post(
+        url,
+        {"proof": upload("a.png", png_bytes(), "image/png"), "early_reason": "家属改期"},
+    )
+    order.refresh_from_db()
+    assert order.status == TombStatus.DONE

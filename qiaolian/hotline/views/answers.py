@@ -3,6 +3,8 @@ new-case form asks for while the text is typed, and the case page's suggestions 
 
 from __future__ import annotations
 
+import re
+
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
@@ -24,6 +26,7 @@ from qiaolian.hotline.selectors import answers as selectors
 from qiaolian.hotline.services import answers as services
 
 SUGGEST_TEXT_MAX = 4000
+INSERT_TARGET = re.compile(r"id_[a-z_]{1,40}")  # the id of the box an answer is put into
 
 
 class AnswerListView(ScopedListView):
@@ -164,14 +167,21 @@ class AnswerSuggestView(ScopedView):
     http_method_names = ["get"]
 
     def get(self, request):
-        parts = [request.GET.get(k, "") for k in ("subject", "description", "text", "q")]
+        keys = ("subject", "description", "question", "text", "q")
+        parts = [request.GET.get(k, "") for k in keys]
         text = " ".join(p for p in parts if p)[:SUGGEST_TEXT_MAX]
         category = request.GET.get("category", "")[:40]
         suggestions = services.suggest(request.user, text, category=category) if text else []
+        # The call console asks for "insert into reply" buttons aimed at its reply box.
+        insert = request.GET.get("insert", "")
         return render(
             request,
             "hotline/answers/_suggestions.html",
-            {"suggestions": suggestions, "searched": bool(text.strip())},
+            {
+                "suggestions": suggestions,
+                "searched": bool(text.strip()),
+                "insert_into": insert if INSERT_TARGET.fullmatch(insert) else "",
+            },
         )
 
 

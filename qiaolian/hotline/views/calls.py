@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
@@ -27,11 +28,12 @@ from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.forms.calls import (
     CallbackFilterForm,
     CallbackForm,
+    CallCallbackForm,
     CallEditForm,
     CallFilterForm,
     CallForm,
 )
-from qiaolian.hotline.models import Call, Callback, Case
+from qiaolian.hotline.models import Call, Callback, CallOutcome, Case
 from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import calls as selectors
 from qiaolian.hotline.selectors import cases as case_selectors
@@ -109,6 +111,10 @@ class CallConsoleView(ScopedFormView):
     def get_success_url(self, obj):
         if self.case is not None:
             return case_url(self.case)
+        if obj.outcome == CallOutcome.CALLBACK:
+            # The caller wants to be called back: offer to plan it straight away.
+            messages.info(self.request, _("The caller wants a callback: plan it now."))
+            return reverse("hotline:call_callback", args=[obj.public_id])
         return reverse("hotline:call_list")
 
 
@@ -345,6 +351,57 @@ class CallbackCreateView(ScopedFormView):
         return case_url(self.object)
 
 
+class CallCallbackView(ScopedFormView):
+    """Plan the callback a caller asked for on a call logged without a case: the case is
+    opened from the call and the callback scheduled on it, in one step."""
+
+    action = Action.CHANGE
+    needs_object = True
+    template_name = "hotline/calls/callback_form.html"
+    success_message = gettext_lazy("Case opened from the call and callback scheduled.")
+
+    model = Call
+
+    def narrow(self, queryset):
+        return queryset.select_related("case", "person", "unit")
+
+    def get_form(self, data=None):
+        call = self.object
+        initial = {"subject": _("Callback requested: %(number)s") % {"number": call.number}}
+        initial["category"] = "other"
+        return CallCallbackForm(data, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tz = services.caller_time_zone(self.object)
+        start, end = callback_services.daytime_window()
+        context.update(
+            call=self.object,
+            tz_label=callback_services.zone_label(tz),
+            clock=_clock(callback_services.local_time(tz), tz),
+            day_start=start,
+            day_end=end,
+            case_url=reverse("hotline:call_detail", args=[self.object.public_id]),
+        )
+        return context
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if self.object.case_id:
+            raise ValidationError(_("This call already has a case: plan the callback there."))
+        return services.call_plan_callback(
+            actor=self.request.user,
+            call=self.object,
+            when_local_or_utc=timezone.make_naive(data["scheduled_for"]),
+            subject=data["subject"],
+            category=data["category"],
+            override_reason=data.get("override_reason") or "",
+        )
+
+    def get_success_url(self, obj):
+        return case_url(obj.case)
+
+
 class CallbackDoneView(ScopedActionView):
     action = Action.CHANGE
     success_message = gettext_lazy("Callback marked done.")
@@ -431,6 +488,7 @@ urlpatterns: list = [
     path("calls/lookup/", CallerLookupView.as_view(), name="caller_lookup"),
     path("calls/<uuid:public_id>/", CallDetailView.as_view(), name="call_detail"),
     path("calls/<uuid:public_id>/edit/", CallEditView.as_view(), name="call_edit"),
+    path("calls/<uuid:public_id>/callback/", CallCallbackView.as_view(), name="call_callback"),
     path("callbacks/", CallbackListView.as_view(), name="callback_list"),
     path(
         "cases/<uuid:public_id>/callbacks/new/",

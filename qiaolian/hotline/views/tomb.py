@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -35,16 +35,19 @@ from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.forms.tomb import (
     CancelForm,
     ProofForm,
+    RequesterLinkForm,
     ScheduleForm,
     ShareForm,
     TombEditForm,
     TombFilterForm,
     TombOpenForm,
     TombOrderForm,
+    performer_label,
 )
 from qiaolian.hotline.models import Case, TombProof, TombStatus, TombSweepingOrder
 from qiaolian.hotline.panels import panel
 from qiaolian.hotline.selectors import tomb as selectors
+from qiaolian.hotline.services import cases as case_services
 from qiaolian.hotline.services import tomb as services
 
 SHARE_SESSION_KEY = "hotline_tomb_share"
@@ -169,6 +172,15 @@ class TombDetailView(OrderMixin, ScopedDetailView):
             share_form=ShareForm(),
             cancel_form=CancelForm(),
             case_visible=Case.objects.restrict(user, Action.VIEW).filter(pk=order.case_id).exists(),
+            # The requester is the case's: an order taken from a quick contact is linked to
+            # the person of the register afterwards, with the same scoped picker.
+            link_form=RequesterLinkForm(user=user)
+            if can_manage and not order.case.requester_id
+            else None,
+            early_warning=services.early_warning(order)
+            if order.status in (TombStatus.REQUESTED, TombStatus.SCHEDULED)
+            and timezone.localdate() < order.service_date
+            else "",
         )
         return context
 
@@ -239,6 +251,22 @@ class TombEditView(OrderMixin, ConflictFormMixin, ScopedFormView):
         )
 
 
+class PerformerOptionsView(ScopedView):
+    """Options for the performer picker: up to 20 active accounts the user can see matching
+    `q` (JSON: {"results": [{"value", "text"}]}); opened by whoever may change orders."""
+
+    action = Action.CHANGE
+    limit = 20
+
+    def get(self, request):
+        found = services.performers_for(actor=request.user, q=request.GET.get("q", ""))
+        results = [
+            {"value": str(user.public_id), "text": performer_label(user)}
+            for user in found[: self.limit]
+        ]
+        return JsonResponse({"results": results})
+
+
 class TombScheduleView(OrderMixin, ScopedFormView):
     action = Action.CHANGE
     needs_object = True
@@ -286,19 +314,28 @@ class TombFulfilView(OrderMixin, ScopedFormView):
     template_name = "hotline/tomb/fulfil.html"
     success_message = gettext_lazy("Proof uploaded; the service is done.")
 
+    def early(self) -> bool:
+        order = self.object
+        return order.status != TombStatus.DONE and timezone.localdate() < order.service_date
+
     def get_form(self, data=None):
-        return ProofForm(data, self.request.FILES if data is not None else None)
+        files = self.request.FILES if data is not None else None
+        return ProofForm(data, files, early=self.early())
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "photo_limit": services.photo_max_bytes(),
             "video_limit": services.video_max_bytes(),
+            "early_warning": services.early_warning(self.object) if self.early() else "",
         }
 
     def perform(self, form):
         services.order_fulfil(
-            actor=self.request.user, order=self.object, files=form.cleaned_data["proof"]
+            actor=self.request.user,
+            order=self.object,
+            files=form.cleaned_data["proof"],
+            early_reason=form.cleaned_data.get("early_reason", ""),
         )
         return self.object
 
@@ -348,6 +385,21 @@ class TombShareRevokeView(OrderMixin, ScopedActionView):
         services.share_revoke(actor=self.request.user, order=obj)
 
 
+class TombLinkRequesterView(OrderMixin, ScopedActionView):
+    """Link the order's case to the person of the register who asked for it."""
+
+    action = Action.CHANGE
+    success_message = gettext_lazy("Requester linked.")
+
+    def perform(self, obj):
+        form = RequesterLinkForm(self.request.POST, user=self.request.user)
+        if not form.is_valid():
+            raise ValidationError(_("Pick a person of the register."))
+        case_services.case_link_requester(
+            actor=self.request.user, case=obj.case, person=form.cleaned_data["person"]
+        )
+
+
 class ProofFileView(ScopedView):
     """A proof file for staff, through scoping (never a public MEDIA address)."""
 
@@ -391,6 +443,16 @@ def _public_headers(response):
     return response
 
 
+def federation_name(order: TombSweepingOrder) -> str:
+    """The name the requester knows: the federation at the root of the order's unit tree
+    (宁波市侨联), not the unit inside it that happened to take the order."""
+    unit = order.unit
+    if unit.depth > 1:
+        # scoping: exempt - the public name of the order's own federation, token-authorised
+        unit = Unit.objects.filter(path=unit.path[: Unit.steplen]).first() or unit
+    return unit.label  # in the reader's language
+
+
 def _order_or_gone(request, token: str, *, count: bool = True):
     """The order the token opens; 404 for no such (or a revoked) link, 410 when expired."""
     try:
@@ -416,7 +478,13 @@ class SharedProofView(PublicRateLimitMixin, View):
         performer = ""
         if order.performer is not None:
             performer = order.performer.display_name or _("Federation staff")
-        context = {"order": order, "proofs": proofs, "token": token, "performer": performer}
+        context = {
+            "order": order,
+            "proofs": proofs,
+            "token": token,
+            "performer": performer,
+            "federation": federation_name(order),
+        }
         return _public_headers(render(request, "hotline/tomb/shared.html", context))
 
 
@@ -471,6 +539,12 @@ urlpatterns: list = [
     path("tomb/<uuid:public_id>/", TombDetailView.as_view(), name="tomb_detail"),
     path("tomb/<uuid:public_id>/edit/", TombEditView.as_view(), name="tomb_edit"),
     path("tomb/<uuid:public_id>/schedule/", TombScheduleView.as_view(), name="tomb_schedule"),
+    path("tomb/performers/", PerformerOptionsView.as_view(), name="performer_options"),
+    path(
+        "tomb/<uuid:public_id>/requester/",
+        TombLinkRequesterView.as_view(),
+        name="tomb_link_requester",
+    ),
     path("tomb/<uuid:public_id>/cancel/", TombCancelView.as_view(), name="tomb_cancel"),
     path("tomb/<uuid:public_id>/fulfil/", TombFulfilView.as_view(), name="tomb_fulfil"),
     path("tomb/<uuid:public_id>/share/", TombShareView.as_view(), name="tomb_share"),
