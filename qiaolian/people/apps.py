@@ -1,7 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qiaolian.core.registry import Figure, NavItem, NavSection, PersonData, QiaolianApp
+from qiaolian.core.registry import (
+    Figure,
+    NavItem,
+    NavSection,
+    PeriodicTask,
+    PersonData,
+    QiaolianApp,
+)
 from qiaolian.core.scoping import DomainActions
 
 PEOPLE = DomainActions("people")
@@ -43,6 +50,10 @@ class PeopleConfig(QiaolianApp):
                 ),
             )
         ]
+
+    def periodic_tasks(self) -> list[PeriodicTask]:
+        # Uploads nobody committed or discarded hold ID and passport numbers: they go.
+        return [PeriodicTask("qiaolian.people.tasks.expire_abandoned_imports", 24 * 3600)]
 
     def figures(self) -> list[Figure]:
         return [

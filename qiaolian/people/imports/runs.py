@@ -18,6 +18,7 @@ from qiaolian.people.imports.bulk import gc_paused
 from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.hostile import inspect_file
 from qiaolian.people.imports.mapping import is_header, normalise_mapping
+from qiaolian.people.imports.privacy import forget_upload
 from qiaolian.people.imports.reading import Table, read_table
 from qiaolian.people.models import ImportBatch, ImportRow
 
@@ -106,8 +107,14 @@ def commit_batch(*, actor, batch: ImportBatch, timings: dict | None = None) -> d
     result = result_counts(batch)
     result["duplicates"] = plan.counts()["duplicates"]
     batch.committed_at = timezone.now()
-    _finish(batch, Status.COMMITTED, summary={**batch.summary, "result": result})
-    audit.record(actor=actor, action="import.commit", obj=batch, changes=dict(counts))
+    with transaction.atomic():
+        # What was written now lives in the register (sensitive numbers encrypted): the
+        # upload and its column examples go (privacy.py).
+        forgotten = forget_upload(batch)
+        _finish(
+            batch, Status.COMMITTED, summary={**batch.summary, "result": result}, extra=forgotten
+        )
+        audit.record(actor=actor, action="import.commit", obj=batch, changes=dict(counts))
     return result
 
 
@@ -183,12 +190,14 @@ def _failure(exc: Exception) -> str:
     ) % {"error": exc.__class__.__name__}
 
 
-def _finish(batch: ImportBatch, status: str, *, message: str = "", summary=None) -> None:
+def _finish(
+    batch: ImportBatch, status: str, *, message: str = "", summary=None, extra=()
+) -> None:
     batch.status = status
     batch.message = message
     batch.finished_at = timezone.now()
     batch.progress = 100 if status in (Status.PREVIEWED, Status.COMMITTED) else batch.progress
-    fields = ["status", "message", "finished_at", "progress", "committed_at"]
+    fields = ["status", "message", "finished_at", "progress", "committed_at", *extra]
     if summary is not None:
         batch.summary = summary
         fields.append("summary")
