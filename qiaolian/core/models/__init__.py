@@ -5,6 +5,7 @@ from qiaolian.core.models.accounts import ApiToken, Role, UnitRole, User
 from qiaolian.core.models.audit import AuditEvent, LoginEvent
 from qiaolian.core.models.calendar import CalendarDay, CalendarYear
 from qiaolian.core.models.dictionaries import DictItem, DictType
+from qiaolian.core.models.exports import ExportJob
 from qiaolian.core.models.links import PrivateLink
 from qiaolian.core.models.money import ExchangeRate
 from qiaolian.core.models.tasks import PeriodicRun
@@ -18,6 +19,7 @@ __all__ = [
     "DictItem",
     "DictType",
     "ExchangeRate",
+    "ExportJob",
     "LoginEvent",
     "PeriodicRun",
     "PrivateLink",

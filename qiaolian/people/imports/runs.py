@@ -4,6 +4,7 @@ use cases that queue this work are in services.py."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
@@ -109,7 +110,9 @@ def commit_batch(*, actor, batch: ImportBatch, timings: dict | None = None) -> d
     batch.committed_at = timezone.now()
     with transaction.atomic():
         # What was written now lives in the register (sensitive numbers encrypted): the
-        # upload and its column examples go (privacy.py).
+        # upload and its column examples go (privacy.py); the rows left out are kept,
+        # encrypted, for the sheet of rows to fix.
+        keep_rows_to_fix(batch, plan.table)
         forgotten = forget_upload(batch)
         _finish(
             batch, Status.COMMITTED, summary={**batch.summary, "result": result}, extra=forgotten
@@ -164,6 +167,34 @@ def _search_ready(batch: ImportBatch) -> None:
         current.summary = {**(current.summary or {}), "search_ready_at": timezone.now().isoformat()}
         current.save(update_fields=["summary"])
     batch.summary = current.summary
+
+
+def keep_rows_to_fix(batch: ImportBatch, table: Table) -> None:
+    failed = set(
+        ImportRow.objects.filter(batch=batch, action=ImportRow.RowAction.FAILED).values_list(
+            "row", flat=True
+        )
+    )
+    for number, cells in zip(table.numbers, table.rows, strict=True):
+        if number in failed:
+            ImportRow.objects.filter(batch=batch, row=number).update(
+                cells=json.dumps(cells, ensure_ascii=False)
+            )
+
+
+def rows_to_fix(batch: ImportBatch, numbers) -> dict[int, list[str]]:
+    """The cells of the given rows as the user typed them: from the upload while it is kept,
+    else from the encrypted copy the commit kept of the rows it left out."""
+    if batch.file:
+        table = load_table(batch)
+        wanted = set(numbers)
+        return {
+            number: cells
+            for number, cells in zip(table.numbers, table.rows, strict=True)
+            if number in wanted
+        }
+    kept = ImportRow.objects.filter(batch=batch, row__in=list(numbers)).exclude(cells="")
+    return {row.row: json.loads(row.cells) for row in kept.only("row", "cells")}
 
 
 def result_counts(batch: ImportBatch) -> dict:

@@ -264,26 +264,15 @@ class ImportErrorsView(_BatchMixin):
         if not notes:
             messages.info(request, _("No row has a problem."))
             return HttpResponseRedirect(reverse("people:import_detail", args=[batch.public_id]))
-        if batch.file:
-            table = runs.load_table(batch)
-            headers = table.headers
-            rows = [
-                (cells, notes[number])
-                for number, cells in zip(table.numbers, table.rows, strict=True)
-                if number in notes
-            ]
-        else:
-            # The upload is deleted once committed (privacy.py): the sheet names each row by
-            # its number in the user's file, with what to fix.
-            headers = [_("Row")]
-            rows = [([str(number)], text) for number, text in sorted(notes.items())]
+        cells = runs.rows_to_fix(batch, notes)
+        rows = [(cells.get(number, []), notes[number]) for number in sorted(notes)]
         audit.record(
             actor=request.user,
             action="export.import_errors",
             obj=batch,
             changes={"rows": [None, len(rows)]},
         )
-        response = HttpResponse(sheets.error_workbook(headers, rows), content_type=XLSX)
+        response = HttpResponse(sheets.error_workbook(batch.headers, rows), content_type=XLSX)
         response["Content-Disposition"] = (
             f'attachment; filename="import-errors-{sheets.stamp()}.xlsx"'
         )
