@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from qiaolian.core.scoping import Action
 from qiaolian.people.imports.bulk import Inserter, gc_paused
 from qiaolian.people.imports.matching import LISTED, Match, Matcher, chunks, listed
-from qiaolian.people.imports.reading import Table
 from qiaolian.people.imports.privacy import safe_label
+from qiaolian.people.imports.reading import Table
 from qiaolian.people.imports.validation import CleanRow, Problem, Validator
 from qiaolian.people.models import ImportBatch, ImportRow, Person
 

@@ -221,9 +221,7 @@ def _failure(exc: Exception) -> str:
     ) % {"error": exc.__class__.__name__}
 
 
-def _finish(
-    batch: ImportBatch, status: str, *, message: str = "", summary=None, extra=()
-) -> None:
+def _finish(batch: ImportBatch, status: str, *, message: str = "", summary=None, extra=()) -> None:
     batch.status = status
     batch.message = message
     batch.finished_at = timezone.now()

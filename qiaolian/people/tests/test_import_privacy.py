@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from qiaolian.core.models import AuditEvent
 from qiaolian.core.testing.workers import run_queued_tasks
-from qiaolian.people.imports import privacy, services
+from qiaolian.people.imports import services
 from qiaolian.people.models import ImportBatch, ImportRow, Person
 from qiaolian.people.tests.import_files import csv_bytes
 
@@ -166,9 +166,7 @@ def test_the_retention_task_discards_abandoned_uploads(
 ):
     waiting = upload(cast)
     fresh = upload(cast, rows=[["李雷", "男", "意大利", "", "", "", ""]])
-    ImportBatch.objects.filter(pk=waiting.pk).update(
-        created_at=timezone.now() - timedelta(days=8)
-    )
+    ImportBatch.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=8))
     with django_capture_on_commit_callbacks(execute=True):
         run_task_now()
     waiting.refresh_from_db()
