@@ -165,7 +165,7 @@ def export_jobs_expire(*, now=None) -> int:
     count = 0
     for job in expired.iterator():
         if job.file:
-            job.file.storage.delete(job.file.name)
+            job.file.storage.delete(job.file.name or "")
         _update(job, file="", status=Status.EXPIRED)
         count += 1
     # Jobs that never finished (a worker that died) are closed after the same time.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
@@ -52,7 +52,7 @@ class ExportDetailView(LoginRequiredMixin, View):
 
 
 class ExportDownloadView(LoginRequiredMixin, View):
-    def get(self, request, public_id) -> HttpResponse:
+    def get(self, request, public_id) -> FileResponse:
         job = own_job(request, public_id)
         if job.status != Status.DONE or (job.expires_at and job.expires_at <= timezone.now()):
             raise Http404

@@ -88,8 +88,9 @@ def test_a_large_export_runs_on_a_worker_with_progress_and_an_owner_only_downloa
         real_update(job, **fields)
         seen.append((job.status, job.progress, job.rows_done))
 
-    with mock.patch.object(export_jobs, "_update", spy), mock.patch(
-        "qiaolian.core.exports.PROGRESS_EVERY", 2
+    with (
+        mock.patch.object(export_jobs, "_update", spy),
+        mock.patch("qiaolian.core.exports.PROGRESS_EVERY", 2),
     ):
         run(django_capture_on_commit_callbacks)  # the database worker, `db_worker`
 
