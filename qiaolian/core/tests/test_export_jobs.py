@@ -91,3 +91,18 @@ def test_every_exporting_list_can_be_written_by_the_worker(cast, tmp_path, sourc
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE, job.message
     assert job.file
+
+
+@pytest.mark.parametrize("source", exporting_views())
+def test_every_exporting_list_names_its_sheet_in_chinese(cast, source):
+    import re
+
+    from django.utils import translation
+    from django.utils.module_loading import import_string
+
+    from qiaolian.core.exports import sheet_title
+
+    title = import_string(source).export_title
+    with translation.override("zh-hans"):
+        name = sheet_title(title)
+    assert re.search(r"[\u4e00-\u9fff]", name) and len(name) <= 31, name
