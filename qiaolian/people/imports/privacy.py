@@ -104,8 +104,8 @@ def forget_upload(batch: ImportBatch, *, keep_file: bool = False) -> list[str]:
 
 def expire_abandoned(*, days: int | None = None) -> int:
     """Discard batches left waiting longer than `days` (IMPORT_RETENTION_DAYS): their file,
-    examples and preview rows go, the batch stays as a record. Batches past that age that
-    are finished but still hold a file or examples (from before this rule) are cleared too.
+    examples and preview rows go, the batch stays as a record. Finished batches that still
+    hold a file or examples (kept before this rule) are cleared whatever their age.
     Returns the number of batches changed."""
     days = settings.IMPORT_RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
@@ -121,7 +121,11 @@ def expire_abandoned(*, days: int | None = None) -> int:
             batch.save(update_fields=[*fields, "status", "message"])
             audit.record(actor=None, action="import.expire", obj=batch, message=f"{days}d")
         changed += 1
-    for batch in old.exclude(status__in=WAITING).iterator():
+    # scoping: exempt, maintenance across every unit (no user is reading)
+    finished = ImportBatch.objects.filter(
+        status__in=(Status.COMMITTED, Status.UNDONE, Status.DISCARDED)
+    )
+    for batch in finished.iterator():
         if batch.file or "samples" in (batch.summary or {}):
             with transaction.atomic():
                 batch.save(update_fields=forget_upload(batch))

@@ -178,6 +178,26 @@ def test_the_retention_task_discards_abandoned_uploads(
     assert_nowhere_but(private_root, fresh)
 
 
+def test_the_retention_task_clears_a_finished_batch_stored_before_the_rule(
+    cast, private_root, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    batch = upload(cast)
+    # As a commit left it before: status committed, file and clear examples still there.
+    batch.file.delete(save=False)
+    batch.file.save("old.csv", ContentFile(f"身份证号\n{ID_NUMBER}\n".encode()), save=False)
+    batch.summary = {"samples": [[ID_NUMBER]], "result": {"created": 1}}
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_task_now()
+    batch.refresh_from_db()
+    assert not batch.file and batch.summary == {"result": {"created": 1}}
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert_nowhere(private_root)
+
+
 def run_task_now():
     from qiaolian.people.tasks import expire_abandoned_imports
 
