@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            # Deleted or overwritten rows are zeroed on disk, not left in free pages (an
+            # import's cleared examples, an erased person).
+            " PRAGMA secure_delete=ON;"
         ),
     }
 else:
@@ -250,6 +253,14 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 # Upload size limits per use and kind, overriding the defaults the apps declare:
 # {"hotline.attachment": {"*": 10485760}, "hotline.proof": {"mp4": 209715200}}.
 FILE_LIMITS: dict[str, dict[str, int]] = {}
+# Imports nobody committed or discarded are discarded after this many days, their upload and
+# column examples (ID and passport numbers among them) deleted (people/imports/privacy.py).
+IMPORT_RETENTION_DAYS = int(env("IMPORT_RETENTION_DAYS", "7"))
+# Exports with more rows than this run as a background task with a progress bar and a
+# download link; smaller ones download at once. Their files are deleted after
+# EXPORT_RETENTION_DAYS (core/exports.py).
+EXPORT_BACKGROUND_ROWS = int(env("EXPORT_BACKGROUND_ROWS", "2000"))
+EXPORT_RETENTION_DAYS = int(env("EXPORT_RETENTION_DAYS", "7"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

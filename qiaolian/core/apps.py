@@ -99,7 +99,10 @@ class CoreConfig(QiaolianApp):
 
     def periodic_tasks(self) -> list[PeriodicTask]:
         # Files whose row is gone (a cascade deleted it) leave the private storage daily.
-        return [PeriodicTask("qiaolian.core.tasks.delete_orphan_files", 24 * 3600)]
+        return [
+            PeriodicTask("qiaolian.core.tasks.delete_orphan_files", 24 * 3600),
+            PeriodicTask("qiaolian.core.tasks.delete_expired_exports", 6 * 3600),
+        ]
 
     def audit_actions(self) -> dict:
         from qiaolian.core.audit_actions import LABELS

@@ -5,6 +5,7 @@ from qiaolian.core.views import (
     auth,
     calendar,
     dictionaries,
+    exports,
     figures,
     system,
     units,
@@ -49,6 +50,14 @@ urlpatterns = [
         "account/tokens/<uuid:public_id>/revoke/",
         system.TokenRevokeView.as_view(),
         name="token_revoke",
+    ),
+    # background exports (core/exports.py)
+    path("exports/", exports.ExportListView.as_view(), name="export_list"),
+    path("exports/<uuid:public_id>/", exports.ExportDetailView.as_view(), name="export_detail"),
+    path(
+        "exports/<uuid:public_id>/download/",
+        exports.ExportDownloadView.as_view(),
+        name="export_download",
     ),
     # units
     path("units/", units.UnitListView.as_view(), name="unit_list"),

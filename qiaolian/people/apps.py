@@ -6,6 +6,7 @@ from qiaolian.core.registry import (
     NavItem,
     NavSection,
     NotificationKind,
+    PeriodicTask,
     PersonData,
     QiaolianApp,
     WorkPanel,
@@ -96,6 +97,10 @@ class PeopleConfig(QiaolianApp):
                 outcome,
             ),
         ]
+
+    def periodic_tasks(self) -> list[PeriodicTask]:
+        # Uploads nobody committed or discarded hold ID and passport numbers: they go.
+        return [PeriodicTask("qiaolian.people.tasks.expire_abandoned_imports", 24 * 3600)]
 
     def figures(self) -> list[Figure]:
         return [

@@ -418,6 +418,9 @@ class ImportRow(ScopedMixin, models.Model):
     row_key = models.CharField(max_length=40, blank=True, db_index=True)
     before = models.JSONField(null=True, blank=True)
     version_after = models.PositiveIntegerField(null=True, blank=True)
+    # A row left out by the commit, as the user typed it (JSON, encrypted: it may hold an ID
+    # number), for the sheet of rows to fix once the upload itself is deleted.
+    cells = EncryptedTextField(blank=True)
 
     objects = ScopedManager()
 

@@ -63,3 +63,11 @@ def commit_import(batch_id: str, actor_id: int, language: str = "zh-hans") -> di
 def index_import(batch_id: str) -> int:
     batch, _actor = _load(batch_id)
     return index_batch(batch)
+
+
+@task()
+def expire_abandoned_imports() -> int:
+    """Periodic: discard imports left waiting for IMPORT_RETENTION_DAYS (privacy.py)."""
+    from qiaolian.people.imports.privacy import expire_abandoned
+
+    return expire_abandoned()

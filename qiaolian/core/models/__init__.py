@@ -5,6 +5,7 @@ from qiaolian.core.models.accounts import ApiToken, Role, UnitRole, User
 from qiaolian.core.models.audit import AuditEvent, LoginEvent
 from qiaolian.core.models.calendar import CalendarDay, CalendarYear
 from qiaolian.core.models.dictionaries import DictItem, DictType
+from qiaolian.core.models.exports import ExportJob
 from qiaolian.core.models.links import PrivateLink
 from qiaolian.core.models.money import ExchangeRate
 from qiaolian.core.models.notifications import Notification
@@ -19,6 +20,7 @@ __all__ = [
     "DictItem",
     "DictType",
     "ExchangeRate",
+    "ExportJob",
     "LoginEvent",
     "Notification",
     "PeriodicRun",

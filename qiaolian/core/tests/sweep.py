@@ -79,6 +79,26 @@ def _token_listing(cast):
     return {}, "SIBLING-TOKEN-MARKER"
 
 
+def _sibling_export(cast):
+    from qiaolian.core.models import ExportJob
+
+    job = ExportJob.objects.create(
+        owner=cast.sibling_manager,
+        within_unit=cast.district_b,
+        name="people",
+        title="SIBLING-EXPORT-MARKER",
+        source="qiaolian.people.views.people.PersonListView",
+        fmt="xlsx",
+        status=ExportJob.Status.DONE,
+    )
+    return {"public_id": job.public_id}
+
+
+def _export_listing(cast):
+    _sibling_export(cast)
+    return {}, "SIBLING-EXPORT-MARKER"
+
+
 GLOBAL_DICTIONARY = "Dictionaries are federation-wide reference data, owned by no unit."
 GLOBAL_CALENDAR = (
     "The working calendar is federation-wide reference data owned by no unit; only CONFIGURE "
@@ -131,6 +151,9 @@ SWEEP = {
     "core:otp_verify": Exempt(ACCOUNT_PAGE),
     "core:otp_setup": Exempt(ACCOUNT_PAGE),
     "core:token_list": Listing(_token_listing),
+    "core:export_list": Listing(_export_listing),
+    "core:export_detail": Detail(_sibling_export, methods=("GET",)),
+    "core:export_download": Detail(_sibling_export, methods=("GET",)),
     "core:token_create": Exempt("Creates a token for the logged-in user only."),
     "core:token_revoke": Detail(_sibling_token, methods=("POST",)),
     "core:unit_list": Listing(_unit_listing),

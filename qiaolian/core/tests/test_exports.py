@@ -137,3 +137,38 @@ def test_its_xlsx_keeps_international_phones_as_typed_in_string_cells():
         )
     )
     assert csv_rows[1] == ["'+39 333 123 4567", "'+86-138-1234-5678", "'+1 (212) 555-0100"]
+
+
+def test_a_cell_with_several_phones_stays_as_typed_in_a_text_cell():
+    # Issue 9.14: a person's phones joined in one cell started with a literal apostrophe.
+    from openpyxl import load_workbook
+
+    several = "+393471239876; +8613857420001"
+    rows = [[several, "+39 347 123 9876、+86 138 5742 0001", "+39 347; =1+1"]]
+    response = export_response("xlsx", "phones", HEADER, rows)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [(cell.value, cell.data_type) for cell in next(sheet.iter_rows(min_row=2))]
+    assert cells[0] == (several, "s") and cells[1][0].startswith("+39")
+    assert cells[2] == ("'+39 347; =1+1", "s")  # a formula after a phone is still one
+    # CSV has no cell types: the quote stays there (documented in core/exports.py).
+    text = csv_text(export_response("csv", "phones", HEADER, rows)).lstrip("\ufeff")
+    assert list(csv.reader(io.StringIO(text)))[1][0] == "'" + several
+
+
+def test_sheet_titles_fit_excel_and_keep_their_period():
+    from qiaolian.core.exports import sheet_title
+
+    assert sheet_title("Hotline", "2025-12-01–2026-11-30") == "Hotline 2025-12-01–2026-11-30"
+    long = sheet_title("Hotline figures of the federation", "2025-12-01–2026-11-30")
+    assert len(long) <= 31 and long.endswith("2025-12-01–2026-11-30")
+    assert sheet_title("a/b:c[d]*?") == "a b c d"
+    assert len(sheet_title("人" * 40)) == 31
+
+
+def test_the_xlsx_sheet_is_named_in_the_readers_language():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        response = export_response("xlsx", "people", HEADER, [], title=gettext_lazy("Login log"))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    assert sheet.title == "登录日志"

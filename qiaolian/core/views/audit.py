@@ -1,9 +1,10 @@
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit, audit_display, selectors
-from qiaolian.core.exports import export_response
+from qiaolian.core import audit_display, selectors
+from qiaolian.core.exports import export_view
 from qiaolian.core.forms import AuditFilterForm, LoginLogFilterForm
 from qiaolian.core.scoping import Action
 from qiaolian.core.views.generic import ScopedListView
@@ -20,6 +21,7 @@ class AuditLogMixin(ScopedListView):
     default_sort = "-time"
     text_fields: tuple[str, ...] = ()
     export_name = ""
+    export_limit = EXPORT_LIMIT
 
     def filter_queryset(self, queryset, data):
         if q := data.get("q"):
@@ -40,7 +42,7 @@ class AuditLogMixin(ScopedListView):
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"}:
-            return self.export(fmt)
+            return export_view(self, fmt)
         return super().get(request, *args, **kwargs)
 
     def export_header(self) -> list:
@@ -49,24 +51,19 @@ class AuditLogMixin(ScopedListView):
     def export_rows(self, queryset):
         raise NotImplementedError
 
-    def export(self, fmt: str):
-        context = self.get_context_data()
-        queryset = context["page"].paginator.object_list[:EXPORT_LIMIT]
-        audit.record(
-            actor=self.request.user,
-            action=f"export.{self.export_name}",
-            unit=self.request.active_unit or self.request.user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        return export_response(
-            fmt, self.export_name, self.export_header(), self.export_rows(queryset)
-        )
+    def export_permission(self) -> str:
+        return self.permission()
+
+    def export_queryset(self):
+        """The page's rows with its filters and sort (the log is read under AUDIT)."""
+        return self.get_context_data()["page"].paginator.object_list
 
 
 class AuditListView(AuditLogMixin):
     template_name = "core/audit/list.html"
     text_fields = ("actor_name", "object_repr", "object_id", "message", "ip")
     export_name = "operation-log"
+    export_title = gettext_lazy("Operation log")
 
     def scoped_queryset(self):
         return selectors.audit_list(user=self.request.user, within=self.request.active_unit)
@@ -87,7 +84,7 @@ class AuditListView(AuditLogMixin):
         ]
 
     def export_rows(self, queryset):
-        for e in queryset.iterator(chunk_size=2000):
+        for e in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
             yield [
                 _local(e.created_at),
                 audit_display.actor_label(e.actor_name),
@@ -107,6 +104,7 @@ class LoginLogView(AuditLogMixin):
     template_name = "core/audit/logins.html"
     text_fields = ("username", "ip", "reason")
     export_name = "login-log"
+    export_title = gettext_lazy("Login log")
     filter_form_class = LoginLogFilterForm
 
     def scoped_queryset(self):
@@ -124,7 +122,7 @@ class LoginLogView(AuditLogMixin):
         ]
 
     def export_rows(self, queryset):
-        for e in queryset.iterator(chunk_size=2000):
+        for e in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
             yield [
                 _local(e.created_at),
                 e.username,

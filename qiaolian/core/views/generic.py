@@ -178,13 +178,15 @@ class ExportableListView(ScopedListView):
     """A scoped list whose filtered rows also download as `?export=csv|xlsx`.
 
     Subclasses give `export_name`, `queryset_for(action)` (the list's rows under VIEW, the
-    export's under EXPORT), `export_header()` and `export_rows(queryset)`. The export needs
-    EXPORT held somewhere, applies the page's own filters, stops at `export_limit` rows, is
-    neutralised against spreadsheet formulas by core.exports and leaves one audit event.
+    export's under EXPORT), `export_header()` and `export_rows(queryset)`; `export_title`
+    names the sheet (default: the records' plural name). `core.exports.export_view` does the
+    rest: EXPORT held somewhere, the page's own filters, the file at once or, for a large
+    list, a background job with a progress page, formulas neutralised, one audit event.
     """
 
     export_name = ""
     export_limit = 100_000
+    export_title: Any = None
 
     def queryset_for(self, action: str) -> QuerySet:
         """The list's rows under `action`: by default the declared records, restricted."""
@@ -199,6 +201,17 @@ class ExportableListView(ScopedListView):
     def export_rows(self, queryset: QuerySet):
         raise NotImplementedError
 
+    def export_permission(self) -> str:
+        return self.permission(Action.EXPORT)
+
+    def export_queryset(self) -> QuerySet:
+        queryset = self.queryset_for(Action.EXPORT)
+        if self.filter_form_class is not None:
+            form = self.filter_form_class(self.request.GET)
+            if form.is_valid():
+                queryset = self.filter_queryset(queryset, form.cleaned_data)
+        return queryset
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
         if fmt in {"csv", "xlsx"}:
@@ -207,28 +220,13 @@ class ExportableListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["export"] = holds_anywhere(self.request.user, self.permission(Action.EXPORT))
+        context["export"] = holds_anywhere(self.request.user, self.export_permission())
         return context
 
     def export(self, fmt: str):
-        from qiaolian.core import audit
-        from qiaolian.core.exports import export_response
+        from qiaolian.core.exports import export_view
 
-        if not holds_anywhere(self.request.user, self.permission(Action.EXPORT)):
-            raise PermissionDenied
-        queryset = self.queryset_for(Action.EXPORT)
-        if self.filter_form_class is not None:
-            form = self.filter_form_class(self.request.GET)
-            if form.is_valid():
-                queryset = self.filter_queryset(queryset, form.cleaned_data)
-        audit.record(
-            actor=self.request.user,
-            action=f"export.{self.export_name}",
-            unit=self.request.active_unit or self.request.user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        rows = self.export_rows(queryset)
-        return export_response(fmt, self.export_name, self.export_header(), rows)
+        return export_view(self, fmt)
 
 
 class ScopedDetailView(ScopedView, TemplateView):

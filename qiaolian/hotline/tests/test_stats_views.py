@@ -71,6 +71,18 @@ class StatsPageTests(TestCase):
         self.assertEqual(sorted(row[2] for row in by_category), [1, 1])
         self.assertEqual(AuditEvent.objects.filter(action="export.hotline-stats").count(), 2)
 
+    def test_the_xlsx_sheet_is_named_in_chinese_with_its_whole_period(self):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        self.client.force_login(self.cast.district_manager)
+        params = {"export": "xlsx", "start": "2025-12-01", "end": "2026-11-30"}
+        response = self.client.get(URL, params, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        title = load_workbook(BytesIO(response.content), read_only=True).worksheets[0].title
+        self.assertEqual(title, "热线统计 2025-12-01–2026-11-30")
+        self.assertLessEqual(len(title), 31)
+
     def test_an_export_counts_only_what_the_user_may_export(self):
         from qiaolian.core.models import Role, UnitRole
         from qiaolian.core.testing.factories import UserFactory

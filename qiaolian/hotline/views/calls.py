@@ -136,6 +136,7 @@ class CallListView(ExportableListView):
     sort_fields = {"started": "started_at", "duration": "duration_seconds", "unit": "unit__path"}
     default_sort = "-started"
     export_name = "calls"
+    export_title = gettext_lazy("Calls")
 
     def queryset_for(self, action: Action):
         return selectors.call_list(

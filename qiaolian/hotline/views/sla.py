@@ -207,6 +207,7 @@ class BreachReportView(ExportableListView):
     }
     default_sort = "-due"
     export_name = "sla-breaches"
+    export_title = gettext_lazy("SLA breach report")
 
     def _filters(self) -> dict:
         if not hasattr(self, "_cleaned"):

@@ -13,9 +13,10 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qiaolian.core import audit
-from qiaolian.core.exports import export_response
+from qiaolian.core.exports import export_response, sheet_title
 from qiaolian.core.forms import PeriodUnitForm
 from qiaolian.core.scoping import Action, holds_anywhere
 from qiaolian.core.views.generic import ScopedView
@@ -109,7 +110,13 @@ class StatsView(ScopedView):
         ):
             rows += [(title, label, value) for label, value in tables[key]]
         return export_response(
-            fmt, f"hotline-stats-{figures['from']}-{figures['to']}", header, rows
+            fmt,
+            f"hotline-stats-{figures['from']}-{figures['to']}",
+            header,
+            rows,
+            title=sheet_title(
+                pgettext("sheet name", "Hotline"), f"{figures['from']}–{figures['to']}"
+            ),
         )
 
 

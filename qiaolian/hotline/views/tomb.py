@@ -68,6 +68,7 @@ class TombListView(ExportableListView):
     }
     default_sort = "-date"
     export_name = "tomb-sweeping"
+    export_title = gettext_lazy("Tomb-sweeping orders")
 
     def queryset_for(self, action: Action):
         return selectors.order_list(

@@ -47,6 +47,7 @@ class VolunteerListView(ExportableListView):
     sort_fields = {"name": "user__display_name", "profession": "profession", "unit": "unit__path"}
     default_sort = "profession"
     export_name = "volunteers"
+    export_title = gettext_lazy("Volunteers")
 
     def queryset_for(self, action: Action):
         return volunteer_selectors.volunteer_list(

@@ -34,6 +34,7 @@ class GroupListView(ExportableListView):
     }
     default_sort = "name"
     export_name = "groups"
+    export_title = gettext_lazy("Liaison groups")
 
     def queryset_for(self, action: Action):
         return selectors.group_list(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from qiaolian.core.scoping import Action
 from qiaolian.people.imports.bulk import Inserter, gc_paused
 from qiaolian.people.imports.matching import LISTED, Match, Matcher, chunks, listed
+from qiaolian.people.imports.privacy import safe_label
 from qiaolian.people.imports.reading import Table
 from qiaolian.people.imports.validation import CleanRow, Problem, Validator
 from qiaolian.people.models import ImportBatch, ImportRow, Person
@@ -197,7 +198,8 @@ def _decide(plan: Plan, actor, register: dict[int, Match]) -> None:
 
 def describe(row: CleanRow, raw: list[str]) -> tuple[str, str]:
     """(label, detail) shown for a row in the preview."""
-    label = row.name or next((cell for cell in raw if cell), "")[:60]
+    # Without a name, the first cell stands in: masked when shaped like an ID or passport.
+    label = row.name or safe_label(next((cell for cell in raw if cell), ""))[:60]
     parts = [raw_phone for raw_phone, _e164, _region in row.phones[:1]]
     parts += [str(row.values.get(key)) for key in ("country", "city") if row.values.get(key)]
     return label[:120], " · ".join(parts)[:200]

@@ -4,6 +4,7 @@ use cases that queue this work are in services.py."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from qiaolian.people.imports.bulk import gc_paused
 from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.hostile import inspect_file
 from qiaolian.people.imports.mapping import is_header, normalise_mapping
+from qiaolian.people.imports.privacy import forget_upload
 from qiaolian.people.imports.reading import Table, read_table
 from qiaolian.people.models import ImportBatch, ImportRow
 
@@ -106,8 +108,16 @@ def commit_batch(*, actor, batch: ImportBatch, timings: dict | None = None) -> d
     result = result_counts(batch)
     result["duplicates"] = plan.counts()["duplicates"]
     batch.committed_at = timezone.now()
-    _finish(batch, Status.COMMITTED, summary={**batch.summary, "result": result})
-    audit.record(actor=actor, action="import.commit", obj=batch, changes=dict(counts))
+    with transaction.atomic():
+        # What was written now lives in the register (sensitive numbers encrypted): the
+        # upload and its column examples go (privacy.py); the rows left out are kept,
+        # encrypted, for the sheet of rows to fix.
+        keep_rows_to_fix(batch, plan.table)
+        forgotten = forget_upload(batch)
+        _finish(
+            batch, Status.COMMITTED, summary={**batch.summary, "result": result}, extra=forgotten
+        )
+        audit.record(actor=actor, action="import.commit", obj=batch, changes=dict(counts))
     return result
 
 
@@ -159,6 +169,34 @@ def _search_ready(batch: ImportBatch) -> None:
     batch.summary = current.summary
 
 
+def keep_rows_to_fix(batch: ImportBatch, table: Table) -> None:
+    failed = set(
+        ImportRow.objects.filter(batch=batch, action=ImportRow.RowAction.FAILED).values_list(
+            "row", flat=True
+        )
+    )
+    for number, cells in zip(table.numbers, table.rows, strict=True):
+        if number in failed:
+            ImportRow.objects.filter(batch=batch, row=number).update(
+                cells=json.dumps(cells, ensure_ascii=False)
+            )
+
+
+def rows_to_fix(batch: ImportBatch, numbers) -> dict[int, list[str]]:
+    """The cells of the given rows as the user typed them: from the upload while it is kept,
+    else from the encrypted copy the commit kept of the rows it left out."""
+    if batch.file:
+        table = load_table(batch)
+        wanted = set(numbers)
+        return {
+            number: cells
+            for number, cells in zip(table.numbers, table.rows, strict=True)
+            if number in wanted
+        }
+    kept = ImportRow.objects.filter(batch=batch, row__in=list(numbers)).exclude(cells="")
+    return {row.row: json.loads(row.cells) for row in kept.only("row", "cells")}
+
+
 def result_counts(batch: ImportBatch) -> dict:
     RowAction = ImportRow.RowAction
     counts = dict.fromkeys(("rows", "created", "updated", "merged", "skipped", "failed"), 0)
@@ -183,12 +221,12 @@ def _failure(exc: Exception) -> str:
     ) % {"error": exc.__class__.__name__}
 
 
-def _finish(batch: ImportBatch, status: str, *, message: str = "", summary=None) -> None:
+def _finish(batch: ImportBatch, status: str, *, message: str = "", summary=None, extra=()) -> None:
     batch.status = status
     batch.message = message
     batch.finished_at = timezone.now()
     batch.progress = 100 if status in (Status.PREVIEWED, Status.COMMITTED) else batch.progress
-    fields = ["status", "message", "finished_at", "progress", "committed_at"]
+    fields = ["status", "message", "finished_at", "progress", "committed_at", *extra]
     if summary is not None:
         batch.summary = summary
         fields.append("summary")

@@ -20,7 +20,7 @@ from qiaolian.people.apps import PEOPLE
 from qiaolian.people.imports import committing, pipeline
 from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.mapping import auto_map, mapping_problems, normalise_mapping
-from qiaolian.people.imports.reading import Table
+from qiaolian.people.imports.privacy import forget_upload, masked_samples
 from qiaolian.people.imports.runs import (
     commit_batch,
     index_batch,
@@ -30,7 +30,6 @@ from qiaolian.people.models import ImportBatch, ImportRow
 from qiaolian.people.tasks import analyse_import, commit_import, index_import
 
 Status = ImportBatch.Status
-SAMPLES = 3
 
 
 def import_upload(
@@ -54,6 +53,7 @@ def import_upload(
         )
         raise
     digest = hashlib.sha256(data).hexdigest()
+    mapping = auto_map(table.headers)
     with transaction.atomic():
         batch = ImportBatch(
             unit=unit,
@@ -64,8 +64,11 @@ def import_upload(
             headers=table.headers,
             header_row=table.header_row,
             row_count=len(table),
-            mapping=auto_map(table.headers),
-            summary={"samples": _samples(table), "earlier": _earlier(actor=actor, digest=digest)},
+            mapping=mapping,
+            summary={
+                "samples": masked_samples(table.headers, mapping, table.rows),
+                "earlier": _earlier(actor=actor, digest=digest),
+            },
         )
         batch.file.save(f"{digest[:16]}.{kind}", ContentFile(data), save=False)
         batch.save()
@@ -78,15 +81,6 @@ def import_upload(
     if keep_table:
         batch._table = table  # type: ignore[attr-defined]
     return batch
-
-
-def _samples(table: Table) -> list[list[str]]:
-    samples: list[list[str]] = [[] for _header in table.headers]
-    for row in table.rows[:200]:
-        for index, value in enumerate(row):
-            if value and len(samples[index]) < SAMPLES:
-                samples[index].append(value[:40])
-    return samples
 
 
 def _earlier(*, actor, digest: str) -> list[dict]:
@@ -103,7 +97,8 @@ def _earlier(*, actor, digest: str) -> list[dict]:
 def import_analyse(
     *, actor, batch: ImportBatch, mapping: list[str], on_duplicate: str = "skip"
 ) -> ImportBatch:
-    """Save the column mapping and queue the check that builds the preview."""
+    """Save the column mapping and queue the check that builds the preview. The column
+    examples the mapping page showed are dropped: they were only there to choose it."""
     require_unit(actor, PEOPLE.ADD, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (Status.UPLOADED, Status.PREVIEWED, Status.FAILED):
@@ -119,7 +114,10 @@ def import_analyse(
     batch.status = Status.ANALYSING
     batch.progress = 0
     batch.message = ""
-    batch.save(update_fields=["mapping", "on_duplicate", "status", "progress", "message"])
+    forgotten = forget_upload(batch, keep_file=True)
+    batch.save(
+        update_fields=["mapping", "on_duplicate", "status", "progress", "message", *forgotten]
+    )
     enqueue_on_commit(
         analyse_import, str(batch.public_id), actor.pk, translation.get_language() or "zh-hans"
     )
@@ -153,16 +151,16 @@ def import_undo(*, actor, batch: ImportBatch):
 
 @transaction.atomic
 def import_discard(*, actor, batch: ImportBatch) -> ImportBatch:
-    """Drop an uncommitted upload: its file and its preview go, the batch stays as a record."""
+    """Drop an uncommitted upload: its file, examples and preview go, the batch stays as a
+    record."""
     require_unit(actor, PEOPLE.ADD, batch.unit)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (Status.UPLOADED, Status.PREVIEWED, Status.FAILED):
         raise ValidationError(_("Only an import that was not committed can be discarded."))
     ImportRow.objects.filter(batch=batch).delete()
-    if batch.file:
-        batch.file.delete(save=False)
+    forgotten = forget_upload(batch)
     batch.status = Status.DISCARDED
-    batch.save(update_fields=["status", "file"])
+    batch.save(update_fields=["status", *forgotten])
     audit.record(actor=actor, action="import.discard", obj=batch)
     return batch
 

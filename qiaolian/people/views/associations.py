@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qiaolian.core import audit
 from qiaolian.core.apps import CORE
-from qiaolian.core.exports import export_response
+from qiaolian.core.exports import export_view
 from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree
 from qiaolian.core.views.generic import (
     ScopedActionView,
@@ -73,25 +70,28 @@ class AssociationListView(ScopedListView):
         context["can_add"] = holds_subtree(self.request.user, PEOPLE.ADD)
         return context
 
+    export_name = "associations"
+    export_title = gettext_lazy("Overseas associations")
+    export_limit = EXPORT_LIMIT
+
     def export(self, fmt: str):
+        return export_view(self, fmt)
+
+    def export_permission(self) -> str:
+        return PEOPLE.EXPORT
+
+    def export_queryset(self):
         user = self.request.user
-        if fmt not in {"csv", "xlsx"}:
-            return HttpResponseBadRequest(_("Unknown export format."))
-        if not holds_anywhere(user, PEOPLE.EXPORT):
-            raise PermissionDenied
         queryset = selectors.association_list(
             user=user, action=Action.EXPORT, within=self.request.active_unit
         )
         form = AssociationFilterForm(self.request.GET, user=user)
         if form.is_valid():
             queryset = selectors.association_filter(queryset, form.cleaned_data)
-        audit.record(
-            actor=user,
-            action="export.associations",
-            unit=self.request.active_unit or user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        header = [
+        return queryset
+
+    def export_header(self) -> list:
+        return [
             _("Chinese name"),
             _("Local name"),
             _("Country (region)"),
@@ -101,7 +101,9 @@ class AssociationListView(ScopedListView):
             _("Contacts"),
             _("Owner unit"),
         ]
-        rows = (
+
+    def export_rows(self, queryset):
+        return (
             [
                 a.name,
                 a.name_local,
@@ -114,7 +116,6 @@ class AssociationListView(ScopedListView):
             ]
             for a in queryset.order_by("name", "pk")[:EXPORT_LIMIT].iterator(chunk_size=2000)
         )
-        return export_response(fmt, "associations", header, rows)
 
 
 class AssociationObjectMixin(ScopedView):

@@ -27,7 +27,7 @@ from qiaolian.core.views.generic import (
     ScopedView,
 )
 from qiaolian.people.apps import PEOPLE
-from qiaolian.people.imports import runs, services, sheets
+from qiaolian.people.imports import privacy, runs, services, sheets
 from qiaolian.people.imports.errors import ImportRefused
 from qiaolian.people.imports.forms import ImportCommitForm, ImportMappingForm, ImportUploadForm
 from qiaolian.people.imports.mapping import normalise_mapping
@@ -140,7 +140,7 @@ class ImportMappingView(_BatchMixin, ScopedFormView):
         return ImportMappingForm(
             data,
             headers=batch.headers,
-            samples=(batch.summary or {}).get("samples", []),
+            samples=privacy.shown_samples(batch),
             initial=initial,
         )
 
@@ -270,22 +270,18 @@ class ImportErrorsView(_BatchMixin):
             .filter(batch=batch, action__in=(RowAction.ERROR, RowAction.FAILED))
             .values_list("row", "problems")
         }
-        if not batch.file or not notes:
+        if not notes:
             messages.info(request, _("No row has a problem."))
             return HttpResponseRedirect(reverse("people:import_detail", args=[batch.public_id]))
-        table = runs.load_table(batch)
-        rows = [
-            (cells, notes[number])
-            for number, cells in zip(table.numbers, table.rows, strict=True)
-            if number in notes
-        ]
+        cells = runs.rows_to_fix(batch, notes)
+        rows = [(cells.get(number, []), notes[number]) for number in sorted(notes)]
         audit.record(
             actor=request.user,
             action="export.import_errors",
             obj=batch,
             changes={"rows": [None, len(rows)]},
         )
-        response = HttpResponse(sheets.error_workbook(table.headers, rows), content_type=XLSX)
+        response = HttpResponse(sheets.error_workbook(batch.headers, rows), content_type=XLSX)
         response["Content-Disposition"] = (
             f'attachment; filename="import-errors-{sheets.stamp()}.xlsx"'
         )

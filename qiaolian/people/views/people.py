@@ -8,7 +8,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from qiaolian.core import audit, timezones
 from qiaolian.core.apps import CORE
-from qiaolian.core.exports import export_response
+from qiaolian.core.exports import export_view
 from qiaolian.core.pagination import BoundedPaginator
 from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree, reaches_unit
 from qiaolian.core.views.conflicts import ConflictFormMixin
@@ -92,14 +92,21 @@ class PersonListView(ScopedListView):
         )
         return context
 
+    export_name = "people"
+    export_title = gettext_lazy("People")
+    export_limit = EXPORT_LIMIT
+
     def export(self, fmt: str):
-        """The filtered list as xlsx or CSV: scoped by EXPORT, sensitive numbers masked, cells
-        neutralised by core.exports, and an `export.people` audit event."""
+        """The filtered list as xlsx or CSV through core.exports (scoped by EXPORT, sensitive
+        numbers masked, cells neutralised, an `export.people` audit event; a large list is
+        written by a worker)."""
+        return export_view(self, fmt)
+
+    def export_permission(self) -> str:
+        return PEOPLE.EXPORT
+
+    def export_queryset(self):
         user = self.request.user
-        if fmt not in {"csv", "xlsx"}:
-            return HttpResponseBadRequest(_("Unknown export format."))
-        if not holds_anywhere(user, PEOPLE.EXPORT):
-            raise PermissionDenied
         queryset = selectors.person_list(
             user=user, action=Action.EXPORT, within=self.request.active_unit
         )
@@ -108,16 +115,13 @@ class PersonListView(ScopedListView):
             queryset = selectors.person_filter(queryset, form.cleaned_data)
         sort = self.request.GET.get("sort", self.default_sort)
         field = self.sort_fields.get(sort.lstrip("-"), "name_pinyin")
-        queryset = queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
-        audit.record(
-            actor=user,
-            action="export.people",
-            unit=self.request.active_unit or user.home_unit,
-            message=f"{fmt}: {self.request.GET.urlencode()}",
-        )
-        return export_response(
-            fmt, "people", export_header(), export_rows(queryset[:EXPORT_LIMIT], user=user)
-        )
+        return queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+
+    def export_header(self) -> list[str]:
+        return export_header()
+
+    def export_rows(self, queryset):
+        return export_rows(queryset[:EXPORT_LIMIT], user=self.request.user)
 
 
 def export_header() -> list[str]:
