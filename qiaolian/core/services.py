@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit
 from qiaolian.core.models import (
@@ -48,6 +49,10 @@ ROLE_FIELDS = ("code", "name", "name_en", "actions", "narrowing", "requires_otp"
 
 
 ADMIN = qualify(Action.ADMIN, "core")
+USERNAME_TAKEN = gettext_lazy(
+    "This username is taken. Names that differ only in letter case or in full-width letters "
+    "count as the same name."
+)
 CONFIGURE = qualify(Action.CONFIGURE, "core")
 
 
@@ -67,6 +72,21 @@ def _require_whole_account(*, actor, user: User) -> None:
     paths = UnitRole.objects.filter(user=user).values_list("unit__path", flat=True)
     if user.is_superuser or not all(any(p.startswith(root) for root in admin) for p in paths):
         raise PermissionDenied(_("You do not manage this user."))
+
+
+def username_taken(username: str, *, exclude: User | None = None) -> bool:
+    """Whether another account already has this name, after NFKC normalisation and in any
+    letter case (login matches usernames case-insensitively, issue 10 finding 2)."""
+    others = User.objects.filter(username__iexact=User.normalize_username(username))
+    if exclude is not None and exclude.pk:
+        others = others.exclude(pk=exclude.pk)
+    return others.exists()
+
+
+def _require_free_username(user: User) -> None:
+    user.username = User.normalize_username((user.username or "").strip())
+    if user.username and username_taken(user.username, exclude=user):
+        raise ValidationError({"username": USERNAME_TAKEN})
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -200,6 +220,7 @@ def user_create(
         email=email or None,
         home_unit=home_unit,
     )
+    _require_free_username(user)
     user.full_clean(exclude=["password"])
     if password:
         _validate_password(password, user)
@@ -230,6 +251,7 @@ def user_update(*, actor, user: User, **fields: Any) -> User:
         setattr(user, name, value)
     if user.pk == actor.pk and not user.is_active:
         raise ValidationError(_("You cannot deactivate your own account."))
+    _require_free_username(user)
     user.full_clean(exclude=["password"])
     changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     if changes:

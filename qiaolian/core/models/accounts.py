@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,17 @@ class User(ScopedMixin, AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Login matches a username in any letter case, so two names that differ only in
+            # case would lock both accounts out of username login (issue 10, finding 2). The
+            # username is NFKC-normalised before it is saved (AbstractUser.clean), so full-width
+            # letters cannot slip past either.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="core_user_username_ci_unique",
+                violation_error_message=_("This username is taken."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -78,12 +90,14 @@ class User(ScopedMixin, AbstractUser):
         return list(rows)
 
     def clean(self):
-        super().clean()
+        super().clean()  # NFKC-normalises the username (full-width ｃｉｔｙ → city)
         # AbstractUser.clean() turns a missing email into "", which would show in the audit
         # log as a change (None → "") on every edit of a user without an email.
         self.email = self.email or None
 
     def save(self, *args, **kwargs):
+        # Every path that saves a user stores the normalised name, even without full_clean().
+        self.username = self.normalize_username(self.username)
         # Empty strings would collide on the unique constraints; store NULL instead.
         self.phone = self.phone or None
         self.email = self.email or None
