@@ -1,6 +1,7 @@
 """Request plumbing: audit context, the active unit, session limits, second factor."""
 
 import json
+import logging
 import time
 
 from django.conf import settings
@@ -11,11 +12,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qiaolian.core import audit
+from qiaolian.core import audit, denials
 from qiaolian.core.api_kit import error_body
 from qiaolian.core.models import Unit, UnitRole
 from qiaolian.core.selectors import switchable_units
 from qiaolian.core.validation import control_character_message, has_control_characters
+
+logger = logging.getLogger(__name__)
 
 
 class RequestContextMiddleware:
@@ -31,6 +34,23 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             audit.unbind_request(token)
+
+
+class DeniedAccessMiddleware:
+    """Writes the audit row of a refused object request (403 / scoping's 404; core/denials.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            try:
+                denials.note_refusal(request, response.status_code)
+            except Exception:
+                # The refusal stands; failing to log it must not turn it into a 500.
+                logger.exception("could not audit a refused request")
+        return response
 
 
 def _active_unit(request):

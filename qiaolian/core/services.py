@@ -83,10 +83,24 @@ def username_taken(username: str, *, exclude: User | None = None) -> bool:
     return others.exists()
 
 
-def _require_free_username(user: User) -> None:
+def _clean_user(user: User) -> None:
+    """full_clean() with the username normalised first and a taken one (in any letter case)
+    named on the username field, beside every other field's errors."""
     user.username = User.normalize_username((user.username or "").strip())
-    if user.username and username_taken(user.username, exclude=user):
-        raise ValidationError({"username": USERNAME_TAKEN})
+    errors: dict[str, list] = {}
+    taken = bool(user.username) and username_taken(user.username, exclude=user)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors = {field: list(messages) for field, messages in exc.error_dict.items()}
+    if taken:
+        errors["username"] = [USERNAME_TAKEN]
+        # The case-insensitive constraint says the same thing, without naming the field.
+        rest = [e for e in errors.pop("__all__", []) if e.code != "username_taken"]
+        if rest:
+            errors["__all__"] = rest
+    if errors:
+        raise ValidationError(errors)
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -220,8 +234,7 @@ def user_create(
         email=email or None,
         home_unit=home_unit,
     )
-    _require_free_username(user)
-    user.full_clean(exclude=["password"])
+    _clean_user(user)
     if password:
         _validate_password(password, user)
         user.set_password(password)
@@ -251,8 +264,7 @@ def user_update(*, actor, user: User, **fields: Any) -> User:
         setattr(user, name, value)
     if user.pk == actor.pk and not user.is_active:
         raise ValidationError(_("You cannot deactivate your own account."))
-    _require_free_username(user)
-    user.full_clean(exclude=["password"])
+    _clean_user(user)
     changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     if changes:
         user.save(update_fields=list(changes))

@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 django.db.models.functions.text.Lower("username"),
                 name="core_user_username_ci_unique",
+                violation_error_code="username_taken",
                 violation_error_message="This username is taken.",
             ),
         ),

@@ -67,6 +67,7 @@ class User(ScopedMixin, AbstractUser):
             models.UniqueConstraint(
                 Lower("username"),
                 name="core_user_username_ci_unique",
+                violation_error_code="username_taken",
                 violation_error_message=_("This username is taken."),
             ),
         ]
