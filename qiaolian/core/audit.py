@@ -105,8 +105,8 @@ def record(
 ) -> AuditEvent:
     """Append one operation to the audit log, inside the caller's transaction.
 
-    `object_ref` (type, id, how to show it) names an object that is not at hand as an instance (a refused
-    request names it only by the id in its URL)."""
+    `object_ref` (type, id, how to show it) names an object that is not at hand as an
+    instance (a refused request names it only by the id in its URL)."""
     info = current_request_info()
     if unit is None and obj is not None:
         unit = obj if isinstance(obj, Unit) else getattr(obj, "unit", None)
