@@ -267,12 +267,35 @@ def user_update(*, actor, user: User, **fields: Any) -> User:
     _clean_user(user)
     changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     if changes:
-        user.save(update_fields=list(changes))
+        update_fields = list(changes)
+        if "is_active" in changes and not user.is_active:
+            update_fields.append("session_salt")
+            _end_access(actor=actor, user=user)
+        user.save(update_fields=update_fields)
         assert_visible(actor, user, Action.ADMIN)
         audit.record(
             actor=actor, action="user.update", obj=user, unit=user.home_unit, changes=changes
         )
     return user
+
+
+def _end_access(*, actor, user: User) -> None:
+    """On deactivation: end every session and revoke every API token, for good. A new session
+    salt fails the session hash of every session opened before it, so reactivating the account
+    brings none of them back (Django flushes such a session at its next request); revoked
+    tokens stay revoked."""
+    user.session_salt = secrets.token_hex(16)
+    now = timezone.now()
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            unit=user.home_unit,
+            message="user deactivated",
+        )
 
 
 @transaction.atomic

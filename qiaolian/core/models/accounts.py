@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.crypto import secret_digest
@@ -54,6 +55,10 @@ class User(ScopedMixin, AbstractUser):
         related_name="members",
     )
 
+    # Changed when the account is deactivated: every session opened before then fails
+    # Django's session hash check for good, reactivation included (issue 10, finding 8).
+    session_salt = models.CharField(max_length=32, blank=True, editable=False)
+
     objects = ScopedUserManager()  # type: ignore[misc]
 
     class Meta:
@@ -78,6 +83,16 @@ class User(ScopedMixin, AbstractUser):
     @classmethod
     def owned_by(cls, user) -> Q:
         return Q(pk=user.pk)
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_salt:  # never deactivated: Django's own hash, sessions stay valid
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "qiaolian.core.User.session_auth_hash",
+            self.password + self.session_salt,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def grant_rows(self) -> list[tuple[str, list[str], str]]:
         """(unit path, actions, narrowing) of every grant the user holds in an active unit,
