@@ -10,7 +10,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -332,7 +334,22 @@ class PasswordResetTests(TestCase):
         self.request_reset()
         # A slow mail server must never hold up (or fail) the page.
         assert mail.outbox == []
-        assert queued_task_paths() == ["qiaolian.core.tasks.send_email"]
+        assert queued_task_paths() == ["qiaolian.core.tasks.send_password_reset"]
+
+    def test_it_does_the_same_work_for_a_known_and_an_unknown_address(self):
+        # Issue 10, finding 6: the lookup ran in the request for a known address only, and
+        # its timing told which addresses have accounts. Now both paths queue the one task
+        # (the lookup happens there) and read nothing else.
+        queries = {}
+        for email in ("clerk@example.org", "stranger@example.org"):
+            with CaptureQueriesContext(connection) as captured:
+                self.request_reset(email)
+            queries[email] = [
+                q["sql"] for q in captured.captured_queries if "core_user" in q["sql"]
+            ]
+        assert queries["clerk@example.org"] == queries["stranger@example.org"] == []
+        paths = queued_task_paths()
+        assert paths == ["qiaolian.core.tasks.send_password_reset"] * 2
 
     def test_it_sends_a_link_that_sets_a_new_password(self):
         self.request_reset()

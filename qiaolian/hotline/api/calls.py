@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 
 from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
-from qiaolian.core.scoping import Action, reaches_unit
+from qiaolian.core.scoping import Action
 from qiaolian.hotline.api.cases import CaseDetailOut, case_with_timeline
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Call, CallDirection, CallOutcome, Case, Priority
@@ -63,8 +63,7 @@ class CallOut(UnitOwnedOut):
 
 
 class CallIn(Schema):
-    """Without `case`, the call belongs to `unit` (by default the caller's home unit); a call on
-    a case takes the case's unit."""
+    """`unit` is needed unless `case` is given (a call on a case takes the case's unit)."""
 
     unit: UUID | None = None
     case: UUID | None = Field(None, description="log the call on this case")
@@ -105,9 +104,8 @@ def call_list(
     unit: UUID | None = None,
 ):
     """Calls in the caller's scope, newest first. `number` is normalised and matched exactly
-    (+39 333 …, 0039 …; one that is no phone number matches nothing); `q` matches digits,
-    notes or the caller's surname; `start`/`end` are dates in the hotline's time zone
-    (inclusive)."""
+    (+39 333 …, 0039 …); `q` matches digits, notes or the caller's surname; `start`/`end` are
+    dates in the hotline's time zone (inclusive)."""
     require(request.auth, HOTLINE.VIEW)
     queryset = selectors.call_list(
         user=request.auth, within=visible_unit(request.auth, unit, HOTLINE.VIEW)
@@ -122,11 +120,7 @@ def call_list(
     }
     queryset = selectors.filter_calls(queryset, filters)
     if number.strip():
-        try:
-            queryset = queryset.filter(number_e164=services.normalise_number(number))
-        except ValidationError:
-            # A filter for a number no call can have finds nothing; it is not an error.
-            queryset = queryset.none()
+        queryset = queryset.filter(number_e164=services.normalise_number(number))
     return queryset.order_by("-started_at", "-pk")
 
 
@@ -139,20 +133,14 @@ def call_detail(request, call_id: UUID):
 @router.post("/calls", response={201: CallOut})
 def call_log(request, payload: CallIn):
     """Log a call. With `case`, on that case (CHANGE on it is enough: a volunteer logs calls
-    on their cases); otherwise in `unit` (ADD there; by default the caller's home unit). The
-    number is normalised and the caller matched to the register; a number that is not one is
-    refused naming `number`."""
+    on their cases); otherwise in `unit` (ADD there). The number is normalised and the caller
+    matched to the register; a number that is not one is refused naming `number`."""
     user = request.auth
     case = unit = person = None
     if payload.case is not None:
         case = Case.objects.get_visible(user, Action.CHANGE, public_id=payload.case)
     if payload.unit is not None:
         unit = Unit.objects.get_visible(user, HOTLINE.ADD, public_id=payload.unit)
-    if case is None and unit is None and user.home_unit_id is not None:
-        # Neither given: the caller's own unit, where they log calls by default on the pages.
-        home = user.home_unit
-        if reaches_unit(user, HOTLINE.ADD, home):
-            unit = home
     if case is None and unit is None:
         raise ValidationError({"unit": _("Choose the unit the call belongs to, or a case.")})
     if payload.person is not None:
