@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "qiaolian.core.middleware.RequestContextMiddleware",
+    "qiaolian.core.middleware.NoStoreMiddleware",
     # Inside RequestContextMiddleware, so the denied rows carry the client's address.
     "qiaolian.core.middleware.DeniedAccessMiddleware",
     "qiaolian.core.middleware.SessionLimitsMiddleware",

@@ -36,6 +36,22 @@ class RequestContextMiddleware:
             audit.unbind_request(token)
 
 
+class NoStoreMiddleware:
+    """Nothing a logged-in user is shown (person pages, lists, exports, API answers) is kept by
+    the browser's or a proxy's cache (issue 10, finding 10): `Cache-Control: no-store` unless
+    the view set its own. Pages for anonymous visitors (login, public news) are untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
 class DeniedAccessMiddleware:
     """Writes the audit row of a refused object request (403 / scoping's 404; core/denials.py)."""
 
@@ -113,12 +129,21 @@ class SecondFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(OTP_EXEMPT_PREFIXES)
-            and not request.path.startswith("/api/")
+            and not _bearer_api_call(request)
             and not user.is_verified()
             and requires_second_factor(user)
         ):
+            # The API's docs and schema too (issue 10, finding 10): they are pages of the
+            # logged-in session, not calls authenticated by a token.
             return redirect(f"{reverse('core:otp_verify')}?next={request.path}")
         return self.get_response(request)
+
+
+def _bearer_api_call(request) -> bool:
+    """An API call carrying its own token: the token authenticates it, not the session."""
+    return request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith(
+        "Bearer "
+    )
 
 
 def requires_second_factor(user) -> bool:

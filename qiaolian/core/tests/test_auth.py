@@ -21,7 +21,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 
-from qiaolian.core.models import AuditEvent, LoginEvent, Role, UnitRole
+from qiaolian.core.models import ApiToken, AuditEvent, LoginEvent, Role, UnitRole
+from qiaolian.core.services import api_token_create
 from qiaolian.core.tasks import queue_status
 from qiaolian.core.testing import workers
 from qiaolian.core.testing.cast import Cast
@@ -225,6 +226,20 @@ class SessionLimitTests(TestCase):
         self.assertContains(response, "Your session expired. Please log in again.")
 
 
+class NoStoreTests(TestCase):
+    """Issue 10, finding 10: pages with personal data had no `Cache-Control: no-store`."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = Cast.build()
+
+    def test_every_page_of_a_logged_in_user_is_no_store(self):
+        self.client.force_login(self.cast.district_manager)
+        for url in (DASHBOARD_URL, reverse("core:user_list"), "/api/openapi.json"):
+            with self.subTest(url=url):
+                assert "no-store" in self.client.get(url)["Cache-Control"]
+
+
 class SecondFactorTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -239,6 +254,22 @@ class SecondFactorTests(TestCase):
     @staticmethod
     def code(device, *, drift=0):
         return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):06d}"
+
+    def test_it_keeps_the_api_docs_schema_and_tokens_behind_the_second_factor(self):
+        # Issue 10, finding 10: with the password alone the user opened /api/docs and
+        # /api/openapi.json and created API tokens.
+        _, secret = api_token_create(actor=self.cast.district_clerk, name="older")
+        log_in(self.client, "district_clerk")
+        for url in ("/api/docs", "/api/openapi.json", reverse("core:token_list")):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                assert response.status_code == 302, url
+                assert response["Location"].startswith(reverse("core:otp_verify"))
+        self.client.post(reverse("core:token_create"), {"name": "x", "days": 30})
+        assert ApiToken.objects.filter(user=self.cast.district_clerk).count() == 1
+        # A call carrying its own token is the token's business, not the session's.
+        response = self.client.get("/api/me", headers={"authorization": f"Bearer {secret}"})
+        assert response.status_code == 200
 
     def test_it_sends_a_user_without_a_device_to_set_one_up(self):
         log_in(self.client, "district_clerk")

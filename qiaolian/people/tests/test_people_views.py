@@ -180,6 +180,12 @@ class PersonPageTests(TestCase):
         url = reverse("people:person_list")
         return response_text(self.client.get(url, params, headers={"HX-Request": "true"}))
 
+    def test_person_pages_are_never_cached(self):
+        # Issue 10, finding 10: the person page had no Cache-Control: no-store.
+        self.login(self.cast.district_manager)
+        for url in (self.detail(self.zhang), reverse("people:person_list")):
+            self.assertIn("no-store", self.client.get(url)["Cache-Control"], url)
+
     # --- list and export ----------------------------------------------------------------
 
     def test_it_filters_by_pinyin_initials_and_phone_digits(self):
