@@ -146,7 +146,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # What every web process must count together (the public-link rate limit, the budget of
 # refused-access audit rows): Redis when configured, else a table in the database (created by
-# migration core/0009 and `manage.py createcachetable`), never one process's memory.
+# migration core/0010 and `manage.py createcachetable`), never one process's memory.
 CACHES["shared"] = (
     {**CACHES["default"], "KEY_PREFIX": env("CACHE_KEY_PREFIX", "qiaolian") + ":shared"}
     if REDIS_URL

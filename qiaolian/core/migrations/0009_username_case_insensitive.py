@@ -23,7 +23,7 @@ def normalise_usernames(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("core", "0007_role_actions_per_domain"),
+        ("core", "0008_role_narrowing_labels"),
     ]
 
     operations = [

@@ -10,6 +10,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0008_username_case_insensitive")]
+    dependencies = [("core", "0009_username_case_insensitive")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0009_shared_cache_table'),
+        ('core', '0010_shared_cache_table'),
     ]
 
     operations = [
