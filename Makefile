@@ -27,6 +27,7 @@ keys: $(STAMP)
 
 migrate: keys
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput
+	@$(RUN_ENV) $(PY) manage.py createcachetable
 
 seed: migrate
 	@$(RUN_ENV) $(PY) manage.py seed --scale article

@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "qiaolian.core.middleware.RequestContextMiddleware",
+    "qiaolian.core.middleware.NoStoreMiddleware",
+    # Inside RequestContextMiddleware, so the denied rows carry the client's address.
+    "qiaolian.core.middleware.DeniedAccessMiddleware",
     "qiaolian.core.middleware.SessionLimitsMiddleware",
     "qiaolian.core.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,6 +147,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What every web process must count together (the public-link rate limit, the budget of
+# refused-access audit rows): Redis when configured, else a table in the database (created by
+# migration core/0010 and `manage.py createcachetable`), never one process's memory.
+CACHES["shared"] = (
+    {**CACHES["default"], "KEY_PREFIX": env("CACHE_KEY_PREFIX", "qiaolian") + ":shared"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qiaolian_shared_cache",
+    }
+)
 
 # Background tasks (django.tasks API). "db" by default; "rq" runs them on Redis with our small
 # backend (core/tasks_rq.py says why not django-tasks-rq); its worker is `manage.py rqworker`.
@@ -297,6 +311,9 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "qiaolian@localhost")
 # Requests per minute per address to the pages opened by private link (proof, surveys).
 PUBLIC_LINK_RATE = int(env("PUBLIC_LINK_RATE", "60"))
+# Refused requests for a specific object written one by one per user and minute (core/denials.py);
+# beyond that they are counted into burst rows.
+DENIED_AUDIT_PER_MINUTE = int(env("DENIED_AUDIT_PER_MINUTE", "20"))
 # The public address of the site, for links in e-mails (satisfaction surveys, SLA notices).
 SITE_URL = env("SITE_URL", "")
 

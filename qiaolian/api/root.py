@@ -12,7 +12,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from qiaolian.core import registry
-from qiaolian.core.api_kit import ApiError, Mount, error_body, error_response, mount_routers
+from qiaolian.core.api_kit import (
+    ApiError,
+    ErrorOut,
+    Mount,
+    error_body,
+    error_response,
+    mount_routers,
+)
 from qiaolian.core.models import ApiToken
 from qiaolian.core.versioning import EditConflict, etag
 
@@ -30,9 +37,54 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
+# The refusals every operation may answer, in the one error shape (issue 10, finding 12:
+# the schema documented 200 where 401, 403, 404, 409 or 422 also came).
+ERROR_RESPONSES = {
+    "401": "A valid API token is required.",
+    "403": "The caller holds the operation's action in no unit.",
+    "404": "No such record in the caller's scope (the same answer as for one that does not "
+    "exist), or a unit filter outside it.",
+    "422": "A parameter or a field of the body is invalid; `fields` names each.",
+}
+WRITE_ERROR_RESPONSES = {
+    "409": "The record changed since it was read (If-Match), or the change conflicts with "
+    "its state; nothing was saved.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
 class QiaolianAPI(NinjaAPI):
     """Every answer that is one versioned record (a detail, or what an update saved) carries
     its version as `ETag: "<version>"`, to send back as `If-Match` on the next update."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja's schema, with the error answers every operation can give documented on each
+        (in `ErrorOut`'s shape), unless the operation documents them itself."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_out = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in error_out.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("ErrorOut", error_out)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                errors = dict(ERROR_RESPONSES)
+                if method in WRITE_METHODS:
+                    errors.update(WRITE_ERROR_RESPONSES)
+                responses = operation.setdefault("responses", {})
+                for status, description in errors.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                                }
+                            },
+                        },
+                    )
+        return schema
 
     def create_response(self, request, data, *args, **kwargs):
         response = super().create_response(request, data, *args, **kwargs)

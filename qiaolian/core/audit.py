@@ -101,19 +101,31 @@ def record(
     changes: dict[str, Any] | None = None,
     outcome: str = AuditEvent.Outcome.SUCCESS,
     message: str = "",
+    object_ref: tuple[str, str, str] | None = None,
 ) -> AuditEvent:
-    """Append one operation to the audit log, inside the caller's transaction."""
+    """Append one operation to the audit log, inside the caller's transaction.
+
+    `object_ref` (type, id, how to show it) names an object that is not at hand as an
+    instance (a refused request names it only by the id in its URL)."""
     info = current_request_info()
     if unit is None and obj is not None:
         unit = obj if isinstance(obj, Unit) else getattr(obj, "unit", None)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if object_ref is not None:
+        object_type, object_id, object_repr = object_ref
+    elif obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(getattr(obj, "public_id", None) or getattr(obj, "pk", "") or "")
+        object_repr = str(obj)
+    else:
+        object_type = object_id = object_repr = ""
     return AuditEvent.objects.create(
         actor=actor_obj,
         actor_name=actor_obj.get_username() if actor_obj else "system",
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(getattr(obj, "public_id", None) or getattr(obj, "pk", "") or ""),
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_type=object_type[:60],
+        object_id=object_id[:64],
+        object_repr=object_repr[:200],
         unit=unit,
         outcome=outcome,
         changes=changes or {},

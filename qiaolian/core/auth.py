@@ -31,7 +31,8 @@ class UsernamePhoneEmailBackend(ModelBackend):
 
 def find_login_user(login: str) -> User | None:
     """The one user a login name (username in any case, phone in any format, email) names."""
-    login = (login or "").strip()
+    # The same NFKC normalisation as stored usernames: a full-width name logs in too.
+    login = User.normalize_username((login or "").strip())
     if not login:
         return None
     condition = Q(username__iexact=login) | Q(email__iexact=login)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from qiaolian.core.models import AuditEvent, DictItem, LoginEvent, Role, Unit, UnitKind, User
 from qiaolian.core.phones import normalize_phone
 from qiaolian.core.scoping import ACTION_LABELS, Action, expand_verbs, verb_of
+from qiaolian.core.services import USERNAME_TAKEN, username_taken
 
 
 class PlainSelect(forms.Select):
@@ -221,9 +222,10 @@ class UserForm(forms.Form):
         return others.exclude(pk=self.instance.pk) if self.instance else others
 
     def clean_username(self):
-        username = self.cleaned_data["username"]
-        if self._others().filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This username is taken."))
+        # Normalise first (full-width ｃｉｔｙ_ＡＤＭＩＮ is city_ADMIN), then compare in any case.
+        username = User.normalize_username(self.cleaned_data["username"].strip())
+        if username_taken(username, exclude=self.instance):
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
     def clean_phone(self):

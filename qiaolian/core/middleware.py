@@ -1,6 +1,7 @@
 """Request plumbing: audit context, the active unit, session limits, second factor."""
 
 import json
+import logging
 import time
 
 from django.conf import settings
@@ -11,11 +12,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qiaolian.core import audit
+from qiaolian.core import audit, denials
 from qiaolian.core.api_kit import error_body
 from qiaolian.core.models import Unit, UnitRole
 from qiaolian.core.selectors import switchable_units
 from qiaolian.core.validation import control_character_message, has_control_characters
+
+logger = logging.getLogger(__name__)
 
 
 class RequestContextMiddleware:
@@ -31,6 +34,39 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             audit.unbind_request(token)
+
+
+class NoStoreMiddleware:
+    """Nothing a logged-in user is shown (person pages, lists, exports, API answers) is kept by
+    the browser's or a proxy's cache (issue 10, finding 10): `Cache-Control: no-store` unless
+    the view set its own. Pages for anonymous visitors (login, public news) are untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class DeniedAccessMiddleware:
+    """Writes the audit row of a refused object request (403 / scoping's 404; core/denials.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            try:
+                denials.note_refusal(request, response.status_code)
+            except Exception:
+                # The refusal stands; failing to log it must not turn it into a 500.
+                logger.exception("could not audit a refused request")
+        return response
 
 
 def _active_unit(request):
@@ -93,12 +129,21 @@ class SecondFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(OTP_EXEMPT_PREFIXES)
-            and not request.path.startswith("/api/")
+            and not _bearer_api_call(request)
             and not user.is_verified()
             and requires_second_factor(user)
         ):
+            # The API's docs and schema too (issue 10, finding 10): they are pages of the
+            # logged-in session, not calls authenticated by a token.
             return redirect(f"{reverse('core:otp_verify')}?next={request.path}")
         return self.get_response(request)
+
+
+def _bearer_api_call(request) -> bool:
+    """An API call carrying its own token: the token authenticates it, not the session."""
+    return request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith(
+        "Bearer "
+    )
 
 
 def requires_second_factor(user) -> bool:

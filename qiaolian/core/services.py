@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit
 from qiaolian.core.models import (
@@ -49,6 +50,10 @@ ROLE_FIELDS = ("code", "name", "name_en", "actions", "narrowing", "requires_otp"
 
 
 ADMIN = qualify(Action.ADMIN, "core")
+USERNAME_TAKEN = gettext_lazy(
+    "This username is taken. Names that differ only in letter case or in full-width letters "
+    "count as the same name."
+)
 CONFIGURE = qualify(Action.CONFIGURE, "core")
 
 
@@ -68,6 +73,35 @@ def _require_whole_account(*, actor, user: User) -> None:
     paths = UnitRole.objects.filter(user=user).values_list("unit__path", flat=True)
     if user.is_superuser or not all(any(p.startswith(root) for root in admin) for p in paths):
         raise PermissionDenied(_("You do not manage this user."))
+
+
+def username_taken(username: str, *, exclude: User | None = None) -> bool:
+    """Whether another account already has this name, after NFKC normalisation and in any
+    letter case (login matches usernames case-insensitively, issue 10 finding 2)."""
+    others = User.objects.filter(username__iexact=User.normalize_username(username))
+    if exclude is not None and exclude.pk:
+        others = others.exclude(pk=exclude.pk)
+    return others.exists()
+
+
+def _clean_user(user: User) -> None:
+    """full_clean() with the username normalised first and a taken one (in any letter case)
+    named on the username field, beside every other field's errors."""
+    user.username = User.normalize_username((user.username or "").strip())
+    errors: dict[str, list] = {}
+    taken = bool(user.username) and username_taken(user.username, exclude=user)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors = {field: list(messages) for field, messages in exc.error_dict.items()}
+    if taken:
+        errors["username"] = [USERNAME_TAKEN]
+        # The case-insensitive constraint says the same thing, without naming the field.
+        rest = [e for e in errors.pop("__all__", []) if e.code != "username_taken"]
+        if rest:
+            errors["__all__"] = rest
+    if errors:
+        raise ValidationError(errors)
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -201,7 +235,7 @@ def user_create(
         email=email or None,
         home_unit=home_unit,
     )
-    user.full_clean(exclude=["password"])
+    _clean_user(user)
     if password:
         _validate_password(password, user)
         user.set_password(password)
@@ -231,15 +265,38 @@ def user_update(*, actor, user: User, **fields: Any) -> User:
         setattr(user, name, value)
     if user.pk == actor.pk and not user.is_active:
         raise ValidationError(_("You cannot deactivate your own account."))
-    user.full_clean(exclude=["password"])
+    _clean_user(user)
     changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     if changes:
-        user.save(update_fields=list(changes))
+        update_fields = list(changes)
+        if "is_active" in changes and not user.is_active:
+            update_fields.append("session_salt")
+            _end_access(actor=actor, user=user)
+        user.save(update_fields=update_fields)
         assert_visible(actor, user, Action.ADMIN)
         audit.record(
             actor=actor, action="user.update", obj=user, unit=user.home_unit, changes=changes
         )
     return user
+
+
+def _end_access(*, actor, user: User) -> None:
+    """On deactivation: end every session and revoke every API token, for good. A new session
+    salt fails the session hash of every session opened before it, so reactivating the account
+    brings none of them back (Django flushes such a session at its next request); revoked
+    tokens stay revoked."""
+    user.session_salt = secrets.token_hex(16)
+    now = timezone.now()
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            unit=user.home_unit,
+            message="user deactivated",
+        )
 
 
 @transaction.atomic

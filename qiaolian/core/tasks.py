@@ -17,6 +17,25 @@ def send_email(*, subject: str, body: str, to: list[str], html: str | None = Non
 
 
 @task()
+def send_password_reset(*, email: str, domain: str, use_https: bool, language: str) -> None:
+    """The password reset mail of `email`'s accounts, if any (the lookup happens here, not in
+    the request, so the request takes as long for an unknown address as for a known one)."""
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.utils import translation
+
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    with translation.override(language):
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name="core/auth/password_reset_subject.txt",
+            email_template_name="core/auth/password_reset_email.txt",
+        )
+
+
+@task()
 def echo(value: str) -> str:
     """A no-op task for health checks and for testing that workers run."""
     return value

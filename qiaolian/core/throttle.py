@@ -1,8 +1,9 @@
 """A per-address request budget for the pages anyone may open without logging in (the
 private links of tomb-sweeping proof and satisfaction surveys).
 
-Fixed one-minute windows counted in the cache (Redis in production, so every web process
-shares the count). Over budget the client gets a bilingual 429 and nothing else is read.
+Fixed one-minute windows counted in the shared cache (Redis when configured, else a database
+table; never one process's memory, so every web process shares the count). Over budget the
+client gets a bilingual 429 and nothing else is read.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 
 from qiaolian.core.audit import client_ip
+from qiaolian.core.denials import shared_cache
 
 WINDOW_SECONDS = 60
 
 
 def allow(request, scope: str, limit: int, window: int = WINDOW_SECONDS) -> bool:
     """Count this request against `scope` for the client's address; False once over `limit`."""
+    cache = shared_cache()  # Redis, else the database: every web process counts together
     slot = int(time.time() // window)
     key = f"throttle:{scope}:{client_ip(request) or 'unknown'}:{slot}"
     cache.add(key, 0, timeout=window + 5)

@@ -177,6 +177,11 @@ def etag(version: int) -> str:
     return f'"{int(version)}"'
 
 
+# The largest version an API client may send (the field's integer column holds it on every
+# database); the API schemas bound `version` by it, so a huge one is a 422, not a 500.
+MAX_VERSION = 2_147_483_647
+
+
 def if_match_version(request: Any, sent: int | None = None) -> int | None:
     """The version an API update expects: `If-Match: "<version>"` (a weak `W/"…"` too) or the
     `version` field of the body (`sent`). `*` or neither means last-write-wins. A malformed
@@ -190,6 +195,8 @@ def if_match_version(request: Any, sent: int | None = None) -> int | None:
             {"If-Match": _('Send the version you read as If-Match: "<version>", e.g. "3".')}
         )
     header = int(tag)
+    if header > MAX_VERSION:
+        raise ValidationError({"If-Match": _("No record has this version.")})
     if sent is not None and int(sent) != header:
         raise ValidationError(
             {"version": _("The If-Match header and the version field name different versions.")}

@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from qiaolian.core.api_kit import ErrorOut, paginated, require, visible_unit
 from qiaolian.core.models import DictItem, Unit
 from qiaolian.core.scoping import Action, reaches_unit
-from qiaolian.core.versioning import if_match_version
+from qiaolian.core.versioning import MAX_VERSION, if_match_version
 from qiaolian.people import selectors, services
 from qiaolian.people.apps import PEOPLE
 from qiaolian.people.identity import birth_date_shown
@@ -142,7 +142,10 @@ class PersonIn(PersonFields):
 
 class PersonPatch(Schema):
     version: int | None = Field(
-        None, description="The version you read; a newer saved version answers 409 conflict."
+        None,
+        ge=0,
+        le=MAX_VERSION,
+        description="The version you read; a newer saved version answers 409 conflict.",
     )
     unit: UUID | None = None
     surname: str | None = Field(None, min_length=1, max_length=40)

@@ -5,7 +5,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.crypto import secret_digest
@@ -53,11 +55,27 @@ class User(ScopedMixin, AbstractUser):
         related_name="members",
     )
 
+    # Changed when the account is deactivated: every session opened before then fails
+    # Django's session hash check for good, reactivation included (issue 10, finding 8).
+    session_salt = models.CharField(max_length=32, blank=True, editable=False)
+
     objects = ScopedUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Login matches a username in any letter case, so two names that differ only in
+            # case would lock both accounts out of username login (issue 10, finding 2). The
+            # username is NFKC-normalised before it is saved (AbstractUser.clean), so full-width
+            # letters cannot slip past either.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="core_user_username_ci_unique",
+                violation_error_code="username_taken",
+                violation_error_message=_("This username is taken."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -65,6 +83,16 @@ class User(ScopedMixin, AbstractUser):
     @classmethod
     def owned_by(cls, user) -> Q:
         return Q(pk=user.pk)
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_salt:  # never deactivated: Django's own hash, sessions stay valid
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "qiaolian.core.User.session_auth_hash",
+            self.password + self.session_salt,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def grant_rows(self) -> list[tuple[str, list[str], str]]:
         """(unit path, actions, narrowing) of every grant the user holds in an active unit,
@@ -78,12 +106,14 @@ class User(ScopedMixin, AbstractUser):
         return list(rows)
 
     def clean(self):
-        super().clean()
+        super().clean()  # NFKC-normalises the username (full-width ｃｉｔｙ → city)
         # AbstractUser.clean() turns a missing email into "", which would show in the audit
         # log as a change (None → "") on every edit of a user without an email.
         self.email = self.email or None
 
     def save(self, *args, **kwargs):
+        # Every path that saves a user stores the normalised name, even without full_clean().
+        self.username = self.normalize_username(self.username)
         # Empty strings would collide on the unique constraints; store NULL instead.
         self.phone = self.phone or None
         self.email = self.email or None

@@ -10,7 +10,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -19,7 +21,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 
-from qiaolian.core.models import AuditEvent, LoginEvent, Role, UnitRole
+from qiaolian.core.models import ApiToken, AuditEvent, LoginEvent, Role, UnitRole
+from qiaolian.core.services import api_token_create
 from qiaolian.core.tasks import queue_status
 from qiaolian.core.testing import workers
 from qiaolian.core.testing.cast import Cast
@@ -223,6 +226,20 @@ class SessionLimitTests(TestCase):
         self.assertContains(response, "Your session expired. Please log in again.")
 
 
+class NoStoreTests(TestCase):
+    """Issue 10, finding 10: pages with personal data had no `Cache-Control: no-store`."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = Cast.build()
+
+    def test_every_page_of_a_logged_in_user_is_no_store(self):
+        self.client.force_login(self.cast.district_manager)
+        for url in (DASHBOARD_URL, reverse("core:user_list"), "/api/openapi.json"):
+            with self.subTest(url=url):
+                assert "no-store" in self.client.get(url)["Cache-Control"]
+
+
 class SecondFactorTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -237,6 +254,22 @@ class SecondFactorTests(TestCase):
     @staticmethod
     def code(device, *, drift=0):
         return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):06d}"
+
+    def test_it_keeps_the_api_docs_schema_and_tokens_behind_the_second_factor(self):
+        # Issue 10, finding 10: with the password alone the user opened /api/docs and
+        # /api/openapi.json and created API tokens.
+        _, secret = api_token_create(actor=self.cast.district_clerk, name="older")
+        log_in(self.client, "district_clerk")
+        for url in ("/api/docs", "/api/openapi.json", reverse("core:token_list")):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                assert response.status_code == 302, url
+                assert response["Location"].startswith(reverse("core:otp_verify"))
+        self.client.post(reverse("core:token_create"), {"name": "x", "days": 30})
+        assert ApiToken.objects.filter(user=self.cast.district_clerk).count() == 1
+        # A call carrying its own token is the token's business, not the session's.
+        response = self.client.get("/api/me", headers={"authorization": f"Bearer {secret}"})
+        assert response.status_code == 200
 
     def test_it_sends_a_user_without_a_device_to_set_one_up(self):
         log_in(self.client, "district_clerk")
@@ -332,7 +365,22 @@ class PasswordResetTests(TestCase):
         self.request_reset()
         # A slow mail server must never hold up (or fail) the page.
         assert mail.outbox == []
-        assert queued_task_paths() == ["qiaolian.core.tasks.send_email"]
+        assert queued_task_paths() == ["qiaolian.core.tasks.send_password_reset"]
+
+    def test_it_does_the_same_work_for_a_known_and_an_unknown_address(self):
+        # Issue 10, finding 6: the lookup ran in the request for a known address only, and
+        # its timing told which addresses have accounts. Now both paths queue the one task
+        # (the lookup happens there) and read nothing else.
+        queries = {}
+        for email in ("clerk@example.org", "stranger@example.org"):
+            with CaptureQueriesContext(connection) as captured:
+                self.request_reset(email)
+            queries[email] = [
+                q["sql"] for q in captured.captured_queries if "core_user" in q["sql"]
+            ]
+        assert queries["clerk@example.org"] == queries["stranger@example.org"] == []
+        paths = queued_task_paths()
+        assert paths == ["qiaolian.core.tasks.send_password_reset"] * 2
 
     def test_it_sends_a_link_that_sets_a_new_password(self):
         self.request_reset()

@@ -1,7 +1,8 @@
 """The request budget of the pages opened by private link (no login)."""
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import cache, caches
 from django.urls import reverse
 
 from qiaolian.hotline.services import surveys
@@ -14,8 +15,10 @@ pytestmark = pytest.mark.django_db
 def budget(settings):
     settings.PUBLIC_LINK_RATE = 3
     cache.clear()
+    caches["shared"].clear()
     yield
     cache.clear()
+    caches["shared"].clear()
 
 
 def test_an_address_over_budget_gets_a_bilingual_429_and_others_are_served(cast, client, budget):
@@ -38,3 +41,15 @@ def test_a_budget_of_zero_switches_the_limit_off(cast, client, settings):
     settings.PUBLIC_LINK_RATE = 0
     url = reverse("hotline:tomb_shared", args=["y" * 43])
     assert {client.get(url).status_code for _ in range(5)} == {404}
+
+
+def test_the_budget_is_shared_by_every_web_process(cast, client, budget):
+    # Issue 10, finding 10: without Redis the count lived in each process's memory, so N
+    # processes allowed N times the budget. It lives in Redis or in a database table now.
+    backend = django_settings.CACHES["shared"]["BACKEND"]
+    assert backend.endswith(("db.DatabaseCache", "redis.RedisCache"))
+    url = reverse("hotline:tomb_shared", args=["z" * 43])
+    for _ in range(3):
+        client.get(url)
+        cache.clear()  # another process: its own (empty) memory, the same shared count
+    assert client.get(url).status_code == 429

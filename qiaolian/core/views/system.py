@@ -159,6 +159,13 @@ class TokenCreateView(ScopedFormView):
     success_message = _("Token created. Copy it now: it will not be shown again.")
 
     def perform(self, form):
+        from qiaolian.core.middleware import requires_second_factor
+
+        # A token outlives the session: never one for a session that has not passed the
+        # second factor its roles require (SecondFactorMiddleware stops it first anyway).
+        user = self.request.user
+        if requires_second_factor(user) and not user.is_verified():
+            raise PermissionDenied(_("Confirm your second factor first."))
         token, secret = services.api_token_create(
             actor=self.request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
         )

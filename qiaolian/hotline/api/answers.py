@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from qiaolian.core.api_kit import ErrorOut, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.core.versioning import if_match_version
+from qiaolian.core.versioning import MAX_VERSION, if_match_version
 from qiaolian.hotline.api.common import check_category
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Answer, AnswerStatus
@@ -59,7 +59,7 @@ class AnswerIn(Schema):
 class AnswerEditIn(Schema):
     """Only the fields sent are changed; `version` (optional) refuses a stale edit."""
 
-    version: int | None = None
+    version: int | None = Field(None, ge=0, le=MAX_VERSION)
     unit: UUID | None = None
     category: str | None = None
     status: AnswerStatus | None = None

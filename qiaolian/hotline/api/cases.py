@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from qiaolian.core.api_kit import ErrorOut, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.core.versioning import if_match_version
+from qiaolian.core.versioning import MAX_VERSION, if_match_version
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import Case, CaseEvent, Channel, EventKind, Priority
 from qiaolian.hotline.models import Status as CaseStatus
@@ -92,7 +92,7 @@ class CaseIn(Schema):
 
 class StatusIn(Schema):
     status: CaseStatus
-    version: int | None = None
+    version: int | None = Field(None, ge=0, le=MAX_VERSION)
     note: str = Field(
         "",
         max_length=10000,
@@ -104,7 +104,7 @@ class StatusIn(Schema):
 class CaseEditIn(Schema):
     """Only the fields sent are changed; `version` (optional) refuses a stale edit."""
 
-    version: int | None = None
+    version: int | None = Field(None, ge=0, le=MAX_VERSION)
     subject: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     category: str | None = None
@@ -115,7 +115,7 @@ class CaseEditIn(Schema):
 
 class AssignIn(Schema):
     assignee: str | None = Field(None, description="username; null unassigns")
-    version: int | None = None
+    version: int | None = Field(None, ge=0, le=MAX_VERSION)
 
 
 class CommentIn(Schema):

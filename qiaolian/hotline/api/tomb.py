@@ -19,7 +19,7 @@ from ninja.files import UploadedFile
 from qiaolian.core.api_kit import ErrorOut, PageHook, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
-from qiaolian.core.versioning import if_match_version
+from qiaolian.core.versioning import MAX_VERSION, if_match_version
 from qiaolian.hotline.apps import HOTLINE
 from qiaolian.hotline.models import (
     Case,
@@ -126,7 +126,7 @@ class TombOpenIn(TombOrderIn):
 class TombEditIn(Schema):
     """Only the fields sent are changed; `version` (optional) refuses a stale edit."""
 
-    version: int | None = None
+    version: int | None = Field(None, ge=0, le=MAX_VERSION)
     kind: TombKind | None = None
     deceased_name: str | None = Field(None, max_length=100)
     cemetery: str | None = Field(None, min_length=1, max_length=150)

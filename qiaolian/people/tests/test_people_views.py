@@ -180,6 +180,12 @@ class PersonPageTests(TestCase):
         url = reverse("people:person_list")
         return response_text(self.client.get(url, params, headers={"HX-Request": "true"}))
 
+    def test_person_pages_are_never_cached(self):
+        # Issue 10, finding 10: the person page had no Cache-Control: no-store.
+        self.login(self.cast.district_manager)
+        for url in (self.detail(self.zhang), reverse("people:person_list")):
+            self.assertIn("no-store", self.client.get(url)["Cache-Control"], url)
+
     # --- list and export ----------------------------------------------------------------
 
     def test_it_filters_by_pinyin_initials_and_phone_digits(self):
@@ -319,10 +325,23 @@ class PersonPageTests(TestCase):
             response = self.client.post(self.reveal_url(self.mother))
             self.assertEqual(response.status_code, 403, user)
         self.assertFalse(AuditEvent.objects.filter(action="person.reveal").exists())
+        # Issue 10, finding 5: each refused reveal is a `denied` row naming the person.
+        refused = AuditEvent.objects.filter(outcome=AuditEvent.Outcome.DENIED)
+        self.assertEqual(
+            sorted(refused.values_list("actor_name", "object_id")),
+            sorted(
+                (u.username, str(self.mother.public_id))
+                for u in (self.cast.township_worker, self.cast.district_clerk)
+            ),
+        )
 
     def test_it_answers_404_to_reveal_a_sibling_or_an_unknown_field(self):
         self.login(self.cast.district_manager)
         self.assertEqual(self.client.post(self.reveal_url(self.sibling)).status_code, 404)
+        # Scoping's 404 on a sibling's person is a refused reveal, audited as such.
+        refused = AuditEvent.objects.get(outcome=AuditEvent.Outcome.DENIED)
+        self.assertEqual(refused.object_id, str(self.sibling.public_id))
+        self.assertEqual(refused.object_type, "people.person")
         self.assertEqual(self.client.post(self.reveal_url(self.zhang, "notes")).status_code, 404)
         self.assertEqual(self.client.get(self.reveal_url(self.zhang)).status_code, 405)
         self.assertFalse(AuditEvent.objects.filter(action="person.reveal").exists())
