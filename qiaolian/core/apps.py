@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from qiaolian.core.registry import NavItem, NavSection, PeriodicTask, QiaolianApp
+from qiaolian.core.registry import NavItem, NavSection, NotificationKind, PeriodicTask, QiaolianApp
 from qiaolian.core.scoping import Action, DomainActions
 
 CORE = DomainActions("core")
@@ -102,6 +102,15 @@ class CoreConfig(QiaolianApp):
         return [
             PeriodicTask("qiaolian.core.tasks.delete_orphan_files", 24 * 3600),
             PeriodicTask("qiaolian.core.tasks.delete_expired_exports", 6 * 3600),
+        ]
+
+    def notification_kinds(self) -> list[NotificationKind]:
+        return [
+            NotificationKind(
+                "core.export_ready",
+                _("Export ready"),
+                _("The export “%(title)s” is ready to download."),
+            )
         ]
 
     def audit_actions(self) -> dict:

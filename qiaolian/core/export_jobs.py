@@ -154,6 +154,16 @@ def export_job_run(job: ExportJob) -> ExportJob:
 def export_ready(job: ExportJob) -> None:
     """Tell the owner the file is ready. The job page shows it already (it polls); this is the
     one place a notification in the app or a mail goes when there is a channel for it."""
+    from django.urls import reverse
+
+    from qiaolian.core.services import notification_send
+
+    notification_send(
+        recipients=[job.owner],
+        kind="core.export_ready",
+        params={"title": job.title},
+        url=reverse("core:export_detail", args=[job.public_id]),
+    )
 
 
 def export_jobs_expire(*, now=None) -> int:

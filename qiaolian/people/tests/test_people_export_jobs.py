@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from qiaolian.core import export_jobs
-from qiaolian.core.models import AuditEvent, ExportJob
+from qiaolian.core.models import AuditEvent, ExportJob, Notification
 from qiaolian.core.testing.workers import run_queued_tasks
 from qiaolian.people.models import PersonContact
 from qiaolian.people.tests.factories import PersonFactory
@@ -101,6 +101,8 @@ def test_a_large_export_runs_on_a_worker_with_progress_and_an_owner_only_downloa
     fragment = progress(client, job)
     assert 'data-status="done"' in fragment and "hx-get" not in fragment
     assert reverse("core:export_download", args=[job.public_id]) in fragment
+    bell = Notification.objects.get(recipient=cast.district_manager, kind="core.export_ready")
+    assert bell.url == reverse("core:export_detail", args=[job.public_id])
 
     download = client.get(reverse("core:export_download", args=[job.public_id]))
     assert download.status_code == 200
