@@ -101,7 +101,7 @@ class CoreConfig(QiaolianApp):
         # Files whose row is gone (a cascade deleted it) leave the private storage daily.
         return [
             PeriodicTask("qiaolian.core.tasks.delete_orphan_files", 24 * 3600),
-            PeriodicTask("qiaolian.core.tasks.delete_expired_exports", 6 * 3600),
+            PeriodicTask("qiaolian.core.export_jobs.delete_expired_exports", 6 * 3600),
         ]
 
     def notification_kinds(self) -> list[NotificationKind]:

@@ -1,7 +1,8 @@
-"""Tabular exports (CSV and xlsx), once for every list. `export_view(view, fmt)` is the one
-entry point a list calls: it checks EXPORT, writes the audit row, and either answers the file
-at once or, above `EXPORT_BACKGROUND_ROWS` rows, hands the work to a worker (`ExportJob`, a
-progress page polled by HTMX, and a download only its owner can open, until it expires).
+"""Tabular exports (CSV and xlsx), once for every list. `core.export_jobs.export_view(view,
+fmt)` is the one entry point a list calls: it checks EXPORT, writes the audit row, and either
+answers the file at once or, above `EXPORT_BACKGROUND_ROWS` rows, hands the work to a worker
+(`ExportJob`, a progress page polled by HTMX, and a download only its owner can open, until it
+expires).
 
 A list view that exports declares:
 
@@ -39,11 +40,9 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -220,49 +219,3 @@ def title_of(view, queryset) -> str:
     if callable(title):
         title = title()
     return str(title or default_title(queryset))
-
-
-def export_view(view, fmt: str) -> HttpResponse:
-    """Export what the list `view` shows, with its filters: at once when it is small, else as
-    a background job (see the module docstring for what the view declares)."""
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import redirect
-
-    from qiaolian.core import audit
-    from qiaolian.core.export_jobs import export_job_create
-    from qiaolian.core.scoping import holds_anywhere
-
-    request = view.request
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest(_("Unknown export format."))
-    if not holds_anywhere(request.user, view.export_permission()):
-        raise PermissionDenied
-    queryset = view.export_queryset()
-    threshold = settings.EXPORT_BACKGROUND_ROWS
-    title = title_of(view, queryset)
-    if queryset[: threshold + 1].count() <= threshold:
-        audit.record(
-            actor=request.user,
-            action=f"export.{view.export_name}",
-            unit=request.active_unit or request.user.home_unit,
-            message=f"{fmt}: {request.GET.urlencode()}",
-        )
-        rows = view.export_rows(queryset)
-        return export_response(fmt, view.export_name, view.export_header(), rows, title=title)
-    job = export_job_create(
-        actor=request.user,
-        source=f"{type(view).__module__}.{type(view).__qualname__}",
-        name=view.export_name,
-        title=title,
-        fmt=fmt,
-        params=_params(request),
-        within_unit=request.active_unit,
-    )
-    return redirect("core:export_detail", public_id=job.public_id)
-
-
-def _params(request) -> str:
-    query = request.GET.copy()
-    query.pop("export", None)
-    query.pop("page", None)
-    return query.urlencode()

@@ -136,11 +136,13 @@ def dashboard_figures(*, user, within: Unit | None = None) -> dict:
 
 def unread_notifications(*, user) -> int:
     """How many of the user's own notifications are unread (the bell's count)."""
+    # scoping: exempt - a user's own notifications (for_recipient), whatever their units
     return Notification.objects.for_recipient(user).unread().count()
 
 
 def notification_list(*, user):
     """The user's own notifications, newest first (nobody reads another's)."""
+    # scoping: exempt - a user's own notifications (for_recipient), whatever their units
     return Notification.objects.for_recipient(user).select_related("actor")
 
 

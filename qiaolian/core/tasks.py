@@ -49,25 +49,6 @@ def delete_orphan_files() -> int:
     return len(delete_orphans())
 
 
-@task()
-def run_export(job_id: str) -> int:
-    """Write a large export's file (core/export_jobs.py); returns the rows written."""
-    from qiaolian.core.export_jobs import export_job_run
-    from qiaolian.core.models import ExportJob
-
-    # scoping: exempt, the job was created for its owner, whose rights the run checks again
-    job = ExportJob.objects.select_related("owner", "within_unit").get(public_id=job_id)
-    return export_job_run(job).rows_done
-
-
-@task()
-def delete_expired_exports() -> int:
-    """Remove export files past their retention (periodic: see the worker command)."""
-    from qiaolian.core.export_jobs import export_jobs_expire
-
-    return export_jobs_expire()
-
-
 def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
     transaction.on_commit(partial(task_obj.enqueue, *args, **kwargs))
 

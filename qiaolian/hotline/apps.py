@@ -14,10 +14,7 @@ from qiaolian.core.registry import (
     SeedStep,
     WorkPanel,
 )
-from qiaolian.core.scoping import DomainActions
-
-HOTLINE = DomainActions("hotline")
-"""The actions of the hotline domain ("hotline.view", …)."""
+from qiaolian.hotline.domain import HOTLINE as HOTLINE  # re-exported: apps import it from here
 
 CONTACTS = pgettext_lazy("measure", "contacts")
 CASES = pgettext_lazy("measure", "cases")

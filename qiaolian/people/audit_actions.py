@@ -24,6 +24,7 @@ LABELS = {
     "import.discard": _("Import discarded"),
     "import.undo": _("Import undone"),
     "import.refused": _("Import refused"),
+    "import.expire": _("Abandoned import cleared"),
     "export.people": _("People exported"),
     "export.associations": _("Associations exported"),
     "export.import_errors": _("Import problems exported"),

@@ -48,7 +48,7 @@ def test_an_unknown_format_is_refused(client, cast):
 
 
 def exporting_views() -> list[str]:
-    """Every routed view that exports through core.exports.export_view."""
+    """Every routed view that exports through core.export_jobs.export_view."""
     from django.urls import get_resolver
 
     found: set[str] = set()

@@ -258,6 +258,8 @@ OWN_QUERYSET = {
     "qiaolian.core.views.dictionaries.DictDetailView": "Dictionaries are federation-wide",
     "qiaolian.core.views.dictionaries.RoleListView": "Roles are federation-wide",
     "qiaolian.core.views.system.TokenListView": "A user's own tokens (owner filter)",
+    "qiaolian.core.views.system.NotificationListView": "A user's own notifications (recipient)",
+    "qiaolian.core.views.system.NotificationOpenView": "A user's own notifications (recipient)",
     "qiaolian.core.views.system.TokenRevokeView": "A user's own tokens (owner filter)",
     "qiaolian.core.views.users.UserListView": "user_list() restricts to ADMIN",
     "qiaolian.hotline.views.answers.AnswerListView": "answer_list() adds the shared-down answers",

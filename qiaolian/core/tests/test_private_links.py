@@ -218,8 +218,10 @@ def test_the_migration_keeps_tomb_links_already_sent_working():
     from django.db.migrations.executor import MigrationExecutor
 
     before = [("hotline", "0004_attachments_in_private_storage"), ("core", "0004_private_links")]
-    after = [("hotline", "0005_tomb_links_in_core"), ("core", "0005_working_calendar")]
     executor = MigrationExecutor(connection)
+    # Forward to the latest schema again: the service reads today's models, and the tests
+    # after this one need every table and column.
+    after = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     unit = old.get_model("core", "Unit").objects.create(

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit_display, selectors
-from qiaolian.core.exports import export_view
+from qiaolian.core.export_jobs import export_view
 from qiaolian.core.forms import AuditFilterForm, LoginLogFilterForm
 from qiaolian.core.scoping import Action
 from qiaolian.core.views.generic import ScopedListView

@@ -179,7 +179,7 @@ class ExportableListView(ScopedListView):
 
     Subclasses give `export_name`, `queryset_for(action)` (the list's rows under VIEW, the
     export's under EXPORT), `export_header()` and `export_rows(queryset)`; `export_title`
-    names the sheet (default: the records' plural name). `core.exports.export_view` does the
+    names the sheet (default: the records' plural name). `core.export_jobs.export_view` does the
     rest: EXPORT held somewhere, the page's own filters, the file at once or, for a large
     list, a background job with a progress page, formulas neutralised, one audit event.
     """
@@ -224,7 +224,7 @@ class ExportableListView(ScopedListView):
         return context
 
     def export(self, fmt: str):
-        from qiaolian.core.exports import export_view
+        from qiaolian.core.export_jobs import export_view
 
         return export_view(self, fmt)
 

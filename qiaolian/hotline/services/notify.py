@@ -14,7 +14,7 @@ from django.urls import reverse
 from qiaolian.core.models import Role, UnitRole, User
 from qiaolian.core.scoping import Action, Narrowing, ancestor_paths
 from qiaolian.core.services import notification_send
-from qiaolian.hotline.apps import HOTLINE
+from qiaolian.hotline.domain import HOTLINE
 
 CORE_ADMIN = "core.admin"
 

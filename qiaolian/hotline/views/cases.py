@@ -194,6 +194,7 @@ class CaseListView(ExportableListView):
     sort_fields = selectors.SORTS
     default_sort = "-opened"
     export_name = "cases"
+    export_title = gettext_lazy("Cases")
 
     def queue(self) -> str:
         queue = self.request.GET.get("queue", "")

@@ -162,7 +162,7 @@ def test_the_clerk_without_export_is_refused_and_nothing_is_queued(client, cast,
 def test_the_retention_task_deletes_expired_files(
     client, cast, register, tmp_path, django_capture_on_commit_callbacks
 ):
-    from qiaolian.core.tasks import delete_expired_exports
+    from qiaolian.core.export_jobs import delete_expired_exports
 
     with django_capture_on_commit_callbacks(execute=True):
         ask(client, cast.district_manager)

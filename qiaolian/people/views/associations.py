@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qiaolian.core.apps import CORE
-from qiaolian.core.exports import export_view
+from qiaolian.core.export_jobs import export_view
 from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree
 from qiaolian.core.views.generic import (
     ScopedActionView,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from qiaolian.core import audit, timezones
 from qiaolian.core.apps import CORE
-from qiaolian.core.exports import export_view
+from qiaolian.core.export_jobs import export_view
 from qiaolian.core.pagination import BoundedPaginator
 from qiaolian.core.scoping import Action, holds_anywhere, holds_subtree, reaches_unit
 from qiaolian.core.views.conflicts import ConflictFormMixin
