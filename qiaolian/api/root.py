@@ -53,6 +53,26 @@ WRITE_ERROR_RESPONSES = {
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
+# The API refuses NUL and other control characters in any text (`ControlCharacterMiddleware`):
+# the schema says so on every free-text property.
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+
+
+def _no_control_characters(node) -> None:
+    """Add `TEXT_PATTERN` to every plain string property (no format, enum or pattern)."""
+    if isinstance(node, list):
+        for item in node:
+            _no_control_characters(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" and not ({"format", "enum", "pattern", "const"} & set(node)):
+        node["pattern"] = TEXT_PATTERN
+    for value in node.values():
+        if isinstance(value, dict | list):
+            _no_control_characters(value)
+
+
 class QiaolianAPI(NinjaAPI):
     """Every answer that is one versioned record (a detail, or what an update saved) carries
     its version as `ETag: "<version>"`, to send back as `If-Match` on the next update."""
@@ -66,6 +86,8 @@ class QiaolianAPI(NinjaAPI):
         for name, definition in error_out.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components.setdefault("ErrorOut", error_out)
+        for definition in components.values():
+            _no_control_characters(definition)
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
                 errors = dict(ERROR_RESPONSES)

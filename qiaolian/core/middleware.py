@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -175,6 +176,10 @@ class ControlCharacterMiddleware:
         return self.get_response(request)
 
 
+FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+"""The API's field names: snake_case. Other keys are unknown to every operation."""
+
+
 def _control_character_field(body: bytes) -> str | None:
     """The dotted name of the first string in a JSON body that holds a control character."""
     try:
@@ -189,10 +194,10 @@ def _control_character_field(body: bytes) -> str | None:
             return None
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, item in items:
+            if isinstance(key, str) and not FIELD_NAME.fullmatch(key):
+                continue  # not a field of any operation: the API ignores it, so does this
             # A list item is named by its list ("phones", not "phones.0"), as the API does.
             name = path if isinstance(key, int) else (f"{path}.{key}" if path else key)
-            if isinstance(key, str) and has_control_characters(key):
-                return name
             found = walk(item, name)
             if found is not None:
                 return found

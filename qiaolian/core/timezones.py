@@ -119,11 +119,11 @@ def wall_clock(
 
 
 def utc_offset(name: str | None, at: datetime | None = None) -> str:
-    """ "UTC+1", "UTC+5:30", "UTC-3", "UTC": the zone's offset at `at` (default now)."""
+    """ "UTC+1", "UTC+5:30", "UTC-3", "UTC+0": the zone's offset at `at` (default now)."""
     offset = (at or timezone.now()).astimezone(zone(name)).utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds()) // 60
     if not minutes:
-        return "UTC"
+        return "UTC+0"
     sign = "+" if minutes > 0 else "-"
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
@@ -192,9 +192,15 @@ def zone_names() -> tuple[str, ...]:
         sorted(
             z
             for z in zoneinfo.available_timezones()
-            if "/" in z and not z.startswith(_LEGACY_PREFIXES)
+            if "/" in z and not z.startswith(_LEGACY_PREFIXES) and _has_chinese_city(z)
         )
     )
+
+
+def _has_chinese_city(name: str) -> bool:
+    """CLDR names the zone's city in Chinese (the few it does not are old aliases such as
+    "America/Fort_Wayne"; they stay valid when typed, but are not offered in the pickers)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in city_name(name, "zh"))
 
 
 def zone_choices(at: datetime | None = None) -> list[tuple[str, str]]:
