@@ -188,6 +188,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (issue 10, finding 13; core/hashers.py); PBKDF2 after it, so hashes made
+# before the switch still verify and are re-hashed with Argon2id at the user's next login.
+PASSWORD_HASHERS = [
+    "qiaolian.core.hashers.QiaolianArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 PASSWORD_RESET_TIMEOUT = 3600  # one hour
 
 # Sessions: 30 minutes idle, 12 hours absolute (enforced by SessionLimitsMiddleware).
