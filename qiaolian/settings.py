@@ -200,6 +200,9 @@ PASSWORD_RESET_TIMEOUT = 3600  # one hour
 SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", "1800"))
 SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Database sessions saved key by key: overlapping requests never undo each other's changes
+# (issue 10, finding 11; core/sessions.py).
+SESSION_ENGINE = "qiaolian.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
