@@ -31,18 +31,18 @@ class SessionStore(DatabaseSessionStore):
         self._set_keys.discard(key)
 
     def pop(self, key, *args):
-        if key in self._session:
+        if key in self:
             self._removed_keys.add(key)
             self._set_keys.discard(key)
         return super().pop(key, *args)
 
-    def setdefault(self, key, value):
-        if key not in self._session:
+    def setdefault(self, key, value):  # type: ignore[override]  # SessionBase's own signature
+        if key not in self:
             self._set_keys.add(key)
             self._removed_keys.discard(key)
         return super().setdefault(key, value)
 
-    def update(self, dict_):
+    def update(self, dict_):  # type: ignore[override]  # SessionBase's own signature
         super().update(dict_)
         self._set_keys.update(dict_)
         self._removed_keys.difference_update(dict_)
@@ -65,7 +65,7 @@ class SessionStore(DatabaseSessionStore):
                 )
                 if row is not None:
                     merged = self.decode(row.session_data)
-                    mine = self._get_session()
+                    mine = dict(self.items())
                     merged.update({key: mine[key] for key in self._set_keys if key in mine})
                     for key in self._removed_keys:
                         merged.pop(key, None)
