@@ -188,12 +188,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (issue 10, finding 13; core/hashers.py); PBKDF2 after it, so hashes made
+# before the switch still verify and are re-hashed with Argon2id at the user's next login.
+PASSWORD_HASHERS = [
+    "qiaolian.core.hashers.QiaolianArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 PASSWORD_RESET_TIMEOUT = 3600  # one hour
 
 # Sessions: 30 minutes idle, 12 hours absolute (enforced by SessionLimitsMiddleware).
 SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", "1800"))
 SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Database sessions saved key by key: overlapping requests never undo each other's changes
+# (issue 10, finding 11; core/sessions.py).
+SESSION_ENGINE = "qiaolian.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

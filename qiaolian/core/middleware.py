@@ -111,7 +111,9 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.warning(request, _("Your session expired. Please log in again."))
                 return redirect(f"{reverse('core:login')}?next={request.path}")
-            if now - last_seen > 30:  # avoid a session write on every request
+            # At most once a minute: a session write on every request would only make
+            # overlapping saves more likely (they are merged key by key, core/sessions.py).
+            if now - last_seen >= 60:
                 session["last_seen"] = now
         return self.get_response(request)
 
