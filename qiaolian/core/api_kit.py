@@ -269,14 +269,14 @@ class PageInput(Schema):
 class PagePagination(PageNumberPagination):
     """`?page=N&page_size=M`; `{"items": […], "count": total}` (the exact total)."""
 
-    Input = PageInput
+    Input = PageInput  # type: ignore[assignment]  # narrows ninja's input (page bounds)
 
 
 class CappedPagePagination(PageNumberPagination):
     """As `PagePagination`, but the count reads at most `count_limit + 1` rows: beyond the
     limit `count` is the limit and `capped` is true ("more than"), never a made-up figure."""
 
-    Input = PageInput
+    Input = PageInput  # type: ignore[assignment]  # narrows ninja's input (page bounds)
 
     class Output(Schema):
         items: list[Any]

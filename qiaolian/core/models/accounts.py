@@ -86,7 +86,7 @@ class User(ScopedMixin, AbstractUser):
 
     def _get_session_auth_hash(self, secret=None):
         if not self.session_salt:  # never deactivated: Django's own hash, sessions stay valid
-            return super()._get_session_auth_hash(secret=secret)
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         return salted_hmac(
             "qiaolian.core.User.session_auth_hash",
             self.password + self.session_salt,

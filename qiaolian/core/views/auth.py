@@ -56,7 +56,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     sends the mail. The request does the same work for a known and an unknown address, so
     its timing cannot tell which addresses have accounts (issue 10, finding 6)."""
 
-    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):  # type: ignore[override]
         enqueue_on_commit(
             send_password_reset,
             email=self.cleaned_data["email"],
