@@ -323,7 +323,7 @@ class DictChoiceField(forms.ChoiceField):
 
 def dict_choices(dict_code: str) -> list[tuple[str, str]]:
     items = DictItem.objects.filter(dict_type__code=dict_code, is_active=True)
-    return [("", "---------"), *((item.value, item.display) for item in items)]
+    return [("", str(_("- Select an option -"))), *((item.value, item.display) for item in items)]
 
 
 class DictItemForm(forms.ModelForm):

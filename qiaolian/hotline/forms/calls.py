@@ -83,7 +83,7 @@ class CallForm(forms.Form):
         super().__init__(data, initial=initial)
         self.user = user
         self.fields["unit"] = UnitChoiceField(user=user, action=HOTLINE.ADD, label=_("Unit"))
-        self.fields["category"].choices = category_choices("---------")
+        self.fields["category"].choices = category_choices(str(_("- Select an option -")))
         self.fields["person"] = ScopedPublicIdField(
             queryset=Person.objects.restrict(user, Action.VIEW),
             required=False,
