@@ -129,6 +129,10 @@ def test_a_portal_user_is_pointed_to_the_portal_in_their_language(
     assert 'id="portal-user-notice"' in page
     assert "nav-link" not in page  # no staff menu
     assert client.get(reverse("people:person_list")).status_code == 403
+    # Their own pages (exports) too: no staff page with an empty menu.
+    exports = client.get(reverse("core:export_list"))
+    assert exports.status_code == 403
+    assert 'id="portal-user-notice"' in exports.content.decode()
 
 
 @override_settings(PORTAL_URL="https://portal.example.org/")

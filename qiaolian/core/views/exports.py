@@ -4,14 +4,13 @@ export belongs to the user who asked for it: anyone else gets a 404, whatever th
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views import View
 
 from qiaolian.core.files import serve_private_file
 from qiaolian.core.models import ExportJob
+from qiaolian.core.views.generic import ScopedView
 
 Status = ExportJob.Status
 
@@ -21,6 +20,13 @@ def own_jobs(user):
     return ExportJob.objects.filter(owner=user)
 
 
+class OwnExportView(ScopedView):
+    """A signed-in staff user's own exports, whatever grants they hold (a portal user is told
+    where they belong, as on every staff page)."""
+
+    owner_only = True
+
+
 def own_job(request, public_id) -> ExportJob:
     job = own_jobs(request.user).filter(public_id=public_id).first()
     if job is None:
@@ -28,7 +34,7 @@ def own_job(request, public_id) -> ExportJob:
     return job
 
 
-class ExportListView(LoginRequiredMixin, View):
+class ExportListView(OwnExportView):
     """The exports of the last days, newest first."""
 
     def get(self, request):
@@ -37,7 +43,7 @@ class ExportListView(LoginRequiredMixin, View):
         return render(request, "core/exports/list.html", context)
 
 
-class ExportDetailView(LoginRequiredMixin, View):
+class ExportDetailView(OwnExportView):
     """The job's progress; `?progress=1` from HTMX answers the bar only, and the whole card
     (with the download link) once the job is done."""
 
@@ -51,7 +57,7 @@ class ExportDetailView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
-class ExportDownloadView(LoginRequiredMixin, View):
+class ExportDownloadView(OwnExportView):
     def get(self, request, public_id) -> FileResponse:
         job = own_job(request, public_id)
         if job.status != Status.DONE or (job.expires_at and job.expires_at <= timezone.now()):
