@@ -157,12 +157,13 @@ class Case(ScopedMixin, VersionedModel):
     )
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
-    paused_since = models.DateTimeField(null=True, blank=True)
-    paused_seconds = models.PositiveIntegerField(default=0)
-    first_response_breached = models.BooleanField(default=False)
-    resolution_breached = models.BooleanField(default=False)
-    warned_at = models.DateTimeField(null=True, blank=True)  # "breaching soon" notice sent
-    breach_notified_at = models.DateTimeField(null=True, blank=True)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(_("seconds paused"), default=0)
+    first_response_breached = models.BooleanField(_("first response overdue"), default=False)
+    resolution_breached = models.BooleanField(_("resolution overdue"), default=False)
+    # "breaching soon" notice sent
+    warned_at = models.DateTimeField(_("deadline warning sent at"), null=True, blank=True)
+    breach_notified_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True)
     # Whether a call is linked to the case (kept by Call.save): the figures count a case
     # opened without a call as a contact of its own, and must not look up calls row by row.
     has_call = models.BooleanField(default=False, editable=False)

@@ -596,7 +596,7 @@ def _escalate(case_id: int, kind: str, now: datetime, admin_roles: list[str]) ->
             action=f"case.sla_{kind}",
             obj=case,
             changes={k: [None, str(v)] for k, v in changed.items()},
-            message=", ".join(targets),
+            message=text,  # in the site's language: the log shows no target codes
         )
         to = recipients(case, admin_roles)
         if to:

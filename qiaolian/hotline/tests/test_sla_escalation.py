@@ -69,7 +69,8 @@ def test_it_warns_and_reports_once_with_events_and_mail(setup, django_capture_on
         (soon.pk, "warning"),
         (late.pk, "breach"),
     }
-    assert AuditEvent.objects.filter(action="case.sla_breach", object_id=str(late.public_id))
+    logged = AuditEvent.objects.get(action="case.sla_breach", object_id=str(late.public_id))
+    assert "first_response" not in logged.message and "首次响应" in logged.message
 
     run_queued_tasks()  # the e-mails were queued, not sent inside the check
     by_subject = {m.subject: set(m.to) for m in mail.outbox}
