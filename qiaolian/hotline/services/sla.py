@@ -595,7 +595,11 @@ def _escalate(case_id: int, kind: str, now: datetime, admin_roles: list[str]) ->
             actor=None,
             action=f"case.sla_{kind}",
             obj=case,
-            changes={k: [None, str(v)] for k, v in changed.items()},
+            # a moment as ISO text and a flag as a boolean: the log shows both in words
+            changes={
+                k: [None, v.isoformat() if isinstance(v, datetime) else v]
+                for k, v in changed.items()
+            },
             message=text,  # in the site's language: the log shows no target codes
         )
         to = recipients(case, admin_roles)

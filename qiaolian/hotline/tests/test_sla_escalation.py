@@ -71,6 +71,7 @@ def test_it_warns_and_reports_once_with_events_and_mail(setup, django_capture_on
     }
     logged = AuditEvent.objects.get(action="case.sla_breach", object_id=str(late.public_id))
     assert "first_response" not in logged.message and "首次响应" in logged.message
+    assert logged.changes["first_response_breached"] == [None, True]
 
     run_queued_tasks()  # the e-mails were queued, not sent inside the check
     by_subject = {m.subject: set(m.to) for m in mail.outbox}
