@@ -1,8 +1,8 @@
 """Request plumbing: audit context, the active unit, session limits, second factor."""
 
+import functools
 import json
 import logging
-import re
 import time
 
 from django.conf import settings
@@ -178,8 +178,19 @@ class ControlCharacterMiddleware:
         return self.get_response(request)
 
 
-FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]*")
-"""The API's field names: snake_case. Other keys are unknown to every operation."""
+@functools.cache
+def api_field_names() -> frozenset[str]:
+    """Every field name of the API's input and output schemas (ninja `Schema` subclasses):
+    a key outside them is unknown to every operation, which ignores it."""
+    from ninja import Schema
+
+    names: set[str] = set()
+    pending = list(Schema.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        names.update(getattr(cls, "model_fields", {}))
+    return frozenset(names)
 
 
 def _control_character_field(body: bytes) -> str | None:
@@ -196,7 +207,7 @@ def _control_character_field(body: bytes) -> str | None:
             return None
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, item in items:
-            if isinstance(key, str) and not FIELD_NAME.fullmatch(key):
+            if isinstance(key, str) and key not in api_field_names():
                 continue  # not a field of any operation: the API ignores it, so does this
             # A list item is named by its list ("phones", not "phones.0"), as the API does.
             name = path if isinstance(key, int) else (f"{path}.{key}" if path else key)
