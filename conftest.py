@@ -72,3 +72,13 @@ def _fresh_working_calendar():
     from qiaolian.core import workdays
 
     workdays.clear_local_cache()
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """The shared cache (rate-limit and denied-audit counters) lives in Redis or a cache table,
+    outside the test's transaction: each test starts with it empty, as a rolled-back test
+    leaves its rows, so a count of an earlier test (or an earlier run) never answers here."""
+    from django.core.cache import caches
+
+    caches["shared"].clear()

@@ -51,7 +51,18 @@ def api_schema(cast, client):
     loaded = schemathesis.openapi.from_dict(raw)
     loaded.app = get_wsgi_application()
     loaded.location = "/api/openapi.json"
-    return loaded
+    # As Django's test client does: a request must not close the test's database connection
+    # (on PostgreSQL that ends the test's transaction and every later request fails).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield loaded
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

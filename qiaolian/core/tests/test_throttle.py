@@ -49,7 +49,9 @@ def test_the_budget_is_shared_by_every_web_process(cast, client, budget):
     backend = django_settings.CACHES["shared"]["BACKEND"]
     assert backend.endswith(("db.DatabaseCache", "redis.RedisCache"))
     url = reverse("hotline:tomb_shared", args=["z" * 43])
+    local_memory = django_settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
     for _ in range(3):
         client.get(url)
-        cache.clear()  # another process: its own (empty) memory, the same shared count
+        if local_memory:
+            cache.clear()  # another process: its own (empty) memory, the same shared count
     assert client.get(url).status_code == 429
