@@ -328,15 +328,7 @@ class CallbackCreateView(ScopedFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tz = callback_services.requester_time_zone(self.object)
-        start, end = callback_services.daytime_window()
-        context.update(
-            case=self.object,
-            tz_label=callback_services.zone_label(tz),
-            clock=_clock(callback_services.local_time(tz), tz),
-            day_start=start,
-            day_end=end,
-            case_url=case_url(self.object),
-        )
+        context.update(_callback_window(tz), case=self.object, case_url=case_url(self.object))
         return context
 
     def perform(self, form):
@@ -375,15 +367,8 @@ class CallCallbackView(ScopedFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tz = services.caller_time_zone(self.object)
-        start, end = callback_services.daytime_window()
-        context.update(
-            call=self.object,
-            tz_label=callback_services.zone_label(tz),
-            clock=_clock(callback_services.local_time(tz), tz),
-            day_start=start,
-            day_end=end,
-            case_url=reverse("hotline:call_detail", args=[self.object.public_id]),
-        )
+        url = reverse("hotline:call_detail", args=[self.object.public_id])
+        context.update(_callback_window(tz), call=self.object, case_url=url)
         return context
 
     def perform(self, form):
@@ -432,6 +417,18 @@ class CallbackCancelView(CallbackDoneView):
 
 
 # --- case-page panels ---------------------------------------------------------------------
+
+
+def _callback_window(tz: str) -> dict:
+    """What a callback form shows of the other side's day: their clock and zone, and the
+    daytime window callbacks fall in (their time)."""
+    start, end = callback_services.daytime_window()
+    return {
+        "tz_label": callback_services.zone_label(tz),
+        "clock": _clock(callback_services.local_time(tz), tz),
+        "day_start": start,
+        "day_end": end,
+    }
 
 
 def _clock(local, tz: str) -> WallClock:
