@@ -1,6 +1,8 @@
+from datetime import datetime
+
 from django import template
 
-from qiaolian.core import timezones
+from qiaolian.core import audit_display, timezones
 
 register = template.Library()
 
@@ -67,10 +69,6 @@ def in_zone(value, name):
     """`{{ callback.scheduled_for|in_zone:callback.time_zone }}`: like Django's `|timezone`,
     but a blank, unknown or path-like stored name falls back to the federation's zone instead
     of raising (a bad stored value must not break the page for everyone, issue 10.3)."""
-    from datetime import datetime
-
-    from qiaolian.core import timezones
-
     if not isinstance(value, datetime):
         return value
     return value.astimezone(timezones.zone(name if isinstance(name, str) else None))
@@ -81,30 +79,22 @@ def in_zone(value, name):
 
 @register.filter
 def audit_action(event) -> str:
-    from qiaolian.core.audit_display import action_label
-
-    return action_label(event.action)
+    return audit_display.action_label(event.action)
 
 
 @register.filter
 def audit_actor(event) -> str:
-    from qiaolian.core.audit_display import actor_label
-
-    return actor_label(event.actor_name)
+    return audit_display.actor_label(event.actor_name)
 
 
 @register.filter
 def audit_changes(event) -> list:
-    from qiaolian.core.audit_display import changes
-
-    return changes(event.object_type, event.changes)
+    return audit_display.changes(event.object_type, event.changes)
 
 
 @register.filter
 def audit_fields(event) -> str:
-    from qiaolian.core.audit_display import changed_fields
-
-    return changed_fields(event.object_type, event.changes)
+    return audit_display.changed_fields(event.object_type, event.changes)
 
 
 @register.filter
