@@ -11,12 +11,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from qiaolian.core.apps import CORE
 from qiaolian.core.models import Role, UnitRole, User
 from qiaolian.core.scoping import Action, Narrowing, ancestor_paths
 from qiaolian.core.services import notification_send
 from qiaolian.hotline.domain import HOTLINE
-
-CORE_ADMIN = "core.admin"
 
 # @username as Django's usernames allow it (letters, digits, @ . + - _), not inside an e-mail.
 MENTION = re.compile(r"(?<![\w.@+-])@([\w.+-]+)")
@@ -35,7 +34,7 @@ def unit_managers(unit: Any) -> list[User]:
     any, the holders of a whole-subtree hotline CHANGE) of the nearest unit at or above it
     that has some."""
     subtree = [role for role in Role.objects.all() if role.narrowing == Narrowing.SUBTREE]
-    admins = {role.code for role in subtree if role.grants(CORE_ADMIN)}
+    admins = {role.code for role in subtree if role.grants(CORE.ADMIN)}
     roles = admins | {role.code for role in subtree if role.grants(HOTLINE.CHANGE)}
     rows = UnitRole.objects.filter(  # scoping: exempt, who to tell (not what to show)
         unit__path__in=[*ancestor_paths(unit.path), unit.path],
