@@ -91,7 +91,12 @@ class NavSection:
 
 @dataclass(frozen=True)
 class SeedStep:
-    """`run(scale)` loads an app's demo data, idempotently; `after` names steps it needs."""
+    """`run(scale)` loads an app's demo data, idempotently; `after` names steps it needs.
+
+    A name ending in "?" is a step to follow only when its app is installed ("giving?": ship
+    the donated goods when there are any), so an app can order itself after one it must not
+    import.
+    """
 
     name: str
     run: str | Callable[[int], Any]
@@ -357,6 +362,10 @@ def seed_steps() -> list[SeedStep]:
             raise ValueError(f"seed steps depend on each other in a circle: {step.name}")
         placing.add(step.name)
         for name in step.after:
+            if name.endswith("?"):
+                if name[:-1] in steps:
+                    place(steps[name[:-1]])
+                continue
             if name not in steps:
                 raise ValueError(f"seed step {step.name!r} follows unknown step {name!r}")
             place(steps[name])

@@ -87,6 +87,20 @@ def test_a_seed_step_after_an_unknown_step_is_refused(monkeypatch):
         registry.seed_steps()
 
 
+def test_an_optional_seed_step_orders_only_when_it_is_installed(monkeypatch):
+    def ordered(*steps):
+        monkeypatch.setattr(
+            registry, "contributions", lambda: (registry.Contribution(app=None, seed_steps=steps),)
+        )
+        return [step.name for step in registry.seed_steps()]
+
+    ship = registry.SeedStep("ship", "x:y", after=("stock", "donations?"))
+    stock = registry.SeedStep("stock", "x:y")
+    donations = registry.SeedStep("donations", "x:y", after=("stock",))
+    assert ordered(ship, stock, donations) == ["stock", "donations", "ship"]
+    assert ordered(ship, stock) == ["stock", "ship"]
+
+
 def test_a_reversed_period_is_refused():
     with pytest.raises(ValueError):
         Period(date(2026, 2, 1), date(2026, 1, 1))
