@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 from qiaolian.core.registry import (
     RECORD_VERBS,
     Figure,
+    NavItem,
     NavSection,
     QiaolianApp,
     SeedStep,
@@ -30,7 +31,25 @@ class ReliefConfig(QiaolianApp):
     domain_verbs = (*RECORD_VERBS, Action.APPROVE)
 
     def navigation(self) -> list[NavSection]:
-        return []
+        view = "relief.view"
+        return [
+            NavSection(
+                "relief",
+                _("Supplies"),
+                300,
+                (
+                    NavItem(_("Needs"), "relief:need_list", "ti-list-check", view),
+                    NavItem(_("Allocations"), "relief:allocation_list", "ti-scale", view),
+                    NavItem(_("Shipments"), "relief:shipment_list", "ti-truck-delivery", view),
+                    NavItem(
+                        _("Warehouses"), "relief:warehouse_list", "ti-building-warehouse", view
+                    ),
+                    NavItem(_("Stock ledger"), "relief:ledger", "ti-notebook", view),
+                    NavItem(_("Item catalogue"), "relief:item_list", "ti-packages", view),
+                    NavItem(_("Thanks"), "relief:thanks_list", "ti-heart-handshake", view),
+                ),
+            )
+        ]
 
     def seed_steps(self) -> list[SeedStep]:
         # The catalogue, warehouses and needs first; giving receives its goods donations into

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.files import private_storage
 from qiaolian.core.ledger import QuantityLedgerEntry
-from qiaolian.core.money import UnitOfMeasureField
+from qiaolian.core.money import UnitOfMeasureField, unit_label
 from qiaolian.core.scoping import ScopedManager, ScopedMixin
 
 
@@ -74,6 +74,10 @@ class Item(ScopedMixin, models.Model):
         if (get_language() or "zh").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+    @property
+    def uom_label(self) -> str:
+        return unit_label(self.uom)
 
 
 class Warehouse(ScopedMixin, models.Model):
