@@ -9,7 +9,18 @@ from django.urls import reverse
 
 from qiaolian.core import countries
 from qiaolian.core.scoping import Action
-from qiaolian.relief.models import Item, Lot, Shipment, StockBalance, StockEntry, Warehouse
+from qiaolian.relief.models import (
+    Allocation,
+    Item,
+    Lot,
+    Need,
+    Shipment,
+    ShipmentLine,
+    StockBalance,
+    StockEntry,
+    Thanks,
+    Warehouse,
+)
 
 
 def item_list(*, user: Any, action: str = Action.VIEW) -> QuerySet[Item]:
@@ -94,18 +105,19 @@ def lot_trace(*, user: Any, lot: Lot) -> list[dict]:
 
 
 def need_list(*, user: Any, action: str = Action.VIEW, within: Any = None) -> QuerySet:
-    from qiaolian.relief.models import Need
 
+    return narrow_needs(Need.objects.restrict(user, action), within=within)
+
+
+def narrow_needs(rows: QuerySet, *, within: Any = None) -> QuerySet:
     return (
-        Need.objects.restrict(user, action)
-        .in_subtree(within)
+        rows.in_subtree(within)
         .select_related("association", "item", "unit")
         .order_by("urgency", "reported_at", "id")
     )
 
 
 def filter_needs(rows: QuerySet, data: dict) -> QuerySet:
-    from qiaolian.relief.models import Need
 
     status = data.get("status") or ""
     if status == "":
@@ -128,11 +140,13 @@ def filter_needs(rows: QuerySet, data: dict) -> QuerySet:
 
 
 def allocation_list(*, user: Any, action: str = Action.VIEW, within: Any = None) -> QuerySet:
-    from qiaolian.relief.models import Allocation
 
+    return narrow_allocations(Allocation.objects.restrict(user, action), within=within)
+
+
+def narrow_allocations(rows: QuerySet, *, within: Any = None) -> QuerySet:
     return (
-        Allocation.objects.restrict(user, action)
-        .in_subtree(within)
+        rows.in_subtree(within)
         .select_related("warehouse", "created_by", "approved_by")
         .annotate(quantity=Sum("lines__quantity"))
         .order_by("-created_at", "-id")
@@ -140,11 +154,13 @@ def allocation_list(*, user: Any, action: str = Action.VIEW, within: Any = None)
 
 
 def shipment_list(*, user: Any, action: str = Action.VIEW, within: Any = None) -> QuerySet:
-    from qiaolian.relief.models import Shipment
 
+    return narrow_shipments(Shipment.objects.restrict(user, action), within=within)
+
+
+def narrow_shipments(rows: QuerySet, *, within: Any = None) -> QuerySet:
     return (
-        Shipment.objects.restrict(user, action)
-        .in_subtree(within)
+        rows.in_subtree(within)
         .select_related("association", "warehouse", "unit")
         .annotate(quantity=Sum("lines__quantity"))
         .order_by("-packed_on", "-id")
@@ -152,7 +168,6 @@ def shipment_list(*, user: Any, action: str = Action.VIEW, within: Any = None) -
 
 
 def filter_shipments(rows: QuerySet, data: dict) -> QuerySet:
-    from qiaolian.relief.models import Shipment
 
     if data.get("status"):
         rows = rows.filter(status=data["status"])
@@ -169,7 +184,6 @@ def filter_shipments(rows: QuerySet, data: dict) -> QuerySet:
 
 def shipment_lines(*, user: Any, shipment: Any) -> list[dict]:
     """Each line with the lots it was taken from ("whose donations are these?")."""
-    from qiaolian.relief.models import ShipmentLine
 
     lines = list(
         ShipmentLine.objects.restrict(user, Action.VIEW)
@@ -189,11 +203,13 @@ def shipment_lines(*, user: Any, shipment: Any) -> list[dict]:
 
 
 def thanks_list(*, user: Any, action: str = Action.VIEW, within: Any = None) -> QuerySet:
-    from qiaolian.relief.models import Thanks
 
+    return narrow_thanks(Thanks.objects.restrict(user, action), within=within)
+
+
+def narrow_thanks(rows: QuerySet, *, within: Any = None) -> QuerySet:
     return (
-        Thanks.objects.restrict(user, action)
-        .in_subtree(within)
+        rows.in_subtree(within)
         .select_related("shipment__association")
         .order_by("-received_on", "-id")
     )
@@ -223,7 +239,7 @@ def lots_in_warehouse(*, user: Any, warehouse: Warehouse) -> list[dict]:
         .filter(left__gt=0)
     )
     left = {row["lot_id"]: row["left"] for row in rows}
-    lots = (
-        Lot.objects.filter(pk__in=left).select_related("item").order_by("received_on", "id")
-    )  # scoping: exempt - ids from restricted entries
+    # scoping: exempt - the ids come from the restricted entries just above
+    lots = Lot.objects.filter(pk__in=left).select_related("item")
+    lots = lots.order_by("received_on", "id")
     return [{"lot": lot, "left": left[lot.pk]} for lot in lots]

@@ -37,7 +37,7 @@ def shipped(cast):
 
 
 def test_every_list_and_detail_page_opens(client, shipped):
-    cast, item, house, association, lot, need, shipment = shipped
+    cast, _item, house, _association, lot, need, shipment = shipped
     client.force_login(cast.district_manager)
     pages = [
         reverse("relief:item_list"),
@@ -74,7 +74,7 @@ def test_the_sibling_district_gets_404(client, shipped):
 
 
 def test_association_reports_a_need_by_its_link_and_acknowledges_by_another(client, shipped):
-    cast, item, house, association, lot, need, shipment = shipped
+    cast, item, _house, association, _lot, _need, shipment = shipped
     path = services.need_link_create(actor=cast.district_manager, association=association)
     page = client.get(path)
     assert page.status_code == 200 and "米兰侨团" in page.content.decode()

@@ -25,8 +25,8 @@ class AllocationListView(ScopedListView):
     template_name = "relief/allocation_list.html"
     model = Allocation
 
-    def scoped_queryset(self):
-        return selectors.allocation_list(user=self.request.user, within=self.request.active_unit)
+    def narrow(self, queryset):
+        return selectors.narrow_allocations(queryset, within=self.request.active_unit)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

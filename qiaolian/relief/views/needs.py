@@ -34,14 +34,9 @@ class NeedListView(ExportableListView):
     export_title = gettext_lazy("needs")
     sort_fields = {"urgency": "urgency", "reported": "reported_at", "quantity": "quantity"}
 
-    def queryset_for(self, action):
-        return selectors.need_list(
-            user=self.request.user, action=action, within=self.request.active_unit
-        )
-
-    def scoped_queryset(self):
+    def narrow(self, queryset):
+        rows = selectors.narrow_needs(queryset, within=self.request.active_unit)
         # The list shows the open needs unless the filter asks for others.
-        rows = self.queryset_for(Action.VIEW)
         if not self.request.GET.get("status"):
             rows = selectors.filter_needs(rows, {})
         return rows

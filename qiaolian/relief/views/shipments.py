@@ -37,10 +37,8 @@ class ShipmentListView(ExportableListView):
     export_title = gettext_lazy("shipments")
     sort_fields = {"number": "number", "packed": "packed_on", "shipped": "shipped_on"}
 
-    def queryset_for(self, action):
-        return selectors.shipment_list(
-            user=self.request.user, action=action, within=self.request.active_unit
-        )
+    def narrow(self, queryset):
+        return selectors.narrow_shipments(queryset, within=self.request.active_unit)
 
     @property
     def filter_form_class(self):
@@ -217,8 +215,8 @@ class ThanksListView(ScopedListView):
     model = Thanks
     filter_form_class = forms.PeriodFilterForm
 
-    def scoped_queryset(self):
-        return selectors.thanks_list(user=self.request.user, within=self.request.active_unit)
+    def narrow(self, queryset):
+        return selectors.narrow_thanks(queryset, within=self.request.active_unit)
 
     def filter_queryset(self, queryset, data):
         if data.get("start"):

@@ -60,8 +60,8 @@ class WarehouseListView(ScopedListView):
     template_name = "relief/warehouse_list.html"
     model = Warehouse
 
-    def scoped_queryset(self):
-        return selectors.warehouse_list(user=self.request.user).in_subtree(self.request.active_unit)
+    def narrow(self, queryset):
+        return queryset.in_subtree(self.request.active_unit).select_related("unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -233,10 +233,9 @@ class LedgerView(ExportableListView):
     export_name = "stock-ledger"
     export_title = gettext_lazy("stock ledger")
 
-    def queryset_for(self, action):
+    def narrow(self, queryset):
         return (
-            StockEntry.objects.restrict(self.request.user, action)
-            .in_subtree(self.request.active_unit)
+            queryset.in_subtree(self.request.active_unit)
             .select_related("warehouse", "item", "lot", "shipment", "created_by")
             .order_by("-created_at", "-id")
         )
