@@ -245,7 +245,7 @@ def shipment_acknowledge(
         unit=row.unit,
         changes={
             "status": [before, row.status],
-            "received": [None, {str(line.item): line.received_quantity for line in lines}],
+            "acknowledged_on": [None, row.acknowledged_on.isoformat()],
         },
         message=row.acknowledged_by,
     )
