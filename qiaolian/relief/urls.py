@@ -34,11 +34,7 @@ urlpatterns: list = [
     path("needs/<uuid:public_id>/", needs.NeedDetailView.as_view(), name="need_detail"),
     path("needs/<uuid:public_id>/review/", needs.NeedReviewView.as_view(), name="need_review"),
     path("needs/<uuid:public_id>/cancel/", needs.NeedCancelView.as_view(), name="need_cancel"),
-    path(
-        "associations/<uuid:public_id>/need-link/",
-        needs.NeedLinkView.as_view(),
-        name="need_link",
-    ),
+    path("needs/link/", needs.NeedLinkView.as_view(), name="need_link"),
     # --- allocations --------------------------------------------------------------------
     path("allocations/", allocations.AllocationListView.as_view(), name="allocation_list"),
     path(

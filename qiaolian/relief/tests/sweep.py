@@ -141,7 +141,10 @@ SWEEP = {
     "relief:need_detail": Detail(_id("need"), methods=("GET",)),
     "relief:need_review": Detail(_id("need")),
     "relief:need_cancel": Detail(_id("need")),
-    "relief:need_link": Detail(_id("association"), methods=("POST",)),
+    "relief:need_link": Create(
+        "core.PrivateLink",
+        lambda cast: {"association": str(_b_world(cast)["association"].public_id)},
+    ),
     "relief:allocation_list": Listing(_listing(HOUSE_MARKER)),
     "relief:allocation_propose": Create("relief.Allocation", _propose_data),
     "relief:allocation_detail": Detail(_id("allocation"), methods=("GET",)),
