@@ -8,6 +8,7 @@ from qiaolian.core.registry import (
     NavSection,
     QiaolianApp,
     SeedStep,
+    WorkPanel,
 )
 from qiaolian.core.scoping import Action, DomainActions
 
@@ -85,6 +86,24 @@ class ReliefConfig(QiaolianApp):
             figure("countries_reached", _("Countries reached"), COUNTRIES, "shipments_url", 302),
             figure("cities_reached", _("Cities reached"), CITIES, "shipments_url", 303),
             figure("thanks_received", _("Thanks received"), THANKS, "thanks_url", 304),
+        ]
+
+    def my_work(self) -> list[WorkPanel]:
+        return [
+            WorkPanel(
+                "relief.needs_to_confirm",
+                _("Needs to confirm"),
+                "qiaolian.relief.work.needs_to_confirm",
+                "relief.change",
+                order=70,
+            ),
+            WorkPanel(
+                "relief.allocations_to_approve",
+                _("Allocations to approve"),
+                "qiaolian.relief.work.allocations_to_approve",
+                "relief.approve",
+                order=71,
+            ),
         ]
 
     def audit_actions(self) -> dict:
