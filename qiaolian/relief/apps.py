@@ -29,7 +29,8 @@ class ReliefConfig(QiaolianApp):
     api_router = "qiaolian.relief.api:router"
     api_prefix = "/relief"
     domain_label = _("Supplies")
-    domain_verbs = (*RECORD_VERBS, Action.APPROVE)
+    # No sensitive fields here, so no REVEAL; APPROVE for allocations (someone else approves).
+    domain_verbs = (*(v for v in RECORD_VERBS if v != Action.REVEAL), Action.APPROVE)
 
     def navigation(self) -> list[NavSection]:
         view = "relief.view"

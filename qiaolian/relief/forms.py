@@ -41,11 +41,15 @@ class ItemForm(forms.Form):
     )
     hs_code = forms.CharField(label=_("HS code"), max_length=12, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(
-            user=user, action=RELIEF("add"), label=_("Owner unit")
-        )
+        if editing:
+            del self.fields["unit"]
+            self.fields["active"] = forms.BooleanField(label=_("in use"), required=False)
+        else:
+            self.fields["unit"] = UnitChoiceField(
+                user=user, action=RELIEF("add"), label=_("Owner unit")
+            )
 
 
 class WarehouseForm(forms.Form):

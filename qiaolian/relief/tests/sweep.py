@@ -130,6 +130,8 @@ SWEEP = {
         "relief.Warehouse", lambda cast: {"unit": cast.district_b.pk, "name": "新仓库"}
     ),
     "relief:warehouse_detail": Detail(_id("house"), methods=("GET",)),
+    "relief:warehouse_edit": Detail(_id("house")),
+    "relief:item_edit": Detail(_id("item")),
     "relief:stock_receive": Detail(_id("house")),
     "relief:stock_transfer": Detail(_id("house")),
     "relief:stock_adjust": Detail(_id("house")),
