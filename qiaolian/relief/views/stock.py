@@ -75,7 +75,7 @@ class ItemEditView(ScopedFormView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "heading": f"{_('Edit item')} · {self.object}",
+            "heading": _("Edit item: %(name)s") % {"name": self.object},
             "back": reverse("relief:item_list"),
         }
 
@@ -101,7 +101,7 @@ class WarehouseEditView(ScopedFormView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "heading": f"{_('Edit warehouse')} · {self.object}",
+            "heading": _("Edit warehouse: %(name)s") % {"name": self.object},
             "back": reverse("relief:warehouse_detail", args=[self.object.public_id]),
         }
 
