@@ -1,8 +1,6 @@
 """The news API (mounted at /api/news): articles in the caller's scope, read through the same
 selectors as the staff pages; writes through the same services."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from uuid import UUID
 

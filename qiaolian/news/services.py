@@ -150,7 +150,7 @@ def _require_city_choice(actor, article: Article, value: bool) -> None:
     """Showing a district's article on the city's site is the city's choice."""
     if not value or article.unit.depth == 1:
         return
-    parent = article.unit.get_parent()
+    parent = Unit.objects.get_parent(article.unit)
     if not reaches_unit(actor, NEWS.APPROVE, parent, narrowed=False):
         raise PermissionDenied(_("Only the city federation chooses what its site shows."))
 
