@@ -66,4 +66,3 @@ def seconds_to_next_change() -> int:
         if moment is not None:
             seconds = min(seconds, max(1, int((moment - now).total_seconds()) + 1))
     return seconds
-

@@ -109,7 +109,9 @@ def flush_views(article_ids=None) -> int:
 
     cache = shared()
     if article_ids is None:
-        article_ids = list(Article.objects.filter(publish_at__isnull=False).values_list("pk", flat=True))
+        article_ids = list(
+            Article.objects.filter(publish_at__isnull=False).values_list("pk", flat=True)
+        )
     moved = 0
     for start in range(0, len(article_ids), 500):
         chunk = article_ids[start : start + 500]

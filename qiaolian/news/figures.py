@@ -24,12 +24,7 @@ def articles_published(ctx: FigureContext) -> int:
     zone = timezone.get_current_timezone()
     start = datetime.combine(ctx.period.start, time.min, tzinfo=zone)
     end = datetime.combine(ctx.period.end + timedelta(days=1), time.min, tzinfo=zone)
-    return (
-        _articles(ctx)
-        .published()
-        .filter(publish_at__gte=start, publish_at__lt=end)
-        .count()
-    )
+    return _articles(ctx).published().filter(publish_at__gte=start, publish_at__lt=end).count()
 
 
 def views(ctx: FigureContext) -> int:
@@ -37,9 +32,7 @@ def views(ctx: FigureContext) -> int:
     articles = _articles(ctx)
     imported = articles.aggregate(n=Sum("imported_views"))["n"] or 0
     counted = (
-        ArticleView.objects.filter(article__in=articles.values("pk")).aggregate(n=Sum("count"))[
-            "n"
-        ]
+        ArticleView.objects.filter(article__in=articles.values("pk")).aggregate(n=Sum("count"))["n"]
         or 0
     )
     return imported + counted

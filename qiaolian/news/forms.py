@@ -95,7 +95,10 @@ class ArticleFilterForm(forms.Form):
         choices=[("", _("All statuses")), *Status.choices, ("scheduled", _("Scheduled"))],
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), required=False, queryset=Category.objects.all(), empty_label=_("All categories")
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.all(),
+        empty_label=_("All categories"),
     )
 
     def __init__(self, *args, **kwargs):

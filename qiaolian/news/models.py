@@ -139,7 +139,9 @@ class Article(ScopedMixin, VersionedModel):
     body = models.TextField(_("body"))
     body_text = models.TextField(editable=False, default="")
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
-    cover = models.FileField(_("cover image"), storage=_private, upload_to="news/covers/", blank=True)
+    cover = models.FileField(
+        _("cover image"), storage=_private, upload_to="news/covers/", blank=True
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )

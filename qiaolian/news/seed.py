@@ -60,7 +60,10 @@ ARTICLES = [
             "文章最后介绍了今后的打算：对标新目标新定位，组织侨商参与展会、引才引智，"
             "完善基层侨联组织，并持续提升侨联干部队伍的能力。",
         ),
-        {"imported_views": REFERENCE_VIEWS, "summary": "宁波市侨联负责人谈疫情期间的为侨服务和今后的工作打算。"},
+        {
+            "imported_views": REFERENCE_VIEWS,
+            "summary": "宁波市侨联负责人谈疫情期间的为侨服务和今后的工作打算。",
+        },
     ),
     (
         "helpline-around-the-clock",
@@ -134,8 +137,10 @@ ARTICLES = [
         "",
         datetime(2026, 1, 22, 16, 20, tzinfo=ZONE),
         ["侨界风采", "防疫"],
-        _p("一位旅居意大利的宁波籍侨胞发动同乡会，在当地筹集口罩寄回家乡，又在疫情蔓延到"
-           "欧洲时组织侨胞互助。"),
+        _p(
+            "一位旅居意大利的宁波籍侨胞发动同乡会，在当地筹集口罩寄回家乡，又在疫情蔓延到"
+            "欧洲时组织侨胞互助。"
+        ),
         {},
     ),
     (
@@ -212,7 +217,19 @@ def run(scale: int = 1) -> dict:
             categories[slug] = category
             made["categories"] += created
         approver = users["city_admin"]
-        for slug, cat, unit_code, writer, title, source, author, when, tags, body, extra in ARTICLES:
+        for (
+            slug,
+            cat,
+            unit_code,
+            writer,
+            title,
+            source,
+            author,
+            when,
+            tags,
+            body,
+            extra,
+        ) in ARTICLES:
             if Article.objects.filter(slug=slug).exists():
                 continue
             unit = Unit.objects.filter(code=unit_code).first()

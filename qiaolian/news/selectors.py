@@ -18,10 +18,12 @@ RELATED_LIMIT = 5
 
 
 def public_categories() -> QuerySet:
+    # scoping: exempt - categories are the whole site's sections, owned by no unit
     return Category.objects.filter(is_public=True)
 
 
 def public_articles() -> QuerySet:
+    # scoping: exempt - public pages read the published rule only (core/views/public.py)
     return published(Article.objects.all()).select_related("category", "unit")
 
 

@@ -103,7 +103,9 @@ def category_update(*, actor, category: Category, **fields: Any) -> Category:
 def parse_tags(value: str | list[str] | None) -> list[str]:
     if not value:
         return []
-    items = value if isinstance(value, list) else value.replace("，", ",").replace("、", ",").split(",")
+    items = (
+        value if isinstance(value, list) else value.replace("，", ",").replace("、", ",").split(",")
+    )
     names = [" ".join(str(item).split())[:30] for item in items]
     return list(dict.fromkeys(name for name in names if name))[:12]
 

@@ -32,7 +32,13 @@ def test_a_draft_is_written_through_the_service(cast):
     client = _client(cast.district_manager)
     response = client.post(
         "/api/news/articles",
-        {"unit": str(cast.district_a.public_id), "category": "federation", "title": "接口", "body": "<p>x</p>", "tags": ["甲"]},
+        {
+            "unit": str(cast.district_a.public_id),
+            "category": "federation",
+            "title": "接口",
+            "body": "<p>x</p>",
+            "tags": ["甲"],
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content

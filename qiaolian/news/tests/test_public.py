@@ -139,7 +139,9 @@ def test_the_visitor_key_is_a_keyed_hash_not_the_address():
     assert digest != other_day
 
 
-def test_pages_come_from_the_cache_and_answer_304_until_a_publish(cast, china, django_assert_num_queries):
+def test_pages_come_from_the_cache_and_answer_304_until_a_publish(
+    cast, china, django_assert_num_queries
+):
     article = ArticleFactory(unit=cast.city, category=china, title="缓存新闻")
     first = _get("/news/china/")
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]

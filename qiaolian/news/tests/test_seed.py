@@ -18,7 +18,12 @@ def seeded(settings):
 
 
 def test_the_seed_reproduces_the_reference_page(seeded):
-    assert set(Category.objects.values_list("name", flat=True)) >= {"中国新闻", "侨联动态", "通知公告", "侨界风采"}
+    assert set(Category.objects.values_list("name", flat=True)) >= {
+        "中国新闻",
+        "侨联动态",
+        "通知公告",
+        "侨界风采",
+    }
     article = Article.objects.get(slug=seed.REFERENCE_SLUG)
     assert article.source == "世界侨网" and article.imported_views == 10532
     page = Client().get(article.get_absolute_url() + "?lang=zh-hans").content.decode()
@@ -29,9 +34,10 @@ def test_the_seed_reproduces_the_reference_page(seeded):
     page = Client().get(other.get_absolute_url() + "?lang=zh-hans").content.decode()
     assert "暂无信息" not in page
     assert Article.objects.filter(status=Status.DRAFT).exists()
-    assert Article.objects.filter(status=Status.PUBLISHED).published().count() < Article.objects.filter(
-        status=Status.PUBLISHED
-    ).count()  # one is scheduled
+    assert (
+        Article.objects.filter(status=Status.PUBLISHED).published().count()
+        < Article.objects.filter(status=Status.PUBLISHED).count()
+    )  # one is scheduled
 
 
 def test_the_seed_runs_twice_without_duplicates(seeded):

@@ -41,14 +41,20 @@ def test_the_flow_draft_review_published_by_another_person(cast, category):
     article = services.article_approve(actor=cast.city_admin, article=article)
     assert article.status == Status.PUBLISHED and article.reviewed_by == cast.city_admin
     assert Article.objects.published().filter(pk=article.pk).exists()
-    codes = list(AuditEvent.objects.filter(object_id=str(article.public_id)).values_list("action", flat=True))
+    codes = list(
+        AuditEvent.objects.filter(object_id=str(article.public_id)).values_list("action", flat=True)
+    )
     assert {"news.article_create", "news.article_submit", "news.article_approve"} <= set(codes)
 
 
 def test_a_sibling_district_can_neither_write_nor_approve(cast, category):
     with pytest.raises(PermissionDenied):
         services.article_create(
-            actor=cast.sibling_manager, unit=cast.district_a, category=category, title="x", body="<p>x</p>"
+            actor=cast.sibling_manager,
+            unit=cast.district_a,
+            category=category,
+            title="x",
+            body="<p>x</p>",
         )
     article = services.article_submit(actor=cast.district_manager, article=_draft(cast, category))
     with pytest.raises(PermissionDenied):
@@ -61,12 +67,17 @@ def test_scheduling_and_unpublishing(cast, category):
     article = services.article_submit(actor=cast.district_manager, article=_draft(cast, category))
     later = timezone.now() + timedelta(days=2)
     article = services.article_approve(
-        actor=cast.city_admin, article=article, publish_at=later, unpublish_at=later + timedelta(days=1)
+        actor=cast.city_admin,
+        article=article,
+        publish_at=later,
+        unpublish_at=later + timedelta(days=1),
     )
     assert article.is_scheduled
     assert not Article.objects.published().filter(pk=article.pk).exists()
     assert Article.objects.published(now=later + timedelta(hours=1)).filter(pk=article.pk).exists()
-    assert not Article.objects.published(now=later + timedelta(days=2)).filter(pk=article.pk).exists()
+    assert (
+        not Article.objects.published(now=later + timedelta(days=2)).filter(pk=article.pk).exists()
+    )
     article = services.article_unpublish(actor=cast.district_manager, article=article)
     assert article.status == Status.UNPUBLISHED
     with pytest.raises(ValidationError):
@@ -78,7 +89,10 @@ def test_the_unpublish_time_must_follow_the_publish_time(cast, category):
     now = timezone.now()
     with pytest.raises(ValidationError):
         services.article_approve(
-            actor=cast.city_admin, article=article, publish_at=now, unpublish_at=now - timedelta(hours=1)
+            actor=cast.city_admin,
+            article=article,
+            publish_at=now,
+            unpublish_at=now - timedelta(hours=1),
         )
 
 
@@ -88,18 +102,26 @@ def test_only_the_city_shows_a_districts_article_on_its_site(cast, category):
         services.article_update(
             actor=cast.district_manager, article=article, show_on_city_site=True
         )
-    article = services.article_approve(actor=cast.city_admin, article=article, show_on_city_site=True)
+    article = services.article_approve(
+        actor=cast.city_admin, article=article, show_on_city_site=True
+    )
     assert Article.objects.published().on_city_site().filter(pk=article.pk).exists()
 
 
 def test_each_save_keeps_a_revision_and_a_restore_brings_the_text_back(cast, category):
     article = _draft(cast, category, title="第一版")
     article = services.article_update(
-        actor=cast.district_manager, article=article, expected_version=article.version, title="第二版", tags="新标签"
+        actor=cast.district_manager,
+        article=article,
+        expected_version=article.version,
+        title="第二版",
+        tags="新标签",
     )
     assert list(article.revisions.values_list("number", flat=True)) == [2, 1]
     first = article.revisions.get(number=1)
-    article = services.revision_restore(actor=cast.district_manager, article=article, revision=first)
+    article = services.revision_restore(
+        actor=cast.district_manager, article=article, revision=first
+    )
     assert article.title == "第一版" and services.tag_names(article) == []
     assert article.revisions.count() == 3
 
@@ -108,14 +130,22 @@ def test_a_stale_edit_is_refused(cast, category):
     from qiaolian.core.versioning import EditConflict
 
     article = _draft(cast, category)
-    services.article_update(actor=cast.district_manager, article=article, expected_version=1, title="甲")
+    services.article_update(
+        actor=cast.district_manager, article=article, expected_version=1, title="甲"
+    )
     with pytest.raises(EditConflict):
-        services.article_update(actor=cast.district_manager, article=article, expected_version=1, title="乙")
+        services.article_update(
+            actor=cast.district_manager, article=article, expected_version=1, title="乙"
+        )
 
 
 def test_a_published_article_is_edited_only_by_an_approver(cast, category):
     article = services.article_create(
-        actor=cast.township_worker, unit=cast.township_a1, category=category, title="街道", body="<p>x</p>"
+        actor=cast.township_worker,
+        unit=cast.township_a1,
+        category=category,
+        title="街道",
+        body="<p>x</p>",
     )
     article = services.article_submit(actor=cast.township_worker, article=article)
     article = services.article_approve(actor=cast.district_manager, article=article)

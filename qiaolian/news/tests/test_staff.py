@@ -59,8 +59,12 @@ def test_a_writer_writes_and_another_person_approves_through_the_pages(cast, cat
 
 
 def test_the_preview_is_the_public_page_for_a_draft(cast, category):
-    article = ArticleFactory(unit=cast.district_a, category=category, status=Status.DRAFT, title="草稿预览")
-    response = _client(cast.district_manager).get(reverse("news:article_preview", args=[article.public_id]))
+    article = ArticleFactory(
+        unit=cast.district_a, category=category, status=Status.DRAFT, title="草稿预览"
+    )
+    response = _client(cast.district_manager).get(
+        reverse("news:article_preview", args=[article.public_id])
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "草稿预览" in page and 'id="preview-banner"' in page
     assert 'id="article-meta"' in page and 'id="related"' in page
@@ -73,16 +77,27 @@ def test_the_list_is_scoped_and_filters(cast, category):
     ArticleFactory(unit=cast.district_b, category=category, title="乙区文章")
     page = _client(cast.district_manager).get(reverse("news:article_list")).content.decode()
     assert "甲区文章" in page and "乙区文章" not in page
-    page = _client(cast.district_manager).get(reverse("news:article_list") + "?status=published").content.decode()
+    page = (
+        _client(cast.district_manager)
+        .get(reverse("news:article_list") + "?status=published")
+        .content.decode()
+    )
     assert "甲区文章" not in page
 
 
 def test_the_revision_diff_and_restore(cast, category):
     article = services.article_create(
-        actor=cast.district_manager, unit=cast.district_a, category=category, title="旧标题", body="<p>第一段</p>"
+        actor=cast.district_manager,
+        unit=cast.district_a,
+        category=category,
+        title="旧标题",
+        body="<p>第一段</p>",
     )
     services.article_update(
-        actor=cast.district_manager, article=article, title="新标题", body="<p>第一段</p><p>第二段</p>"
+        actor=cast.district_manager,
+        article=article,
+        title="新标题",
+        body="<p>第一段</p><p>第二段</p>",
     )
     client = _client(cast.district_manager)
     page = client.get(reverse("news:revision_diff", args=[article.public_id, 2])).content.decode()
@@ -99,7 +114,13 @@ def test_categories_are_set_by_the_city_only(cast, category):
     client = _client(cast.city_admin)
     response = client.post(
         reverse("news:category_create"),
-        {"slug": "people", "name": "侨界风采", "name_en": "Profiles", "is_public": "on", "order": 40},
+        {
+            "slug": "people",
+            "name": "侨界风采",
+            "name_en": "Profiles",
+            "is_public": "on",
+            "order": 40,
+        },
     )
     assert response.status_code == 302
     response = client.post(
@@ -110,7 +131,9 @@ def test_categories_are_set_by_the_city_only(cast, category):
     assert response.status_code == 302 and not category.is_public
 
 
-def test_an_attachment_is_checked_and_served_with_the_published_article(cast, category, settings, tmp_path):
+def test_an_attachment_is_checked_and_served_with_the_published_article(
+    cast, category, settings, tmp_path
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path

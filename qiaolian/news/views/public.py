@@ -154,9 +154,7 @@ class IndexView(CachedPage):
             items = list(selectors.newest_first(articles.filter(category=category))[:6])
             if items:
                 sections.append({"category": category, "articles": items})
-        newest = max(
-            (a.publish_at for s in sections for a in s["articles"]), default=None
-        )
+        newest = max((a.publish_at for s in sections for a in s["articles"]), default=None)
         context = {**base_context(self.request), "sections": sections, "unit_code": unit_code}
         html = render_to_string("news/public/index.html", context, request=self.request)
         return {"html": html, "modified": _stamp(newest)}
@@ -164,7 +162,9 @@ class IndexView(CachedPage):
 
 class CategoryView(CachedPage):
     def build(self):
-        category = get_object_or_404(selectors.public_categories(), slug=self.kwargs["category"])
+        category = get_object_or_404(  # scoping: exempt - the public sections only
+            selectors.public_categories(), slug=self.kwargs["category"]
+        )
         articles = selectors.newest_first(
             selectors.city_site_articles(unit_code=self.request.GET.get("unit", "")[:20]).filter(
                 category=category
@@ -216,8 +216,11 @@ class CoverView(View):
     http_method_names = ["get", "head"]
 
     def get(self, request, public_id):
+        # scoping: exempt - public pages read the published rule only (core/views/public.py)
         article = _readable(request, Article.objects.all(), public_id=public_id)
-        response = serve_private_file(request, article, "cover", content_type="image/jpeg", inline=True)
+        response = serve_private_file(
+            request, article, "cover", content_type="image/jpeg", inline=True
+        )
         if is_published(article, selectors.public_articles()):
             response["Cache-Control"] = "public, max-age=86400"
         return response
@@ -228,9 +231,11 @@ class AttachmentView(View):
 
     def get(self, request, public_id):
         try:
+            # scoping: exempt - the article is checked next: published, or visible to the user
             attachment = Attachment.objects.select_related("article").get(public_id=public_id)
         except (Attachment.DoesNotExist, ValueError) as exc:
             raise Http404 from exc
+        # scoping: exempt - public pages read the published rule only (core/views/public.py)
         _readable(request, Article.objects.all(), pk=attachment.article_id)
         return serve_private_file(request, attachment, "file")
 
@@ -255,7 +260,9 @@ class CategoryFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, category):
-        return get_object_or_404(selectors.public_categories(), slug=category)
+        return get_object_or_404(  # scoping: exempt - the public sections only
+            selectors.public_categories(), slug=category
+        )
 
     def title(self, obj: Category) -> str:
         return f"{obj.label} · {_('Federation news')}"

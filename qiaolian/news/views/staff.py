@@ -316,6 +316,7 @@ class CategoryListView(ScopedView):
         from django.shortcuts import render
 
         context = {
+            # scoping: exempt - categories are the whole site's sections, owned by no unit
             "categories": Category.objects.all(),
             "can_configure": services.can_configure(request.user),
         }
@@ -336,7 +337,9 @@ class CategoryFormView(ScopedFormView):
     def get_object(self):
         if "public_id" not in self.kwargs:
             return None
-        return get_object_or_404(Category, public_id=self.kwargs["public_id"])
+        return get_object_or_404(  # scoping: exempt - a site-wide section, no unit
+            Category, public_id=self.kwargs["public_id"]
+        )
 
     @property
     def needs_object(self):
