@@ -273,3 +273,6 @@ class ArticleView(ScopedMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "day"], name="news_view_article_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.day}: {self.count}"

@@ -238,11 +238,11 @@ def article_update(
 ) -> Article:
     """Change an article's text. A published one only by someone who may approve it."""
     locked = Article.objects.select_for_update().get(pk=article.pk)
-    if locked.status == Status.PUBLISHED:
-        if not Article.objects.restrict(actor, NEWS.APPROVE).filter(pk=locked.pk).exists():
-            raise PermissionDenied(
-                _("This article is published: unpublish it first, or ask someone who approves.")
-            )
+    approver = Article.objects.restrict(actor, NEWS.APPROVE).filter(pk=locked.pk).exists()
+    if locked.status == Status.PUBLISHED and not approver:
+        raise PermissionDenied(
+            _("This article is published: unpublish it first, or ask someone who approves.")
+        )
     names = parse_tags(fields.pop("tags", None)) if "tags" in fields else None
     cover = fields.pop("cover", None)
     remove_cover = fields.pop("remove_cover", False)

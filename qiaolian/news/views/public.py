@@ -36,7 +36,7 @@ from qiaolian.core.views.public import is_published, public_cache_headers
 from qiaolian.news import cache, counting, selectors
 from qiaolian.news.models import Article, Attachment, Category
 
-VIEWS_TOKEN = "\x00NEWS-VIEWS\x00"
+VIEWS_TOKEN = "\x00NEWS-VIEWS\x00"  # noqa: S105 - a placeholder, not a secret
 PER_PAGE = 20
 LANGS = {"zh-hans", "en"}
 
@@ -124,7 +124,8 @@ class CachedPage(View):
             entry = self.build()
             store.set(key, entry, cache.seconds_to_next_change())
         html, extra = self.finish(entry)
-        etag = '"%s"' % hashlib.blake2b(f"{key}|{extra}".encode(), digest_size=12).hexdigest()
+        digest = hashlib.blake2b(f"{key}|{extra}".encode(), digest_size=12).hexdigest()
+        etag = f'"{digest}"'
         modified = int(entry["modified"])
         response = get_conditional_response(request, etag=etag, last_modified=modified)
         if response is None:

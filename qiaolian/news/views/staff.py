@@ -70,7 +70,11 @@ class ArticleCreateView(ScopedFormView):
     def get_form(self, data=None):
         initial = {"unit": self.request.active_unit} if self.request.active_unit else {}
         files = self.request.FILES if data is not None else None
-        return ArticleForm(data, files, user=self.request.user, create=True, initial=initial)
+        form = ArticleForm(data, files, user=self.request.user, create=True, initial=initial)
+        units = form.fields["unit"].queryset
+        if "unit" not in initial and len(units[:2]) == 1:
+            form.initial["unit"] = units.first()  # one unit to write for: no choice to make
+        return form
 
     def perform(self, form):
         return services.article_create(actor=self.request.user, **form.cleaned_data)
