@@ -10,6 +10,7 @@ from qiaolian.core.registry import (
     PersonData,
     QiaolianApp,
     SeedStep,
+    WorkPanel,
 )
 from qiaolian.core.scoping import Action, DomainActions
 
@@ -51,6 +52,17 @@ class NewsConfig(QiaolianApp):
 
     def periodic_tasks(self) -> list[PeriodicTask]:
         return [PeriodicTask("qiaolian.news.tasks.flush_views", 60)]
+
+    def my_work(self) -> list[WorkPanel]:
+        return [
+            WorkPanel(
+                "news.to_approve",
+                _("Articles waiting for my approval"),
+                "qiaolian.news.work.to_approve",
+                "news.approve",
+                order=80,
+            )
+        ]
 
     def figures(self) -> list[Figure]:
         return [

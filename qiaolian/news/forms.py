@@ -89,6 +89,11 @@ class ApproveForm(forms.Form):
 
 class ArticleFilterForm(forms.Form):
     q = forms.CharField(label=_("Title or text"), required=False)
+    queue = forms.ChoiceField(
+        label=_("Whose turn"),
+        required=False,
+        choices=[("", _("All articles")), ("to_approve", _("Waiting for my approval"))],
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -85,7 +85,13 @@ def article_list(*, user: Any, action: str = Action.VIEW, within: Any = None) ->
     return articles
 
 
-def filter_articles(queryset: QuerySet, data: dict) -> QuerySet:
+def to_approve(*, user: Any, within: Any = None) -> QuerySet:
+    """Articles awaiting review that the user may approve and did not write."""
+    articles = article_list(user=user, action=Action.APPROVE, within=within)
+    return articles.filter(status=Status.REVIEW).exclude(created_by=user)
+
+
+def filter_articles(queryset: QuerySet, data: dict, *, user: Any = None) -> QuerySet:
     if data.get("q"):
         queryset = queryset.filter(
             Q(title__icontains=data["q"]) | Q(body_text__icontains=data["q"])
@@ -98,6 +104,8 @@ def filter_articles(queryset: QuerySet, data: dict) -> QuerySet:
         queryset = queryset.filter(status=data["status"])
     if data.get("category"):
         queryset = queryset.filter(category=data["category"])
+    if data.get("queue") == "to_approve" and user is not None:
+        queryset = queryset.filter(pk__in=to_approve(user=user).values("pk"))
     return queryset
 
 

@@ -63,6 +63,9 @@ def _require_configure(actor) -> None:
 
 
 CATEGORY_FIELDS = ("slug", "name", "name_en", "is_public", "order")
+# What the audit row compares: the names are data in two languages, a reader sees the one in
+# theirs through the object's name (the operation log shows data as entered, not twinned).
+CATEGORY_AUDITED = ("slug", "is_public", "order")
 
 
 @transaction.atomic
@@ -75,7 +78,7 @@ def category_create(*, actor, **fields: Any) -> Category:
         actor=actor,
         action="news.category_create",
         obj=category,
-        changes=audit.snapshot(category, CATEGORY_FIELDS),
+        changes=audit.snapshot(category, CATEGORY_AUDITED),
     )
     cache.bump()
     return category
@@ -85,13 +88,13 @@ def category_create(*, actor, **fields: Any) -> Category:
 def category_update(*, actor, category: Category, **fields: Any) -> Category:
     _require_configure(actor)
     category = Category.objects.select_for_update().get(pk=category.pk)
-    before = audit.snapshot(category, CATEGORY_FIELDS)
+    before = audit.snapshot(category, CATEGORY_AUDITED)
     for name in CATEGORY_FIELDS:
         if name in fields:
             setattr(category, name, fields[name])
     category.full_clean()
     category.save()
-    changes = audit.diff(before, audit.snapshot(category, CATEGORY_FIELDS))
+    changes = audit.diff(before, audit.snapshot(category, CATEGORY_AUDITED))
     audit.record(actor=actor, action="news.category_update", obj=category, changes=changes)
     cache.bump()
     return category
@@ -224,7 +227,7 @@ def article_create(
         actor=actor,
         obj=article,
         audit_action="news.article_create",
-        fields=("unit", "category", "title", "source", "author_name", "status"),
+        fields=("unit", "title", "source", "author_name", "status"),
     )
     names = parse_tags(tags)
     _set_tags(article, names)

@@ -38,7 +38,9 @@ def newsroom(transactional_db, fast_passwords):
         tags=["为侨服务"],
         summary="热线开通一年来的服务情况。",
     )
-    draft = ArticleFactory(unit=cast.city, category=china, title="尚未发布的草稿", status=Status.DRAFT)
+    draft = ArticleFactory(
+        unit=cast.city, category=china, title="尚未发布的草稿", status=Status.DRAFT
+    )
     return cast, china, draft
 
 

@@ -110,7 +110,7 @@ def test_the_revision_diff_and_restore(cast, category):
 def test_categories_are_set_by_the_city_only(cast, category):
     assert _client(cast.district_manager).get(reverse("news:category_create")).status_code == 403
     page = _client(cast.district_manager).get(reverse("news:category_list")).content.decode()
-    assert "侨联动态" in page and reverse("news:category_create") not in page
+    assert "Federation news" in page and reverse("news:category_create") not in page
     client = _client(cast.city_admin)
     response = client.post(
         reverse("news:category_create"),
@@ -148,3 +148,23 @@ def test_an_attachment_is_checked_and_served_with_the_published_article(
     Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED)
     response = Client().get(reverse("news:attachment", args=[attachment.public_id]))
     assert response.status_code == 200
+
+
+def test_my_work_counts_what_the_list_shows_waiting_for_my_approval(cast, category):
+    from qiaolian.news.work import to_approve
+
+    mine = ArticleFactory(
+        unit=cast.district_a, category=category, status=Status.REVIEW, title="待我审核"
+    )
+    ArticleFactory(
+        unit=cast.district_a,
+        category=category,
+        status=Status.REVIEW,
+        title="我自己写的",
+        created_by=cast.district_manager,
+    )
+    ArticleFactory(unit=cast.district_b, category=category, status=Status.REVIEW, title="乙区待审")
+    work = to_approve(user=cast.district_manager)
+    assert work.count == 1 and work.items[0].text == mine.title
+    page = _client(cast.district_manager).get(work.url).content.decode()
+    assert "待我审核" in page and "我自己写的" not in page and "乙区待审" not in page

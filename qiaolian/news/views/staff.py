@@ -53,7 +53,7 @@ class ArticleListView(ScopedListView):
         return queryset
 
     def filter_queryset(self, queryset, data):
-        return selectors.filter_articles(queryset, data)
+        return selectors.filter_articles(queryset, data, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
