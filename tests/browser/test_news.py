@@ -45,7 +45,7 @@ def newsroom(transactional_db, fast_passwords):
 
 
 def test_write_approve_read_on_a_phone(browser, live_server, console, newsroom):
-    cast, china, draft = newsroom
+    _cast, china, draft = newsroom
     # --- the writer (a township worker) writes and sends for review --------------------------
     staff = open_page(browser, live_server, console, viewport=DESKTOP)
     log_in(staff, "township_worker")
