@@ -57,6 +57,29 @@ def _measure(env: dict[str, str], *, ceiling: bool = False) -> tuple[dict, dict 
         return page, trivial
 
 
+def _redis_row(uncached: dict, common: dict) -> list[dict]:
+    """With BENCH_NEWS_REDIS (a redis:// URL), the cached page once more with the caches in
+    Redis, as production runs (`REDIS_URL`)."""
+    url = os.environ.get("BENCH_NEWS_REDIS", "")
+    if not url:
+        return []
+    cached, _none = _measure({"NEWS_PAGE_CACHE": "1", "REDIS_URL": url})
+    return [
+        {
+            **common,
+            "name": "news article page cached (Redis) vs uncached, req/s",
+            "value": round(cached["rps"], 2),
+            "baseline": round(uncached["rps"], 2),
+            "ratio": round(cached["rps"] / uncached["rps"], 3),
+            "unit": "req/s",
+            "target": 1000,
+            "p50": round(cached["p50"], 2),
+            "p99": round(cached["p99"], 2),
+            "requests": cached["requests"],
+        }
+    ]
+
+
 def run() -> list[dict]:
     _ensure_seeded()
     database = connection.vendor
@@ -95,4 +118,5 @@ def run() -> list[dict]:
             "p50": round(cached["p50"], 2),
             **common,
         },
+        *_redis_row(uncached, common),
     ]
