@@ -81,7 +81,14 @@ def test_write_approve_read_on_a_phone(browser, live_server, console, newsroom):
     expect(approver.locator("#article-status")).to_have_text("已发布")
     approver.goto("/news/staff/articles/")
     shot(approver, "staff-article-list-zh")
-    approver.goto("/news/staff/articles/?lang=en")
+    approver.context.add_cookies(
+        [{"name": "django_language", "value": "en", "url": live_server.url}]
+    )
+    approver.goto(f"/news/staff/articles/{article.public_id}/")
+    expect(approver.locator("#article-status")).to_have_text("Published")
+    shot(approver, "staff-article-detail-en")
+    approver.goto("/news/staff/articles/")
+    shot(approver, "staff-article-list-en")
     approver.context.close()
 
     # --- an anonymous reader on a 360 px phone ------------------------------------------------
