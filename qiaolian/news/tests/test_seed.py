@@ -40,6 +40,16 @@ def test_the_seed_reproduces_the_reference_page(seeded):
     )  # one is scheduled
 
 
+def test_the_views_figure_is_the_reference_count_on_the_day_of_the_seed(seeded):
+    from qiaolian.core.figures import FigureContext, default_period
+    from qiaolian.core.models import User
+    from qiaolian.news import figures
+
+    console = User(username="console", is_superuser=True, is_active=True)
+    ctx = FigureContext(user=console, unit=None, period=default_period())
+    assert figures.views(ctx) == seed.REFERENCE_VIEWS
+
+
 def test_the_seed_runs_twice_without_duplicates(seeded):
     count = Article.objects.count()
     assert seed.run(1) == {"categories": 0, "articles": 0}
