@@ -109,3 +109,47 @@ def article_create(request, payload: ArticleIn):
     except PermissionDenied as exc:
         raise ApiError(403, "forbidden", str(exc)) from exc
     return 201, article
+
+
+class ApproveIn(Schema):
+    publish_at: datetime | None = None
+    unpublish_at: datetime | None = None
+
+
+def _visible(request, article_id: UUID, action: str) -> Article:
+    return selectors.article_list(user=request.auth, action=action).get_visible(
+        request.auth, action, public_id=article_id
+    )
+
+
+def _refusal(exc: Exception) -> ApiError:
+    if isinstance(exc, PermissionDenied):
+        return ApiError(403, "forbidden", str(exc))
+    fields = getattr(exc, "message_dict", None)
+    return ApiError(422, "invalid", " ".join(getattr(exc, "messages", [str(exc)])), fields)
+
+
+@router.post("/articles/{article_id}/submit", response=ArticleDetailOut)
+def article_submit(request, article_id: UUID):
+    """Send a draft (or an unpublished article) for review."""
+    article = _visible(request, article_id, NEWS.CHANGE)
+    try:
+        return services.article_submit(actor=request.auth, article=article)
+    except (ValidationError, PermissionDenied) as exc:
+        raise _refusal(exc) from exc
+
+
+@router.post("/articles/{article_id}/approve", response=ArticleDetailOut)
+def article_approve(request, article_id: UUID, payload: ApproveIn):
+    """Approve an article under review (someone other than its writer): published now, or
+    at `publish_at`; unpublished at `unpublish_at` when given."""
+    article = _visible(request, article_id, NEWS.APPROVE)
+    try:
+        return services.article_approve(
+            actor=request.auth,
+            article=article,
+            publish_at=payload.publish_at,
+            unpublish_at=payload.unpublish_at,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _refusal(exc) from exc

@@ -173,6 +173,14 @@ SWEEP = {
     "api:article_detail": Detail(
         lambda cast: {"article_id": _sibling(cast).public_id}, methods=("GET",)
     ),
+    "api:article_submit": Detail(
+        lambda cast: {"article_id": _sibling(cast).public_id}, methods=("POST",)
+    ),
+    "api:article_approve": Detail(
+        lambda cast: {"article_id": _sibling(cast).public_id},
+        methods=("POST",),
+        payload=lambda cast: {},
+    ),
     "api:article_create": Create(
         "news.Article",
         lambda cast: {

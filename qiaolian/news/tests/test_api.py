@@ -44,3 +44,18 @@ def test_a_draft_is_written_through_the_service(cast):
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "draft" and response.json()["tags"] == ["甲"]
     assert Article.objects.get(title="接口").category == category
+
+
+def test_submit_and_approve_by_another_person(cast):
+    article = ArticleFactory(unit=cast.district_a, status="draft", created_by=cast.district_manager)
+    writer = _client(cast.district_manager)
+    response = writer.post(f"/api/news/articles/{article.public_id}/submit")
+    assert response.status_code == 200 and response.json()["status"] == "review"
+    response = writer.post(
+        f"/api/news/articles/{article.public_id}/approve", {}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    response = _client(cast.city_admin).post(
+        f"/api/news/articles/{article.public_id}/approve", {}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "published"
