@@ -147,6 +147,8 @@ def test_pages_come_from_the_cache_and_answer_304_until_a_publish(
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
     again = _get("/news/china/", **{"If-None-Match": first["ETag"]})
     assert again.status_code == 304
+    since = _get("/news/china/", **{"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
     # a change through a service drops the cached pages
     from qiaolian.news import services
 

@@ -127,7 +127,8 @@ class CachedPage(View):
         html, extra = self.finish(entry)
         digest = hashlib.blake2b(f"{key}|{extra}".encode(), digest_size=12).hexdigest()
         etag = f'"{digest}"'
-        modified = int(entry["modified"])
+        # Never older than the last change to the site (an unpublished article leaves a list).
+        modified = max(int(entry["modified"]), generation // 1_000_000_000)
         response = get_conditional_response(request, etag=etag, last_modified=modified)
         if response is None:
             response = HttpResponse(html)
@@ -138,6 +139,11 @@ class CachedPage(View):
 
 def _stamp(moment) -> int:
     return int((moment or timezone.now()).timestamp())
+
+
+def _newest(articles):
+    """The latest change among the listed articles (published or edited)."""
+    return max((max(a.updated_at, a.publish_at) for a in articles), default=None)
 
 
 def _page(request, queryset):
@@ -156,7 +162,7 @@ class IndexView(CachedPage):
             items = list(selectors.newest_first(articles.filter(category=category))[:6])
             if items:
                 sections.append({"category": category, "articles": items})
-        newest = max((a.publish_at for s in sections for a in s["articles"]), default=None)
+        newest = _newest(a for s in sections for a in s["articles"])
         context = {**base_context(self.request), "sections": sections, "unit_code": unit_code}
         html = render_to_string("news/public/index.html", context, request=self.request)
         return {"html": html, "modified": _stamp(newest)}
@@ -173,7 +179,7 @@ class CategoryView(CachedPage):
             )
         )
         page = _page(self.request, articles)
-        newest = page.object_list[0].publish_at if page.object_list else None
+        newest = _newest(page.object_list)
         context = {**base_context(self.request), "category": category, "page": page}
         html = render_to_string("news/public/category.html", context, request=self.request)
         return {"html": html, "modified": _stamp(newest)}
