@@ -207,6 +207,10 @@ class Article(ScopedMixin, VersionedModel):
     def clean(self) -> None:
         if self.slug and self.slug.isdigit():
             raise ValidationError({"slug": _("An address name needs at least one letter.")})
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("This address name is taken by the site; choose another.")}
+            )
         if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
             raise ValidationError(
                 {"unpublish_at": _("The unpublish time must come after the publish time.")}
