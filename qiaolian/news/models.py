@@ -178,7 +178,10 @@ class Article(ScopedMixin, VersionedModel):
         verbose_name_plural = _("articles")
         constraints = [
             models.UniqueConstraint(
-                fields=["slug"], condition=~Q(slug=""), name="news_article_slug_unique"
+                fields=["slug"],
+                condition=~Q(slug=""),
+                name="news_article_slug_unique",
+                violation_error_message=_("Another article already has this address name."),
             )
         ]
         indexes = [

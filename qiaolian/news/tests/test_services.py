@@ -187,3 +187,10 @@ def test_a_category_cannot_take_a_reserved_address(cast):
     with pytest.raises(PermissionDenied):
         services.category_create(actor=cast.district_manager, slug="mine", name="区栏目")
     assert services.category_create(actor=cast.city_admin, slug="mine", name="栏目").pk
+
+
+def test_an_address_name_is_taken_once(cast, category):
+    _draft(cast, category, slug="visit")
+    with pytest.raises(ValidationError) as error:
+        _draft(cast, category, slug="visit")
+    assert "already has this address name" in str(error.value)
