@@ -100,6 +100,10 @@ def main() -> int:
         from bench import relief
 
         rows += [{**r, "bench": "relief"} for r in relief.run(timed=timed)]
+    if not only or "news" in only:
+        from bench import news
+
+        rows += [{**r, "bench": "news"} for r in news.run()]
     width = max(len(r["name"]) for r in rows)
     print(f"{'benchmark':<{width}}  {'value':>10}  {'baseline':>10}  {'ratio':>7}  unit")
     for r in rows:

@@ -15,6 +15,8 @@ ROOT_URLCONF is `bench.urls`: the project's URLs plus a trivial view, the ceilin
 are measured against. The production URLconf (and so the leak sweep) does not change.
 """
 
+import os
+
 from qiaolian.settings import *  # noqa: F403
 from qiaolian.settings import STORAGES
 
@@ -30,3 +32,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The news bench serves its article page without the page cache too (its baseline).
+NEWS_PAGE_CACHE = os.environ.get("NEWS_PAGE_CACHE", "1") != "0"

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qiaolian.network",
     "qiaolian.hotline",
     "qiaolian.relief",
+    "qiaolian.news",
 ]
 
 MIDDLEWARE = [
