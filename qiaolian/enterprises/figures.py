@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+
 from qiaolian.core.figures import FigureContext
 from qiaolian.enterprises import selectors
 from qiaolian.enterprises.models import AppealStatus, Enterprise, LiaisonAssignment
@@ -62,13 +65,15 @@ def appeals_closed(ctx: FigureContext) -> int:
 def appeals_on_time_rate(ctx: FigureContext) -> Decimal:
     """Of the appeals answered in the period, the share answered by their due date."""
     period = ctx.period
-    answered = list(
+    answered = (
         _appeals(ctx)
         .filter(answered_at__date__range=(period.start, period.end), due_on__isnull=False)
-        .only("answered_at", "due_on")
+        .annotate(answered_on=TruncDate("answered_at"))
+        .aggregate(
+            total=Count("pk"), on_time=Count("pk", filter=Q(answered_on__lte=F("due_on")))
+        )
     )
-    on_time = sum(1 for appeal in answered if appeal.answered_on_time)
-    return selectors.rate(on_time, len(answered)) or Decimal(0)
+    return selectors.rate(answered["on_time"], answered["total"]) or Decimal(0)
 
 
 def resumption_rate(ctx: FigureContext) -> Decimal:
