@@ -2,15 +2,13 @@
 
 The same selectors and services as the pages: every list and detail starts from restrict()."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from qiaolian.core.api_kit import ApiError, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.enterprises import selectors, services
@@ -136,7 +134,7 @@ def appeal_raise(request, enterprise_id: UUID, payload: AppealIn):
         raise ApiError(422, "invalid", " ".join(exc.messages)) from exc
     except PermissionDenied as exc:
         raise ApiError(403, "forbidden", str(exc)) from exc
-    return 201, appeal
+    return Status(201, appeal)
 
 
 @router.get("/departments/stats", response=list[DepartmentStatOut])

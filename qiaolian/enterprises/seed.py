@@ -150,7 +150,8 @@ class _Seeder:
         result = []
         for index in range(KEY_ENTERPRISES):
             unit = self.districts[index % len(self.districts)]
-            code = make_uscc(rng, unit.code)
+            code = make_uscc(rng, unit.code)  # this generator makes the codes only: stable
+            traits = random.Random(RANDOM_SEED + index)  # noqa: S311 - demo data
             head = NAME_HEADS[index % len(NAME_HEADS)]
             tail = NAME_TAILS[(index // len(NAME_HEADS) + index) % len(NAME_TAILS)]
             enterprise = Enterprise.objects.filter(credit_code=code).first()
@@ -159,12 +160,12 @@ class _Seeder:
                     unit=unit,
                     name=f"宁波{head}{tail}有限公司",
                     credit_code=code,
-                    industry=rng.choice(industries),
-                    size=rng.choice([Size.LARGE, Size.MEDIUM, Size.MEDIUM, Size.SMALL]),
+                    industry=traits.choice(industries),
+                    size=traits.choice([Size.LARGE, Size.MEDIUM, Size.MEDIUM, Size.SMALL]),
                     district=unit.code,
-                    address=f"{unit.name.removesuffix('侨联')}{rng.randint(1, 999)}号",
-                    founded_year=rng.randint(1992, 2018),
-                    returnee_founders=_name(rng) if index % 3 == 0 else "",
+                    address=f"{unit.name.removesuffix('侨联')}{traits.randint(1, 999)}号",
+                    founded_year=traits.randint(1992, 2018),
+                    returnee_founders=_name(traits) if index % 3 == 0 else "",
                     is_key=True,
                 )
                 name, country = INVESTORS[index % len(INVESTORS)]
