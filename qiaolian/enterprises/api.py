@@ -164,11 +164,12 @@ def round_rates(request, round_id: UUID, by: str = "all"):
     }.get(by)
     if by not in ("all", "unit", "district", "industry"):
         raise ApiError(422, "invalid", "by: all, unit, district or industry")
-    rows = selectors.resumption_rates(
-        selectors.answers_of(user=request.auth, round=survey), field
-    )
+    rows = selectors.resumption_rates(selectors.answers_of(user=request.auth, round=survey), field)
     return [
-        {"key": str(row.get(field, "")) if field else "all", **{k: row[k] for k in ("total", "resumed", "rate")}}
+        {
+            "key": str(row.get(field, "")) if field else "all",
+            **{k: row[k] for k in ("total", "resumed", "rate")},
+        }
         for row in rows
     ]
 

@@ -89,7 +89,12 @@ class EnterprisesConfig(QiaolianApp):
                 True,
             ),
             figure(
-                "departments", _("Government departments"), DEPARTMENTS, "departments_url", 254, True
+                "departments",
+                _("Government departments"),
+                DEPARTMENTS,
+                "departments_url",
+                254,
+                True,
             ),
             figure("appeals", _("Appeals raised"), APPEALS, "appeals_url", 255),
             figure("appeals_closed", _("Appeals closed"), APPEALS, "appeals_url", 256),

@@ -69,9 +69,7 @@ def appeals_on_time_rate(ctx: FigureContext) -> Decimal:
         _appeals(ctx)
         .filter(answered_at__date__range=(period.start, period.end), due_on__isnull=False)
         .annotate(answered_on=TruncDate("answered_at"))
-        .aggregate(
-            total=Count("pk"), on_time=Count("pk", filter=Q(answered_on__lte=F("due_on")))
-        )
+        .aggregate(total=Count("pk"), on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))))
     )
     return selectors.rate(answered["on_time"], answered["total"]) or Decimal(0)
 

@@ -67,7 +67,9 @@ class EnterpriseForm(forms.Form):
         label=_("Returnee founders"), max_length=200, required=False
     )
     is_key = forms.BooleanField(label=_("Key enterprise"), required=False)
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, user, action="enterprises.add", **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,7 +192,9 @@ class DepartmentForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=100, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
-    reply_days = forms.IntegerField(label=_("Days to reply"), min_value=1, max_value=365, initial=10)
+    reply_days = forms.IntegerField(
+        label=_("Days to reply"), min_value=1, max_value=365, initial=10
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, user, action="enterprises.add", **kwargs):
@@ -208,7 +212,9 @@ class MeetingForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments present"), queryset=None, required=False
     )
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,9 +254,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(
-            user, "enterprises.change"
-        )
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "enterprises.change")
         self.fields["enterprise"].widget.attrs["data-tom-select"] = "1"
 
 

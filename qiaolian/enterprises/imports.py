@@ -47,7 +47,10 @@ def _rows(upload) -> list[tuple]:
 
     upload.seek(0)
     sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
-    rows = [tuple("" if c is None else str(c).strip() for c in row) for row in sheet.iter_rows(values_only=True)]
+    rows = [
+        tuple("" if c is None else str(c).strip() for c in row)
+        for row in sheet.iter_rows(values_only=True)
+    ]
     return [row for row in rows[1:] if any(row)]  # the first row holds the headers
 
 
@@ -74,7 +77,9 @@ def parse(upload) -> tuple[list[dict[str, Any]], list[str]]:
         seen.add(code)
         industry_code = _lookup(Industry.choices, industry)
         if industry_code is None:
-            problems.append(_("industry “%(value)s” is not a GB/T 4754 section") % {"value": industry})
+            problems.append(
+                _("industry “%(value)s” is not a GB/T 4754 section") % {"value": industry}
+            )
         size_code = _lookup(Size.choices, size) or (None if size else Size.SMALL)
         if size_code is None:
             problems.append(_("size “%(value)s” is unknown") % {"value": size})
@@ -88,7 +93,9 @@ def parse(upload) -> tuple[list[dict[str, Any]], list[str]]:
             except ValueError:
                 problems.append(_("founding year “%(value)s” is not a year") % {"value": year})
         if problems:
-            errors.append(_("Row %(row)s: %(problems)s.") % {"row": number, "problems": "; ".join(problems)})
+            errors.append(
+                _("Row %(row)s: %(problems)s.") % {"row": number, "problems": "; ".join(problems)}
+            )
             continue
         parsed.append(
             {
@@ -108,11 +115,11 @@ def parse(upload) -> tuple[list[dict[str, Any]], list[str]]:
             credit_code__in=[row["credit_code"] for row in parsed]
         ).values_list("credit_code", flat=True)
     )
-    for row in parsed:
-        if row["credit_code"] in existing:
-            errors.append(
-                _("Credit code %(code)s is already registered.") % {"code": row["credit_code"]}
-            )
+    errors.extend(
+        _("Credit code %(code)s is already registered.") % {"code": row["credit_code"]}
+        for row in parsed
+        if row["credit_code"] in existing
+    )
     if not rows:
         errors.append(_("The sheet has no rows under its header."))
     return parsed, errors

@@ -121,9 +121,7 @@ class LiaisonAssignment(ScopedMixin, models.Model):
     unit_path_lookup = "enterprise__unit__path"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="assignments"
-    )
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="assignments")
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("liaison officer"),
@@ -187,6 +185,9 @@ class ContactLog(ScopedMixin, models.Model):
     class Meta:
         verbose_name = _("contact")
         ordering = ["-contacted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contacted_on} {self.met}"
 
     @classmethod
     def assigned_to(cls, user: Any) -> Q:
@@ -389,6 +390,9 @@ class AppealEvent(ScopedMixin, models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.kind}"
+
     @classmethod
     def assigned_to(cls, user: Any) -> Q:
         return Q(appeal__enterprise_id__in=_officer_enterprise_ids(user))
@@ -470,6 +474,9 @@ class MeetingAttendee(ScopedMixin, models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.representative
+
 
 class SurveyRound(ScopedMixin, models.Model):
     """A resumption survey round (复工复产调查)."""
@@ -536,6 +543,9 @@ class SurveyAnswer(ScopedMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "enterprise"], name="enterprises_answer_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.enterprise_id} {self.status}"
 
     @classmethod
     def assigned_to(cls, user: Any) -> Q:

@@ -63,9 +63,24 @@ DEPARTMENTS = [
 ]
 # Categories each department mostly answers.
 DEPARTMENT_CATEGORY = {
-    0: "policy", 1: "supplies", 2: "permits", 3: "financing", 4: "labour", 5: "land",
-    6: "permits", 7: "logistics", 8: "permits", 9: "policy", 10: "financing", 11: "policy",
-    12: "permits", 13: "supplies", 14: "supplies", 15: "permits", 16: "logistics", 17: "policy",
+    0: "policy",
+    1: "supplies",
+    2: "permits",
+    3: "financing",
+    4: "labour",
+    5: "land",
+    6: "permits",
+    7: "logistics",
+    8: "permits",
+    9: "policy",
+    10: "financing",
+    11: "policy",
+    12: "permits",
+    13: "supplies",
+    14: "supplies",
+    15: "permits",
+    16: "logistics",
+    17: "policy",
 }
 PROBLEMS = {
     "financing": ("流动资金周转困难，申请贷款展期", "受疫情影响订单回款延迟，需银行续贷支持。"),
@@ -78,18 +93,58 @@ PROBLEMS = {
     "other": ("其他问题", "其他需要协调的问题。"),
 }
 NAME_HEADS = [
-    "甬欧", "海曙", "东钱湖", "四明", "天一", "港城", "宁兴", "华侨", "越洋", "明州",
-    "三江", "北仑港", "慈孝", "河姆渡", "象山港", "姚江", "镇海湾", "奉川", "宁海湾", "杭州湾",
+    "甬欧",
+    "海曙",
+    "东钱湖",
+    "四明",
+    "天一",
+    "港城",
+    "宁兴",
+    "华侨",
+    "越洋",
+    "明州",
+    "三江",
+    "北仑港",
+    "慈孝",
+    "河姆渡",
+    "象山港",
+    "姚江",
+    "镇海湾",
+    "奉川",
+    "宁海湾",
+    "杭州湾",
 ]
 NAME_TAILS = [
-    "精密机械", "电子科技", "新材料", "国际贸易", "智能装备", "生物医药", "服装", "汽车零部件",
-    "模具", "文具", "家电", "光电", "软件", "食品", "物流", "化工",
+    "精密机械",
+    "电子科技",
+    "新材料",
+    "国际贸易",
+    "智能装备",
+    "生物医药",
+    "服装",
+    "汽车零部件",
+    "模具",
+    "文具",
+    "家电",
+    "光电",
+    "软件",
+    "食品",
+    "物流",
+    "化工",
 ]
 INVESTORS = [
-    ("意大利宁波华侨华人协会", "IT"), ("西班牙华侨华人协会", "ES"), ("法国华侨华人会", "FR"),
-    ("美国宁波同乡会", "US"), ("日本宁波同乡会", "JP"), ("澳大利亚华人商会", "AU"),
-    ("香港宁波同乡会", "HK"), ("台湾宁波同乡会", "TW"), ("新加坡宁波同乡会", "SG"),
-    ("德国华商联合会", "DE"), ("加拿大华人企业家协会", "CA"), ("英国宁波商会", "GB"),
+    ("意大利宁波华侨华人协会", "IT"),
+    ("西班牙华侨华人协会", "ES"),
+    ("法国华侨华人会", "FR"),
+    ("美国宁波同乡会", "US"),
+    ("日本宁波同乡会", "JP"),
+    ("澳大利亚华人商会", "AU"),
+    ("香港宁波同乡会", "HK"),
+    ("台湾宁波同乡会", "TW"),
+    ("新加坡宁波同乡会", "SG"),
+    ("德国华商联合会", "DE"),
+    ("加拿大华人企业家协会", "CA"),
+    ("英国宁波商会", "GB"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
@@ -124,7 +179,9 @@ class _Seeder:
         self._appeals(meeting, departments, enterprises, officers)
         self._surveys(enterprises, officers)
         if any(self.made.values()):
-            audit.record(actor=None, action="seed.enterprises", unit=self.city, message=str(self.made))
+            audit.record(
+                actor=None, action="seed.enterprises", unit=self.city, message=str(self.made)
+            )
         return self.made
 
     def _departments(self) -> list[Department]:
@@ -146,7 +203,13 @@ class _Seeder:
 
     def _enterprises(self) -> list[Enterprise]:
         rng = random.Random(RANDOM_SEED + 1)  # noqa: S311 - demo data, stable codes
-        industries = [Industry.C] * 10 + [Industry.F, Industry.I, Industry.M, Industry.G, Industry.L]
+        industries = [Industry.C] * 10 + [
+            Industry.F,
+            Industry.I,
+            Industry.M,
+            Industry.G,
+            Industry.L,
+        ]
         result = []
         for index in range(KEY_ENTERPRISES):
             unit = self.districts[index % len(self.districts)]
@@ -188,7 +251,9 @@ class _Seeder:
                 user = User.objects.filter(username=username).first()
                 if user is None:
                     user = User(
-                        username=username, display_name=f"{_name(self.rng)}（联络员）", home_unit=district
+                        username=username,
+                        display_name=f"{_name(self.rng)}（联络员）",
+                        home_unit=district,
                     )
                     user.set_unusable_password()
                     user.save()
@@ -230,7 +295,9 @@ class _Seeder:
             meeting.departments.set(departments)
             for enterprise in enterprises[:MEETING_REPRESENTATIVES]:
                 MeetingAttendee.objects.create(
-                    meeting=meeting, enterprise=enterprise, representative=f"{_name(self.rng)}（董事长）"
+                    meeting=meeting,
+                    enterprise=enterprise,
+                    representative=f"{_name(self.rng)}（董事长）",
                 )
         return meeting
 
@@ -268,7 +335,9 @@ class _Seeder:
                 appeal.status = AppealStatus.ROUTED
                 days = department.reply_days if state != "overdue" else 3
                 appeal.due_on = timezone.localdate(routed) + timedelta(days=days)
-                steps.append((AppealEvent.Kind.ROUTED, routed, f"{department.name} · {appeal.due_on}", ""))
+                steps.append(
+                    (AppealEvent.Kind.ROUTED, routed, f"{department.name} · {appeal.due_on}", "")
+                )
             if state in ("closed", "answered"):
                 late = index % 10 == 9  # a few answered after their due date
                 answered = routed + timedelta(days=department.reply_days + 2 if late else 3)
@@ -276,7 +345,9 @@ class _Seeder:
                 appeal.answered_at = answered
                 appeal.reply = f"已会同相关单位研究，{title}问题已落实解决办法并告知企业。"
                 appeal.status = AppealStatus.ANSWERED
-                steps.append((AppealEvent.Kind.ACKNOWLEDGED, appeal.acknowledged_at, "", "department"))
+                steps.append(
+                    (AppealEvent.Kind.ACKNOWLEDGED, appeal.acknowledged_at, "", "department")
+                )
                 steps.append((AppealEvent.Kind.ANSWERED, answered, appeal.reply, "department"))
             if state == "closed":
                 closed = appeal.answered_at + timedelta(days=2)
@@ -284,7 +355,9 @@ class _Seeder:
                 appeal.status = AppealStatus.CLOSED
                 appeal.satisfaction = 5 if index % 4 else 4
                 appeal.confirmation = Confirmation.LINK if index % 2 else Confirmation.STAFF
-                steps.append((AppealEvent.Kind.CONFIRMED, closed, "", "enterprise" if index % 2 else ""))
+                steps.append(
+                    (AppealEvent.Kind.CONFIRMED, closed, "", "enterprise" if index % 2 else "")
+                )
             appeal.save()
             for kind, at, text, via in steps:
                 AppealEvent.objects.create(appeal=appeal, kind=kind, at=at, text=text, by_link=via)
@@ -315,7 +388,9 @@ class _Seeder:
                     status=status,
                     staff_back=self.rng.randint(*back),
                     capacity=self.rng.randint(*back),
-                    difficulties="" if status == Resumption.RESUMED else "员工返岗不足，原材料供应紧张",
+                    difficulties=""
+                    if status == Resumption.RESUMED
+                    else "员工返岗不足，原材料供应紧张",
                     answered_by=officers[index % OFFICERS],
                     answered_at=timezone.now() - timedelta(days=opened - 2),
                 )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from qiaolian.core import audit, files, private_links
 from qiaolian.core.models import Unit, UnitRole, User
-from qiaolian.core.scoping import Action, require_unit
+from qiaolian.core.scoping import require_unit
 from qiaolian.core.service_kit import create_scoped, update_scoped
 from qiaolian.core.services import notification_send
 from qiaolian.enterprises.codes import normalise_uscc
@@ -647,9 +647,7 @@ def attendee_add(
 
 
 @transaction.atomic
-def round_create(
-    *, actor, unit: Unit, title: str, opens_on: date, closes_on: date
-) -> SurveyRound:
+def round_create(*, actor, unit: Unit, title: str, opens_on: date, closes_on: date) -> SurveyRound:
     if closes_on < opens_on:
         raise ValidationError({"closes_on": _("The round closes before it opens.")})
     return create_scoped(

@@ -40,7 +40,7 @@ from qiaolian.enterprises.models import (
 )
 
 FORM = "enterprises/form.html"
-TOKEN_KEY = "enterprises.link"
+TOKEN_KEY = "enterprises.link"  # noqa: S105 - a session key, not a secret
 
 
 def _can_manage(user, unit) -> bool:
@@ -231,7 +231,9 @@ class AssignmentEndView(ScopedActionView):
     def perform(self, obj):
         from django.utils import timezone
 
-        services.assignment_end(actor=self.request.user, assignment=obj, ends_on=timezone.localdate())
+        services.assignment_end(
+            actor=self.request.user, assignment=obj, ends_on=timezone.localdate()
+        )
 
     def get_success_url(self, obj):
         return reverse("enterprises:enterprise_detail", args=[obj.enterprise.public_id])
@@ -299,7 +301,9 @@ class EnterpriseImportView(ScopedFormView):
 
     def perform(self, form):
         count = imports.import_enterprises(
-            actor=self.request.user, unit=form.cleaned_data["unit"], upload=form.cleaned_data["file"]
+            actor=self.request.user,
+            unit=form.cleaned_data["unit"],
+            upload=form.cleaned_data["file"],
         )
         messages.success(self.request, _("%(count)s enterprises imported.") % {"count": count})
         return count
@@ -317,9 +321,7 @@ class OfficerListView(ScopedListView):
     paginate_by = 50
 
     def scoped_queryset(self):
-        return selectors.officer_workload(
-            user=self.request.user, within=self.request.active_unit
-        )
+        return selectors.officer_workload(user=self.request.user, within=self.request.active_unit)
 
 
 # --- appeals ------------------------------------------------------------------------------
@@ -485,7 +487,9 @@ class AppealConfirmView(AppealObjectMixin, ScopedFormView):
         return forms.ConfirmForm(data)
 
     def perform(self, form):
-        return services.appeal_confirm(actor=self.request.user, appeal=self.object, **form.cleaned_data)
+        return services.appeal_confirm(
+            actor=self.request.user, appeal=self.object, **form.cleaned_data
+        )
 
 
 class AppealOverrideView(AppealObjectMixin, ScopedFormView):
@@ -692,9 +696,13 @@ class MeetingListView(ScopedListView):
     model = Meeting
 
     def narrow(self, queryset):
-        return queryset.in_subtree(self.request.active_unit).order_by("-held_on", "-pk").annotate(
-            enterprise_count=Count("attendees", distinct=True),
-            appeal_count=Count("appeals", distinct=True),
+        return (
+            queryset.in_subtree(self.request.active_unit)
+            .order_by("-held_on", "-pk")
+            .annotate(
+                enterprise_count=Count("attendees", distinct=True),
+                appeal_count=Count("appeals", distinct=True),
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -757,7 +765,9 @@ class AttendeeAddView(ScopedFormView):
         return {**super().get_context_data(**kwargs), "heading": self.heading}
 
     def perform(self, form):
-        return services.attendee_add(actor=self.request.user, meeting=self.object, **form.cleaned_data)
+        return services.attendee_add(
+            actor=self.request.user, meeting=self.object, **form.cleaned_data
+        )
 
     def get_success_url(self, obj):
         return reverse("enterprises:meeting_detail", args=[self.object.public_id])
@@ -859,7 +869,9 @@ class AnswerAddView(SharedDownMixin, ScopedFormView):
         return {**super().get_context_data(**kwargs), "heading": self.heading}
 
     def perform(self, form):
-        return services.answer_record(actor=self.request.user, round=self.object, **form.cleaned_data)
+        return services.answer_record(
+            actor=self.request.user, round=self.object, **form.cleaned_data
+        )
 
     def get_success_url(self, obj):
         return reverse("enterprises:round_detail", args=[self.object.public_id])
@@ -889,5 +901,3 @@ class AnswerToAppealView(ScopedFormView):
 
     def get_success_url(self, obj):
         return reverse("enterprises:appeal_detail", args=[obj.public_id])
-
-

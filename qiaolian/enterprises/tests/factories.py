@@ -15,7 +15,7 @@ from qiaolian.enterprises.models import (
     SurveyRound,
 )
 
-_rng = random.Random(7)  # noqa: S311 - test data
+_rng = random.Random(7)
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

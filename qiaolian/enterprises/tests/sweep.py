@@ -34,14 +34,14 @@ def _appeal(cast):
 
 def _routed(cast):
     appeal = _appeal(cast)
-    _appeal_, token = services.appeal_route(
+    _routed_appeal, token = services.appeal_route(
         actor=cast.sibling_manager, appeal=appeal, department=_department(cast)
     )
     return appeal, token
 
 
 def _department_link(cast):
-    appeal, token = _routed(cast)
+    token = _routed(cast)[1]
     return {"token": token}, "乙区侨联", APPEAL_MARKER
 
 
@@ -112,9 +112,7 @@ SWEEP = {
     "enterprises:contact_add": Detail(_pid(_enterprise)),
     "enterprises:appeal_add": Detail(_pid(_enterprise)),
     "enterprises:assignment_end": Detail(_pid(_assignment), methods=("POST",)),
-    "enterprises:officer_list": Listing(
-        lambda cast: ({}, _assignment(cast).officer.username)
-    ),
+    "enterprises:officer_list": Listing(lambda cast: ({}, _assignment(cast).officer.username)),
     "enterprises:appeal_list": Listing(
         lambda cast: ({}, _appeal(cast).title), exports=("csv", "xlsx")
     ),
@@ -170,7 +168,5 @@ SWEEP = {
         payload=lambda cast: {"category": "financing", "title": "乙", "description": "乙"},
     ),
     "api:department_stats": Listing(lambda cast: ({}, _department(cast).name)),
-    "api:round_rates": Detail(
-        lambda cast: {"round_id": _round(cast).public_id}, methods=("GET",)
-    ),
+    "api:round_rates": Detail(lambda cast: {"round_id": _round(cast).public_id}, methods=("GET",)),
 }

@@ -32,7 +32,9 @@ def _kinds(appeal):
 
 
 def test_the_whole_loop_through_both_links(cast, appeal, department):
-    appeal, token = services.appeal_route(actor=cast.district_manager, appeal=appeal, department=department)
+    appeal, token = services.appeal_route(
+        actor=cast.district_manager, appeal=appeal, department=department
+    )
     assert appeal.status == AppealStatus.ROUTED
     assert appeal.due_on == timezone.localdate() + timedelta(days=5)
     public = Client()
@@ -40,7 +42,9 @@ def test_the_whole_loop_through_both_links(cast, appeal, department):
     page = public.get(url)
     assert page.status_code == 200 and "招工难" in page.content.decode()
     assert public.post(url, {"step": "acknowledge"}).status_code == 302
-    assert public.post(url, {"step": "answer", "reply": "已协调人才市场专场招聘"}).status_code == 302
+    assert (
+        public.post(url, {"step": "answer", "reply": "已协调人才市场专场招聘"}).status_code == 302
+    )
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.ANSWERED and appeal.answered_on_time
     # The enterprise confirms through its own link.
@@ -97,9 +101,13 @@ def test_staff_record_the_reply_and_the_confirmation(client, cast, appeal, depar
 
 def test_an_officer_cannot_route_or_close(client, officer, appeal):
     client.force_login(officer)
-    assert client.get(reverse("enterprises:appeal_detail", args=[appeal.public_id])).status_code == 200
+    assert (
+        client.get(reverse("enterprises:appeal_detail", args=[appeal.public_id])).status_code == 200
+    )
     for name in ("appeal_route", "appeal_override", "appeal_confirm"):
-        assert client.get(reverse(f"enterprises:{name}", args=[appeal.public_id])).status_code == 403
+        assert (
+            client.get(reverse(f"enterprises:{name}", args=[appeal.public_id])).status_code == 403
+        )
 
 
 def test_the_route_page_shows_the_departments_link_once(client, cast, appeal, department):

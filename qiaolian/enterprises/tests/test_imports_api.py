@@ -11,7 +11,17 @@ from qiaolian.core.services import api_token_create
 from qiaolian.enterprises.models import Appeal, Enterprise
 
 pytestmark = pytest.mark.django_db
-HEADER = ["企业名称", "统一社会信用代码", "行业", "规模", "区县", "地址", "成立年份", "留学回国创办人", "重点企业"]
+HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "行业",
+    "规模",
+    "区县",
+    "地址",
+    "成立年份",
+    "留学回国创办人",
+    "重点企业",
+]
 
 
 def _workbook(rows) -> SimpleUploadedFile:
@@ -29,18 +39,48 @@ def _workbook(rows) -> SimpleUploadedFile:
     )
 
 
-GOOD = ["宁波甲企业有限公司", "91350100M000100Y43", "制造业", "中型", "海曙区", "中山路1号", 2001, "张三", "是"]
+GOOD = [
+    "宁波甲企业有限公司",
+    "91350100M000100Y43",
+    "制造业",
+    "中型",
+    "海曙区",
+    "中山路1号",
+    2001,
+    "张三",
+    "是",
+]
 
 
 def test_a_valid_sheet_is_imported(client, cast):
     client.force_login(cast.district_manager)
-    upload = _workbook([GOOD, ["宁波乙企业有限公司", "91110000600037341L", "I", "small", "Jiangbei District", "", "", "", "否"]])
+    upload = _workbook(
+        [
+            GOOD,
+            [
+                "宁波乙企业有限公司",
+                "91110000600037341L",
+                "I",
+                "small",
+                "Jiangbei District",
+                "",
+                "",
+                "",
+                "否",
+            ],
+        ]
+    )
     response = client.post(
         reverse("enterprises:enterprise_import"), {"unit": cast.district_a.pk, "file": upload}
     )
     assert response.status_code == 302
     first = Enterprise.objects.get(credit_code="91350100M000100Y43")
-    assert (first.industry, first.size, first.district, first.is_key) == ("C", "medium", "330203", True)
+    assert (first.industry, first.size, first.district, first.is_key) == (
+        "C",
+        "medium",
+        "330203",
+        True,
+    )
     assert Enterprise.objects.get(credit_code="91110000600037341L").district == "330205"
 
 

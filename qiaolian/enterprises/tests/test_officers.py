@@ -21,7 +21,10 @@ def test_an_officer_sees_only_the_enterprises_assigned_to_them(client, officer, 
     page = client.get(reverse("enterprises:enterprise_list")).content.decode()
     assert mine.name in page
     assert other.name not in page and sibling.name not in page
-    assert client.get(reverse("enterprises:enterprise_detail", args=[mine.public_id])).status_code == 200
+    assert (
+        client.get(reverse("enterprises:enterprise_detail", args=[mine.public_id])).status_code
+        == 200
+    )
     for firm in (other, sibling):
         url = reverse("enterprises:enterprise_detail", args=[firm.public_id])
         assert client.get(url).status_code == 404
@@ -71,7 +74,9 @@ def test_an_officer_cannot_add_enterprises_or_assign_officers(client, officer, f
     mine, _other, _sibling = firms
     client.force_login(officer)
     assert client.get(reverse("enterprises:enterprise_create")).status_code == 403
-    assert client.get(reverse("enterprises:assignment_add", args=[mine.public_id])).status_code == 403
+    assert (
+        client.get(reverse("enterprises:assignment_add", args=[mine.public_id])).status_code == 403
+    )
     with pytest.raises(PermissionDenied):
         services.assignment_add(
             actor=officer, enterprise=mine, officer=officer, starts_on=timezone.localdate()

@@ -16,7 +16,6 @@ from qiaolian.enterprises.tests.factories import (
     AppealFactory,
     AssignmentFactory,
     DepartmentFactory,
-    EnterpriseFactory,
     RoundFactory,
 )
 
@@ -31,7 +30,9 @@ def test_the_officer_answers_and_the_rate_is_computed(cast, officer, firms):
     )
     AnswerFactory(round=survey, enterprise=other, status="not", staff_back=0, capacity=0)
     AnswerFactory(round=survey, enterprise=sibling, status="resumed")
-    rows = selectors.resumption_rates(selectors.answers_of(user=cast.district_manager, round=survey))
+    rows = selectors.resumption_rates(
+        selectors.answers_of(user=cast.district_manager, round=survey)
+    )
     assert (rows[0]["total"], rows[0]["resumed"], rows[0]["rate"]) == (2, 1, Decimal("0.5000"))
     city = selectors.resumption_rates(selectors.answers_of(user=cast.city_admin, round=survey))
     assert city[0]["rate"] == Decimal("0.6667")
@@ -49,7 +50,12 @@ def test_an_answer_after_the_round_closed_is_refused(cast, officer, firms):
     )
     with pytest.raises(ValidationError, match="closed on"):
         services.answer_record(
-            actor=officer, round=survey, enterprise=firms[0], status="resumed", staff_back=1, capacity=1
+            actor=officer,
+            round=survey,
+            enterprise=firms[0],
+            status="resumed",
+            staff_back=1,
+            capacity=1,
         )
 
 
@@ -81,7 +87,9 @@ def test_the_figures_equal_a_recount_and_leave_the_sibling_out(cast, officer, fi
     DepartmentFactory(unit=cast.district_a)
     DepartmentFactory(unit=cast.district_b)
     now = timezone.now()
-    AppealFactory(enterprise=mine, status="closed", closed_at=now, answered_at=now, due_on=now.date())
+    AppealFactory(
+        enterprise=mine, status="closed", closed_at=now, answered_at=now, due_on=now.date()
+    )
     AppealFactory(enterprise=other)
     AppealFactory(enterprise=sibling, status="closed", closed_at=now)
     survey = RoundFactory(unit=cast.district_a)
