@@ -8,6 +8,7 @@ from qiaolian.core.registry import (
     NavSection,
     NotificationKind,
     PeriodicTask,
+    PersonData,
     QiaolianApp,
     SeedStep,
     WorkPanel,
@@ -107,6 +108,9 @@ class EnterprisesConfig(QiaolianApp):
             ),
             figure("resumption_rate", _("Resumption rate"), SHARE, "rounds_url", 258, True),
         ]
+
+    def person_data(self) -> list[PersonData]:
+        return [PersonData("enterprises.Investor", "person", _("Investments in enterprises"))]
 
     def narrowed(self) -> list[Narrowed]:
         return [

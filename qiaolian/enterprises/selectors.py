@@ -32,17 +32,17 @@ def current_q(prefix: str = "") -> Q:
     )
 
 
-def enterprise_list(*, user, action: str = VIEW, within=None):
+def with_service(enterprises):
+    """Whether each enterprise has a liaison officer today, and its last contact."""
+    # scoping: exempt - a subquery per enterprise already restricted by the caller
     current = LiaisonAssignment.objects.filter(current_q(), enterprise=OuterRef("pk"))
-    return (
-        Enterprise.objects.restrict(user, action)
-        .in_subtree(within)
-        .select_related("unit")
-        .annotate(
-            served=Exists(current),
-            last_contact=Max("contacts__contacted_on"),
-        )
+    return enterprises.select_related("unit").annotate(
+        served=Exists(current), last_contact=Max("contacts__contacted_on")
     )
+
+
+def enterprise_list(*, user, action: str = VIEW, within=None):
+    return with_service(Enterprise.objects.restrict(user, action).in_subtree(within))
 
 
 def filter_enterprises(queryset, data: dict[str, Any]):
@@ -68,14 +68,12 @@ def current_officers(*, user, enterprise: Enterprise):
     )
 
 
-def officer_workload(*, user, within=None):
-    """Each officer now assigned in scope: enterprises held and the last contact logged."""
-    assignments = (
-        LiaisonAssignment.objects.restrict(user)
-        .filter(current_q())
-        .filter(enterprise__in=Enterprise.objects.restrict(user).in_subtree(within))
-    )
+def workload(assignments):
+    """Each officer of the (restricted) assignments now current: enterprises held and the last
+    contact they logged."""
+    assignments = assignments.filter(current_q())
     last = (
+        # scoping: exempt - the officer's own latest contact date, of assignments restricted
         ContactLog.objects.filter(officer=OuterRef("officer"))
         .order_by("-contacted_on")
         .values("contacted_on")[:1]

@@ -241,7 +241,7 @@ def department_create(*, actor, **fields: Any) -> Department:
     return create_scoped(
         actor=actor,
         obj=Department(**fields),
-        audit_action="department.create",
+        audit_action="gov_department.create",
         fields=DEPARTMENT_FIELDS,
     )
 
@@ -252,7 +252,7 @@ def department_update(*, actor, department: Department, **changes: Any) -> Depar
         actor=actor,
         obj=department,
         changes=changes,
-        audit_action="department.update",
+        audit_action="gov_department.update",
         fields=DEPARTMENT_FIELDS,
     )
     return obj
@@ -611,7 +611,7 @@ def meeting_create(
         obj=Meeting(
             unit=unit, title=title, held_on=held_on, place=place, leaders=leaders, notes=notes
         ),
-        audit_action="meeting.create",
+        audit_action="enterprise_meeting.create",
         fields=("unit", "title", "held_on", "place", "leaders"),
     )
     chosen = list(departments)
@@ -636,7 +636,7 @@ def attendee_add(
     )
     audit.record(
         actor=actor,
-        action="meeting.attendee_add",
+        action="enterprise_meeting.attendee_add",
         obj=meeting,
         changes={"enterprise": [None, enterprise.name]},
     )
@@ -653,7 +653,7 @@ def round_create(*, actor, unit: Unit, title: str, opens_on: date, closes_on: da
     return create_scoped(
         actor=actor,
         obj=SurveyRound(unit=unit, title=title, opens_on=opens_on, closes_on=closes_on),
-        audit_action="survey.round_create",
+        audit_action="resumption.round_create",
         fields=("unit", "title", "opens_on", "closes_on"),
     )
 
@@ -700,7 +700,7 @@ def answer_record(
     answer.save()
     audit.record(
         actor=actor,
-        action="survey.answer",
+        action="resumption.answer",
         obj=enterprise,
         changes={"status": [None, status], "staff_back": [None, staff_back]},
         message=round.title,
@@ -724,5 +724,5 @@ def difficulty_to_appeal(*, actor, answer: SurveyAnswer, category: str) -> Appea
     )
     answer.appeal = appeal
     answer.save(update_fields=["appeal"])
-    audit.record(actor=actor, action="survey.to_appeal", obj=appeal, message=answer.round.title)
+    audit.record(actor=actor, action="resumption.to_appeal", obj=appeal, message=answer.round.title)
     return appeal

@@ -57,11 +57,10 @@ class EnterpriseListView(ExportableListView):
     export_name = "enterprises"
     export_title = gettext_lazy("Enterprises")
     filter_form_class = forms.EnterpriseFilterForm
+    model = Enterprise
 
-    def queryset_for(self, action):
-        return selectors.enterprise_list(
-            user=self.request.user, action=action, within=self.request.active_unit
-        )
+    def narrow(self, queryset):
+        return selectors.with_service(queryset.in_subtree(self.request.active_unit))
 
     def filter_queryset(self, queryset, data):
         return selectors.filter_enterprises(queryset, {**data, "user": self.request.user})
@@ -320,8 +319,8 @@ class OfficerListView(ScopedListView):
     model = LiaisonAssignment
     paginate_by = 50
 
-    def scoped_queryset(self):
-        return selectors.officer_workload(user=self.request.user, within=self.request.active_unit)
+    def narrow(self, queryset):
+        return selectors.workload(queryset.in_subtree(self.request.active_unit))
 
 
 # --- appeals ------------------------------------------------------------------------------
@@ -333,15 +332,16 @@ class AppealListView(ExportableListView):
     default_sort = "-raised"
     export_name = "appeals"
     export_title = gettext_lazy("Appeals")
+    model = Appeal
 
     @property
     def filter_form_class(self):
         user = self.request.user
         return lambda data=None: forms.AppealFilterForm(data, user=user)
 
-    def queryset_for(self, action):
-        return selectors.appeal_list(
-            user=self.request.user, action=action, within=self.request.active_unit
+    def narrow(self, queryset):
+        return queryset.in_subtree(self.request.active_unit).select_related(
+            "enterprise", "department"
         )
 
     def filter_queryset(self, queryset, data):
@@ -837,6 +837,7 @@ class RoundDetailView(SharedDownMixin, ScopedDetailView):
         for row in by_industry:
             row["label"] = industries.get(row["enterprise__industry"], "")
         by_unit = selectors.resumption_rates(answers, "enterprise__unit")
+        # scoping: exempt - the names of the units of answers already restricted
         units = Unit.objects.in_bulk([row["enterprise__unit"] for row in by_unit])
         for row in by_unit:
             row["label"] = units[row["enterprise__unit"]].label
