@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from qiaolian.core.files import private_storage
@@ -249,8 +250,8 @@ class AppealStatus(models.TextChoices):
     NEW = "new", _("Raised")
     ROUTED = "routed", _("Routed to department")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    ANSWERED = "answered", pgettext_lazy("appeal", "Answered")
+    CLOSED = "closed", pgettext_lazy("appeal", "Closed")
 
 
 OPEN_STATUSES = (
