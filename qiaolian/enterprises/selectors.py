@@ -80,7 +80,7 @@ def workload(assignments):
     )
     return (
         assignments.values(
-            "officer", "officer__username", "officer__display_name", "officer__home_unit__name"
+            "officer", "officer__username", "officer__display_name", "officer__home_unit"
         )
         .annotate(enterprises=Count("enterprise", distinct=True), last_contact=Subquery(last))
         .order_by("-enterprises", "officer__username")

@@ -322,6 +322,17 @@ class OfficerListView(ScopedListView):
     def narrow(self, queryset):
         return selectors.workload(queryset.in_subtree(self.request.active_unit))
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        # scoping: exempt - the names of the home units of officers already restricted
+        units = Unit.objects.in_bulk([row["officer__home_unit"] for row in rows])
+        for row in rows:
+            unit = units.get(row["officer__home_unit"])
+            row["home_unit"] = unit.label if unit else ""
+        context["object_list"] = rows
+        return context
+
 
 # --- appeals ------------------------------------------------------------------------------
 
