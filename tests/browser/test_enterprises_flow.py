@@ -58,7 +58,7 @@ def test_officer_visit_appeal_department_link_enterprise_confirms(
         reply_days=10,
     )
     survey = RoundFactory(unit=cast.city, title="复工复产情况调查（第二轮）")
-    for index in range(19):
+    for _index in range(19):
         AnswerFactory(
             round=survey, enterprise=EnterpriseFactory(unit=cast.district_a), status="resumed"
         )
