@@ -10,6 +10,7 @@ LABELS = {
     "enterprise.assign": _("Liaison officer assigned"),
     "enterprise.unassign": _("Liaison officer's assignment ended"),
     "enterprise.contact": _("Contact with an enterprise logged"),
+    "enterprise.portal_link": _("Enterprise's own link created"),
     "gov_department.create": _("Department added"),
     "gov_department.update": _("Department changed"),
     "appeal.raise": _("Appeal raised"),

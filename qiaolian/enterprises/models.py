@@ -300,7 +300,11 @@ class Appeal(ScopedMixin, models.Model):
         related_name="appeals",
     )
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,  # raised by the enterprise itself through its link
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
     routed_at = models.DateTimeField(_("routed"), null=True, blank=True)
@@ -534,7 +538,11 @@ class SurveyAnswer(ScopedMixin, models.Model):
     )
     answered_at = models.DateTimeField(default=timezone.now)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,  # answered by the enterprise itself through its link
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedManager()

@@ -66,6 +66,7 @@ DEPARTMENT_FIELDS = (
 )
 DEPARTMENT_LINK = "enterprises.department_reply"
 ENTERPRISE_LINK = "enterprises.enterprise_confirm"
+PORTAL_LINK = "enterprises.enterprise_portal"
 LINK_DAYS = 90
 
 ADD = "enterprises.add"
@@ -298,9 +299,14 @@ def appeal_raise(
     description: str,
     meeting: Meeting | None = None,
     raised_at=None,
+    by_link: str = "",
 ) -> Appeal:
-    """An appeal raised by the enterprise's officer (or staff, or at a meeting)."""
-    _require_enterprise(actor, enterprise)
+    """An appeal raised by the enterprise's officer (or staff, or at a meeting), or by the
+    enterprise itself through its link (`by_link`, no actor)."""
+    if not by_link:
+        _require_enterprise(actor, enterprise)
+    if not title.strip() or not description.strip():
+        raise ValidationError(_("Write the subject and the description of the problem."))
     if meeting is not None and not Meeting.objects.restrict(actor).filter(pk=meeting.pk).exists():
         raise PermissionDenied(_("You cannot link to this meeting."))
     moment = raised_at or timezone.now()
@@ -316,7 +322,7 @@ def appeal_raise(
     )
     appeal.full_clean()
     appeal.save()
-    event = _event(appeal, AppealEvent.Kind.RAISED, actor, text=appeal.title)
+    event = _event(appeal, AppealEvent.Kind.RAISED, actor, text=appeal.title, by_link=by_link)
     AppealEvent.objects.filter(pk=event.pk).update(at=moment)
     audit.record(
         actor=actor,
@@ -584,6 +590,40 @@ def escalate_overdue(today: date | None = None) -> int:
     return count
 
 
+@transaction.atomic
+def portal_link_create(*, actor, enterprise: Enterprise) -> str:
+    """The enterprise's own link: it raises appeals and answers the open survey rounds."""
+    require_unit(actor, CHANGE, enterprise.unit, _("Only the enterprise's unit may do this."))
+    _link, token = private_links.private_link_create(
+        actor=None,
+        target=enterprise,
+        purpose=PORTAL_LINK,
+        expires_in=timedelta(days=LINK_DAYS),
+        unit=enterprise.unit,
+        audit_action=None,
+    )
+    audit.record(actor=actor, action="enterprise.portal_link", obj=enterprise)
+    return token
+
+
+def enterprise_for_token(token: str, *, request=None) -> Enterprise:
+    link = private_links.private_link_resolve(token, PORTAL_LINK, request=request)
+    # scoping: exempt, the token is the authorisation
+    return Enterprise.objects.select_related("unit").get(pk=link.target_id)
+
+
+def open_rounds_for(enterprise: Enterprise, today: date | None = None):
+    """The rounds of the enterprise's unit and the units above it that take answers today."""
+    from qiaolian.core.scoping import ancestor_paths
+
+    today = today or timezone.localdate()
+    paths = [*ancestor_paths(enterprise.unit.path), enterprise.unit.path]
+    # scoping: exempt - the rounds covering the token's own enterprise
+    return SurveyRound.objects.filter(
+        unit__path__in=paths, opens_on__lte=today, closes_on__gte=today
+    ).order_by("-opens_on")
+
+
 def appeal_for_token(token: str, purpose: str, *, request=None) -> Appeal:
     """The appeal a department's or enterprise's link opens (raises private_links errors)."""
     link = private_links.private_link_resolve(token, purpose, request=request)
@@ -669,11 +709,14 @@ def answer_record(
     capacity: int,
     difficulties: str = "",
     today: date | None = None,
+    by_link: bool = False,
 ) -> SurveyAnswer:
-    """An enterprise's answer (a second answer in the same round replaces the first)."""
-    _require_enterprise(actor, enterprise)
-    if not SurveyRound.objects.restrict_shared_down(actor).filter(pk=round.pk).exists():
-        raise PermissionDenied(_("You cannot answer this survey round."))
+    """An enterprise's answer (a second answer in the same round replaces the first), by its
+    officer, or by the enterprise through its link (`by_link`, no actor)."""
+    if not by_link:
+        _require_enterprise(actor, enterprise)
+        if not SurveyRound.objects.restrict_shared_down(actor).filter(pk=round.pk).exists():
+            raise PermissionDenied(_("You cannot answer this survey round."))
     if not enterprise.unit.path.startswith(round.unit.path):
         raise ValidationError(_("This enterprise is not in the round's unit."))
     today = today or timezone.localdate()
@@ -694,7 +737,7 @@ def answer_record(
     )
     answer.status, answer.staff_back, answer.capacity = status, staff_back, capacity
     answer.difficulties = difficulties.strip()
-    answer.answered_by = actor
+    answer.answered_by = actor if getattr(actor, "is_authenticated", False) else None
     answer.answered_at = timezone.now()
     answer.full_clean()
     answer.save()

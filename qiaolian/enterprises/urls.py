@@ -40,6 +40,8 @@ urlpatterns = [
     path("files/<uuid:public_id>/", views.AppealFileView.as_view(), name="appeal_file"),
     path("d/<str:token>/", views.DepartmentLinkView.as_view(), name="department_link"),
     path("e/<str:token>/", views.EnterpriseLinkView.as_view(), name="enterprise_link"),
+    path("p/<str:token>/", views.PortalView.as_view(), name="portal"),
+    path("<uuid:public_id>/link/", views.PortalLinkView.as_view(), name="portal_link"),
     path("departments/", views.DepartmentListView.as_view(), name="department_list"),
     path("departments/new/", views.DepartmentCreateView.as_view(), name="department_create"),
     path(

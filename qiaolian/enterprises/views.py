@@ -29,12 +29,14 @@ from qiaolian.enterprises.codes import District, Industry
 from qiaolian.enterprises.models import (
     Appeal,
     AppealAttachment,
+    AppealCategory,
     AppealStatus,
     Department,
     Enterprise,
     LiaisonAssignment,
     Meeting,
     MeetingAttendee,
+    Resumption,
     SurveyAnswer,
     SurveyRound,
 )
@@ -122,6 +124,7 @@ class EnterpriseDetailView(ScopedDetailView):
             .select_related("round")
             .order_by("-round__opens_on"),
             can_manage=_can_manage(user, enterprise.unit),
+            portal_link=_shown_link(self.request, enterprise, "enterprises:portal"),
             can_change=Enterprise.objects.restrict(user, Action.CHANGE)
             .filter(pk=enterprise.pk)
             .exists(),
@@ -453,7 +456,28 @@ class AppealObjectMixin:
         return reverse("enterprises:appeal_detail", args=[self.object.public_id])
 
 
-def _remember_link(request, appeal: Appeal, purpose: str, token: str) -> None:
+def _shown_link(request, obj, url_name: str) -> str:
+    """The link made on the previous page for `obj`, once (its token is never stored)."""
+    shown = request.session.get(TOKEN_KEY)
+    if not shown or shown.get("appeal") != str(obj.public_id):
+        return ""
+    del request.session[TOKEN_KEY]
+    return request.build_absolute_uri(reverse(url_name, args=[shown["token"]]))
+
+
+class PortalLinkView(EnterpriseObjectMixin, ScopedActionView):
+    needs_whole_subtree = True
+    success_message = gettext_lazy("Link created; send it to the enterprise.")
+
+    def perform(self, obj):
+        token = services.portal_link_create(actor=self.request.user, enterprise=obj)
+        _remember_link(self.request, obj, services.PORTAL_LINK, token)
+
+    def get_success_url(self, obj):
+        return reverse("enterprises:enterprise_detail", args=[obj.public_id])
+
+
+def _remember_link(request, appeal, purpose: str, token: str) -> None:
     """The token exists in clear only now: shown once, on the next page."""
     request.session[TOKEN_KEY] = {
         "appeal": str(appeal.public_id),
@@ -634,6 +658,97 @@ class EnterpriseLinkView(_LinkView):
                 by_link="enterprise",
             )
             messages.success(request, _("Thank you: the appeal is closed."))
+
+
+class PortalView(PublicRateLimitMixin, View):
+    """The enterprise's own page (no login): its appeals, a form to raise one, and the survey
+    rounds open today. Everything shown comes from the token's enterprise."""
+
+    def enterprise(self, request, token):
+        try:
+            return services.enterprise_for_token(token, request=request)
+        except private_links.LinkExpired:
+            return None
+        except (private_links.LinkNotFound, private_links.LinkRevoked) as exc:
+            raise Http404 from exc
+        except private_links.LinkRateLimited as exc:
+            raise PermissionDenied from exc
+
+    def page(self, request, enterprise, status=200):
+        if enterprise is None:
+            return _public_headers(render(request, "enterprises/link_gone.html", status=410))
+        answered = {
+            a.round_id: a
+            for a in SurveyAnswer.objects.filter(enterprise=enterprise)  # scoping: exempt, token
+        }
+        rounds = list(services.open_rounds_for(enterprise))
+        for survey in rounds:
+            survey.answer = answered.get(survey.pk)
+        context = {
+            "enterprise": enterprise,
+            # scoping: exempt - the token's own enterprise's appeals
+            "appeals": Appeal.objects.filter(enterprise=enterprise).select_related("department"),
+            "rounds": rounds,
+            "categories": AppealCategory.choices,
+            "statuses": Resumption.choices,
+        }
+        return _public_headers(
+            render(request, "enterprises/public_portal.html", context, status=status)
+        )
+
+    def get(self, request, token):
+        return self.page(request, self.enterprise(request, token))
+
+    def post(self, request, token):
+        enterprise = self.enterprise(request, token)
+        if enterprise is None:
+            return self.page(request, None)
+        data = request.POST
+        try:
+            if data.get("step") == "answer":
+                survey = (
+                    services.open_rounds_for(enterprise).filter(public_id=data.get("round")).first()
+                )
+                if survey is None:
+                    raise ValidationError(_("This survey round is not open."))
+                services.answer_record(
+                    actor=None,
+                    round=survey,
+                    enterprise=enterprise,
+                    status=data.get("status", ""),
+                    staff_back=_percent(data.get("staff_back")),
+                    capacity=_percent(data.get("capacity")),
+                    difficulties=data.get("difficulties", ""),
+                    by_link=True,
+                )
+                messages.success(request, _("Thank you: your answer is recorded."))
+            else:
+                category = data.get("category", "")
+                if category not in AppealCategory.values:
+                    raise ValidationError(_("Choose a category."))
+                services.appeal_raise(
+                    actor=None,
+                    enterprise=enterprise,
+                    category=category,
+                    title=data.get("title", "")[:200],
+                    description=data.get("description", ""),
+                    by_link="enterprise",
+                )
+                messages.success(request, _("Thank you: your appeal is received."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return self.page(request, enterprise, status=400)
+        return _public_headers(HttpResponseRedirect(request.path))
+
+
+def _percent(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if not 0 <= number <= 100:
+        raise ValidationError(_("Give the shares of staff back and capacity from 0 to 100."))
+    return number
 
 
 # --- departments --------------------------------------------------------------------------

@@ -51,6 +51,12 @@ def _enterprise_link(cast):
     return {"token": token}, "乙区侨联", APPEAL_MARKER
 
 
+def _portal(cast):
+    enterprise = _enterprise(cast)
+    token = services.portal_link_create(actor=cast.sibling_manager, enterprise=enterprise)
+    return {"token": token}, "乙区侨联", ENTERPRISE_MARKER
+
+
 def _meeting(cast):
     return MeetingFactory(unit=cast.district_b, title=MEETING_MARKER)
 
@@ -128,6 +134,8 @@ SWEEP = {
     # and revocation checked on every request): they show the one appeal the token opens.
     "enterprises:department_link": Public(_department_link),
     "enterprises:enterprise_link": Public(_enterprise_link),
+    "enterprises:portal": Public(_portal),
+    "enterprises:portal_link": Detail(_pid(_enterprise), methods=("POST",)),
     "enterprises:department_list": Listing(lambda cast: ({}, _department(cast).name)),
     "enterprises:department_create": Create(
         "enterprises.Department",
