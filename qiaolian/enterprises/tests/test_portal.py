@@ -25,7 +25,12 @@ def test_the_enterprise_raises_an_appeal_through_its_link(portal, firms):
     assert firms[0].name in public.get(portal).content.decode()
     response = public.post(
         portal,
-        {"step": "appeal", "category": "logistics", "title": "原料滞港", "description": "请协调通关"},
+        {
+            "step": "appeal",
+            "category": "logistics",
+            "title": "原料滞港",
+            "description": "请协调通关",
+        },
     )
     assert response.status_code == 302
     appeal = Appeal.objects.get()
@@ -51,9 +56,12 @@ def test_the_enterprise_answers_an_open_round_only(cast, portal, firms):
     assert public.post(portal, {**answer, "round": str(open_round.public_id)}).status_code == 302
     assert SurveyAnswer.objects.get().staff_back == 70
     assert public.post(portal, {**answer, "round": str(closed.public_id)}).status_code == 400
-    assert public.post(
-        portal, {**answer, "capacity": "150", "round": str(open_round.public_id)}
-    ).status_code == 400
+    assert (
+        public.post(
+            portal, {**answer, "capacity": "150", "round": str(open_round.public_id)}
+        ).status_code
+        == 400
+    )
     assert SurveyAnswer.objects.get().capacity == 60
 
 
