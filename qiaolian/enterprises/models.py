@@ -404,10 +404,11 @@ class AppealEvent(ScopedMixin, models.Model):
     @property
     def via(self) -> str:
         """Who took the step, in words: the department's or the enterprise's link."""
-        return {
+        words = {
             "department": _("through the department's link"),
             "enterprise": _("through the enterprise's link"),
-        }.get(self.by_link, "")
+        }.get(self.by_link)
+        return str(words) if words else ""
 
 
 class AppealAttachment(ScopedMixin, models.Model):
