@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qiaolian.core",
     "qiaolian.people",
     "qiaolian.network",
+    "qiaolian.enterprises",
     "qiaolian.hotline",
     "qiaolian.relief",
     "qiaolian.news",
