@@ -1,0 +1,80 @@
+"""The outreach API: letters with their delivery counts, audiences counted live. Every read
+starts from restrict()."""
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Field, Router, Schema
+
+from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
+from qiaolian.core.scoping import Action
+from qiaolian.outreach import sending
+from qiaolian.outreach.audiences import audience_people
+from qiaolian.outreach.models import Audience, Letter
+
+router = Router(tags=["outreach"])
+
+
+class LetterOut(UnitOwnedOut):
+    id: UUID = Field(..., alias="public_id")
+    kind: str
+    subject_zh: str
+    subject_en: str
+    status: Letter.Status
+    channels: list[str]
+    to_groups: bool
+    approved_at: datetime | None
+    sent_at: datetime | None
+
+
+class ProgressOut(Schema):
+    total: int
+    done: int
+    percent: int
+    queued: int
+    sent: int
+    failed: int
+    opened: int
+    cancelled: int
+
+
+class LetterDetailOut(LetterOut):
+    progress: ProgressOut
+
+
+class AudienceOut(UnitOwnedOut):
+    id: UUID = Field(..., alias="public_id")
+    name: str
+    kind: Audience.Kind
+    criteria: dict
+    people_count: int
+
+
+@router.get("/letters", response=list[LetterOut])
+@paginated(page_size=100)
+def letter_list(request, unit: UUID | None = None):
+    """Letters in the caller's scope, newest first; `unit` narrows to a unit's subtree."""
+    require(request.auth, "outreach.view")
+    within = visible_unit(request.auth, unit, "outreach.view")
+    letters = Letter.objects.restrict(request.auth, Action.VIEW).in_subtree(within)
+    return letters.select_related("unit").order_by("-created_at", "pk")
+
+
+@router.get("/letters/{letter_id}", response=LetterDetailOut)
+def letter_detail(request, letter_id: UUID):
+    """One letter with its delivery progress (queued, sent, failed, opened)."""
+    letter = Letter.objects.get_visible(request.auth, "outreach.view", public_id=letter_id)
+    letter.progress = sending.progress(letter)
+    return letter
+
+
+@router.get("/audiences", response=list[AudienceOut])
+@paginated(page_size=100)
+def audience_list(request):
+    """Audiences in the caller's scope, each counted live over the people the caller reaches."""
+    require(request.auth, "outreach.view")
+    audiences = Audience.objects.restrict(request.auth, Action.VIEW).select_related("unit")
+    rows = list(audiences.order_by("-created_at", "pk"))
+    for audience in rows:
+        audience.people_count = audience_people(audience, user=request.auth).count()
+    return rows
