@@ -93,9 +93,14 @@ def apply_criteria(people: QuerySet, criteria: dict[str, Any], today: date | Non
 
 
 def audience_people(audience, *, user, action: str = "people.view") -> QuerySet:
-    """The people `audience` reaches for `user` now: live (unmerged), in the user's units,
+    """The people `audience` reaches for `user` now: live (unmerged), in the user's units and
+    the audience's unit subtree,
     matching the segment or on the static list, never one who withdrew consent."""
-    people = Person.objects.restrict(user, action).filter(merged_into__isnull=True)
+    people = (
+        Person.objects.restrict(user, action)
+        .in_subtree(audience.unit)
+        .filter(merged_into__isnull=True)
+    )
     if audience.kind == audience.Kind.STATIC:
         people = people.filter(pk__in=audience.people.values("pk"))
     else:
