@@ -50,7 +50,7 @@ class AudienceOut(UnitOwnedOut):
     people_count: int
 
 
-@router.get("/letters", response=list[LetterOut])
+@router.get("/letters", response=list[LetterOut], url_name="outreach_letter_list")
 @paginated(page_size=100)
 def letter_list(request, unit: UUID | None = None):
     """Letters in the caller's scope, newest first; `unit` narrows to a unit's subtree."""
@@ -60,7 +60,7 @@ def letter_list(request, unit: UUID | None = None):
     return letters.select_related("unit").order_by("-created_at", "pk")
 
 
-@router.get("/letters/{letter_id}", response=LetterDetailOut)
+@router.get("/letters/{letter_id}", response=LetterDetailOut, url_name="outreach_letter_detail")
 def letter_detail(request, letter_id: UUID):
     """One letter with its delivery progress (queued, sent, failed, opened)."""
     letter = Letter.objects.get_visible(request.auth, "outreach.view", public_id=letter_id)
@@ -68,7 +68,7 @@ def letter_detail(request, letter_id: UUID):
     return letter
 
 
-@router.get("/audiences", response=list[AudienceOut])
+@router.get("/audiences", response=list[AudienceOut], url_name="outreach_audience_list")
 @paginated(page_size=100)
 def audience_list(request):
     """Audiences in the caller's scope, each counted live over the people the caller reaches."""

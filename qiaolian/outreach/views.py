@@ -46,7 +46,11 @@ class AudienceListView(ScopedListView):
     template_name = "outreach/audience_list.html"
 
     def narrow(self, queryset):
-        return queryset.in_subtree(self.request.active_unit).select_related("unit")
+        return (
+            queryset.in_subtree(self.request.active_unit)
+            .select_related("unit")
+            .order_by("-created_at", "pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,6 +108,7 @@ class LetterListView(ScopedListView):
                 n_sent=Count("deliveries", filter=Q(deliveries__status__in=["sent", "opened"])),
                 n_opened=Count("deliveries", filter=Q(deliveries__status="opened")),
             )
+            .order_by("-created_at", "pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -279,6 +284,7 @@ class CampaignListView(ScopedListView):
                 n_done=Count("tasks", filter=~Q(tasks__outcome="pending")),
                 n_reached=Count("tasks", filter=Q(tasks__outcome="reached")),
             )
+            .order_by("-created_at", "pk")
         )
 
 
