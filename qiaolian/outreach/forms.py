@@ -57,7 +57,7 @@ class LetterForm(forms.Form):
     audience = forms.ModelChoiceField(queryset=None, label=_("Audience"), required=False)
     channels = forms.MultipleChoiceField(
         label=_("Channels"), choices=SEND_CHANNELS, required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     to_groups = forms.BooleanField(label=_("Also post to the liaison groups' robots"), required=False)
     subject_zh = forms.CharField(label=_("Subject (Chinese)"), max_length=200)

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiaolian.core.scoping import ScopedManager, ScopedMixin
 
@@ -130,7 +131,7 @@ class Delivery(ScopedMixin, models.Model):
         QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        OPENED = "opened", _("Opened")
+        OPENED = "opened", pgettext_lazy("delivery", "Opened")
         CANCELLED = "cancelled", _("Cancelled")
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="deliveries")
