@@ -119,7 +119,14 @@ class Letter(ScopedMixin, models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.subject_zh
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The Chinese subject with its merge fields shown as 〔姓名〕, not as template code."""
+        import re
+
+        return re.sub(r"\{\{\s*([^{}]+?)\s*\}\}", r"〔\1〕", self.subject_zh)
 
 
 class Delivery(ScopedMixin, models.Model):

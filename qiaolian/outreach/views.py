@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -175,8 +176,11 @@ class LetterDetailView(ScopedDetailView):
         )
         context.update(
             kind_label=kind_labels().get(letter.kind, letter.kind),
-            channel_labels=[Channel(c).label for c in letter.channels]
-            + ([Channel.ROBOT.label] if letter.to_groups else []),
+            channel_labels=(", " if get_language().startswith("en") else "、").join(
+                str(label)
+                for label in [Channel(c).label for c in letter.channels]
+                + ([Channel.ROBOT.label] if letter.to_groups else [])
+            ),
             unknown_fields=["{{%s}}" % name for name in unknown],
             preview=preview,
             progress=sending.progress(letter),
