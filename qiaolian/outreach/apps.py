@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiaolian.core.registry import (
+    RECORD_VERBS,
     Figure,
     Narrowed,
     NavItem,
@@ -11,7 +12,6 @@ from qiaolian.core.registry import (
     QiaolianApp,
     SeedStep,
 )
-from qiaolian.core.registry import RECORD_VERBS
 from qiaolian.core.scoping import Action
 
 
@@ -33,8 +33,15 @@ class OutreachConfig(QiaolianApp):
                 150,
                 (
                     NavItem(_("Letters"), "outreach:letter_list", "ti-mail", "outreach.view"),
-                    NavItem(_("Audiences"), "outreach:audience_list", "ti-users-group", "outreach.view"),
-                    NavItem(_("Family calls"), "outreach:campaign_list", "ti-phone-call", "outreach.view"),
+                    NavItem(
+                        _("Audiences"), "outreach:audience_list", "ti-users-group", "outreach.view"
+                    ),
+                    NavItem(
+                        _("Family calls"),
+                        "outreach:campaign_list",
+                        "ti-phone-call",
+                        "outreach.view",
+                    ),
                     NavItem(_("My calls"), "outreach:my_calls", "ti-phone", "outreach.view"),
                     NavItem(_("Care kits"), "outreach:kit_list", "ti-gift", "outreach.view"),
                 ),
@@ -64,7 +71,12 @@ class OutreachConfig(QiaolianApp):
             figure("letters_sent", _("Letters sent"), pgettext_lazy("measure", "letters"), 150),
             figure("deliveries", _("Letter deliveries"), pgettext_lazy("measure", "messages"), 151),
             figure("calls_made", _("Family calls made"), pgettext_lazy("measure", "calls"), 152),
-            figure("people_reached", _("People reached by phone"), pgettext_lazy("measure", "people"), 153),
+            figure(
+                "people_reached",
+                _("People reached by phone"),
+                pgettext_lazy("measure", "people"),
+                153,
+            ),
             figure("kits_distributed", _("Care kits given"), pgettext_lazy("measure", "kits"), 154),
         ]
 

@@ -75,7 +75,9 @@ def send_email(message: Message) -> str:
 def _post_json(url: str, payload: dict, headers: dict | None = None) -> dict:
     body = json.dumps(payload, ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 - a configured https/http endpoint
-        url, data=body, method="POST",
+        url,
+        data=body,
+        method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310

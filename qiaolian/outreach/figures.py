@@ -29,7 +29,9 @@ def deliveries(ctx: FigureContext) -> int:
 
 def _calls(ctx: FigureContext):
     tasks = _in(CallTask.objects.restrict(ctx.user, "outreach.view"), ctx)
-    return tasks.exclude(outcome=CallTask.Outcome.PENDING).filter(called_at__date__range=_period(ctx))
+    return tasks.exclude(outcome=CallTask.Outcome.PENDING).filter(
+        called_at__date__range=_period(ctx)
+    )
 
 
 def calls_made(ctx: FigureContext) -> int:

@@ -33,14 +33,17 @@ class AudienceForm(forms.Form):
         from qiaolian.people.models import Association
         from qiaolian.people.selectors import category_labels
 
-        self.fields["unit"] = UnitChoiceField(user=user, action="outreach.add", label=_("Owner unit"))
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action="outreach.add", label=_("Owner unit")
+        )
         self.fields["category"].choices = [("", "—"), *category_labels().items()]
         self.fields["country"].choices = [("", "—"), *countries.choices()]
         groups = Group.objects.restrict(user, "network.view").order_by("name")[:500]
         self.fields["group"].choices = [("", "—"), *((str(g.public_id), g.name) for g in groups)]
         assocs = Association.objects.restrict(user, "people.view").order_by("name")[:500]
         self.fields["association"].choices = [
-            ("", "—"), *((str(a.public_id), a.name) for a in assocs)
+            ("", "—"),
+            *((str(a.public_id), a.name) for a in assocs),
         ]
 
     def clean(self):
@@ -56,10 +59,14 @@ class LetterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Letter kind"))
     audience = forms.ModelChoiceField(queryset=None, label=_("Audience"), required=False)
     channels = forms.MultipleChoiceField(
-        label=_("Channels"), choices=SEND_CHANNELS, required=False,
+        label=_("Channels"),
+        choices=SEND_CHANNELS,
+        required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    to_groups = forms.BooleanField(label=_("Also post to the liaison groups' robots"), required=False)
+    to_groups = forms.BooleanField(
+        label=_("Also post to the liaison groups' robots"), required=False
+    )
     subject_zh = forms.CharField(label=_("Subject (Chinese)"), max_length=200)
     body_zh = forms.CharField(label=_("Text (Chinese)"), widget=forms.Textarea(attrs={"rows": 8}))
     subject_en = forms.CharField(label=_("Subject (English)"), max_length=200, required=False)
@@ -69,7 +76,9 @@ class LetterForm(forms.Form):
 
     def __init__(self, data=None, *, user):
         super().__init__(data)
-        self.fields["unit"] = UnitChoiceField(user=user, action="outreach.add", label=_("Owner unit"))
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action="outreach.add", label=_("Owner unit")
+        )
         self.fields["kind"].choices = kind_choices()
         self.fields["audience"].queryset = Audience.objects.restrict(user, "outreach.view")
 
@@ -82,7 +91,9 @@ class CampaignForm(forms.Form):
 
     def __init__(self, data=None, *, user):
         super().__init__(data)
-        self.fields["unit"] = UnitChoiceField(user=user, action="outreach.add", label=_("Owner unit"))
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action="outreach.add", label=_("Owner unit")
+        )
         self.fields["audience"].queryset = Audience.objects.restrict(user, "outreach.view")
         self.fields["callers"].queryset = User.objects.restrict(user, "core.view").filter(
             is_active=True
@@ -96,10 +107,13 @@ class CallForm(forms.Form):
         choices=[c for c in CallTask.Outcome.choices if c[0] != CallTask.Outcome.PENDING],
     )
     call_back_at = forms.DateTimeField(
-        label=_("Call back at (their local time)"), required=False,
+        label=_("Call back at (their local time)"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     needs = forms.CharField(
         label=_("Needs raised"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -115,7 +129,9 @@ class KitForm(forms.Form):
 
     def __init__(self, data=None, *, user):
         super().__init__(data)
-        self.fields["unit"] = UnitChoiceField(user=user, action="outreach.add", label=_("Owner unit"))
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action="outreach.add", label=_("Owner unit")
+        )
 
     def clean_items(self):
         items = []

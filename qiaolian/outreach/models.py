@@ -49,7 +49,9 @@ class GroupRobot(ScopedMixin, models.Model):
     unit_path_lookup = "group__unit__path"
 
     group = models.OneToOneField(
-        "network.Group", verbose_name=_("liaison group"), on_delete=models.CASCADE,
+        "network.Group",
+        verbose_name=_("liaison group"),
+        on_delete=models.CASCADE,
         related_name="robot",
     )
     webhook_url = models.URLField(_("robot webhook URL"), max_length=400)
@@ -86,7 +88,11 @@ class Letter(ScopedMixin, models.Model):
     unit = models.ForeignKey("core.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT)
     kind = models.CharField(_("letter kind"), max_length=60)
     audience = models.ForeignKey(
-        Audience, verbose_name=_("audience"), null=True, blank=True, on_delete=models.PROTECT,
+        Audience,
+        verbose_name=_("audience"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="letters",
     )
     subject_zh = models.CharField(_("subject (Chinese)"), max_length=200)
@@ -102,7 +108,10 @@ class Letter(ScopedMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -171,6 +180,9 @@ class Delivery(ScopedMixin, models.Model):
         verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["letter", "status"], name="delivery_letter_status")]
 
+    def __str__(self) -> str:
+        return f"{self.letter_id}:{self.channel}:{self.person_id or self.group_id}"
+
 
 class CallCampaign(ScopedMixin, models.Model):
     """A family-call campaign (打一个亲情电话) over an audience, split among callers."""
@@ -213,7 +225,10 @@ class CallTask(ScopedMixin, models.Model):
     campaign = models.ForeignKey(CallCampaign, on_delete=models.CASCADE, related_name="tasks")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     caller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("caller"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caller"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     outcome = models.CharField(
@@ -234,6 +249,9 @@ class CallTask(ScopedMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "person"], name="calltask_once_per_person")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.person}"
 
     @classmethod
     def assigned_to(cls, user):
@@ -286,3 +304,6 @@ class KitDistribution(ScopedMixin, models.Model):
 
     class Meta:
         verbose_name = _("kit distribution")
+
+    def __str__(self) -> str:
+        return f"{self.kit} → {self.person}"

@@ -1,9 +1,9 @@
 """Outreach demo data (`qiaolian seed`), idempotent: the reference text's letters (慰问信,
 一封家书, 告知书, 温馨提示 and the two 倡议书 of 26 January and 20 February 2020) posted to every
-liaison group's robot, the family letter also as an H5 page to the families of the medics sent
-to Hubei; a "打一个亲情电话" campaign with outcomes; the care kit "一张温馨卡、一本防疫书、一个医护包、
-一份联系册" given to those families. The text gives no counts of letters, calls or kits: the
-sizes below are demo sizes, proportional to `scale`."""
+liaison group's robot, the family letter also as an H5 page to the families of the medics
+sent to Hubei; a "打一个亲情电话" campaign with outcomes; the care kit
+"一张温馨卡、一本防疫书、一个医护包、一份联系册" given to those families. The text gives no
+counts of letters, calls or kits: the sizes below are demo sizes, proportional to `scale`."""
 
 from __future__ import annotations
 
@@ -65,7 +65,9 @@ def run(scale: int = 1) -> dict[str, Any]:
         return {"skipped": True}
     author = User.objects.filter(username="city_staff").first()
     approver = User.objects.filter(username="city_admin").first()
-    callers = list(User.objects.filter(username__in=["city_staff", "nanmen_worker", "volunteer_doctor"]))
+    callers = list(
+        User.objects.filter(username__in=["city_staff", "nanmen_worker", "volunteer_doctor"])
+    )
     rng = random.Random(13 + scale)  # noqa: S311 - demo data
     made: dict[str, Any] = {}
     with transaction.atomic():
@@ -82,28 +84,48 @@ def run(scale: int = 1) -> dict[str, Any]:
             ignore_conflicts=True,
         )
         families_ids = list(
-            people.filter(category__in=["relative", "dependant"]).order_by("pk").values_list("pk", flat=True)[: 40 * scale]
+            people.filter(category__in=["relative", "dependant"])
+            .order_by("pk")
+            .values_list("pk", flat=True)[: 40 * scale]
         )
         families = Audience.objects.create(
             unit=city, name=MEDIC_FAMILIES, kind=Audience.Kind.STATIC, created_by=author
         )
         families.people.set(families_ids)
         abroad = Audience.objects.create(
-            unit=city, name="海外侨胞（全体）", criteria={"category": "overseas_chinese"}, created_by=author
+            unit=city,
+            name="海外侨胞（全体）",
+            criteria={"category": "overseas_chinese"},
+            created_by=author,
         )
         letters = deliveries = opened = 0
         for kind, subject, day, to_families in LETTERS:
             letter = Letter.objects.create(
-                unit=city, kind=kind, subject_zh=subject, body_zh=BODY, subject_en="A letter from your hometown",
-                body_en=BODY_EN, audience=families if to_families else None,
-                channels=[Channel.H5] if to_families else [], to_groups=True, status=Letter.Status.SENT,
-                created_by=author, approved_by=approver, approved_at=_at(day, 1), sent_at=_at(day, 4),
+                unit=city,
+                kind=kind,
+                subject_zh=subject,
+                body_zh=BODY,
+                subject_en="A letter from your hometown",
+                body_en=BODY_EN,
+                audience=families if to_families else None,
+                channels=[Channel.H5] if to_families else [],
+                to_groups=True,
+                status=Letter.Status.SENT,
+                created_by=author,
+                approved_by=approver,
+                approved_at=_at(day, 1),
+                sent_at=_at(day, 4),
             )
             letters += 1
             rows = [
                 Delivery(
-                    letter=letter, group=g, channel=Channel.ROBOT, status=Delivery.Status.SENT,
-                    idempotency_key=f"L{letter.pk}:robot:g{g.pk}", sent_at=_at(day, 3), attempts=1,
+                    letter=letter,
+                    group=g,
+                    channel=Channel.ROBOT,
+                    status=Delivery.Status.SENT,
+                    idempotency_key=f"L{letter.pk}:robot:g{g.pk}",
+                    sent_at=_at(day, 3),
+                    attempts=1,
                     address=f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=demo-{g.public_id}",
                 )
                 for g in groups
@@ -114,10 +136,16 @@ def run(scale: int = 1) -> dict[str, Any]:
                     opened += seen
                     rows.append(
                         Delivery(
-                            letter=letter, person_id=pk, channel=Channel.H5,
+                            letter=letter,
+                            person_id=pk,
+                            channel=Channel.H5,
                             status=Delivery.Status.OPENED if seen else Delivery.Status.SENT,
-                            idempotency_key=f"L{letter.pk}:h5:p{pk}", sent_at=_at(day, 3), attempts=1,
-                            opened_at=_at(day + timedelta(days=rng.randint(0, 3)), 12) if seen else None,
+                            idempotency_key=f"L{letter.pk}:h5:p{pk}",
+                            sent_at=_at(day, 3),
+                            attempts=1,
+                            opened_at=_at(day + timedelta(days=rng.randint(0, 3)), 12)
+                            if seen
+                            else None,
                         )
                     )
             Delivery.objects.bulk_create(rows, batch_size=2000)
@@ -126,7 +154,9 @@ def run(scale: int = 1) -> dict[str, Any]:
             unit=city, name="打一个亲情电话", audience=abroad, created_by=author
         )
         targets = list(
-            people.filter(category="overseas_chinese").order_by("pk").values_list("pk", flat=True)[: 300 * scale]
+            people.filter(category="overseas_chinese")
+            .order_by("pk")
+            .values_list("pk", flat=True)[: 300 * scale]
         )
         outcomes = ["reached"] * 70 + ["no_answer"] * 15 + ["call_back"] * 10 + ["wrong"] * 5
         tasks = []
@@ -135,8 +165,11 @@ def run(scale: int = 1) -> dict[str, Any]:
             called = _at(date(2020, 2, 3) + timedelta(days=index % 40), 11)
             tasks.append(
                 CallTask(
-                    campaign=campaign, person_id=pk, caller=callers[index % len(callers)] if callers else None,
-                    outcome=outcome, called_at=None if outcome == "pending" else called,
+                    campaign=campaign,
+                    person_id=pk,
+                    caller=callers[index % len(callers)] if callers else None,
+                    outcome=outcome,
+                    called_at=None if outcome == "pending" else called,
                     call_back_at=called + timedelta(days=1) if outcome == "call_back" else None,
                     notes="问候平安，介绍24小时为侨服务热线" if outcome == "reached" else "",
                     needs="需要口罩" if outcome == "reached" and rng.random() < 0.1 else "",
@@ -148,15 +181,26 @@ def run(scale: int = 1) -> dict[str, Any]:
         for index, pk in enumerate(families_ids):
             given.append(
                 KitDistribution(
-                    kit=kit, person_id=pk, quantity=1, given_on=date(2020, 2, 21) + timedelta(days=index % 10),
-                    method=KitDistribution.Method.IN_PERSON if index % 3 else KitDistribution.Method.POST,
-                    delivered_by="市侨联工作人员", recorded_by=author,
+                    kit=kit,
+                    person_id=pk,
+                    quantity=1,
+                    given_on=date(2020, 2, 21) + timedelta(days=index % 10),
+                    method=KitDistribution.Method.IN_PERSON
+                    if index % 3
+                    else KitDistribution.Method.POST,
+                    delivered_by="市侨联工作人员",
+                    recorded_by=author,
                 )
             )
         KitDistribution.objects.bulk_create(given)
         CareKit.objects.filter(pk=kit.pk).update(stock=kit.stock - len(given))
         made.update(
-            letters=letters, deliveries=deliveries, opened=opened, robots=len(groups),
-            call_tasks=len(tasks), kits_given=len(given), medic_families=len(families_ids),
+            letters=letters,
+            deliveries=deliveries,
+            opened=opened,
+            robots=len(groups),
+            call_tasks=len(tasks),
+            kits_given=len(given),
+            medic_families=len(families_ids),
         )
     return made

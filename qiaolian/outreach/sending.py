@@ -79,10 +79,14 @@ def claim(letter: Letter, worker: str, now: datetime) -> list[Delivery]:
     rows = Delivery.objects.filter(letter=letter)  # scoping: exempt, the worker's own letter
     for channel, size in sizes.items():
         ids = list(
-            rows.filter(_due(now), channel=channel).order_by("pk").values_list("pk", flat=True)[:size]
+            rows.filter(_due(now), channel=channel)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
         )
         if ids:
-            rows.filter(_due(now), pk__in=ids).update(claimed_by=worker, claimed_until=now + lease())
+            rows.filter(_due(now), pk__in=ids).update(
+                claimed_by=worker, claimed_until=now + lease()
+            )
             claimed_ids += ids
     return list(
         rows.filter(pk__in=claimed_ids, claimed_by=worker, status=Delivery.Status.QUEUED)
@@ -105,8 +109,12 @@ def site_url() -> str:
 
 def private_url(delivery: Delivery) -> str:
     _link, token = private_links.private_link_create(
-        actor=None, target=delivery, purpose=LINK_PURPOSE, unit=delivery.letter.unit,
-        expires_in=timedelta(days=_config("OUTREACH_LINK_DAYS", 90)), audit_action=None,
+        actor=None,
+        target=delivery,
+        purpose=LINK_PURPOSE,
+        unit=delivery.letter.unit,
+        expires_in=timedelta(days=_config("OUTREACH_LINK_DAYS", 90)),
+        audit_action=None,
     )
     return site_url() + reverse("outreach:letter_public", args=[token])
 
@@ -114,7 +122,9 @@ def private_url(delivery: Delivery) -> str:
 def rendered(letter: Letter, delivery: Delivery, at: datetime | None = None) -> tuple[str, str]:
     """(subject, html body) of `letter` for the delivery's recipient, in their language."""
     english = delivery.language.startswith("en") and bool(letter.body_en)
-    subject, body = (letter.subject_en, letter.body_en) if english else (letter.subject_zh, letter.body_zh)
+    subject, body = (
+        (letter.subject_en, letter.body_en) if english else (letter.subject_zh, letter.body_zh)
+    )
     if delivery.person is None:
         filled = merge.sample_values("en" if english else "zh")
         filled.update(salutation="各位侨胞" if not english else "Dear friends")
@@ -164,28 +174,56 @@ def send_one(delivery: Delivery, worker: str, now: datetime, result: RunResult) 
             if adapter is not None:
                 adapter(message)
         except channels.Permanent as exc:
-            _mark(delivery, worker, status=Delivery.Status.FAILED, reason=str(exc),
-                  attempts=delivery.attempts + 1)
+            _mark(
+                delivery,
+                worker,
+                status=Delivery.Status.FAILED,
+                reason=str(exc),
+                attempts=delivery.attempts + 1,
+            )
             result.failed += 1
             return
-        except Exception as exc:  # noqa: BLE001 - any channel failure is retried, then failed
+        except Exception as exc:
             attempts = delivery.attempts + 1
             reason = channels.describe_error(exc)
             if attempts >= MAX_ATTEMPTS:
-                _mark(delivery, worker, status=Delivery.Status.FAILED, reason=reason, attempts=attempts)
+                _mark(
+                    delivery,
+                    worker,
+                    status=Delivery.Status.FAILED,
+                    reason=reason,
+                    attempts=attempts,
+                )
                 result.failed += 1
             else:
-                _mark(delivery, worker, attempts=attempts, reason=reason,
-                      next_attempt_at=now + backoff(attempts))
+                _mark(
+                    delivery,
+                    worker,
+                    attempts=attempts,
+                    reason=reason,
+                    next_attempt_at=now + backoff(attempts),
+                )
                 result.retry += 1
             return
-        _mark(delivery, worker, status=Delivery.Status.SENT, sent_at=timezone.now(),
-              attempts=delivery.attempts + 1, reason="", address=message.address)
+        _mark(
+            delivery,
+            worker,
+            status=Delivery.Status.SENT,
+            sent_at=timezone.now(),
+            attempts=delivery.attempts + 1,
+            reason="",
+            address=message.address,
+        )
         result.sent += 1
 
 
-def run_letter(letter_id: int, *, worker: str | None = None, now: datetime | None = None,
-               stop_after: int | None = None) -> RunResult:
+def run_letter(
+    letter_id: int,
+    *,
+    worker: str | None = None,
+    now: datetime | None = None,
+    stop_after: int | None = None,
+) -> RunResult:
     """One run for one letter: claim a batch per channel, send it, finish the letter when
     nothing is left. `stop_after` (tests) stops the run after that many rows, as a worker
     that dies would, leaving its claims to expire."""

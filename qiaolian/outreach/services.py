@@ -48,7 +48,9 @@ def audience_create(*, actor, unit, name: str, criteria: dict | None = None, peo
         created_by=actor,
     )
     create_scoped(
-        actor=actor, obj=audience, audit_action="outreach.audience_create",
+        actor=actor,
+        obj=audience,
+        audit_action="outreach.audience_create",
         fields=["name", "kind", "criteria"],
     )
     if people:
@@ -84,12 +86,18 @@ def letter_create(*, actor, unit, **fields: Any) -> Letter:
     letter = Letter(unit=unit, created_by=actor, **fields)
     letter.body_zh = sanitise_html(letter.body_zh)
     letter.body_en = sanitise_html(letter.body_en)
-    if letter.audience_id and letter.audience.unit_id and not Audience.objects.restrict(
-        actor, "outreach.view"
-    ).filter(pk=letter.audience_id).exists():
+    if (
+        letter.audience_id
+        and letter.audience.unit_id
+        and not Audience.objects.restrict(actor, "outreach.view")
+        .filter(pk=letter.audience_id)
+        .exists()
+    ):
         raise ValidationError({"audience": _("Choose an audience of your units.")})
     return create_scoped(
-        actor=actor, obj=letter, audit_action="outreach.letter_create",
+        actor=actor,
+        obj=letter,
+        audit_action="outreach.letter_create",
         fields=["kind", "subject_zh", "subject_en", "channels", "to_groups"],
         clean=lambda obj: _check_letter(obj),
     )
@@ -105,11 +113,13 @@ def letter_approve(*, actor, letter: Letter) -> Letter:
     if letter.status != Letter.Status.DRAFT:
         raise ValidationError(_("Only a draft can be approved."))
     require_approver(actor=actor, record=letter, action="outreach.approve")
-    unknown = merge.unknown_fields(letter.subject_zh, letter.body_zh, letter.subject_en, letter.body_en)
+    unknown = merge.unknown_fields(
+        letter.subject_zh, letter.body_zh, letter.subject_en, letter.body_en
+    )
     if unknown:
         raise ValidationError(
             _("The letter names merge fields no recipient can fill: %(fields)s.")
-            % {"fields": "、".join("{{%s}}" % name for name in unknown)}
+            % {"fields": "、".join(f"{{{{{name}}}}}" for name in unknown)}
         )
     letter.status = Letter.Status.APPROVED
     letter.approved_by, letter.approved_at = actor, timezone.now()
@@ -144,29 +154,33 @@ def build_deliveries(*, actor, letter: Letter) -> int:
         for person in people.iterator(chunk_size=2000):
             language = _language(person) if letter.body_en else "zh-hans"
             for channel in letter.channels:
-                address = {
-                    Channel.EMAIL: lambda: _contact(person, "email"),
-                    Channel.SMS: lambda: _contact(person, "phone"),
-                    Channel.H5: lambda: "",
-                }[channel]()
+                kind = {Channel.EMAIL: "email", Channel.SMS: "phone"}.get(channel)
+                address = _contact(person, kind) if kind else ""
                 if channel in (Channel.EMAIL, Channel.SMS) and not address:
                     continue  # no address on this channel: nothing to queue
                 rows.append(
                     Delivery(
-                        letter=letter, person=person, channel=channel, address=address,
-                        language=language, time_zone=person.time_zone,
+                        letter=letter,
+                        person=person,
+                        channel=channel,
+                        address=address,
+                        language=language,
+                        time_zone=person.time_zone,
                         idempotency_key=_key(letter, channel, f"p{person.pk}"),
                     )
                 )
     if letter.to_groups:
         robots = GroupRobot.objects.restrict(actor, "network.view").select_related("group")
-        for robot in robots.filter(group__unit__path__startswith=letter.unit.path):
-            rows.append(
-                Delivery(
-                    letter=letter, group=robot.group, channel=Channel.ROBOT,
-                    address=robot.webhook_url, idempotency_key=_key(letter, "robot", f"g{robot.group_id}"),
-                )
+        rows.extend(
+            Delivery(
+                letter=letter,
+                group=robot.group,
+                channel=Channel.ROBOT,
+                address=robot.webhook_url,
+                idempotency_key=_key(letter, "robot", f"g{robot.group_id}"),
             )
+            for robot in robots.filter(group__unit__path__startswith=letter.unit.path)
+        )
     Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return len(rows)
 
@@ -182,7 +196,9 @@ def letter_send(*, actor, letter: Letter, scheduled_for: datetime | None = None)
     letter.scheduled_for = scheduled_for
     letter.save(update_fields=["status", "scheduled_for"])
     audit.record(
-        actor=actor, action="outreach.letter_send", obj=letter,
+        actor=actor,
+        action="outreach.letter_send",
+        obj=letter,
         changes={"deliveries": [None, count]},
     )
     from qiaolian.outreach.tasks import send_letter
@@ -206,7 +222,9 @@ def letter_cancel(*, actor, letter: Letter) -> int:
     letter.status, letter.cancelled_at = Letter.Status.CANCELLED, timezone.now()
     letter.save(update_fields=["status", "cancelled_at"])
     audit.record(
-        actor=actor, action="outreach.letter_cancel", obj=letter,
+        actor=actor,
+        action="outreach.letter_cancel",
+        obj=letter,
         changes={"stopped": [None, stopped]},
     )
     return stopped
@@ -216,7 +234,9 @@ def delivery_opened(delivery: Delivery) -> bool:
     """The recipient opened their page: record the first opening (no audit row: the
     recipient is not a user; the delivery keeps the time)."""
     now = timezone.now()
-    changed = Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(  # scoping: exempt, private link
+    changed = Delivery.objects.filter(
+        pk=delivery.pk, opened_at__isnull=True
+    ).update(  # scoping: exempt, private link
         opened_at=now, status=Delivery.Status.OPENED
     )
     return bool(changed)
@@ -250,7 +270,12 @@ def _require_task(actor, task: CallTask) -> None:
 
 @transaction.atomic
 def call_record(
-    *, actor, task: CallTask, outcome: str, notes: str = "", needs: str = "",
+    *,
+    actor,
+    task: CallTask,
+    outcome: str,
+    notes: str = "",
+    needs: str = "",
     call_back_at: datetime | None = None,
 ) -> CallTask:
     _require_task(actor, task)
@@ -264,7 +289,10 @@ def call_record(
     task.called_at = timezone.now()
     task.save()
     audit.record(
-        actor=actor, action="outreach.call_record", obj=task, unit=task.campaign.unit,
+        actor=actor,
+        action="outreach.call_record",
+        obj=task,
+        unit=task.campaign.unit,
         changes={"outcome": [before["outcome"], outcome]},
     )
     return task
@@ -282,9 +310,13 @@ def call_need_to_case(*, actor, task: CallTask, category: str = "other"):
     if not task.needs.strip():
         raise ValidationError({"needs": _("Write down the need first.")})
     case = case_open(
-        actor=actor, unit=task.campaign.unit, category=category,
-        subject=task.needs.strip()[:200], description=task.notes,
-        channel=CaseChannel.CALL, requester=task.person,
+        actor=actor,
+        unit=task.campaign.unit,
+        category=category,
+        subject=task.needs.strip()[:200],
+        description=task.notes,
+        channel=CaseChannel.CALL,
+        requester=task.person,
     )
     task.case = case
     task.save(update_fields=["case"])
@@ -299,7 +331,8 @@ def call_need_to_case(*, actor, task: CallTask, category: str = "other"):
 def kit_create(*, actor, unit, name: str, items: list[dict], stock: int = 0) -> CareKit:
     items = [
         {"name": str(i["name"]).strip(), "quantity": int(i["quantity"])}
-        for i in items if str(i.get("name", "")).strip()
+        for i in items
+        if str(i.get("name", "")).strip()
     ]
     if not items or any(i["quantity"] <= 0 for i in items):
         raise ValidationError({"items": _("List each item of the kit with a quantity above zero.")})
@@ -330,11 +363,19 @@ def kit_give(
     kit.stock -= quantity
     kit.save(update_fields=["stock"])
     given = KitDistribution.objects.create(
-        kit=kit, person=person, quantity=quantity, given_on=given_on, method=method,
-        delivered_by=delivered_by.strip(), recorded_by=actor,
+        kit=kit,
+        person=person,
+        quantity=quantity,
+        given_on=given_on,
+        method=method,
+        delivered_by=delivered_by.strip(),
+        recorded_by=actor,
     )
     audit.record(
-        actor=actor, action="outreach.kit_give", obj=given, unit=kit.unit,
+        actor=actor,
+        action="outreach.kit_give",
+        obj=given,
+        unit=kit.unit,
         changes={"quantity": [None, quantity]},
     )
     return given

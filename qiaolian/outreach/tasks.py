@@ -26,7 +26,9 @@ def resume_letters() -> int:
     """Periodic: a letter whose worker died (no run queued) is picked up again."""
     from qiaolian.outreach.models import Letter
 
-    ids = list(Letter.objects.filter(status=Letter.Status.SENDING).values_list("pk", flat=True))  # scoping: exempt, worker
+    ids = list(
+        Letter.objects.filter(status=Letter.Status.SENDING).values_list("pk", flat=True)
+    )  # scoping: exempt, worker
     for letter_id in ids:
         send_letter.enqueue(letter_id)
     return len(ids)

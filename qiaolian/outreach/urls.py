@@ -7,9 +7,15 @@ urlpatterns = [
     path("", views.LetterListView.as_view(), name="letter_list"),
     path("letters/new/", views.LetterCreateView.as_view(), name="letter_create"),
     path("letters/<uuid:public_id>/", views.LetterDetailView.as_view(), name="letter_detail"),
-    path("letters/<uuid:public_id>/approve/", views.LetterApproveView.as_view(), name="letter_approve"),
+    path(
+        "letters/<uuid:public_id>/approve/",
+        views.LetterApproveView.as_view(),
+        name="letter_approve",
+    ),
     path("letters/<uuid:public_id>/send/", views.LetterSendView.as_view(), name="letter_send"),
-    path("letters/<uuid:public_id>/cancel/", views.LetterCancelView.as_view(), name="letter_cancel"),
+    path(
+        "letters/<uuid:public_id>/cancel/", views.LetterCancelView.as_view(), name="letter_cancel"
+    ),
     path("letters/<uuid:public_id>/pdf/", views.LetterPdfView.as_view(), name="letter_pdf"),
     path("l/<str:token>/", views.LetterPublicView.as_view(), name="letter_public"),
     path("audiences/", views.AudienceListView.as_view(), name="audience_list"),

@@ -8,9 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from qiaolian.core import private_links
@@ -37,7 +36,6 @@ from qiaolian.outreach.models import (
     Letter,
 )
 from qiaolian.outreach.pdf import letter_pdf
-
 
 # Audiences ---------------------------------------------------------------------------------
 
@@ -87,7 +85,9 @@ class AudienceCreateView(ScopedFormView):
     def perform(self, form):
         data = dict(form.cleaned_data)
         unit, name = data.pop("unit"), data.pop("name")
-        return services.audience_create(actor=self.request.user, unit=unit, name=name, criteria=data)
+        return services.audience_create(
+            actor=self.request.user, unit=unit, name=name, criteria=data
+        )
 
     def get_success_url(self, obj):
         return reverse("outreach:audience_detail", args=[obj.public_id])
@@ -154,7 +154,9 @@ class LetterDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         letter = self.object
         user = self.request.user
-        unknown = merge.unknown_fields(letter.subject_zh, letter.body_zh, letter.subject_en, letter.body_en)
+        unknown = merge.unknown_fields(
+            letter.subject_zh, letter.body_zh, letter.subject_en, letter.body_en
+        )
         preview = {
             "zh": (
                 merge.fill(letter.subject_zh, merge.sample_values("zh")),
@@ -181,7 +183,7 @@ class LetterDetailView(ScopedDetailView):
                 for label in [Channel(c).label for c in letter.channels]
                 + ([Channel.ROBOT.label] if letter.to_groups else [])
             ),
-            unknown_fields=["{{%s}}" % name for name in unknown],
+            unknown_fields=[f"{{{{{name}}}}}" for name in unknown],
             preview=preview,
             progress=sending.progress(letter),
             deliveries=deliveries[:200],
@@ -255,7 +257,9 @@ class LetterPublicView(PublicRateLimitMixin, View):
         except private_links.LinkGone:
             return render(request, "outreach/public_gone.html", status=410)
         # scoping: exempt, the token is the authorisation
-        delivery = Delivery.objects.select_related("letter", "person").filter(pk=link.target_id).first()
+        delivery = (
+            Delivery.objects.select_related("letter", "person").filter(pk=link.target_id).first()
+        )
         if delivery is None or delivery.letter.status == Letter.Status.CANCELLED:
             raise Http404
         services.delivery_opened(delivery)
@@ -308,8 +312,11 @@ class CampaignCreateView(ScopedFormView):
     def perform(self, form):
         data = form.cleaned_data
         return services.campaign_create(
-            actor=self.request.user, unit=data["unit"], name=data["name"],
-            audience=data["audience"], callers=list(data["callers"]),
+            actor=self.request.user,
+            unit=data["unit"],
+            name=data["name"],
+            audience=data["audience"],
+            callers=list(data["callers"]),
         )
 
     def get_success_url(self, obj):
@@ -334,7 +341,9 @@ class CampaignDetailView(ScopedDetailView):
             )
             .order_by("caller__username")
         )
-        context.update(by_caller=by_caller, tasks=_with_clock(tasks.select_related("person", "caller")[:200]))
+        context.update(
+            by_caller=by_caller, tasks=_with_clock(tasks.select_related("person", "caller")[:200])
+        )
         return context
 
 
@@ -393,8 +402,12 @@ class CallRecordView(ScopedFormView):
 
             when = when.replace(tzinfo=None).replace(tzinfo=zone(self.object.person.time_zone))
         return services.call_record(
-            actor=self.request.user, task=self.object, outcome=data["outcome"],
-            notes=data["notes"], needs=data["needs"], call_back_at=when,
+            actor=self.request.user,
+            task=self.object,
+            outcome=data["outcome"],
+            notes=data["notes"],
+            needs=data["needs"],
+            call_back_at=when,
         )
 
     def get_success_url(self, obj):
@@ -407,7 +420,9 @@ class CallToCaseView(ScopedActionView):
 
     def perform(self, obj):
         case = services.call_need_to_case(actor=self.request.user, task=obj)
-        messages.success(self.request, _("Case %(number)s opened from the need.") % {"number": case})
+        messages.success(
+            self.request, _("Case %(number)s opened from the need.") % {"number": case}
+        )
 
     def get_success_url(self, obj):
         return reverse("outreach:campaign_detail", args=[obj.campaign.public_id])
@@ -450,8 +465,11 @@ class KitCreateView(ScopedFormView):
     def perform(self, form):
         data = form.cleaned_data
         return services.kit_create(
-            actor=self.request.user, unit=data["unit"], name=data["name"],
-            items=data["items"], stock=data["stock"],
+            actor=self.request.user,
+            unit=data["unit"],
+            name=data["name"],
+            items=data["items"],
+            stock=data["stock"],
         )
 
     def get_success_url(self, obj):
@@ -478,6 +496,3 @@ class KitGiveView(ScopedFormView):
 
     def get_success_url(self, obj):
         return reverse("outreach:kit_list")
-
-
-

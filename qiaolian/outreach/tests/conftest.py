@@ -44,7 +44,7 @@ def fake_http():
     recorder = Recorder()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the http.server API
+        def do_POST(self):
             length = int(self.headers.get("Content-Length", 0))
             body = json.loads(self.rfile.read(length).decode())
             recorder.requests.append(

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from qiaolian.core import private_links
 from qiaolian.core.testing.sweep import Create, Detail, Listing, Public
-
 from qiaolian.outreach.models import Audience, CallCampaign, CallTask, CareKit, Delivery, Letter
 from qiaolian.outreach.sending import LINK_PURPOSE
 from qiaolian.people.tests.factories import PersonFactory
@@ -19,13 +18,20 @@ def _audience(cast) -> Audience:
 
 def _letter(cast, subject: str = MARKER) -> Letter:
     return Letter.objects.create(
-        unit=cast.district_b, kind="condolence", audience=_audience(cast), subject_zh=subject,
-        body_zh="<p>乙区</p>", channels=["h5"], created_by=cast.sibling_manager,
+        unit=cast.district_b,
+        kind="condolence",
+        audience=_audience(cast),
+        subject_zh=subject,
+        body_zh="<p>乙区</p>",
+        channels=["h5"],
+        created_by=cast.sibling_manager,
     )
 
 
 def _task(cast) -> CallTask:
-    campaign = CallCampaign.objects.create(unit=cast.district_b, name=MARKER, audience=_audience(cast))
+    campaign = CallCampaign.objects.create(
+        unit=cast.district_b, name=MARKER, audience=_audience(cast)
+    )
     person = PersonFactory(unit=cast.district_b, surname="乙区", given_name="泄漏侨胞")
     return CallTask.objects.create(
         campaign=campaign, person=person, caller=cast.sibling_manager, needs="需要帮助"
@@ -46,8 +52,12 @@ def _public(cast):
         letter=shown, person=person, channel="h5", idempotency_key="sweep:h5"
     )
     _link, token = private_links.private_link_create(
-        actor=None, target=delivery, purpose=LINK_PURPOSE, unit=cast.district_b,
-        expires_in=timedelta(days=1), audit_action=None,
+        actor=None,
+        target=delivery,
+        purpose=LINK_PURPOSE,
+        unit=cast.district_b,
+        expires_in=timedelta(days=1),
+        audit_action=None,
     )
     return {"token": token}, MARKER, "乙区致侨胞慰问信"
 
@@ -105,7 +115,12 @@ SWEEP = {
     "outreach:kit_list": Listing(lambda cast: ({}, _kit(cast).name)),
     "outreach:kit_create": Create(
         "outreach.CareKit",
-        lambda cast: {"unit": cast.district_b.pk, "name": "乙区爱心包", "items": "温馨卡 × 1", "stock": 3},
+        lambda cast: {
+            "unit": cast.district_b.pk,
+            "name": "乙区爱心包",
+            "items": "温馨卡 × 1",
+            "stock": 3,
+        },
     ),
     "outreach:kit_give": Detail(lambda cast: {"public_id": _kit(cast).public_id}),
     "api:outreach_letter_list": Listing(lambda cast: ({}, _letter(cast).subject_zh)),
@@ -114,5 +129,3 @@ SWEEP = {
     ),
     "api:outreach_audience_list": Listing(lambda cast: ({}, _audience(cast).name)),
 }
-
-

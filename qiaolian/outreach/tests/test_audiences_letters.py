@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from qiaolian.network.tests.factories import GroupFactory, MembershipFactory
 from qiaolian.outreach import merge, services
 from qiaolian.outreach.audiences import audience_people
 from qiaolian.outreach.models import Audience, Letter
 from qiaolian.outreach.tests.support import audience, letter, person
-from qiaolian.network.tests.factories import MembershipFactory, GroupFactory
 from qiaolian.people.tests.factories import ConsentFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,9 @@ def test_the_body_is_sanitised_and_only_someone_else_approves(cast):
     with pytest.raises(PermissionDenied):
         services.letter_approve(actor=cast.township_worker, letter=draft)
     approved = services.letter_approve(actor=cast.district_manager, letter=draft)
-    assert approved.status == Letter.Status.APPROVED and approved.approved_by == cast.district_manager
+    assert (
+        approved.status == Letter.Status.APPROVED and approved.approved_by == cast.district_manager
+    )
 
 
 def test_an_unresolved_merge_field_blocks_approval_and_is_named(cast, client):

@@ -11,7 +11,9 @@ from qiaolian.outreach.tests.support import audience, person
 pytestmark = pytest.mark.django_db
 
 
-def test_compose_approve_send_and_see_the_deliveries(cast, client, django_capture_on_commit_callbacks):
+def test_compose_approve_send_and_see_the_deliveries(
+    cast, client, django_capture_on_commit_callbacks
+):
     person(cast.township_a1, surname="陈", given_name="静", gender="f", time_zone="")
     aud = audience(cast)
     client.force_login(cast.township_worker)
@@ -20,8 +22,12 @@ def test_compose_approve_send_and_see_the_deliveries(cast, client, django_captur
     answer = client.post(
         reverse("outreach:letter_create"),
         {
-            "unit": cast.township_a1.pk, "kind": "family_letter", "audience": aud.pk,
-            "channels": ["h5"], "subject_zh": "一封家书", "body_zh": "<p>{{称呼}}，{{问候}}</p>",
+            "unit": cast.township_a1.pk,
+            "kind": "family_letter",
+            "audience": aud.pk,
+            "channels": ["h5"],
+            "subject_zh": "一封家书",
+            "body_zh": "<p>{{称呼}}，{{问候}}</p>",
         },
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
@@ -35,7 +41,9 @@ def test_compose_approve_send_and_see_the_deliveries(cast, client, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("outreach:letter_send", args=[letter.public_id]))
     run_letter(letter.pk)
-    page = client.get(reverse("outreach:letter_detail", args=[letter.public_id]), HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(
+        reverse("outreach:letter_detail", args=[letter.public_id]), HTTP_ACCEPT_LANGUAGE="en"
+    )
     text = page.content.decode()
     assert "陈静" in text and "Sent" in text and 'id="count-sent">1<' in text
     from qiaolian.core.services import api_token_create
@@ -52,9 +60,20 @@ def test_compose_approve_send_and_see_the_deliveries(cast, client, django_captur
 def test_every_page_renders(cast, client, language):
     aud = audience(cast)
     client.force_login(cast.district_manager)
-    for name in ("letter_list", "letter_create", "audience_list", "audience_create",
-                 "campaign_list", "campaign_create", "my_calls", "kit_list", "kit_create"):
+    for name in (
+        "letter_list",
+        "letter_create",
+        "audience_list",
+        "audience_create",
+        "campaign_list",
+        "campaign_create",
+        "my_calls",
+        "kit_list",
+        "kit_create",
+    ):
         response = client.get(reverse(f"outreach:{name}"), HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200, name
-    detail = client.get(reverse("outreach:audience_detail", args=[aud.public_id]), HTTP_ACCEPT_LANGUAGE=language)
+    detail = client.get(
+        reverse("outreach:audience_detail", args=[aud.public_id]), HTTP_ACCEPT_LANGUAGE=language
+    )
     assert detail.status_code == 200

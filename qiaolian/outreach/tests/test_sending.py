@@ -2,8 +2,8 @@
 WeChat Work robots (a recording HTTP server); claims, retries, daytime, cancel, resume."""
 
 import json
-from email.header import decode_header, make_header
 from datetime import UTC, datetime, timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from django.test import override_settings
@@ -31,10 +31,28 @@ def _approved(cast, **kwargs):
     return services.letter_approve(actor=cast.district_manager, letter=draft)
 
 
-def test_a_letter_goes_by_email_sms_and_robot_once_each(cast, smtp_server, fake_http, task_queue, django_capture_on_commit_callbacks):
+def test_a_letter_goes_by_email_sms_and_robot_once_each(
+    cast, smtp_server, fake_http, task_queue, django_capture_on_commit_callbacks
+):
     zone = noon_zone()
-    zh = person(cast.township_a1, surname="王", given_name="明", gender="m", time_zone=zone, emails=["wang@example.com"], phones=["13800000001"])
-    person(cast.township_a1, surname="李", given_name="华", gender="f", time_zone=zone, languages="English, Italiano", emails=["li@example.it"])
+    zh = person(
+        cast.township_a1,
+        surname="王",
+        given_name="明",
+        gender="m",
+        time_zone=zone,
+        emails=["wang@example.com"],
+        phones=["13800000001"],
+    )
+    person(
+        cast.township_a1,
+        surname="李",
+        given_name="华",
+        gender="f",
+        time_zone=zone,
+        languages="English, Italiano",
+        emails=["li@example.it"],
+    )
     robot(cast.township_a1, f"{fake_http.url}/robot/key1")
     approved = _approved(cast, channels=("email", "sms"), to_groups=True)
     with django_capture_on_commit_callbacks(execute=True):
@@ -43,7 +61,9 @@ def test_a_letter_goes_by_email_sms_and_robot_once_each(cast, smtp_server, fake_
     with django_capture_on_commit_callbacks(execute=True):
         task_queue.run()  # a real worker, now: both people live where it is about noon
     rows = {(d.channel, d.person_id): d for d in Delivery.objects.all()}
-    assert {d.status for d in rows.values()} == {"sent"}, [(d.channel, d.reason) for d in rows.values()]
+    assert {d.status for d in rows.values()} == {"sent"}, [
+        (d.channel, d.reason) for d in rows.values()
+    ]
     subjects = sorted(str(make_header(decode_header(m["Subject"]))) for m in smtp_server)
     assert subjects == ["A letter to 李华", "致王明的慰问信"]
     mail_zh = next(m for m in smtp_server if m["To"] == "wang@example.com")
@@ -80,7 +100,9 @@ def test_the_recipient_opens_the_h5_page_and_opened_is_recorded(cast, client):
     assert client.get("/outreach/l/not-a-token/").status_code == 404
 
 
-def test_invalid_addresses_fail_at_once_and_a_failing_webhook_is_retried_then_failed(cast, fake_http):
+def test_invalid_addresses_fail_at_once_and_a_failing_webhook_is_retried_then_failed(
+    cast, fake_http
+):
     person(cast.township_a1, phones=["13800000002"])
     robot(cast.township_a1, f"{fake_http.url}/robot/down")
     approved = _approved(cast, channels=("sms",), to_groups=True)
@@ -133,7 +155,9 @@ def test_cancel_stops_what_has_not_gone(cast, smtp_server):
     assert counts == {"sent": 2, "cancelled": 3} and len(smtp_server) == 2
 
 
-def test_a_worker_that_dies_mid_send_leaves_its_claims_and_every_recipient_gets_one(cast, smtp_server):
+def test_a_worker_that_dies_mid_send_leaves_its_claims_and_every_recipient_gets_one(
+    cast, smtp_server
+):
     for n in range(10):
         person(cast.township_a1, emails=[f"q{n}@example.com"])
     approved = _approved(cast)
