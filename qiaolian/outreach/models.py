@@ -132,9 +132,14 @@ class Letter(ScopedMixin, models.Model):
 
     @property
     def title(self) -> str:
-        """The Chinese subject with its merge fields shown as 〔姓名〕, not as template code."""
+        """The subject in the reader's language (the English one on an English page, when the
+        letter has one), its merge fields shown as 〔姓名〕 / [name], not as template code."""
         import re
 
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and self.subject_en:
+            return re.sub(r"\{\{\s*([^{}]+?)\s*\}\}", r"[\1]", self.subject_en)
         return re.sub(r"\{\{\s*([^{}]+?)\s*\}\}", r"〔\1〕", self.subject_zh)
 
 
@@ -264,7 +269,6 @@ class CareKit(ScopedMixin, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     unit = models.ForeignKey("core.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT)
     name = models.CharField(_("kit name"), max_length=150)
-    items = models.JSONField(_("items"), default=list)  # [{"name": "温馨卡", "quantity": 1}]
     stock = models.PositiveIntegerField(_("kits in stock"), default=0)
 
     objects = ScopedManager()
@@ -275,6 +279,25 @@ class CareKit(ScopedMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CareKitItem(ScopedMixin, models.Model):
+    """One item of a kit and how many of it a kit holds (一张温馨卡 …)."""
+
+    unit_path_lookup = "kit__unit__path"
+
+    kit = models.ForeignKey(CareKit, on_delete=models.CASCADE, related_name="items")
+    name = models.CharField(_("item"), max_length=100)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("kit item")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} × {self.quantity}"
 
 
 class KitDistribution(ScopedMixin, models.Model):

@@ -20,6 +20,7 @@ from qiaolian.outreach.models import (
     CallCampaign,
     CallTask,
     CareKit,
+    CareKitItem,
     Channel,
     Delivery,
     GroupRobot,
@@ -30,13 +31,43 @@ from qiaolian.people.models import Person
 
 CITY = "330200"
 LETTERS = [
-    # (kind, subject, date, also as H5 to the medics' families)
-    ("appeal", "关于为抗击“新型冠状病毒感染肺炎”捐赠款物的倡议书", date(2020, 1, 26), False),
-    ("condolence", "致海外侨胞的慰问信", date(2020, 2, 1), False),
-    ("family_letter", "一封家书", date(2020, 2, 10), True),
-    ("notice", "关于入境健康管理的告知书", date(2020, 2, 15), False),
-    ("appeal", "“致敬逆行 感恩天使”倡议书", date(2020, 2, 20), False),
-    ("reminder", "温馨提示：海外侨胞疫情防护", date(2020, 3, 5), False),
+    # (kind, subject, English subject, date, also as H5 to the medics' families)
+    (
+        "appeal",
+        "关于为抗击“新型冠状病毒感染肺炎”捐赠款物的倡议书",
+        "Appeal for donations against the novel coronavirus pneumonia",
+        date(2020, 1, 26),
+        False,
+    ),
+    (
+        "condolence",
+        "致海外侨胞的慰问信",
+        "A letter of sympathy to Chinese abroad",
+        date(2020, 2, 1),
+        False,
+    ),
+    ("family_letter", "一封家书", "A letter from home", date(2020, 2, 10), True),
+    (
+        "notice",
+        "关于入境健康管理的告知书",
+        "Notice on health checks on arrival",
+        date(2020, 2, 15),
+        False,
+    ),
+    (
+        "appeal",
+        "“致敬逆行 感恩天使”倡议书",
+        "Appeal: salute the medics who went to the front",
+        date(2020, 2, 20),
+        False,
+    ),
+    (
+        "reminder",
+        "温馨提示：海外侨胞疫情防护",
+        "Warm reminder: protect yourself abroad",
+        date(2020, 3, 5),
+        False,
+    ),
 ]
 BODY = (
     "<p>{{称呼}}，{{问候}}！</p><p>宁波市侨联牵挂着海外的每一位乡亲。"
@@ -99,13 +130,13 @@ def run(scale: int = 1) -> dict[str, Any]:
             created_by=author,
         )
         letters = deliveries = opened = 0
-        for kind, subject, day, to_families in LETTERS:
+        for kind, subject, subject_en, day, to_families in LETTERS:
             letter = Letter.objects.create(
                 unit=city,
                 kind=kind,
                 subject_zh=subject,
                 body_zh=BODY,
-                subject_en="A letter from your hometown",
+                subject_en=subject_en,
                 body_en=BODY_EN,
                 audience=families if to_families else None,
                 channels=[Channel.H5] if to_families else [],
@@ -176,7 +207,8 @@ def run(scale: int = 1) -> dict[str, Any]:
                 )
             )
         CallTask.objects.bulk_create(tasks, batch_size=2000)
-        kit = CareKit.objects.create(unit=city, name="爱心包", items=KIT_ITEMS, stock=100 * scale)
+        kit = CareKit.objects.create(unit=city, name="爱心包", stock=100 * scale)
+        CareKitItem.objects.bulk_create(CareKitItem(kit=kit, **item) for item in KIT_ITEMS)
         given = []
         for index, pk in enumerate(families_ids):
             given.append(

@@ -24,6 +24,7 @@ from qiaolian.outreach.models import (
     CallCampaign,
     CallTask,
     CareKit,
+    CareKitItem,
     Channel,
     Delivery,
     GroupRobot,
@@ -336,10 +337,14 @@ def kit_create(*, actor, unit, name: str, items: list[dict], stock: int = 0) -> 
     ]
     if not items or any(i["quantity"] <= 0 for i in items):
         raise ValidationError({"items": _("List each item of the kit with a quantity above zero.")})
-    kit = CareKit(unit=unit, name=name.strip(), items=items, stock=stock)
-    return create_scoped(
-        actor=actor, obj=kit, audit_action="outreach.kit_create", fields=["name", "items", "stock"]
+    kit = CareKit(unit=unit, name=name.strip(), stock=stock)
+    create_scoped(
+        actor=actor, obj=kit, audit_action="outreach.kit_create", fields=["name", "stock"]
     )
+    CareKitItem.objects.bulk_create(
+        CareKitItem(kit=kit, name=i["name"], quantity=i["quantity"]) for i in items
+    )
+    return kit
 
 
 @transaction.atomic

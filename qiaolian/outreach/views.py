@@ -157,16 +157,18 @@ class LetterDetailView(ScopedDetailView):
         unknown = merge.unknown_fields(
             letter.subject_zh, letter.body_zh, letter.subject_en, letter.body_en
         )
-        preview = {
-            "zh": (
-                merge.fill(letter.subject_zh, merge.sample_values("zh")),
-                merge.fill(letter.body_zh, merge.sample_values("zh"), html=True),
-            ),
-            "en": (
-                merge.fill(letter.subject_en, merge.sample_values("en")),
-                merge.fill(letter.body_en, merge.sample_values("en"), html=True),
-            ),
-        }
+        english = get_language().startswith("en") and bool(letter.body_en)
+        language = "en" if english else "zh"
+        subject, body = (
+            (letter.subject_en, letter.body_en)
+            if english
+            else (
+                letter.subject_zh,
+                letter.body_zh,
+            )
+        )
+        sample = merge.sample_values(language)
+        preview = (merge.fill(subject, sample), merge.fill(body, sample, html=True))
         deliveries = letter.deliveries.select_related("person", "group").order_by("pk")
         status = self.request.GET.get("status")
         if status in Delivery.Status.values:
@@ -185,6 +187,7 @@ class LetterDetailView(ScopedDetailView):
             ),
             unknown_fields=[f"{{{{{name}}}}}" for name in unknown],
             preview=preview,
+            preview_language=language,
             progress=sending.progress(letter),
             deliveries=deliveries[:200],
             statuses=Delivery.Status.choices,
@@ -333,7 +336,7 @@ class CampaignDetailView(ScopedDetailView):
             campaign=self.object
         )
         by_caller = (
-            tasks.values("caller__display_name", "caller__username", "person__unit__name")
+            tasks.values("caller__display_name", "caller__username", "person__unit")
             .annotate(
                 total=Count("pk"),
                 done=Count("pk", filter=~Q(outcome="pending")),
@@ -436,7 +439,12 @@ class KitListView(ScopedListView):
     template_name = "outreach/kit_list.html"
 
     def narrow(self, queryset):
-        return queryset.in_subtree(self.request.active_unit).select_related("unit").order_by("name")
+        return (
+            queryset.in_subtree(self.request.active_unit)
+            .select_related("unit")
+            .prefetch_related("items")
+            .order_by("name", "pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -4,6 +4,7 @@ and an HTTP server that records the JSON requests (the SMS gateway, the group ro
 from __future__ import annotations
 
 import json
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -12,8 +13,11 @@ from django.test import override_settings
 
 from qiaolian.core.testing import workers
 
-SMTP_PORT = 8151
-HTTP_PORT = 8152
+# Inside this helper's range (8150-8159): 8151/8152 for one test process, 8157/8158 for a
+# second xdist worker; the browser test takes 8155/8156.
+_OFFSET = 6 if os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0" else 0
+SMTP_PORT = 8151 + _OFFSET
+HTTP_PORT = 8152 + _OFFSET
 
 
 @pytest.fixture

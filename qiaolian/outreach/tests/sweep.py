@@ -39,9 +39,7 @@ def _task(cast) -> CallTask:
 
 
 def _kit(cast) -> CareKit:
-    return CareKit.objects.create(
-        unit=cast.district_b, name=MARKER, items=[{"name": "温馨卡", "quantity": 1}], stock=5
-    )
+    return CareKit.objects.create(unit=cast.district_b, name=MARKER, stock=5)
 
 
 def _public(cast):
