@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from qiaolian.core.models import Unit, User
 from qiaolian.network.models import Group
@@ -31,41 +32,42 @@ from qiaolian.people.models import Person
 
 CITY = "330200"
 LETTERS = [
-    # (kind, subject, English subject, date, also as H5 to the medics' families)
+    # (kind, subject, English subject, days after the first (26 January → 20 February 2020
+    # kept apart as in the text), also as H5 to the medics' families)
     (
         "appeal",
         "关于为抗击“新型冠状病毒感染肺炎”捐赠款物的倡议书",
         "Appeal for donations against the novel coronavirus pneumonia",
-        date(2020, 1, 26),
+        0,
         False,
     ),
     (
         "condolence",
         "致海外侨胞的慰问信",
         "A letter of sympathy to Chinese abroad",
-        date(2020, 2, 1),
+        6,
         False,
     ),
-    ("family_letter", "一封家书", "A letter from home", date(2020, 2, 10), True),
+    ("family_letter", "一封家书", "A letter from home", 15, True),
     (
         "notice",
         "关于入境健康管理的告知书",
         "Notice on health checks on arrival",
-        date(2020, 2, 15),
+        20,
         False,
     ),
     (
         "appeal",
         "“致敬逆行 感恩天使”倡议书",
         "Appeal: salute the medics who went to the front",
-        date(2020, 2, 20),
+        25,
         False,
     ),
     (
         "reminder",
         "温馨提示：海外侨胞疫情防护",
         "Warm reminder: protect yourself abroad",
-        date(2020, 3, 5),
+        39,
         False,
     ),
 ]
@@ -130,7 +132,10 @@ def run(scale: int = 1) -> dict[str, Any]:
             created_by=author,
         )
         letters = deliveries = opened = 0
-        for kind, subject, subject_en, day, to_families in LETTERS:
+        # Inside the figures' default period (the last 365 days), as the hotline's year is.
+        start = timezone.localdate() - timedelta(days=330)
+        for kind, subject, subject_en, offset, to_families in LETTERS:
+            day = start + timedelta(days=offset)
             letter = Letter.objects.create(
                 unit=city,
                 kind=kind,
@@ -193,7 +198,7 @@ def run(scale: int = 1) -> dict[str, Any]:
         tasks = []
         for index, pk in enumerate(targets):
             outcome = rng.choice(outcomes) if index % 10 else "pending"
-            called = _at(date(2020, 2, 3) + timedelta(days=index % 40), 11)
+            called = _at(start + timedelta(days=8 + index % 40), 11)
             tasks.append(
                 CallTask(
                     campaign=campaign,
@@ -216,7 +221,7 @@ def run(scale: int = 1) -> dict[str, Any]:
                     kit=kit,
                     person_id=pk,
                     quantity=1,
-                    given_on=date(2020, 2, 21) + timedelta(days=index % 10),
+                    given_on=start + timedelta(days=26 + index % 10),
                     method=KitDistribution.Method.IN_PERSON
                     if index % 3
                     else KitDistribution.Method.POST,
