@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from qiaolian.core import private_links
+from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.timezones import wall_clock
@@ -259,10 +260,9 @@ class LetterPublicView(PublicRateLimitMixin, View):
             raise Http404 from exc
         except private_links.LinkGone:
             return render(request, "outreach/public_gone.html", status=410)
-        # scoping: exempt, the token is the authorisation
-        delivery = (
-            Delivery.objects.select_related("letter", "person").filter(pk=link.target_id).first()
-        )
+        # scoping: exempt - the private link's token is the authorisation
+        deliveries = Delivery.objects.select_related("letter", "person")
+        delivery = deliveries.filter(pk=link.target_id).first()
         if delivery is None or delivery.letter.status == Letter.Status.CANCELLED:
             raise Http404
         services.delivery_opened(delivery)
@@ -342,8 +342,16 @@ class CampaignDetailView(ScopedDetailView):
                 done=Count("pk", filter=~Q(outcome="pending")),
                 reached=Count("pk", filter=Q(outcome="reached")),
             )
-            .order_by("caller__username")
+            .order_by("caller__username", "person__unit")
         )
+        by_caller = list(by_caller)
+        # The units of people the user may see: a label in the reader's language.
+        units = Unit.objects.restrict(self.request.user, "core.view").in_bulk(
+            {row["person__unit"] for row in by_caller}
+        )
+        for row in by_caller:
+            unit = units.get(row["person__unit"])
+            row["unit_label"] = unit.label if unit else "—"
         context.update(
             by_caller=by_caller, tasks=_with_clock(tasks.select_related("person", "caller")[:200])
         )
