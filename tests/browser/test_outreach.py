@@ -133,3 +133,43 @@ def test_compose_approve_send_and_the_recipient_opens(
         approver.goto(f"/outreach/{url}")
         approver.screenshot(path=SHOTS / f"{name}-en.png", full_page=True)
     approver.context.close()
+
+
+def test_a_family_call_campaign_with_outcomes_and_a_need_made_a_case(page, cast):
+    from qiaolian.hotline.models import Case
+
+    SHOTS.mkdir(exist_ok=True)
+    for n in range(3):
+        person(cast.township_a1, surname="赵", given_name=f"侨{n}", time_zone="Europe/Rome")
+    audience(cast)
+    log_in(page, "township_worker")
+    page.goto("/outreach/calls/new/")
+    page.locator("#id_unit").select_option(str(cast.township_a1.pk), force=True)
+    page.fill("#id_name", "打一个亲情电话")
+    page.locator("#id_audience").select_option(label="全体侨胞", force=True)
+    page.locator("#id_callers").select_option(str(cast.township_worker.pk), force=True)
+    with page.expect_navigation():
+        page.click("#outreach-save")
+    expect(page.locator("#caller-progress")).to_contain_text("3")
+    page.goto("/outreach/calls/mine/")
+    expect(page.locator("#my-call-table")).to_contain_text("罗马")
+    with page.expect_navigation():
+        page.locator("#my-call-table a").first.click()
+    page.select_option("#id_outcome", "reached")
+    page.fill("#id_needs", "老人需要防疫物资")
+    with page.expect_navigation():
+        page.click("#call-save")
+    expect(page.locator("#my-call-table")).to_contain_text("已接通")
+    page.screenshot(path=SHOTS / "my-calls-zh.png", full_page=True)
+    page.goto("/outreach/calls/")
+    with page.expect_navigation():
+        page.locator("#campaign-table a").first.click()
+    with page.expect_navigation():
+        page.click(".need-to-case")
+    expect(page.locator("#campaign-tasks")).to_contain_text("已转工单")
+    case = Case.objects.get()
+    assert case.subject == "老人需要防疫物资" and case.requester.surname == "赵"
+    page.screenshot(path=SHOTS / "campaign-zh.png", full_page=True)
+    switch(page, "#language-switch", "en")
+    expect(page.locator("#caller-progress")).to_contain_text("Township A1")
+    page.screenshot(path=SHOTS / "campaign-en.png", full_page=True)
