@@ -4,13 +4,15 @@ starts from restrict()."""
 from datetime import datetime
 from uuid import UUID
 
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from ninja import Field, Router, Schema
 
 from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
 from qiaolian.outreach import sending
 from qiaolian.outreach.audiences import audience_people
-from qiaolian.outreach.models import Audience, Letter
+from qiaolian.outreach.models import Audience, CallCampaign, CareKit, Letter
 
 router = Router(tags=["outreach"])
 
@@ -78,3 +80,54 @@ def audience_list(request):
     for audience in rows:
         audience.people_count = audience_people(audience, user=request.auth).count()
     return rows
+
+
+class CampaignOut(UnitOwnedOut):
+    id: UUID = Field(..., alias="public_id")
+    name: str
+    calls: int
+    called: int
+    reached: int
+
+
+class KitItemOut(Schema):
+    name: str
+    quantity: int
+
+
+class KitOut(UnitOwnedOut):
+    id: UUID = Field(..., alias="public_id")
+    name: str
+    stock: int
+    items: list[KitItemOut]
+    given: int
+
+    @staticmethod
+    def resolve_items(obj: CareKit) -> list:
+        return list(obj.items.all())
+
+
+@router.get("/campaigns", response=list[CampaignOut], url_name="outreach_campaign_list")
+@paginated(page_size=100)
+def campaign_list(request):
+    """Family-call campaigns in the caller's scope with their progress."""
+    require(request.auth, "outreach.view")
+    campaigns = CallCampaign.objects.restrict(request.auth, Action.VIEW).select_related("unit")
+    return campaigns.annotate(
+        calls=Count("tasks"),
+        called=Count("tasks", filter=~Q(tasks__outcome="pending")),
+        reached=Count("tasks", filter=Q(tasks__outcome="reached")),
+    ).order_by("-created_at", "pk")
+
+
+@router.get("/kits", response=list[KitOut], url_name="outreach_kit_list")
+@paginated(page_size=100)
+def kit_list(request):
+    """Care kits in the caller's scope: items, stock, and how many were given."""
+    require(request.auth, "outreach.view")
+    kits = CareKit.objects.restrict(request.auth, Action.VIEW).select_related("unit")
+    return (
+        kits.prefetch_related("items")
+        .annotate(given=Coalesce(Sum("distributions__quantity"), 0))
+        .order_by("name", "pk")
+    )

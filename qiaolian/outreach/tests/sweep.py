@@ -125,5 +125,7 @@ SWEEP = {
     "api:outreach_letter_detail": Detail(
         lambda cast: {"letter_id": _letter(cast).public_id}, methods=("GET",)
     ),
+    "api:outreach_campaign_list": Listing(lambda cast: ({}, _task(cast).campaign.name)),
+    "api:outreach_kit_list": Listing(lambda cast: ({}, _kit(cast).name)),
     "api:outreach_audience_list": Listing(lambda cast: ({}, _audience(cast).name)),
 }

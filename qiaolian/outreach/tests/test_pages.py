@@ -53,6 +53,9 @@ def test_compose_approve_send_and_see_the_deliveries(
         f"/api/outreach/letters/{letter.public_id}", HTTP_AUTHORIZATION=f"Bearer {secret}"
     ).json()
     assert api["progress"]["sent"] == 1 and api["status"] == "sent"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    audiences = client.get("/api/outreach/audiences", **auth).json()
+    assert [(a["name"], a["people_count"]) for a in audiences["items"]] == [("全体侨胞", 1)]
     assert Delivery.objects.get().status == "sent"
 
 
