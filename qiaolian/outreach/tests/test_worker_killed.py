@@ -56,7 +56,7 @@ def test_a_killed_worker_leaves_nothing_lost_and_nothing_twice():
     release = threading.Event()
 
     class Handler:
-        async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        async def handle_RCPT(self, server, session, envelope, address, options):
             if len(received) == 3 and not release.is_set():
                 stuck.set()  # the fourth message: hold it until the worker is dead
                 while not release.is_set():
@@ -65,7 +65,7 @@ def test_a_killed_worker_leaves_nothing_lost_and_nothing_twice():
             envelope.rcpt_tos.append(address)
             return "250 OK"
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        async def handle_DATA(self, server, session, envelope):
             received.extend(envelope.rcpt_tos)
             return "250 Message accepted"
 
@@ -79,7 +79,7 @@ def test_a_killed_worker_leaves_nothing_lost_and_nothing_twice():
             + "/"
             + connection.settings_dict["NAME"],
         }
-        child = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        child = subprocess.Popen(
             [sys.executable, "-c", CHILD.format(port=SMTP_PORT, letter=draft.pk)], env=env
         )
         assert stuck.wait(60), "the worker never reached the fourth message"
