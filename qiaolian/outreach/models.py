@@ -101,6 +101,8 @@ class Letter(ScopedMixin, models.Model):
     body_en = models.TextField(_("body (English)"), blank=True)
     channels = models.JSONField(_("channels"), default=list)
     to_groups = models.BooleanField(_("post to the liaison groups' robots"), default=False)
+    # People of the audience left out of a channel for want of an address: {"email": 3}.
+    skipped = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

@@ -150,6 +150,7 @@ def build_deliveries(*, actor, letter: Letter) -> int:
     """The delivery rows of `letter` (one per recipient × channel), created once each: the
     idempotency key is unique, so building again adds nothing already there."""
     rows = []
+    skipped: dict[str, int] = {}
     if letter.audience_id:
         people = audience_people(letter.audience, user=actor).prefetch_related("contacts")
         for person in people.iterator(chunk_size=2000):
@@ -157,8 +158,9 @@ def build_deliveries(*, actor, letter: Letter) -> int:
             for channel in letter.channels:
                 kind = {Channel.EMAIL: "email", Channel.SMS: "phone"}.get(channel)
                 address = _contact(person, kind) if kind else ""
-                if channel in (Channel.EMAIL, Channel.SMS) and not address:
-                    continue  # no address on this channel: nothing to queue
+                if kind and not address:
+                    skipped[channel] = skipped.get(channel, 0) + 1  # reported on the page
+                    continue
                 rows.append(
                     Delivery(
                         letter=letter,
@@ -183,6 +185,7 @@ def build_deliveries(*, actor, letter: Letter) -> int:
             for robot in robots.filter(group__unit__path__startswith=letter.unit.path)
         )
     Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    letter.skipped = skipped
     return len(rows)
 
 
@@ -195,12 +198,12 @@ def letter_send(*, actor, letter: Letter, scheduled_for: datetime | None = None)
     count = build_deliveries(actor=actor, letter=letter)
     letter.status = Letter.Status.SCHEDULED if scheduled_for else Letter.Status.SENDING
     letter.scheduled_for = scheduled_for
-    letter.save(update_fields=["status", "scheduled_for"])
+    letter.save(update_fields=["status", "scheduled_for", "skipped"])
     audit.record(
         actor=actor,
         action="outreach.letter_send",
         obj=letter,
-        changes={"deliveries": [None, count]},
+        changes={"deliveries": [None, count], "skipped": [None, letter.skipped]},
     )
     from qiaolian.outreach.tasks import send_letter
 

@@ -189,6 +189,7 @@ class LetterDetailView(ScopedDetailView):
             unknown_fields=[f"{{{{{name}}}}}" for name in unknown],
             preview=preview,
             preview_language=language,
+            skipped=[(Channel(c).label, n) for c, n in (letter.skipped or {}).items()],
             progress=sending.progress(letter),
             deliveries=deliveries[:200],
             statuses=Delivery.Status.choices,

@@ -58,6 +58,8 @@ def test_a_letter_goes_by_email_sms_and_robot_once_each(
     with django_capture_on_commit_callbacks(execute=True):
         services.letter_send(actor=cast.township_worker, letter=approved)
     assert Delivery.objects.filter(status="queued").count() == 4  # 2 mails, 1 SMS, 1 robot
+    approved.refresh_from_db()
+    assert approved.skipped == {"sms": 1}  # 李华 has no phone: reported, not queued
     with django_capture_on_commit_callbacks(execute=True):
         task_queue.run()  # a real worker, now: both people live where it is about noon
     rows = {(d.channel, d.person_id): d for d in Delivery.objects.all()}
