@@ -11,6 +11,7 @@ from qiaolian.core.registry import (
     PersonData,
     QiaolianApp,
     SeedStep,
+    WorkPanel,
 )
 from qiaolian.core.scoping import Action
 
@@ -89,6 +90,17 @@ class OutreachConfig(QiaolianApp):
 
     def narrowed(self) -> list[Narrowed]:
         return [Narrowed("assigned", "outreach.CallTask", _("the calls given to them"))]
+
+    def my_work(self) -> list[WorkPanel]:
+        return [
+            WorkPanel(
+                "outreach.calls_to_make",
+                _("Family calls to make"),
+                "qiaolian.outreach.work.calls_to_make",
+                "outreach.view",
+                order=80,
+            )
+        ]
 
     def audit_actions(self) -> dict:
         from qiaolian.outreach.audit_actions import LABELS

@@ -37,6 +37,7 @@ from qiaolian.outreach.models import (
     Letter,
 )
 from qiaolian.outreach.pdf import letter_pdf
+from qiaolian.outreach.work import TODO
 
 # Audiences ---------------------------------------------------------------------------------
 
@@ -145,11 +146,6 @@ class LetterCreateView(ScopedFormView):
 class LetterDetailView(ScopedDetailView):
     model = Letter
     template_name = "outreach/letter_detail.html"
-
-    def get_template_names(self):
-        if self.request.headers.get("HX-Request"):
-            return ["outreach/letter_detail.html#progress"]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -380,6 +376,8 @@ class MyCallsView(ScopedListView):
     template_name = "outreach/my_calls.html"
 
     def narrow(self, queryset):
+        if self.request.GET.get("todo"):
+            queryset = queryset.filter(outcome__in=TODO)
         return (
             queryset.filter(caller=self.request.user)
             .select_related("person", "campaign")

@@ -47,7 +47,13 @@ def test_a_campaign_splits_the_calls_among_callers_and_a_need_becomes_a_case(cas
     assert case.subject == "需要口罩 200 只"
     with pytest.raises(ValidationError):
         services.call_need_to_case(actor=cast.township_worker, task=mine)
+    from qiaolian.outreach.work import calls_to_make
+
+    panel = calls_to_make(user=cast.volunteer)
+    assert panel.count == 1 and panel.url.endswith("?todo=1")  # one called, one to make
     client.force_login(cast.volunteer)
+    todo = client.get(panel.url).content.decode()
+    assert todo.count("outreach/calls/task/") == panel.count
     page = client.get("/outreach/calls/mine/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert (mine.person.full_name in page and "已接通" in page) or "Reached" in page
 

@@ -57,6 +57,13 @@ def test_compose_approve_send_and_see_the_deliveries(
     audiences = client.get("/api/outreach/audiences", **auth).json()
     assert [(a["name"], a["people_count"]) for a in audiences["items"]] == [("全体侨胞", 1)]
     assert Delivery.objects.get().status == "sent"
+    pdf = client.get(reverse("outreach:letter_pdf", args=[letter.public_id]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # The page polls itself while sending: the fragment it swaps in carries the live counts.
+    polled = client.get(
+        reverse("outreach:letter_detail", args=[letter.public_id]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'id="progress-card"' in polled and 'id="count-sent">1<' in polled
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
