@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qiaolian.hotline",
     "qiaolian.relief",
     "qiaolian.news",
+    "qiaolian.outreach",
 ]
 
 MIDDLEWARE = [

@@ -130,6 +130,17 @@ DICTIONARIES = {
             ("other", "其他", "Other"),
         ],
     ),
+    "letter_kind": (
+        "信函类别",
+        "Letter kind",
+        [
+            ("condolence", "慰问信", "Letter of sympathy"),
+            ("family_letter", "家书", "Family letter"),
+            ("notice", "告知书", "Notice"),
+            ("reminder", "温馨提示", "Warm reminder"),
+            ("appeal", "倡议书", "Appeal"),
+        ],
+    ),
 }
 
 DEMO_PASSWORD = "Qiaolian@2026"  # noqa: S105 - printed demo password, demo data only
