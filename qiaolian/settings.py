@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "qiaolian.people",
     "qiaolian.network",
     "qiaolian.hotline",
+    "qiaolian.relief",
     "qiaolian.giving",
 ]
 
