@@ -51,7 +51,7 @@ class GivingConfig(QiaolianApp):
         ]
 
     def seed_steps(self) -> list[SeedStep]:
-        return [SeedStep("giving", "qiaolian.giving.seed:run", after=("network",))]
+        return [SeedStep("giving", "qiaolian.giving.seed:run", after=("relief_stock",))]
 
     def periodic_tasks(self) -> list[PeriodicTask]:
         return [PeriodicTask("qiaolian.giving.tasks.remind_instalments", 86400)]

@@ -196,6 +196,48 @@ class Donation(ScopedMixin, models.Model):
         return self.receipts.filter(status=Receipt.Status.VALID).first()
 
 
+class DonationLine(ScopedMixin, models.Model):
+    """One line of a goods donation: an item and quantity received into stock as one lot
+    (`relief.stock_receive`), valued in yuan; the lot is what the trace follows."""
+
+    unit_path_lookup = "donation__unit__path"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(
+        "relief.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    warehouse = models.ForeignKey(
+        "relief.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    value_cny = AmountField(_("value (yuan)"))
+    lot = models.OneToOneField(
+        "relief.Lot",
+        verbose_name=_("stock lot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("goods line")
+        verbose_name_plural = _("goods lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="donation_line_quantity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} × {self.quantity}"
+
+
 class ReceiptCounter(models.Model):
     """The last receipt number used by a unit in a year, locked while a number is taken, so
     numbers run without gaps (a rolled-back issue gives its number back with its row)."""
