@@ -251,7 +251,7 @@ def test_a_grant_beyond_the_balance_is_refused_and_a_small_one_needs_one_approve
         reason="利息",
     )
     small = services.grant_create(
-        actor=cast.township_worker,
+        actor=clerk,
         fund=fund,
         applicant="归侨",
         purpose="救助",
@@ -262,7 +262,7 @@ def test_a_grant_beyond_the_balance_is_refused_and_a_small_one_needs_one_approve
     small.refresh_from_db()
     assert small.status == Grant.Status.APPROVED
     big = services.grant_create(
-        actor=cast.township_worker,
+        actor=clerk,
         fund=fund,
         applicant="侨团",
         purpose="物资",
