@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
@@ -80,11 +80,16 @@ class ReceiptOut(UnitOwnedOut):
     status: str
     issued_on: date
     donation: UUID
+    donor: str
     void_reason: str
 
     @staticmethod
     def resolve_donation(obj: Receipt) -> UUID:
         return obj.donation.public_id
+
+    @staticmethod
+    def resolve_donor(obj: Receipt) -> str:
+        return obj.donation.donor.name
 
 
 class FundOut(UnitOwnedOut):
@@ -131,7 +136,7 @@ def giving_donation_create(request, payload: DonationIn):
     drive_id = data.pop("drive")
     drive = Drive.objects.get_visible(user, GIVING.VIEW, public_id=drive_id) if drive_id else None
     donation = services.donation_create(actor=user, unit=unit, donor=donor, drive=drive, **data)
-    return 201, donation
+    return Status(201, donation)
 
 
 @router.get("/receipts", response=list[ReceiptOut])
@@ -139,7 +144,7 @@ def giving_donation_create(request, payload: DonationIn):
 def giving_receipt_list(request):
     require(request.auth, GIVING.VIEW)
     rows = Receipt.objects.restrict(request.auth, Action.VIEW)
-    return rows.select_related("unit", "donation").order_by("year", "number", "pk")
+    return rows.select_related("unit", "donation__donor").order_by("year", "number", "pk")
 
 
 @router.get("/funds", response=list[FundOut])

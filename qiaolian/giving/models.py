@@ -238,13 +238,15 @@ class DonationLine(ScopedMixin, models.Model):
         return f"{self.item} × {self.quantity}"
 
 
-class ReceiptCounter(models.Model):
+class ReceiptCounter(ScopedMixin, models.Model):
     """The last receipt number used by a unit in a year, locked while a number is taken, so
     numbers run without gaps (a rolled-back issue gives its number back with its row)."""
 
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager()
 
     class Meta:
         constraints = [

@@ -437,6 +437,7 @@ class ReceiptVerifyView(PublicPageView):
     lookup_url_kwarg = "token"
 
     def base_queryset(self):
+        # scoping: exempt - public page: a receipt is found only by its unguessable token.
         return Receipt.objects.annotate(
             is_published=Value(True, output_field=BooleanField())
         ).select_related("donation__donor", "donation__drive", "unit")
@@ -454,6 +455,7 @@ class TransparencyView(PublicListView):
     ordering = ("-starts_on", "pk")
 
     def base_queryset(self):
+        # scoping: exempt - public page: the drives marked public, as totals.
         return Drive.objects.annotate(is_published=Q(is_public=True)).annotate(
             raised=Sum("donations__value_cny"), gifts=Count("donations")
         )
@@ -461,8 +463,8 @@ class TransparencyView(PublicListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         drives = context["objects"]
-        # scoping: exempt - totals of published drives only, no names.
         uses = (
+            # scoping: exempt - totals of the public drives only, no names.
             Donation.objects.filter(drive__in=[d.pk for d in drives])
             .values("designated_use")
             .annotate(total=Sum("value_cny"), gifts=Count("pk"))
