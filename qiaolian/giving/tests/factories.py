@@ -10,7 +10,7 @@ import factory
 from qiaolian.core.models import ExchangeRate
 from qiaolian.core.testing.factories import UnitFactory
 from qiaolian.giving import services
-from qiaolian.giving.models import DonorKind, Donor, Drive, Fund
+from qiaolian.giving.models import Donor, DonorKind, Drive, Fund
 
 
 class DriveFactory(factory.django.DjangoModelFactory):
