@@ -93,7 +93,8 @@ def receipt_pdf(receipt: Receipt, verify_url: str) -> bytes:
         pdf.drawImage(qr_image(verify_url, scale=3), width - 60 * mm, y - 40 * mm, 40 * mm, 40 * mm)
         pdf.setFont(font, 8)
         pdf.drawString(20 * mm, y - 10 * mm, "扫码核验 Scan to verify:")
-        pdf.drawString(20 * mm, y - 15 * mm, verify_url[:90])
+        pdf.setFont("Helvetica", 8)  # plain Latin: the same address the QR code holds
+        pdf.drawString(20 * mm, y - 15 * mm, verify_url[:120])
         if receipt.status != Receipt.Status.VALID:
             pdf.setFont(font, 40)
             pdf.setFillColorRGB(0.8, 0.1, 0.1)
