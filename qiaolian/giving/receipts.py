@@ -100,4 +100,6 @@ def receipt_pdf(receipt: Receipt, verify_url: str) -> bytes:
             pdf.setFillColorRGB(0.8, 0.1, 0.1)
             pdf.drawCentredString(width / 2, height / 2, "作废 VOID")
 
-    return render_pdf(draw, title=f"{_('Receipt')} {receipt.code}", author=receipt.unit.name)
+    return render_pdf(
+        draw, title=f"{_('Donation receipt')} {receipt.code}", author=receipt.unit.name
+    )
