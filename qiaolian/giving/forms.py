@@ -178,3 +178,72 @@ class DonationFilterForm(forms.Form):
         required=False,
         choices=[("", _("Money and goods")), *DonationKind.choices],
     )
+
+
+GOODS_ROWS = 4
+
+
+class GoodsDonationForm(forms.Form):
+    """A goods donation: up to four lines of catalogue item and quantity, received into one
+    warehouse (each line becomes a stock lot); value defaults to the item's value per unit."""
+
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    show_name = forms.BooleanField(
+        label=_("The donor allows the name to be shown publicly"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from qiaolian.relief.models import Item, Warehouse
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = UnitChoiceField(
+            user=user, action=GIVING.ADD, label=_("Receiving unit")
+        )
+        self.fields["donor"] = ScopedChoice(Donor, user=user, label=_("Donor"))
+        self.fields["drive"] = ScopedChoice(
+            Drive, user=user, label=_("Donation drive"), required=False
+        )
+        self.fields["warehouse"] = forms.ModelChoiceField(
+            queryset=Warehouse.objects.restrict(user, "relief.add"),
+            to_field_name="public_id",
+            label=_("Received into warehouse"),
+        )
+        items = Item.objects.restrict_shared_down(user, "relief.view").order_by("category", "name")
+        for row in range(1, GOODS_ROWS + 1):
+            self.fields[f"item_{row}"] = forms.ModelChoiceField(
+                queryset=items,
+                to_field_name="public_id",
+                label=_("Item %(row)s") % {"row": row},
+                required=row == 1,
+            )
+            self.fields[f"quantity_{row}"] = forms.IntegerField(
+                label=_("Quantity %(row)s") % {"row": row}, min_value=1, required=row == 1
+            )
+            self.fields[f"value_{row}"] = forms.DecimalField(
+                label=_("Value in yuan %(row)s (empty: the catalogue value)") % {"row": row},
+                min_value=0,
+                decimal_places=2,
+                required=False,
+            )
+        self.order_fields(["unit", "drive", "donor", "received_on", "warehouse"])
+
+    def clean(self):
+        data = super().clean()
+        lines = []
+        for row in range(1, GOODS_ROWS + 1):
+            item, quantity = data.get(f"item_{row}"), data.get(f"quantity_{row}")
+            if item and not quantity:
+                self.add_error(f"quantity_{row}", _("Give the quantity of this item."))
+            elif quantity and not item:
+                self.add_error(f"item_{row}", _("Choose the item of this quantity."))
+            elif item:
+                lines.append(
+                    {
+                        "item": item,
+                        "quantity": quantity,
+                        "warehouse": data.get("warehouse"),
+                        "value_cny": data.get(f"value_{row}"),
+                    }
+                )
+        data["lines"] = lines
+        return data

@@ -17,6 +17,11 @@ urlpatterns: list = [
     path("donors/<uuid:public_id>/", views.DonorDetailView.as_view(), name="donor_detail"),
     path("donations/", views.DonationListView.as_view(), name="donation_list"),
     path("donations/new/", views.DonationCreateView.as_view(), name="donation_create"),
+    path(
+        "donations/new-goods/",
+        views.GoodsDonationCreateView.as_view(),
+        name="donation_create_goods",
+    ),
     path("donations/import/", views.DonationImportView.as_view(), name="donation_import"),
     path(
         "donations/<uuid:public_id>/",

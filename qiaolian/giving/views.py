@@ -289,6 +289,30 @@ class DonationCreateView(ScopedFormView):
         return reverse("giving:donation_detail", args=[obj.public_id])
 
 
+class GoodsDonationCreateView(DonationCreateView):
+    success_message = gettext_lazy("Goods received into stock and the receipt issued.")
+
+    def get_form(self, data=None):
+        initial = {"unit": self.request.active_unit, "received_on": timezone.localdate()}
+        return forms.GoodsDonationForm(data, user=self.request.user, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Record a goods donation")}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.donation_create(
+            actor=self.request.user,
+            unit=data["unit"],
+            donor=data["donor"],
+            drive=data["drive"],
+            kind="goods",
+            received_on=data["received_on"],
+            show_name=data["show_name"],
+            lines=data["lines"],
+        )
+
+
 class DonationImportView(ScopedFormView):
     action = Action.ADD
     model = Donation

@@ -123,6 +123,19 @@ def _transparency(cast):
     return {}, "内部未公开倡议", "公开的抗疫倡议"
 
 
+def _goods_post(cast):
+    from qiaolian.relief.tests.factories import ItemFactory, WarehouseFactory
+
+    return {
+        "unit": cast.district_b.pk,
+        "donor": DonorFactory(unit=cast.district_b).public_id,
+        "received_on": "2020-02-01",
+        "warehouse": WarehouseFactory(unit=cast.district_b).public_id,
+        "item_1": ItemFactory(unit=cast.city).public_id,
+        "quantity_1": "100",
+    }
+
+
 SWEEP = {
     "giving:drive_list": Listing(_drive_listing),
     "giving:drive_create": Create(
@@ -149,6 +162,10 @@ SWEEP = {
             "method": "transfer",
             "show_amount": "on",
         },
+    ),
+    "giving:donation_create_goods": Create(
+        "giving.Donation",
+        lambda cast: _goods_post(cast),
     ),
     "giving:donation_import": Exempt(
         "An upload form: the unit picker offers only units where the user may add, and each "

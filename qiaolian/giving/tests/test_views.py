@@ -194,3 +194,33 @@ def test_a_bad_import_row_names_its_row_and_writes_nothing(client, cast):
     body = response.content.decode()
     assert "3" in body and "AUD" in body
     assert not Donation.objects.exists()
+
+
+def test_a_goods_donation_through_the_form_is_received_and_traced(client, cast):
+    from qiaolian.relief.models import Lot
+    from qiaolian.relief.tests.factories import ItemFactory, WarehouseFactory
+
+    item = ItemFactory(unit=cast.city, name="医用防护服", value_cny=Decimal("45"))
+    house = WarehouseFactory(unit=cast.district_a)
+    donor = DonorFactory(unit=cast.district_a, name="市侨商会", kind="association")
+    client.force_login(cast.district_manager)
+    url = reverse("giving:donation_create_goods")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "unit": cast.district_a.pk,
+            "donor": donor.public_id,
+            "received_on": "2020-02-05",
+            "warehouse": house.public_id,
+            "item_1": item.public_id,
+            "quantity_1": "2000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    donation = Donation.objects.get()
+    assert donation.kind == "goods" and donation.value_cny == Decimal("90000.00")
+    lot = Lot.objects.get()
+    assert lot.origin_url == reverse("giving:donation_detail", args=[donation.public_id])
+    page = client.get(lot.origin_url).content.decode()
+    assert "医用防护服" in page and house.name in page  # where the goods are: still in stock
