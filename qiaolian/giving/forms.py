@@ -4,6 +4,7 @@ the user may see, like every other read."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.forms import UnitChoiceField
@@ -15,7 +16,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def currency_choices():
-    return [(code, f"{code} {name}") for code, (_sym, name, _d) in CURRENCIES.items()]
+    """Codes with their Chinese names on Chinese pages, the bare ISO codes on English ones."""
+    if (get_language() or "zh").startswith("zh"):
+        return [(code, f"{code} {name}") for code, (_sym, name, _d) in CURRENCIES.items()]
+    return [(code, code) for code in CURRENCIES]
 
 
 class ScopedChoice(forms.ModelChoiceField):

@@ -454,7 +454,8 @@ def instalment_pay(*, actor: Any, instalment: Instalment, donation: Donation) ->
         actor=actor,
         action="giving.instalment_paid",
         obj=instalment.pledge,
-        changes={"instalment": [None, f"{instalment.due_on:%Y-%m-%d}"]},
+        changes={},
+        message=f"{instalment.due_on:%Y-%m-%d} {instalment.amount}",
     )
     return instalment
 
@@ -548,7 +549,8 @@ def grant_approve(*, actor: Any, grant: Grant, on: date | None = None) -> Grant:
         actor=actor,
         action="giving.grant_approve",
         obj=grant,
-        changes={"approvals": [grant.approvals.count() - 1, grant.approvals.count()]},
+        changes={},
+        message=f"{grant.approvals.count()}/{grant.approvals_needed}",
     )
     if approved:
         Fund.objects.select_for_update().get(pk=grant.fund_id)  # scoping: exempt, same fund
