@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from qiaolian.core import audit
 from qiaolian.core.models import ExchangeRate, Unit, UnitRole, User
@@ -177,7 +178,9 @@ def run(scale: int = 1) -> dict[str, Any]:
     # scoping: exempt - the seed reads what it wrote before.
     if Drive.objects.filter(unit=city, title=DRIVE_1).exists():
         return {"donations": 0, "skipped": True}
-    with transaction.atomic():
+    # The records keep the words they were written in (ledger reasons, thank-you letters):
+    # the federation's own language.
+    with transaction.atomic(), translation.override("zh-hans"):
         return _Seeder(city).run()
 
 
