@@ -117,6 +117,8 @@ BILINGUAL_PAGES = {
         "dict_item_create dict_item_edit calendar_list calendar_year calendar_day_create "
         "calendar_day_edit role_list role_create role_edit",
         "hotline": "answer_list answer_create answer_detail answer_edit",
+        # The catalogue compares both names; a shipment's customs declaration is in both.
+        "relief": "item_list shipment_detail",
     }.items()
     for name in names.split()
 }

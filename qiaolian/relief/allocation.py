@@ -230,7 +230,7 @@ def allocation_cancel(*, actor: Any, allocation: Allocation, reason: str) -> All
 
 
 @transaction.atomic
-def allocation_approve(*, actor: Any, allocation: Allocation) -> list[Any]:
+def allocation_approve(*, actor: Any, allocation: Allocation, packed_on: Any = None) -> list[Any]:
     """Approve (someone other than the proposer, holding relief.approve): one packed shipment
     per association, dispatched from stock FIFO; needs fully served become allocated."""
     from qiaolian.relief.shipping import shipment_pack
@@ -240,9 +240,10 @@ def allocation_approve(*, actor: Any, allocation: Allocation) -> list[Any]:
     lines = list(row.lines.select_related("need__association", "need__item").order_by("id"))
     if not lines:
         raise ValidationError(_("An allocation without lines cannot be approved."))
-    by_association: dict[int, list[AllocationLine]] = defaultdict(list)
+    # One shipment per association and delivery city.
+    by_association: dict[tuple, list[AllocationLine]] = defaultdict(list)
     for line in lines:
-        by_association[line.need.association_id].append(line)
+        by_association[(line.need.association_id, line.need.delivery_city)].append(line)
     shipments = []
     for rows in by_association.values():
         association = rows[0].need.association
@@ -258,6 +259,8 @@ def allocation_approve(*, actor: Any, allocation: Allocation) -> list[Any]:
                 lines=[(item, quantity, need) for item, quantity, need in items.values()],
                 allocation=row,
                 delivery_address=rows[0].need.delivery_address,
+                delivery_city=rows[0].need.delivery_city,
+                packed_on=packed_on,
             )
         )
     for line in lines:

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 from qiaolian.core.registry import (
     RECORD_VERBS,
     Figure,
+    NavItem,
     NavSection,
     QiaolianApp,
     SeedStep,
@@ -11,6 +12,11 @@ from qiaolian.core.registry import (
 from qiaolian.core.scoping import Action, DomainActions
 
 RELIEF = DomainActions("relief")
+ITEMS = pgettext_lazy("measure", "items")
+ASSOCIATIONS = pgettext_lazy("measure", "associations")
+COUNTRIES = pgettext_lazy("measure", "countries (regions)")
+CITIES = pgettext_lazy("measure", "cities")
+THANKS = pgettext_lazy("measure", "thanks")
 """The actions of the supplies domain ("relief.view", …, "relief.approve")."""
 
 
@@ -25,7 +31,25 @@ class ReliefConfig(QiaolianApp):
     domain_verbs = (*RECORD_VERBS, Action.APPROVE)
 
     def navigation(self) -> list[NavSection]:
-        return []
+        view = "relief.view"
+        return [
+            NavSection(
+                "relief",
+                _("Supplies"),
+                300,
+                (
+                    NavItem(_("Needs"), "relief:need_list", "ti-list-check", view),
+                    NavItem(_("Allocations"), "relief:allocation_list", "ti-scale", view),
+                    NavItem(_("Shipments"), "relief:shipment_list", "ti-truck-delivery", view),
+                    NavItem(
+                        _("Warehouses"), "relief:warehouse_list", "ti-building-warehouse", view
+                    ),
+                    NavItem(_("Stock ledger"), "relief:ledger", "ti-notebook", view),
+                    NavItem(_("Item catalogue"), "relief:item_list", "ti-packages", view),
+                    NavItem(_("Thanks"), "relief:thanks_list", "ti-heart-handshake", view),
+                ),
+            )
+        ]
 
     def seed_steps(self) -> list[SeedStep]:
         # The catalogue, warehouses and needs first; giving receives its goods donations into
@@ -36,12 +60,34 @@ class ReliefConfig(QiaolianApp):
         ]
 
     def figures(self) -> list[Figure]:
-        return []
+        # The reference text's 500,000 items to ~70 associations in 25 countries and 51
+        # cities, and the 70-odd thanks: counted from the shipments sent in the period.
+        def figure(key, label, measure, url, order):
+            return Figure(
+                f"relief.{key}",
+                label,
+                measure,
+                f"qiaolian.relief.figures.{key}",
+                f"qiaolian.relief.figures.{url}",
+                permission="relief.view",
+                order=order,
+            )
+
+        return [
+            figure("items_shipped", _("Items shipped"), ITEMS, "shipments_url", 300),
+            figure(
+                "associations_reached",
+                _("Associations supplied"),
+                ASSOCIATIONS,
+                "shipments_url",
+                301,
+            ),
+            figure("countries_reached", _("Countries reached"), COUNTRIES, "shipments_url", 302),
+            figure("cities_reached", _("Cities reached"), CITIES, "shipments_url", 303),
+            figure("thanks_received", _("Thanks received"), THANKS, "thanks_url", 304),
+        ]
 
     def audit_actions(self) -> dict:
         from qiaolian.relief.audit_actions import LABELS
 
         return LABELS
-
-
-ITEMS = pgettext_lazy("measure", "items")

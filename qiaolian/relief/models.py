@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.files import private_storage
 from qiaolian.core.ledger import QuantityLedgerEntry
-from qiaolian.core.money import UnitOfMeasureField
+from qiaolian.core.money import UnitOfMeasureField, unit_label
 from qiaolian.core.scoping import ScopedManager, ScopedMixin
 
 
@@ -74,6 +74,10 @@ class Item(ScopedMixin, models.Model):
         if (get_language() or "zh").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+    @property
+    def uom_label(self) -> str:
+        return unit_label(self.uom)
 
 
 class Warehouse(ScopedMixin, models.Model):
@@ -181,6 +185,9 @@ class Shipment(ScopedMixin, models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.PACKED
     )
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    # Where the goods went: the association's city unless its need named another (a branch,
+    # a hospital of another city); the "cities reached" figure counts these.
+    delivery_city = models.CharField(_("delivery city"), max_length=100, blank=True)
     carrier = models.CharField(_("carrier"), max_length=100, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
     declared_value_cny = models.DecimalField(
@@ -323,6 +330,12 @@ class Need(ScopedMixin, models.Model):
         _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
     )
     delivery_address = models.CharField(_("delivery address"), max_length=300)
+    delivery_city = models.CharField(
+        _("delivery city"),
+        max_length=100,
+        blank=True,
+        help_text=_("Leave empty when it is the association's own city."),
+    )
     contact = models.CharField(_("contact"), max_length=200)
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(

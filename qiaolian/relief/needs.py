@@ -35,6 +35,7 @@ def need_report(
     urgency: int = Need.Urgency.NORMAL,
     delivery_address: str,
     contact: str,
+    delivery_city: str = "",
     note: str = "",
     via_link: bool = False,
 ) -> Need:
@@ -56,6 +57,7 @@ def need_report(
         quantity=quantity,
         urgency=urgency,
         delivery_address=delivery_address.strip(),
+        delivery_city=delivery_city.strip(),
         contact=contact.strip(),
         note=note.strip(),
         reported_by_link=via_link,

@@ -10,6 +10,7 @@ from qiaolian.relief.allocation import (
     propose_lines,
     share_fairly,
 )
+from qiaolian.relief.catalogue import item_create, warehouse_create
 from qiaolian.relief.needs import need_cancel, need_confirm, need_link_create, need_report
 from qiaolian.relief.shipping import (
     ack_link_create,
@@ -33,6 +34,7 @@ __all__ = [
     "allocation_cancel",
     "allocation_line_set",
     "allocation_propose",
+    "item_create",
     "need_cancel",
     "need_confirm",
     "need_link_create",
@@ -49,4 +51,5 @@ __all__ = [
     "stock_receive",
     "stock_transfer",
     "thanks_record",
+    "warehouse_create",
 ]

@@ -4,6 +4,7 @@ tracking number) → delivered → acknowledged by the association through its p
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,7 @@ def shipment_pack(
     lines: list[tuple[Item, int, Need | None]],
     allocation: Any = None,
     delivery_address: str = "",
+    delivery_city: str = "",
     packed_on: date | None = None,
 ) -> Shipment:
     """A packed shipment: its lines dispatched from `warehouse` (FIFO over lots, each dispatch
@@ -52,11 +54,12 @@ def shipment_pack(
         raise ValidationError(_("A shipment needs at least one line."))
     shipment = Shipment(
         unit=warehouse.unit,
-        number=f"tmp-{timezone.now().timestamp()}",
+        number=f"tmp-{uuid.uuid4().hex[:12]}",
         association=association,
         warehouse=warehouse,
         allocation=allocation,
         delivery_address=(delivery_address or "").strip(),
+        delivery_city=(delivery_city or "").strip() or association.city,
         packed_on=packed_on or timezone.localdate(),
         created_by=actor,
     )
@@ -242,7 +245,7 @@ def shipment_acknowledge(
         unit=row.unit,
         changes={
             "status": [before, row.status],
-            "received": [None, {str(line.item): line.received_quantity for line in lines}],
+            "acknowledged_on": [None, row.acknowledged_on.isoformat()],
         },
         message=row.acknowledged_by,
     )

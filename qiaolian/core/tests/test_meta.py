@@ -263,6 +263,7 @@ OWN_QUERYSET = {
     "qiaolian.core.views.system.TokenRevokeView": "A user's own tokens (owner filter)",
     "qiaolian.core.views.users.UserListView": "user_list() restricts to ADMIN",
     "qiaolian.hotline.views.answers.AnswerListView": "answer_list() adds the shared-down answers",
+    "qiaolian.relief.views.stock.ItemListView": "item_list(): the catalogue is shared down",
     "qiaolian.hotline.views.answers.AnswerDetailView": "visible_answers(): shared down too",
     "qiaolian.hotline.views.calls.CallListView": "call_list() restricts (VIEW or EXPORT)",
     "qiaolian.hotline.views.calls.CallDetailView": "call_list() restricts",
