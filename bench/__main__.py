@@ -92,6 +92,14 @@ def main() -> int:
         from bench import hotline
 
         rows += [{**r, "bench": "hotline"} for r in hotline.run(timed=timed)]
+    if not only or "relief" in only:
+        if only and not only & {"scoping", "search", "pages", "imports", "hotline"}:
+            from django.core.management import call_command
+
+            call_command("seed", scale=str(scale), verbosity=0)
+        from bench import relief
+
+        rows += [{**r, "bench": "relief"} for r in relief.run(timed=timed)]
     width = max(len(r["name"]) for r in rows)
     print(f"{'benchmark':<{width}}  {'value':>10}  {'baseline':>10}  {'ratio':>7}  unit")
     for r in rows:

@@ -8,6 +8,7 @@ from qiaolian.core.registry import (
     NavSection,
     QiaolianApp,
     SeedStep,
+    WorkPanel,
 )
 from qiaolian.core.scoping import Action, DomainActions
 
@@ -28,7 +29,8 @@ class ReliefConfig(QiaolianApp):
     api_router = "qiaolian.relief.api:router"
     api_prefix = "/relief"
     domain_label = _("Supplies")
-    domain_verbs = (*RECORD_VERBS, Action.APPROVE)
+    # No sensitive fields here, so no REVEAL; APPROVE for allocations (someone else approves).
+    domain_verbs = (*(v for v in RECORD_VERBS if v != Action.REVEAL), Action.APPROVE)
 
     def navigation(self) -> list[NavSection]:
         view = "relief.view"
@@ -85,6 +87,24 @@ class ReliefConfig(QiaolianApp):
             figure("countries_reached", _("Countries reached"), COUNTRIES, "shipments_url", 302),
             figure("cities_reached", _("Cities reached"), CITIES, "shipments_url", 303),
             figure("thanks_received", _("Thanks received"), THANKS, "thanks_url", 304),
+        ]
+
+    def my_work(self) -> list[WorkPanel]:
+        return [
+            WorkPanel(
+                "relief.needs_to_confirm",
+                _("Needs to confirm"),
+                "qiaolian.relief.work.needs_to_confirm",
+                "relief.change",
+                order=70,
+            ),
+            WorkPanel(
+                "relief.allocations_to_approve",
+                _("Allocations to approve"),
+                "qiaolian.relief.work.allocations_to_approve",
+                "relief.approve",
+                order=71,
+            ),
         ]
 
     def audit_actions(self) -> dict:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from qiaolian.core.service_kit import create_scoped
+from qiaolian.core.service_kit import create_scoped, update_scoped
 from qiaolian.relief.models import Item, Warehouse
 
 
@@ -30,3 +30,31 @@ def warehouse_create(*, actor: Any, unit: Any, name: str, address: str = "") -> 
         audit_action="relief.warehouse.create",
         fields=["name", "address"],
     )
+
+
+ITEM_FIELDS = ["name", "name_en", "category", "uom", "pack_size", "value_cny", "hs_code", "active"]
+
+
+@transaction.atomic
+def item_update(*, actor: Any, item: Item, **changes: Any) -> Item:
+    """Edit an item of the catalogue (its unit's CHANGE); the lots keep their value."""
+    saved, _diff = update_scoped(
+        actor=actor,
+        obj=item,
+        changes=changes,
+        audit_action="relief.item.update",
+        fields=ITEM_FIELDS,
+    )
+    return saved
+
+
+@transaction.atomic
+def warehouse_update(*, actor: Any, warehouse: Warehouse, **changes: Any) -> Warehouse:
+    saved, _diff = update_scoped(
+        actor=actor,
+        obj=warehouse,
+        changes=changes,
+        audit_action="relief.warehouse.update",
+        fields=["name", "address"],
+    )
+    return saved

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiaolian.core import countries
 from qiaolian.core.forms import UnitChoiceField
@@ -40,11 +41,15 @@ class ItemForm(forms.Form):
     )
     hs_code = forms.CharField(label=_("HS code"), max_length=12, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(
-            user=user, action=RELIEF("add"), label=_("Owner unit")
-        )
+        if editing:
+            del self.fields["unit"]
+            self.fields["active"] = forms.BooleanField(label=_("in use"), required=False)
+        else:
+            self.fields["unit"] = UnitChoiceField(
+                user=user, action=RELIEF("add"), label=_("Owner unit")
+            )
 
 
 class WarehouseForm(forms.Form):
@@ -116,16 +121,18 @@ class CountForm(StockMoveForm):
 
 class NeedFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country (region)"), required=False)
-    city = forms.CharField(label=_("city"), required=False)
-    item = forms.ModelChoiceField(queryset=Item.objects.none(), label=_("item"), required=False)
+    city = forms.CharField(label=_("City"), required=False)
+    item = forms.ModelChoiceField(
+        queryset=Item.objects.none(), label=pgettext_lazy("supplies", "Item"), required=False
+    )
     urgency = forms.TypedChoiceField(
-        label=_("urgency"),
+        label=_("Urgency"),
         required=False,
         coerce=int,
         choices=[("", _("Any urgency")), *Need.Urgency.choices],
     )
     status = forms.ChoiceField(
-        label=_("status"),
+        label=_("Status"),
         required=False,
         choices=[("", _("Open needs")), ("all", _("All needs")), *Need.Status.choices],
     )
@@ -181,6 +188,26 @@ def _ancestor_paths(path: str, steplen: int = 4) -> list[str]:
 
     steplen = getattr(Unit, "steplen", steplen)
     return [path[:n] for n in range(steplen, len(path) + 1, steplen)]
+
+
+class NeedLinkForm(forms.Form):
+    association = forms.ModelChoiceField(queryset=Association.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The link is made by staff who may put needs into the association's unit.
+        self.fields["association"] = PublicIdChoice(
+            Association.objects.restrict(user, Action.VIEW)
+            .filter(unit__in=_units_with(user, RELIEF("add")))
+            .order_by("country", "name"),
+            label=_("association"),
+        )
+
+
+def _units_with(user, action):
+    from qiaolian.core.models import Unit
+
+    return Unit.objects.restrict(user, action)
 
 
 class NeedReviewForm(forms.Form):

@@ -10,7 +10,13 @@ from qiaolian.relief.allocation import (
     propose_lines,
     share_fairly,
 )
-from qiaolian.relief.catalogue import item_create, warehouse_create
+from qiaolian.relief.catalogue import (
+    ITEM_FIELDS,
+    item_create,
+    item_update,
+    warehouse_create,
+    warehouse_update,
+)
 from qiaolian.relief.needs import need_cancel, need_confirm, need_link_create, need_report
 from qiaolian.relief.shipping import (
     ack_link_create,
@@ -29,12 +35,14 @@ from qiaolian.relief.stock import (
 )
 
 __all__ = [
+    "ITEM_FIELDS",
     "ack_link_create",
     "allocation_approve",
     "allocation_cancel",
     "allocation_line_set",
     "allocation_propose",
     "item_create",
+    "item_update",
     "need_cancel",
     "need_confirm",
     "need_link_create",
@@ -52,4 +60,5 @@ __all__ = [
     "stock_transfer",
     "thanks_record",
     "warehouse_create",
+    "warehouse_update",
 ]

@@ -11,12 +11,18 @@ urlpatterns: list = [
     # --- catalogue, warehouses, stock ---------------------------------------------------
     path("items/", stock.ItemListView.as_view(), name="item_list"),
     path("items/new/", stock.ItemCreateView.as_view(), name="item_create"),
+    path("items/<uuid:public_id>/edit/", stock.ItemEditView.as_view(), name="item_edit"),
     path("warehouses/", stock.WarehouseListView.as_view(), name="warehouse_list"),
     path("warehouses/new/", stock.WarehouseCreateView.as_view(), name="warehouse_create"),
     path(
         "warehouses/<uuid:public_id>/",
         stock.WarehouseDetailView.as_view(),
         name="warehouse_detail",
+    ),
+    path(
+        "warehouses/<uuid:public_id>/edit/",
+        stock.WarehouseEditView.as_view(),
+        name="warehouse_edit",
     ),
     path("warehouses/<uuid:public_id>/receive/", stock.ReceiveView.as_view(), name="stock_receive"),
     path(
@@ -34,11 +40,7 @@ urlpatterns: list = [
     path("needs/<uuid:public_id>/", needs.NeedDetailView.as_view(), name="need_detail"),
     path("needs/<uuid:public_id>/review/", needs.NeedReviewView.as_view(), name="need_review"),
     path("needs/<uuid:public_id>/cancel/", needs.NeedCancelView.as_view(), name="need_cancel"),
-    path(
-        "associations/<uuid:public_id>/need-link/",
-        needs.NeedLinkView.as_view(),
-        name="need_link",
-    ),
+    path("needs/link/", needs.NeedLinkView.as_view(), name="need_link"),
     # --- allocations --------------------------------------------------------------------
     path("allocations/", allocations.AllocationListView.as_view(), name="allocation_list"),
     path(

@@ -130,6 +130,8 @@ SWEEP = {
         "relief.Warehouse", lambda cast: {"unit": cast.district_b.pk, "name": "新仓库"}
     ),
     "relief:warehouse_detail": Detail(_id("house"), methods=("GET",)),
+    "relief:warehouse_edit": Detail(_id("house")),
+    "relief:item_edit": Detail(_id("item")),
     "relief:stock_receive": Detail(_id("house")),
     "relief:stock_transfer": Detail(_id("house")),
     "relief:stock_adjust": Detail(_id("house")),
@@ -141,7 +143,10 @@ SWEEP = {
     "relief:need_detail": Detail(_id("need"), methods=("GET",)),
     "relief:need_review": Detail(_id("need")),
     "relief:need_cancel": Detail(_id("need")),
-    "relief:need_link": Detail(_id("association"), methods=("POST",)),
+    "relief:need_link": Create(
+        "core.PrivateLink",
+        lambda cast: {"association": str(_b_world(cast)["association"].public_id)},
+    ),
     "relief:allocation_list": Listing(_listing(HOUSE_MARKER)),
     "relief:allocation_propose": Create("relief.Allocation", _propose_data),
     "relief:allocation_detail": Detail(_id("allocation"), methods=("GET",)),

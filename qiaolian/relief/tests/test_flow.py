@@ -160,3 +160,29 @@ def test_packing_beyond_stock_writes_nothing(world):
         )
     assert not Shipment.objects.exists()
     assert StockBalance.objects.get(warehouse=house, item=item).quantity == 5
+
+
+def test_my_work_counts_what_its_links_list(world, client):
+    from qiaolian.relief import work
+
+    cast, item, house, it, *_ = world
+    receive(cast.district_manager, house, item, 100)
+    services.need_report(
+        actor=cast.district_manager,
+        association=it,
+        item=item,
+        quantity=9,
+        urgency=Need.Urgency.CRITICAL,
+        delivery_address="x",
+        contact="y",
+    )
+    need(cast.district_manager, it, item, 40)
+    proposal = services.allocation_propose(actor=cast.district_manager, warehouse=house)
+    panel = work.needs_to_confirm(user=cast.district_manager)
+    assert panel.count == 1 and panel.items[0].tone == "danger"
+    assert work.allocations_to_approve(user=cast.district_manager).count == 0  # own proposal
+    theirs = work.allocations_to_approve(user=cast.city_admin)
+    assert theirs.count == 1
+    client.force_login(cast.city_admin)
+    assert proposal.number in client.get(theirs.url).content.decode()
+    assert work.needs_to_confirm(user=cast.sibling_manager).count == 0

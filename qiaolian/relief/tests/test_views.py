@@ -117,3 +117,35 @@ def test_a_dispatch_beyond_stock_shows_the_refusal_on_the_form(client, shipped):
     )
     assert response.status_code == 400
     assert "库存不足" in response.content.decode()
+
+
+def test_an_item_and_a_warehouse_are_edited_and_audited(client, shipped):
+    from qiaolian.core.models import AuditEvent
+
+    cast, item, house, *_ = shipped
+    client.force_login(cast.city_admin)
+    response = client.post(
+        reverse("relief:item_edit", args=[item.public_id]),
+        {
+            "name": "医用口罩（新）",
+            "name_en": "Mask",
+            "category": "protection",
+            "uom": "piece",
+            "pack_size": "50",
+            "value_cny": "2.80",
+            "hs_code": "6307900010",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.name, str(item.value_cny), item.active) == ("医用口罩（新）", "2.80", False)
+    assert AuditEvent.objects.filter(action="relief.item.update").exists()
+    client.force_login(cast.district_manager)  # the catalogue is the city's: not theirs to edit
+    assert client.get(reverse("relief:item_edit", args=[item.public_id])).status_code == 404
+    response = client.post(
+        reverse("relief:warehouse_edit", args=[house.public_id]),
+        {"name": "甲区一号仓", "address": ""},
+    )
+    assert response.status_code == 302
+    house.refresh_from_db()
+    assert house.name == "甲区一号仓"

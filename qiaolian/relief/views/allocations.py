@@ -26,7 +26,14 @@ class AllocationListView(ScopedListView):
     model = Allocation
 
     def narrow(self, queryset):
-        return selectors.narrow_allocations(queryset, within=self.request.active_unit)
+        rows = selectors.narrow_allocations(queryset, within=self.request.active_unit)
+        if self.request.GET.get("to_approve"):
+            # What "my work" counts: proposals the user may approve, not their own.
+            approvable = Allocation.objects.restrict(self.request.user, Action.APPROVE)
+            rows = rows.filter(
+                status=Allocation.Status.PROPOSED, pk__in=approvable.values("pk")
+            ).exclude(created_by=self.request.user)
+        return rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -3,9 +3,6 @@ association's private link."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,11 +11,9 @@ from qiaolian.core import countries
 from qiaolian.core.scoping import Action, holds_subtree
 from qiaolian.core.views.generic import (
     ExportableListView,
-    ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
 )
-from qiaolian.people.models import Association
 from qiaolian.relief import forms, selectors, services
 from qiaolian.relief.allocation import open_quantity
 from qiaolian.relief.apps import RELIEF
@@ -52,10 +47,10 @@ class NeedListView(ExportableListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = holds_subtree(self.request.user, RELIEF("add"))
-        context["link_associations"] = (
-            Association.objects.restrict(self.request.user, Action.VIEW).order_by("country", "name")
+        context["link_form"] = (
+            forms.NeedLinkForm(user=self.request.user, auto_id="id_link_%s")
             if context["can_add"]
-            else []
+            else None
         )
         stored = self.request.session.pop(LINK_SESSION_KEY, None)
         if stored:
@@ -196,23 +191,28 @@ class NeedCancelView(ScopedFormView):
         return reverse("relief:need_detail", args=[obj.public_id])
 
 
-class NeedLinkView(ScopedActionView):
+class NeedLinkView(ScopedFormView):
     """Make the association's private link for reporting needs (shown once on the list)."""
 
-    model = Association
     domain = "relief"
     action = Action.ADD
-    needs_whole_subtree = True
+    template_name = "relief/form.html"
 
-    def restricted(self, action=None):
-        return Association.objects.restrict(self.request.user, Action.VIEW)
+    def get_form(self, data=None):
+        return forms.NeedLinkForm(data, user=self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        association = self.get_object()
-        try:
-            path = services.need_link_create(actor=request.user, association=association)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            request.session[LINK_SESSION_KEY] = {"path": path, "association": association.name}
-        return HttpResponseRedirect(reverse("relief:need_list"))
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "heading": _("A link for an association to report its needs"),
+            "back": reverse("relief:need_list"),
+        }
+
+    def perform(self, form):
+        association = form.cleaned_data["association"]
+        path = services.need_link_create(actor=self.request.user, association=association)
+        self.request.session[LINK_SESSION_KEY] = {"path": path, "association": association.name}
+        return association
+
+    def get_success_url(self, obj):
+        return reverse("relief:need_list")

@@ -30,6 +30,9 @@ class ItemListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = holds_subtree(self.request.user, RELIEF("add"))
+        context["editable"] = set(
+            Item.objects.restrict(self.request.user, Action.CHANGE).values_list("pk", flat=True)
+        )
         return context
 
 
@@ -54,6 +57,61 @@ class ItemCreateView(ScopedFormView):
 
     def get_success_url(self, obj):
         return reverse("relief:item_list")
+
+
+class ItemEditView(ScopedFormView):
+    model = Item
+    action = Action.CHANGE
+    needs_object = True
+    needs_whole_subtree = True
+    template_name = "relief/form.html"
+    success_message = gettext_lazy("Item saved.")
+
+    def get_form(self, data=None):
+        item = self.object
+        initial = {name: getattr(item, name) for name in services.ITEM_FIELDS}
+        return forms.ItemForm(data, user=self.request.user, editing=True, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "heading": f"{_('Edit item')} · {self.object}",
+            "back": reverse("relief:item_list"),
+        }
+
+    def perform(self, form):
+        return services.item_update(actor=self.request.user, item=self.object, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("relief:item_list")
+
+
+class WarehouseEditView(ScopedFormView):
+    model = Warehouse
+    action = Action.CHANGE
+    needs_object = True
+    needs_whole_subtree = True
+    template_name = "relief/form.html"
+    success_message = gettext_lazy("Warehouse saved.")
+
+    def get_form(self, data=None):
+        initial = {"name": self.object.name, "address": self.object.address}
+        return forms.WarehouseForm(data, user=self.request.user, with_unit=False, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "heading": f"{_('Edit warehouse')} · {self.object}",
+            "back": reverse("relief:warehouse_detail", args=[self.object.public_id]),
+        }
+
+    def perform(self, form):
+        return services.warehouse_update(
+            actor=self.request.user, warehouse=self.object, **form.cleaned_data
+        )
+
+    def get_success_url(self, obj):
+        return reverse("relief:warehouse_detail", args=[obj.public_id])
 
 
 class WarehouseListView(ScopedListView):
