@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qiaolian.relief",
     "qiaolian.news",
     "qiaolian.outreach",
+    "qiaolian.giving",
 ]
 
 MIDDLEWARE = [

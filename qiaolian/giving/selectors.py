@@ -1,0 +1,33 @@
+"""Reads of the donations app; each starts from `restrict(user, action)`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from qiaolian.core.money import CNY, Money
+from qiaolian.giving.apps import GIVING
+from qiaolian.giving.models import Donation, DonationKind
+
+
+def donations(*, user: Any, action: str = GIVING.VIEW, within: Any = None) -> QuerySet:
+    return Donation.objects.restrict(user, action).in_subtree(within)
+
+
+def totals(queryset: QuerySet) -> dict[str, Any]:
+    row = queryset.order_by().aggregate(
+        raised=Sum("value_cny"),
+        money=Sum("value_cny", filter=Q(kind=DonationKind.MONEY)),
+        goods=Sum("value_cny", filter=Q(kind=DonationKind.GOODS)),
+        count=Count("pk"),
+        donors=Count("donor", distinct=True),
+    )
+    for key in ("raised", "money", "goods"):
+        row[key] = Money(row[key] or Decimal(0), CNY)
+    return row
+
+
+def can(user: Any, action: str, obj: Any) -> bool:
+    return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
