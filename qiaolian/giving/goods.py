@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qiaolian.giving.models import DonationLine
-from qiaolian.relief.models import Item, Lot, Warehouse
+from qiaolian.relief.models import Lot
 from qiaolian.relief.selectors import lot_trace
 from qiaolian.relief.services import stock_receive
 
@@ -87,46 +87,3 @@ def lines_with_trace(*, user: Any, donation: Any) -> list[dict]:
             }
         )
     return out
-
-
-def seed_goods(seeder: Any, drive: Any, goods: list) -> int:
-    """The seed's goods donations, received into the city's relief warehouse (none when the
-    relief catalogue is not seeded)."""
-    from qiaolian.giving.models import DonationKind
-
-    # scoping: exempt - the seed reads the relief catalogue it follows.
-    warehouse = Warehouse.objects.filter(unit=seeder.city).order_by("pk").first()
-    items = {i.name: i for i in Item.objects.all()}
-    if warehouse is None:
-        return 0
-    made = 0
-    for donor_name, kind, wanted in goods:
-        lines = [
-            {"item": items[name], "warehouse": warehouse, "quantity": quantity}
-            for name, quantity in wanted
-            if name in items
-        ]
-        if not lines:
-            continue
-        donor = seeder.donor(kind, donor_name, country="CN")
-        day = seeder.next_day(2)
-        services_donation(seeder, donor, drive, day, lines, DonationKind.GOODS)
-        made += 1
-    return made
-
-
-def services_donation(seeder: Any, donor: Any, drive: Any, day: Any, lines: list, kind: str):
-    from qiaolian.giving import services
-
-    seeder.count += 1
-    return services.donation_create(
-        actor=seeder.admin,
-        unit=seeder.city,
-        donor=donor,
-        drive=drive,
-        kind=kind,
-        received_on=day,
-        lines=lines,
-        issued_on=day,
-        show_name=True,
-    )

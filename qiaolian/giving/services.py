@@ -27,6 +27,7 @@ from qiaolian.core.richtext import sanitise_html
 from qiaolian.core.scoping import require_unit
 from qiaolian.core.service_kit import create_scoped
 from qiaolian.giving.apps import GIVING
+from qiaolian.giving.goods import receive_lines
 from qiaolian.giving.models import (
     Donation,
     DonationKind,
@@ -234,8 +235,6 @@ def donation_create(
     donation.full_clean()
     donation.save()
     if kind == DonationKind.GOODS:
-        from qiaolian.giving.goods import receive_lines
-
         donation.value_cny = receive_lines(actor=actor, donation=donation, lines=lines or [])
         donation.save(update_fields=["value_cny"])
     audit.record(

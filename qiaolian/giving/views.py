@@ -27,6 +27,7 @@ from qiaolian.core.views.generic import (
 from qiaolian.core.views.public import PublicListView, PublicPageView
 from qiaolian.giving import forms, selectors, services
 from qiaolian.giving.apps import GIVING
+from qiaolian.giving.goods import lines_with_trace
 from qiaolian.giving.models import (
     Donation,
     Donor,
@@ -255,7 +256,6 @@ class DonationDetailView(ScopedDetailView):
         return queryset.select_related("donor", "drive", "unit")
 
     def get_context_data(self, **kwargs):
-        from qiaolian.giving.goods import lines_with_trace
 
         context = super().get_context_data(**kwargs)
         user, donation = self.request.user, self.object
