@@ -7,11 +7,13 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Router, Schema
 
-from qiaolian.core.api_kit import ApiError, UnitOwnedOut, paginated, require, visible_unit
+from qiaolian.core.api_kit import ApiError, UnitOwnedOut, api_enum, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
 from qiaolian.news import counting, selectors, services
 from qiaolian.news.apps import NEWS
 from qiaolian.news.models import Article, Category, Status
+
+ArticleStatus = api_enum(Status, "ArticleStatus")
 
 router = Router(tags=["news"])
 
@@ -20,7 +22,7 @@ class ArticleOut(UnitOwnedOut):
     id: UUID = Field(..., alias="public_id")
     title: str
     category: str
-    status: Status
+    status: ArticleStatus
     source: str
     author_name: str
     summary: str
@@ -68,7 +70,9 @@ def _category(slug: str) -> Category:
 
 @router.get("/articles", response=list[ArticleOut])
 @paginated(page_size=100)
-def article_list(request, status: Status | None = None, unit: UUID | None = None, q: str = ""):
+def article_list(
+    request, status: ArticleStatus | None = None, unit: UUID | None = None, q: str = ""
+):
     """Articles in the caller's scope, newest change first."""
     require(request.auth, NEWS.VIEW)
     articles = selectors.article_list(

@@ -8,11 +8,13 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from ninja import Field, Router, Schema
 
-from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
+from qiaolian.core.api_kit import UnitOwnedOut, api_enum, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
 from qiaolian.outreach import sending
 from qiaolian.outreach.audiences import audience_people
 from qiaolian.outreach.models import Audience, CallCampaign, CareKit, Letter
+
+LetterStatus = api_enum(Letter.Status, "LetterStatus")
 
 router = Router(tags=["outreach"])
 
@@ -22,7 +24,7 @@ class LetterOut(UnitOwnedOut):
     kind: str
     subject_zh: str
     subject_en: str
-    status: Letter.Status
+    status: LetterStatus
     channels: list[str]
     to_groups: bool
     approved_at: datetime | None

@@ -7,11 +7,14 @@ from uuid import UUID
 
 from ninja import Field, Router, Schema
 
-from qiaolian.core.api_kit import UnitOwnedOut, paginated, require, visible_unit
+from qiaolian.core.api_kit import UnitOwnedOut, api_enum, paginated, require, visible_unit
 from qiaolian.core.scoping import Action
 from qiaolian.relief import selectors
 from qiaolian.relief.apps import RELIEF
 from qiaolian.relief.models import Item, Lot, Need, Shipment, StockBalance
+
+NeedStatus = api_enum(Need.Status, "NeedStatus")
+ShipmentStatus = api_enum(Shipment.Status, "ShipmentStatus")
 
 router = Router(tags=["relief"])
 
@@ -65,7 +68,7 @@ class NeedOut(UnitOwnedOut):
     quantity_reported: int
     quantity: int
     urgency: Need.Urgency
-    status: Need.Status
+    status: NeedStatus
     reported_at: datetime
 
     @staticmethod
@@ -99,7 +102,7 @@ class ShipmentOut(UnitOwnedOut):
     association: str
     country: str
     delivery_city: str
-    status: Shipment.Status
+    status: ShipmentStatus
     carrier: str
     tracking_number: str
     packed_on: date
@@ -172,7 +175,7 @@ def need_list(
 
 @router.get("/shipments", response=list[ShipmentOut], url_name="relief_shipment_list")
 @paginated(page_size=100)
-def shipment_list(request, status: Shipment.Status | None = None, unit: UUID | None = None):
+def shipment_list(request, status: ShipmentStatus | None = None, unit: UUID | None = None):
     require(request.auth, RELIEF.VIEW)
     rows = selectors.shipment_list(
         user=request.auth, within=visible_unit(request.auth, unit, RELIEF.VIEW)

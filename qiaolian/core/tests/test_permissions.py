@@ -111,11 +111,13 @@ class QualifiedActionTests(TestCase):
         self.assertIn(Action.APPROVE, ACTION_LABELS)
 
     def test_a_verb_expands_to_every_domain_that_has_it(self):
-        self.assertEqual(expand_verbs(["configure"]), ["core.configure"])
-        self.assertEqual(
-            sorted(expand_verbs(["reveal"])),
-            ["hotline.reveal", "network.reveal", "people.reveal"],
-        )
+        declared = [a for a in registry.all_actions() if a.endswith(".configure")]
+        self.assertEqual(sorted(expand_verbs(["configure"])), sorted(declared))
+        self.assertIn("core.configure", declared)
+        self.assertNotIn("people.configure", declared)
+        revealing = [a for a in registry.all_actions() if a.endswith(".reveal")]
+        self.assertEqual(sorted(expand_verbs(["reveal"])), sorted(revealing))
+        self.assertTrue({"hotline.reveal", "network.reveal", "people.reveal"} <= set(revealing))
 
 
 class GrantsPerDomainTests(TestCase):
@@ -262,11 +264,11 @@ class RoleValidationTests(TestCase):
                     actor=self.cast.city_admin,
                     code="odd",
                     name="奇怪",
-                    actions=["hotline.view", "hotline.fly", "giving.approve"],
+                    actions=["hotline.view", "hotline.fly", "nowhere.approve"],
                 )
             message = " ".join(caught.value.message_dict["actions"])
             assert expected in message
-            assert "hotline.fly" in message and "giving.approve" in message
+            assert "hotline.fly" in message and "nowhere.approve" in message
         assert not Role.objects.filter(code="odd").exists()
 
     def test_it_saves_qualified_actions_sorted(self):
