@@ -128,7 +128,7 @@ class LiaisonAssignment(ScopedMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(pgettext_lazy("period", "from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
     objects = ScopedManager()
@@ -248,7 +248,7 @@ class AppealCategory(models.TextChoices):
 class AppealStatus(models.TextChoices):
     NEW = "new", _("Raised")
     ROUTED = "routed", _("Routed to department")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("appeal", "Acknowledged")
     ANSWERED = "answered", pgettext_lazy("appeal", "Answered")
     CLOSED = "closed", pgettext_lazy("appeal", "Closed")
 

@@ -725,7 +725,7 @@ class PortalView(PublicRateLimitMixin, View):
             else:
                 category = data.get("category", "")
                 if category not in AppealCategory.values:
-                    raise ValidationError(_("Choose a category."))
+                    raise ValidationError(_("Choose the category of the appeal."))
                 services.appeal_raise(
                     actor=None,
                     enterprise=enterprise,

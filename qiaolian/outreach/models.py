@@ -81,7 +81,7 @@ class Letter(ScopedMixin, models.Model):
         APPROVED = "approved", _("Approved")
         SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("delivery", "Sent")
         CANCELLED = "cancelled", _("Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -152,7 +152,7 @@ class Delivery(ScopedMixin, models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("delivery", "Sent")
         FAILED = "failed", _("Failed")
         OPENED = "opened", pgettext_lazy("delivery", "Opened")
         CANCELLED = "cancelled", _("Cancelled")

@@ -104,7 +104,7 @@ def test_compose_approve_send_and_the_recipient_opens(
     approver.goto(f"/outreach/letters/{letter.public_id}/")
     with approver.expect_navigation():
         approver.click("#letter-approve")
-    expect(approver.locator("#letter-status")).to_have_text("已审核")
+    expect(approver.locator("#letter-status")).to_have_text("已批准")
     with approver.expect_navigation():
         approver.click("#letter-send")
     run_letter(letter.pk)  # what the worker runs for the queued task
