@@ -21,6 +21,16 @@ def _network_seed_at_test_size():
     settings.SEED_NETWORK_PLAN = "tiny"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _ledgers_flushable_on_sqlite():
+    """A flushing test (the browser tests' live server) empties the append-only ledgers too;
+    see qiaolian/core/testing/ledgers.py."""
+    from qiaolian.core.testing.ledgers import flushable_ledgers
+
+    with flushable_ledgers():
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     """A production-strength hash costs half a second; these tests log in hundreds of times.

@@ -56,16 +56,24 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 # The API refuses NUL and other control characters in any text (`ControlCharacterMiddleware`):
 # the schema says so on every free-text property.
 TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+# A Decimal is "a number, or a string of one": the string must read as a decimal number.
+DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
 
 
 def _no_control_characters(node) -> None:
-    """Add `TEXT_PATTERN` to every plain string property (no format, enum or pattern)."""
+    """Add `TEXT_PATTERN` to every plain string property (no format, enum or pattern), and
+    `DECIMAL_PATTERN` to the string form of a decimal (`anyOf` number or string)."""
     if isinstance(node, list):
         for item in node:
             _no_control_characters(item)
         return
     if not isinstance(node, dict):
         return
+    alternatives = node.get("anyOf") or []
+    if any(alt.get("type") == "number" for alt in alternatives):
+        for alt in alternatives:
+            if alt.get("type") == "string" and "pattern" not in alt:
+                alt["pattern"] = DECIMAL_PATTERN
     if node.get("type") == "string" and not ({"format", "enum", "pattern", "const"} & set(node)):
         node["pattern"] = TEXT_PATTERN
     for value in node.values():

@@ -211,7 +211,7 @@ def api_enum(choices: type[enum.Enum], name: str) -> type[enum.StrEnum]:
     of them under one name would leave one app's values in the other's schema
     (`core/tests/test_api_schema_names.py` fails on that). Values stay the model's codes.
     """
-    return enum.StrEnum(name, {member.name: member.value for member in choices})  # type: ignore[misc]
+    return enum.StrEnum(name, {member.name: member.value for member in choices})  # type: ignore[misc,return-value]
 
 
 def require(user: Any, action: str = Action.VIEW) -> None:
