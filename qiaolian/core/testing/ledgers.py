@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.db.backends.sqlite3.operations import DatabaseOperations
+from django.db import connection
 
 from qiaolian.core.ledger import LedgerEntry, append_only_sql
 
@@ -28,7 +28,11 @@ def ledger_tables() -> set[str]:
 
 @contextmanager
 def flushable_ledgers() -> Iterator[None]:
-    original = DatabaseOperations.sql_flush
+    if connection.vendor != "sqlite":  # PostgreSQL's flush truncates: nothing to lift
+        yield
+        return
+    operations = type(connection.ops)
+    original = operations.sql_flush
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         statements = original(
@@ -42,8 +46,8 @@ def flushable_ledgers() -> Iterator[None]:
             restore += forward
         return [*lift, *statements, *restore]
 
-    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+    operations.sql_flush = sql_flush  # type: ignore[method-assign]
     try:
         yield
     finally:
-        DatabaseOperations.sql_flush = original  # type: ignore[method-assign]
+        operations.sql_flush = original  # type: ignore[method-assign]
