@@ -206,6 +206,10 @@ SWEEP = {
         },
     ),
     "giving:pledge_detail": Detail(_pledge_kw, methods=("GET",)),
+    "giving:instalment_pay": Detail(
+        lambda cast: {"public_id": _pledge(cast).instalments.get().public_id}
+    ),
+    "giving:grant_list": Listing(_grant_listing),
     "giving:fund_list": Listing(_fund_listing),
     "giving:fund_ledger": Listing(_ledger_listing, exports=("csv", "xlsx")),
     "giving:fund_detail": Detail(_fund_kw, methods=("GET",)),
