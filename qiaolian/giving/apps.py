@@ -11,6 +11,7 @@ from qiaolian.core.registry import (
     PersonData,
     QiaolianApp,
     SeedStep,
+    WorkPanel,
 )
 from qiaolian.core.scoping import Action, DomainActions
 
@@ -87,6 +88,17 @@ class GivingConfig(QiaolianApp):
         from qiaolian.giving.audit_actions import LABELS
 
         return LABELS
+
+    def my_work(self) -> list[WorkPanel]:
+        return [
+            WorkPanel(
+                "giving.grants_to_approve",
+                _("Grants to approve"),
+                "qiaolian.giving.work.grants_to_approve",
+                "giving.approve",
+                order=75,
+            )
+        ]
 
     def notification_kinds(self) -> list[NotificationKind]:
         return [

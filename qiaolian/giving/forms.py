@@ -8,9 +8,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qiaolian.core.forms import UnitChoiceField
-from qiaolian.core.money import CURRENCIES
+from qiaolian.core.money import CNY, CURRENCIES, Money
 from qiaolian.giving.apps import GIVING
-from qiaolian.giving.models import DonationKind, Donor, DonorKind, Drive, PaymentMethod
+from qiaolian.giving.models import Donation, DonationKind, Donor, DonorKind, Drive, PaymentMethod
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -128,6 +128,27 @@ class IncomeForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, decimal_places=2)
     booked_on = forms.DateField(label=_("Booked on"), widget=DATE)
     reason = forms.CharField(label=_("Where it comes from"), max_length=300)
+
+
+class InstalmentPayForm(forms.Form):
+    """Which donation paid an instalment: the pledge donor's donations the user can see that
+    pay no other instalment yet."""
+
+    donation = forms.ModelChoiceField(
+        label=_("Donation that paid it"), queryset=None, to_field_name="public_id"
+    )
+
+    def __init__(self, *args, user, instalment, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["donation"]
+        field.queryset = (
+            Donation.objects.restrict(user, GIVING.VIEW)
+            .filter(donor=instalment.pledge.donor, instalment__isnull=True)
+            .order_by("-received_on", "-pk")
+        )
+        field.label_from_instance = lambda d: (
+            f"{d.received_on:%Y-%m-%d} · {Money(d.value_cny, CNY)}"
+        )
 
 
 class RejectForm(forms.Form):

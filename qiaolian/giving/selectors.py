@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from qiaolian.core.money import CNY, Money
 from qiaolian.giving.apps import GIVING
-from qiaolian.giving.models import Donation, DonationKind
+from qiaolian.giving.models import Donation, DonationKind, Grant
 
 
 def donations(*, user: Any, action: str = GIVING.VIEW, within: Any = None) -> QuerySet:
@@ -31,3 +31,15 @@ def totals(queryset: QuerySet) -> dict[str, Any]:
 
 def can(user: Any, action: str, obj: Any) -> bool:
     return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def grants_to_approve(*, user: Any, within: Any = None) -> QuerySet:
+    """Pending grants the user may approve: they hold giving.approve over it, did not enter it,
+    and have not approved it yet (a grant above the fund's threshold needs a second person)."""
+    return (
+        Grant.objects.restrict(user, GIVING.APPROVE)
+        .in_subtree(within)
+        .filter(status=Grant.Status.PENDING)
+        .exclude(created_by=user)
+        .exclude(approvals__approver=user)
+    )

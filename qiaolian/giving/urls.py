@@ -39,11 +39,17 @@ urlpatterns: list = [
     path("pledges/", views.PledgeListView.as_view(), name="pledge_list"),
     path("pledges/new/", views.PledgeCreateView.as_view(), name="pledge_create"),
     path("pledges/<uuid:public_id>/", views.PledgeDetailView.as_view(), name="pledge_detail"),
+    path(
+        "instalments/<uuid:public_id>/pay/",
+        views.InstalmentPayView.as_view(),
+        name="instalment_pay",
+    ),
     path("fund/", views.FundListView.as_view(), name="fund_list"),
     path("fund/ledger/", views.FundLedgerView.as_view(), name="fund_ledger"),
     path("fund/<uuid:public_id>/", views.FundDetailView.as_view(), name="fund_detail"),
     path("fund/<uuid:public_id>/income/", views.FundIncomeView.as_view(), name="fund_income"),
     path("fund/<uuid:public_id>/grants/new/", views.GrantCreateView.as_view(), name="grant_create"),
+    path("grants/", views.GrantListView.as_view(), name="grant_list"),
     path("grants/<uuid:public_id>/", views.GrantDetailView.as_view(), name="grant_detail"),
     path(
         "grants/<uuid:public_id>/approve/", views.GrantApproveView.as_view(), name="grant_approve"

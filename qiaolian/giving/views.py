@@ -35,6 +35,7 @@ from qiaolian.giving.models import (
     Fund,
     FundEntry,
     Grant,
+    Instalment,
     Pledge,
     Receipt,
 )
@@ -535,7 +536,39 @@ class PledgeDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context["instalments"] = self.object.instalments.select_related("donation")
         context["today"] = timezone.localdate()
+        context["can_change"] = selectors.can(self.request.user, Action.CHANGE, self.object)
         return context
+
+
+class InstalmentPayView(ScopedFormView):
+    """Record an instalment of a pledge as paid by one of the donor's donations."""
+
+    action = Action.CHANGE
+    model = Instalment
+    needs_object = True
+    template_name = "giving/form.html"
+    success_message = gettext_lazy("The instalment is recorded as paid.")
+
+    def narrow(self, queryset):
+        return queryset.select_related("pledge__donor")
+
+    def get_form(self, data=None):
+        return forms.InstalmentPayForm(data, user=self.request.user, instalment=self.object)
+
+    def get_context_data(self, **kwargs):
+        instalment = self.object
+        title = _("Record the instalment due on %(due)s as paid") % {
+            "due": f"{instalment.due_on:%Y-%m-%d}"
+        }
+        return {**super().get_context_data(**kwargs), "title": title}
+
+    def perform(self, form):
+        return services.instalment_pay(
+            actor=self.request.user, instalment=self.object, donation=form.cleaned_data["donation"]
+        )
+
+    def get_success_url(self, obj):
+        return reverse("giving:pledge_detail", args=[obj.pledge.public_id])
 
 
 class PledgeCreateView(ScopedFormView):
@@ -693,6 +726,26 @@ class GrantCreateView(FundIncomeView):
 
     def get_success_url(self, obj):
         return reverse("giving:grant_detail", args=[obj.public_id])
+
+
+class GrantListView(ScopedListView):
+    """Grants from the charity fund; ?to_approve=1 lists those waiting for the user's approval
+    (the "my work" panel's count)."""
+
+    model = Grant
+    template_name = "giving/grant_list.html"
+
+    def narrow(self, queryset):
+        rows = queryset.in_subtree(_within(self))
+        if self.request.GET.get("to_approve"):
+            waiting = selectors.grants_to_approve(user=self.request.user, within=_within(self))
+            rows = rows.filter(pk__in=waiting.values("pk"))
+        return rows.select_related("fund", "unit").order_by("-applied_on", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["to_approve"] = bool(self.request.GET.get("to_approve"))
+        return context
 
 
 class GrantDetailView(ScopedDetailView):

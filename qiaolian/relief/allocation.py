@@ -21,8 +21,9 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,10 +146,36 @@ def _share_tier(tier: list[tuple[Need, int]], available: int) -> list[tuple[Need
     return out
 
 
+NUMBER_ATTEMPTS = 5
+
+
 def _number() -> str:
-    year = timezone.localdate().year
-    count = Allocation.objects.filter(number__startswith=f"FP{year}-").count()  # scoping: exempt
-    return f"FP{year}-{count + 1:04d}"
+    """The number after the year's highest (FP2026-0001), not a count: a gap never collides."""
+    prefix = f"FP{timezone.localdate().year}-"
+    last = (
+        Allocation.objects.filter(number__startswith=prefix)  # scoping: exempt - numbering
+        .order_by(Length("number").desc(), "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    following = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
+    return f"{prefix}{following:04d}"
+
+
+def _save_numbered(allocation: Allocation) -> None:
+    """Save with the next free number. The number is unique in the database: a concurrent
+    proposal that took the same one makes this insert wait for it, then fail; the number is
+    then taken again (it now sees the other's) inside a savepoint, so nothing is half-written."""
+    for attempt in range(NUMBER_ATTEMPTS):
+        allocation.number = _number()
+        try:
+            with transaction.atomic():
+                allocation.save()
+            return
+        except IntegrityError:
+            taken = Allocation.objects.filter(number=allocation.number)  # scoping: exempt
+            if attempt == NUMBER_ATTEMPTS - 1 or not taken.exists():
+                raise
 
 
 @transaction.atomic
@@ -160,11 +187,9 @@ def allocation_propose(
     lines = propose_lines(user=actor, warehouse=warehouse) if lines is None else lines
     if not lines:
         raise ValidationError(_("No open need can be served from the stock of this warehouse."))
-    allocation = Allocation(
-        unit=warehouse.unit, number=_number(), warehouse=warehouse, note=note, created_by=actor
-    )
-    allocation.full_clean()
-    allocation.save()
+    allocation = Allocation(unit=warehouse.unit, warehouse=warehouse, note=note, created_by=actor)
+    allocation.full_clean(exclude=["number"], validate_unique=False)
+    _save_numbered(allocation)
     AllocationLine.objects.bulk_create(
         [AllocationLine(allocation=allocation, need=need, quantity=q) for need, q in lines]
     )

@@ -6,6 +6,7 @@ from qiaolian.core.registry import (
     Figure,
     NavItem,
     NavSection,
+    NotificationKind,
     QiaolianApp,
     SeedStep,
     WorkPanel,
@@ -104,6 +105,20 @@ class ReliefConfig(QiaolianApp):
                 "qiaolian.relief.work.allocations_to_approve",
                 "relief.approve",
                 order=71,
+            ),
+        ]
+
+    def notification_kinds(self) -> list[NotificationKind]:
+        return [
+            NotificationKind(
+                "relief.shipment_acknowledged",
+                _("Shipment acknowledged"),
+                _("%(association)s acknowledged shipment %(number)s (confirmed by %(name)s)."),
+            ),
+            NotificationKind(
+                "relief.need_reported",
+                _("Need reported by an association"),
+                _("%(association)s reported a need through its link: %(item)s × %(quantity)s."),
             ),
         ]
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qiaolian.core import audit, private_links
 from qiaolian.core.scoping import require_unit
+from qiaolian.relief import notify
 from qiaolian.relief.apps import RELIEF
 from qiaolian.relief.models import Item, Need
 
@@ -73,6 +74,8 @@ def need_report(
         changes=audit.diff({}, audit.snapshot(need, FIELDS)),
         message=_("reported through the association's link") if via_link else "",
     )
+    if via_link:
+        notify.need_reported(need=need)
     return need
 
 

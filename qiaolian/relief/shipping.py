@@ -18,6 +18,7 @@ from django.utils.translation import override
 from qiaolian.core import audit, private_links
 from qiaolian.core import files as filekit
 from qiaolian.core.scoping import require_unit
+from qiaolian.relief import notify
 from qiaolian.relief.apps import RELIEF
 from qiaolian.relief.models import Item, Need, Shipment, ShipmentLine, Thanks, Warehouse
 from qiaolian.relief.stock import stock_dispatch
@@ -249,6 +250,7 @@ def shipment_acknowledge(
         },
         message=row.acknowledged_by,
     )
+    notify.shipment_acknowledged(shipment=row)
     return row
 
 

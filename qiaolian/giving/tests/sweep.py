@@ -108,6 +108,21 @@ def _grant_kw(cast):
     return {"public_id": _grant(cast).public_id}
 
 
+def _grant_listing(cast):
+    _grant(cast)
+    return {}, "乙区泄漏申请人"
+
+
+def _goods_api_line(cast):
+    from qiaolian.relief.tests.factories import ItemFactory, WarehouseFactory
+
+    return {
+        "item": str(ItemFactory(unit=cast.city).public_id),
+        "warehouse": str(WarehouseFactory(unit=cast.district_b).public_id),
+        "quantity": 100,
+    }
+
+
 def _verify(cast):
     donor = DonorFactory(unit=cast.district_b, name="王秀英女士")
     donation = give(cast.sibling_manager, cast.district_b, donor=donor, amount="8888")
@@ -191,6 +206,10 @@ SWEEP = {
         },
     ),
     "giving:pledge_detail": Detail(_pledge_kw, methods=("GET",)),
+    "giving:instalment_pay": Detail(
+        lambda cast: {"public_id": _pledge(cast).instalments.get().public_id}
+    ),
+    "giving:grant_list": Listing(_grant_listing),
     "giving:fund_list": Listing(_fund_listing),
     "giving:fund_ledger": Listing(_ledger_listing, exports=("csv", "xlsx")),
     "giving:fund_detail": Detail(_fund_kw, methods=("GET",)),
@@ -214,6 +233,31 @@ SWEEP = {
             "received_on": "2020-02-01",
             "amount": "100",
         },
+    ),
+    "api:giving_donation_create_goods": Create(
+        "giving.Donation",
+        lambda cast: {
+            "unit": str(cast.district_b.public_id),
+            "donor": str(DonorFactory(unit=cast.district_b).public_id),
+            "received_on": "2020-02-01",
+            "lines": [_goods_api_line(cast)],
+        },
+    ),
+    "api:giving_donor_list": Listing(_listing),
+    "api:giving_donor_detail": Detail(
+        lambda cast: {"donor_id": _donor(cast)["public_id"]}, methods=("GET",)
+    ),
+    "api:giving_donor_create": Create(
+        "giving.Donor",
+        lambda cast: {"unit": str(cast.district_b.public_id), "kind": "person", "name": "新捐赠人"},
+    ),
+    "api:giving_pledge_list": Listing(_pledge_listing),
+    "api:giving_pledge_detail": Detail(
+        lambda cast: {"pledge_id": _pledge(cast).public_id}, methods=("GET",)
+    ),
+    "api:giving_grant_list": Listing(_grant_listing),
+    "api:giving_grant_detail": Detail(
+        lambda cast: {"grant_id": _grant(cast).public_id}, methods=("GET",)
     ),
     "api:giving_receipt_list": Listing(_listing),
     "api:giving_fund_list": Listing(_fund_listing),
