@@ -143,6 +143,59 @@ class LetterCreateView(ScopedFormView):
         return reverse("outreach:letter_detail", args=[obj.public_id])
 
 
+class LetterEditView(ScopedFormView):
+    """Change a draft; an approved letter is refused (the service says so on the form)."""
+
+    model = Letter
+    action = Action.CHANGE
+    needs_object = True
+    form_class = forms.LetterEditForm
+    template_name = "outreach/form.html"
+    success_message = gettext_lazy("Draft saved.")
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "letter": self.object}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": _("Edit the letter"),
+            "merge_help": True,
+        }
+
+    def perform(self, form):
+        return services.letter_edit(
+            actor=self.request.user, letter=self.object, **form.cleaned_data
+        )
+
+    def get_success_url(self, obj):
+        return reverse("outreach:letter_detail", args=[obj.public_id])
+
+
+class LetterScheduleView(ScopedFormView):
+    """Send an approved letter later: its deliveries are built now, sent from the time."""
+
+    model = Letter
+    action = Action.CHANGE
+    needs_object = True
+    form_class = forms.ScheduleForm
+    template_name = "outreach/form.html"
+    success_message = gettext_lazy("Sending scheduled.")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Send later")}
+
+    def perform(self, form):
+        return services.letter_send(
+            actor=self.request.user,
+            letter=self.object,
+            scheduled_for=form.cleaned_data["scheduled_for"],
+        )
+
+    def get_success_url(self, obj):
+        return reverse("outreach:letter_detail", args=[obj.public_id])
+
+
 class LetterDetailView(ScopedDetailView):
     model = Letter
     template_name = "outreach/letter_detail.html"
@@ -193,6 +246,8 @@ class LetterDetailView(ScopedDetailView):
             statuses=Delivery.Status.choices,
             can_change=can_change,
             can_approve=can_approve and letter.status == Letter.Status.DRAFT,
+            can_edit=can_change and letter.status == Letter.Status.DRAFT,
+            schedule_form=forms.ScheduleForm(),
             audience_count=(
                 audience_people(letter.audience, user=user).count() if letter.audience else 0
             ),

@@ -78,6 +78,8 @@ SWEEP = {
         },
     ),
     "outreach:letter_detail": Detail(_letter_kwargs, methods=("GET",)),
+    "outreach:letter_edit": Detail(_letter_kwargs),
+    "outreach:letter_schedule": Detail(_letter_kwargs),
     "outreach:letter_approve": Detail(_letter_kwargs, methods=("POST",)),
     "outreach:letter_send": Detail(_letter_kwargs, methods=("POST",)),
     "outreach:letter_cancel": Detail(_letter_kwargs, methods=("POST",)),
