@@ -105,6 +105,17 @@ EDITABLE_FIELDS = (
 )
 
 
+class DeliveryFilterForm(forms.Form):
+    letter = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        from qiaolian.outreach.models import Delivery
+
+        self.fields["status"].choices = [("", "—"), *Delivery.Status.choices]
+
+
 class ScheduleForm(forms.Form):
     scheduled_for = forms.DateTimeField(
         label=_("Send at"),

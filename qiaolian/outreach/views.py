@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -18,6 +18,7 @@ from qiaolian.core.scoping import Action
 from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.timezones import wall_clock
 from qiaolian.core.views.generic import (
+    ExportableListView,
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
@@ -247,6 +248,9 @@ class LetterDetailView(ScopedDetailView):
             can_change=can_change,
             can_approve=can_approve and letter.status == Letter.Status.DRAFT,
             can_edit=can_change and letter.status == Letter.Status.DRAFT,
+            can_export=Letter.objects.restrict(user, "outreach.export")
+            .filter(pk=letter.pk)
+            .exists(),
             schedule_form=forms.ScheduleForm(),
             audience_count=(
                 audience_people(letter.audience, user=user).count() if letter.audience else 0
@@ -284,6 +288,71 @@ class LetterCancelView(LetterActionView):
 
     def perform(self, obj):
         services.letter_cancel(actor=self.request.user, letter=obj)
+
+
+class DeliveryListView(ExportableListView):
+    """The deliveries of the letters in view (`?letter=` one letter's), with their status; the
+    same rows as a spreadsheet (`?export=xlsx`), in the background when there are many."""
+
+    model = Delivery
+    template_name = "outreach/delivery_list.html"
+    filter_form_class = forms.DeliveryFilterForm
+    export_name = "letter_deliveries"
+    export_title = gettext_lazy("Deliveries")
+    paginate_by = 50
+
+    def narrow(self, queryset):
+        unit = self.request.active_unit
+        if unit is not None:
+            queryset = queryset.filter(letter__unit__path__startswith=unit.path)
+        return queryset.select_related("letter", "person", "group").order_by("letter", "pk")
+
+    def filter_queryset(self, queryset, data):
+        if data.get("letter"):
+            queryset = queryset.filter(letter__public_id=data["letter"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["filter_form"]
+        letter = None
+        if form is not None and form.is_valid() and form.cleaned_data.get("letter"):
+            letter = (
+                Letter.objects.restrict(self.request.user, "outreach.view")
+                .filter(public_id=form.cleaned_data["letter"])
+                .first()
+            )
+        context["letter"] = letter
+        return context
+
+    def export_header(self):
+        return [
+            _("Letter"),
+            _("Recipient"),
+            pgettext("delivery", "Channel"),
+            _("Address"),
+            _("Status"),
+            _("Sent at"),
+            pgettext("delivery", "Opened at"),
+            _("Reason"),
+        ]
+
+    def export_rows(self, queryset):
+        return (
+            [
+                d.letter.title,
+                d.person.full_name if d.person_id else (d.group.name if d.group_id else ""),
+                d.get_channel_display(),
+                d.address,
+                d.get_status_display(),
+                d.sent_at,
+                d.opened_at,
+                d.reason,
+            ]
+            for d in queryset[: self.export_limit].iterator(chunk_size=2000)
+        )
 
 
 class LetterPdfView(ScopedDetailView):
