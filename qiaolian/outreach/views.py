@@ -329,7 +329,7 @@ class DeliveryListView(ExportableListView):
 
     def export_header(self):
         return [
-            _("Letter"),
+            _("Letter subject"),
             _("Recipient"),
             pgettext("delivery", "Channel"),
             _("Address"),
