@@ -89,8 +89,9 @@ class LetterEditForm(LetterForm):
     def __init__(self, data=None, *, user, letter):
         initial = {name: getattr(letter, name) for name in EDITABLE_FIELDS}
         super().__init__(data, user=user)
-        self.initial = initial
+        self.initial = {**initial, "version": letter.version}
         del self.fields["unit"]
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
 
 
 EDITABLE_FIELDS = (

@@ -16,6 +16,7 @@ from qiaolian.core.richtext import sanitise_html
 from qiaolian.core.scoping import require_unit
 from qiaolian.core.service_kit import create_scoped
 from qiaolian.core.tasks import enqueue_on_commit
+from qiaolian.core.versioning import bump, lock_for_update
 from qiaolian.outreach import merge
 from qiaolian.outreach.audiences import CRITERIA, audience_people
 from qiaolian.outreach.kinds import kind_values
@@ -121,10 +122,13 @@ EDITABLE = (
 
 
 @transaction.atomic
-def letter_edit(*, actor, letter: Letter, **fields: Any) -> Letter:
+def letter_edit(
+    *, actor, letter: Letter, expected_version: int | None = None, **fields: Any
+) -> Letter:
     """Change a draft. Once approved (or sent) a letter is no longer edited: what the approver
-    read is what goes out. The row is locked, so an approval in between wins."""
-    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    read is what goes out. The row is locked, so an approval in between wins; a save by
+    someone else since `expected_version` is an EditConflict (core.versioning)."""
+    letter = lock_for_update(letter, expected_version=expected_version, proposed=fields)
     _require_letter(actor, letter)
     if letter.status != Letter.Status.DRAFT:
         raise ValidationError(_("Only a draft can be edited; this letter is already approved."))
@@ -150,7 +154,8 @@ def letter_edit(*, actor, letter: Letter, **fields: Any) -> Letter:
     for name in ("body_zh", "body_en"):
         if before[name] != getattr(letter, name):
             changes[name] = ["…", "…"]
-    letter.save(update_fields=list(EDITABLE))
+    bump(letter)
+    letter.save(update_fields=[*EDITABLE, "version"])
     audit.record(actor=actor, action="outreach.letter_edit", obj=letter, changes=changes)
     return letter
 

@@ -17,6 +17,7 @@ from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.timezones import wall_clock
+from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
     ExportableListView,
     ScopedActionView,
@@ -144,7 +145,7 @@ class LetterCreateView(ScopedFormView):
         return reverse("outreach:letter_detail", args=[obj.public_id])
 
 
-class LetterEditView(ScopedFormView):
+class LetterEditView(ConflictFormMixin, ScopedFormView):
     """Change a draft; an approved letter is refused (the service says so on the form)."""
 
     model = Letter
@@ -165,8 +166,10 @@ class LetterEditView(ScopedFormView):
         }
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         return services.letter_edit(
-            actor=self.request.user, letter=self.object, **form.cleaned_data
+            actor=self.request.user, letter=self.object, expected_version=version, **data
         )
 
     def get_success_url(self, obj):
