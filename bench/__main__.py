@@ -100,6 +100,14 @@ def main() -> int:
         from bench import relief
 
         rows += [{**r, "bench": "relief"} for r in relief.run(timed=timed)]
+    if not only or "outreach" in only:
+        if only and not only & {"scoping", "search", "pages", "imports", "hotline", "relief"}:
+            from django.core.management import call_command
+
+            call_command("seed", scale=str(scale), verbosity=0)
+        from bench import outreach
+
+        rows += [{**r, "bench": "outreach"} for r in outreach.run(timed=timed)]
     if not only or "news" in only:
         from bench import news
 

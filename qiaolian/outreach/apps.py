@@ -79,6 +79,18 @@ class OutreachConfig(QiaolianApp):
                 153,
             ),
             figure("kits_distributed", _("Care kits given"), pgettext_lazy("measure", "kits"), 154),
+            figure(
+                "letters_opened_rate",
+                _("Share of web-page letters opened"),
+                pgettext_lazy("measure", "share"),
+                155,
+            ),
+            figure(
+                "calls_reached_rate",
+                _("Share of family calls that reached the person"),
+                pgettext_lazy("measure", "share"),
+                156,
+            ),
         ]
 
     def person_data(self) -> list[PersonData]:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 LABELS = {
     "outreach.audience_create": _("Audience created"),
     "outreach.letter_create": _("Letter written"),
+    "outreach.letter_edit": _("Letter draft changed"),
     "outreach.letter_approve": _("Letter approved"),
     "outreach.letter_send": _("Letter sent out"),
     "outreach.letter_cancel": _("Letter sending cancelled"),

@@ -83,6 +83,49 @@ class LetterForm(forms.Form):
         self.fields["audience"].queryset = Audience.objects.restrict(user, "outreach.view")
 
 
+class LetterEditForm(LetterForm):
+    """A draft's text, audience and channels; its unit stays."""
+
+    def __init__(self, data=None, *, user, letter):
+        initial = {name: getattr(letter, name) for name in EDITABLE_FIELDS}
+        super().__init__(data, user=user)
+        self.initial = {**initial, "version": letter.version}
+        del self.fields["unit"]
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+
+
+EDITABLE_FIELDS = (
+    "kind",
+    "audience",
+    "channels",
+    "to_groups",
+    "subject_zh",
+    "body_zh",
+    "subject_en",
+    "body_en",
+)
+
+
+class DeliveryFilterForm(forms.Form):
+    letter = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        from qiaolian.outreach.models import Delivery
+
+        self.fields["status"].choices = [("", "—"), *Delivery.Status.choices]
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label=_("Send at"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+
+
 class CampaignForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=None, label=_("Owner unit"))
     name = forms.CharField(label=_("Campaign name"), max_length=150)

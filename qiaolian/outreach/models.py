@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qiaolian.core.scoping import ScopedManager, ScopedMixin
+from qiaolian.core.versioning import VersionedModel
 
 
 class Audience(ScopedMixin, models.Model):
@@ -73,7 +74,7 @@ class Channel(models.TextChoices):
     PAPER = "paper", _("Printed letter")
 
 
-class Letter(ScopedMixin, models.Model):
+class Letter(ScopedMixin, VersionedModel):
     """A letter (慰问信, 家书 …) in Chinese and English, sent to an audience over channels."""
 
     class Status(models.TextChoices):

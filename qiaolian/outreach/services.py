@@ -16,6 +16,7 @@ from qiaolian.core.richtext import sanitise_html
 from qiaolian.core.scoping import require_unit
 from qiaolian.core.service_kit import create_scoped
 from qiaolian.core.tasks import enqueue_on_commit
+from qiaolian.core.versioning import bump, lock_for_update
 from qiaolian.outreach import merge
 from qiaolian.outreach.audiences import CRITERIA, audience_people
 from qiaolian.outreach.kinds import kind_values
@@ -108,6 +109,57 @@ def _require_letter(actor, letter: Letter, action: str = "outreach.change") -> N
     require_unit(actor, action, letter.unit)
 
 
+EDITABLE = (
+    "kind",
+    "audience",
+    "channels",
+    "to_groups",
+    "subject_zh",
+    "body_zh",
+    "subject_en",
+    "body_en",
+)
+
+
+@transaction.atomic
+def letter_edit(
+    *, actor, letter: Letter, expected_version: int | None = None, **fields: Any
+) -> Letter:
+    """Change a draft. Once approved (or sent) a letter is no longer edited: what the approver
+    read is what goes out. The row is locked, so an approval in between wins; a save by
+    someone else since `expected_version` is an EditConflict (core.versioning)."""
+    letter = lock_for_update(letter, expected_version=expected_version, proposed=fields)
+    _require_letter(actor, letter)
+    if letter.status != Letter.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be edited; this letter is already approved."))
+    audience = fields.get("audience")
+    if (
+        audience is not None
+        and not Audience.objects.restrict(actor, "outreach.view").filter(pk=audience.pk).exists()
+    ):
+        raise ValidationError({"audience": _("Choose an audience of your units.")})
+    before = {name: getattr(letter, name) for name in EDITABLE}
+    for name, value in fields.items():
+        if name not in EDITABLE:
+            raise ValueError(name)
+        if name in ("body_zh", "body_en"):
+            value = sanitise_html(value or "")
+        setattr(letter, name, value)
+    _check_letter(letter)
+    changes = {
+        name: [str(before[name]), str(getattr(letter, name))]
+        for name in EDITABLE
+        if name not in ("body_zh", "body_en") and before[name] != getattr(letter, name)
+    }
+    for name in ("body_zh", "body_en"):
+        if before[name] != getattr(letter, name):
+            changes[name] = ["…", "…"]
+    bump(letter)
+    letter.save(update_fields=[*EDITABLE, "version"])
+    audit.record(actor=actor, action="outreach.letter_edit", obj=letter, changes=changes)
+    return letter
+
+
 @transaction.atomic
 def letter_approve(*, actor, letter: Letter) -> Letter:
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -195,6 +247,8 @@ def letter_send(*, actor, letter: Letter, scheduled_for: datetime | None = None)
     _require_letter(actor, letter)
     if letter.status != Letter.Status.APPROVED:
         raise ValidationError(_("Only an approved letter can be sent."))
+    if scheduled_for is not None and scheduled_for <= timezone.now():
+        raise ValidationError({"scheduled_for": _("Choose a time still to come.")})
     count = build_deliveries(actor=actor, letter=letter)
     letter.status = Letter.Status.SCHEDULED if scheduled_for else Letter.Status.SENDING
     letter.scheduled_for = scheduled_for

@@ -7,6 +7,13 @@ urlpatterns = [
     path("", views.LetterListView.as_view(), name="letter_list"),
     path("letters/new/", views.LetterCreateView.as_view(), name="letter_create"),
     path("letters/<uuid:public_id>/", views.LetterDetailView.as_view(), name="letter_detail"),
+    path("deliveries/", views.DeliveryListView.as_view(), name="delivery_list"),
+    path("letters/<uuid:public_id>/edit/", views.LetterEditView.as_view(), name="letter_edit"),
+    path(
+        "letters/<uuid:public_id>/schedule/",
+        views.LetterScheduleView.as_view(),
+        name="letter_schedule",
+    ),
     path(
         "letters/<uuid:public_id>/approve/",
         views.LetterApproveView.as_view(),

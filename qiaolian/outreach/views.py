@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -17,7 +17,9 @@ from qiaolian.core.models import Unit
 from qiaolian.core.scoping import Action
 from qiaolian.core.throttle import PublicRateLimitMixin
 from qiaolian.core.timezones import wall_clock
+from qiaolian.core.views.conflicts import ConflictFormMixin
 from qiaolian.core.views.generic import (
+    ExportableListView,
     ScopedActionView,
     ScopedDetailView,
     ScopedFormView,
@@ -143,6 +145,61 @@ class LetterCreateView(ScopedFormView):
         return reverse("outreach:letter_detail", args=[obj.public_id])
 
 
+class LetterEditView(ConflictFormMixin, ScopedFormView):
+    """Change a draft; an approved letter is refused (the service says so on the form)."""
+
+    model = Letter
+    action = Action.CHANGE
+    needs_object = True
+    form_class = forms.LetterEditForm
+    template_name = "outreach/form.html"
+    success_message = gettext_lazy("Draft saved.")
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "letter": self.object}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "title": _("Edit the letter"),
+            "merge_help": True,
+        }
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.letter_edit(
+            actor=self.request.user, letter=self.object, expected_version=version, **data
+        )
+
+    def get_success_url(self, obj):
+        return reverse("outreach:letter_detail", args=[obj.public_id])
+
+
+class LetterScheduleView(ScopedFormView):
+    """Send an approved letter later: its deliveries are built now, sent from the time."""
+
+    model = Letter
+    action = Action.CHANGE
+    needs_object = True
+    form_class = forms.ScheduleForm
+    template_name = "outreach/form.html"
+    success_message = gettext_lazy("Sending scheduled.")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Send later")}
+
+    def perform(self, form):
+        return services.letter_send(
+            actor=self.request.user,
+            letter=self.object,
+            scheduled_for=form.cleaned_data["scheduled_for"],
+        )
+
+    def get_success_url(self, obj):
+        return reverse("outreach:letter_detail", args=[obj.public_id])
+
+
 class LetterDetailView(ScopedDetailView):
     model = Letter
     template_name = "outreach/letter_detail.html"
@@ -193,6 +250,11 @@ class LetterDetailView(ScopedDetailView):
             statuses=Delivery.Status.choices,
             can_change=can_change,
             can_approve=can_approve and letter.status == Letter.Status.DRAFT,
+            can_edit=can_change and letter.status == Letter.Status.DRAFT,
+            can_export=Letter.objects.restrict(user, "outreach.export")
+            .filter(pk=letter.pk)
+            .exists(),
+            schedule_form=forms.ScheduleForm(),
             audience_count=(
                 audience_people(letter.audience, user=user).count() if letter.audience else 0
             ),
@@ -229,6 +291,71 @@ class LetterCancelView(LetterActionView):
 
     def perform(self, obj):
         services.letter_cancel(actor=self.request.user, letter=obj)
+
+
+class DeliveryListView(ExportableListView):
+    """The deliveries of the letters in view (`?letter=` one letter's), with their status; the
+    same rows as a spreadsheet (`?export=xlsx`), in the background when there are many."""
+
+    model = Delivery
+    template_name = "outreach/delivery_list.html"
+    filter_form_class = forms.DeliveryFilterForm
+    export_name = "letter_deliveries"
+    export_title = gettext_lazy("Deliveries")
+    paginate_by = 50
+
+    def narrow(self, queryset):
+        unit = self.request.active_unit
+        if unit is not None:
+            queryset = queryset.filter(letter__unit__path__startswith=unit.path)
+        return queryset.select_related("letter", "person", "group").order_by("letter", "pk")
+
+    def filter_queryset(self, queryset, data):
+        if data.get("letter"):
+            queryset = queryset.filter(letter__public_id=data["letter"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["filter_form"]
+        letter = None
+        if form is not None and form.is_valid() and form.cleaned_data.get("letter"):
+            letter = (
+                Letter.objects.restrict(self.request.user, "outreach.view")
+                .filter(public_id=form.cleaned_data["letter"])
+                .first()
+            )
+        context["letter"] = letter
+        return context
+
+    def export_header(self):
+        return [
+            _("Letter subject"),
+            _("Recipient"),
+            pgettext("delivery", "Channel"),
+            _("Address"),
+            _("Status"),
+            _("Sent at"),
+            pgettext("delivery", "Opened at"),
+            _("Reason"),
+        ]
+
+    def export_rows(self, queryset):
+        return (
+            [
+                d.letter.title,
+                d.person.full_name if d.person_id else (d.group.name if d.group_id else ""),
+                d.get_channel_display(),
+                d.address,
+                d.get_status_display(),
+                d.sent_at,
+                d.opened_at,
+                d.reason,
+            ]
+            for d in queryset[: self.export_limit].iterator(chunk_size=2000)
+        )
 
 
 class LetterPdfView(ScopedDetailView):

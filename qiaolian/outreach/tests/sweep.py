@@ -60,6 +60,14 @@ def _public(cast):
     return {"token": token}, MARKER, "乙区致侨胞慰问信"
 
 
+def _delivery_listing(cast):
+    person = PersonFactory(unit=cast.district_b, surname="乙区", given_name=PERSON_MARKER)
+    Delivery.objects.create(
+        letter=_letter(cast), person=person, channel="h5", idempotency_key="sweep:list"
+    )
+    return {}, person.full_name
+
+
 def _letter_kwargs(cast):
     return {"public_id": _letter(cast).public_id}
 
@@ -78,6 +86,9 @@ SWEEP = {
         },
     ),
     "outreach:letter_detail": Detail(_letter_kwargs, methods=("GET",)),
+    "outreach:delivery_list": Listing(_delivery_listing, exports=("csv", "xlsx")),
+    "outreach:letter_edit": Detail(_letter_kwargs),
+    "outreach:letter_schedule": Detail(_letter_kwargs),
     "outreach:letter_approve": Detail(_letter_kwargs, methods=("POST",)),
     "outreach:letter_send": Detail(_letter_kwargs, methods=("POST",)),
     "outreach:letter_cancel": Detail(_letter_kwargs, methods=("POST",)),
