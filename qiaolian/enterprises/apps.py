@@ -121,7 +121,10 @@ class EnterprisesConfig(QiaolianApp):
         ]
 
     def person_data(self) -> list[PersonData]:
-        return [PersonData("enterprises.Investor", "person", _("Investments in enterprises"))]
+        return [
+            PersonData("enterprises.Investor", "person", _("Investments in enterprises")),
+            PersonData("enterprises.InvestmentProject", "person", _("Investment projects")),
+        ]
 
     def narrowed(self) -> list[Narrowed]:
         return [
