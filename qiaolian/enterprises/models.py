@@ -654,11 +654,11 @@ class TradeFair(ScopedMixin, models.Model):
 
 
 class ProjectStage(models.TextChoices):
-    LEAD = "lead", _("Lead")
-    NEGOTIATING = "negotiating", _("Negotiating")
-    SIGNED = "signed", _("Signed")
-    LANDED = "landed", _("Landed")
-    DROPPED = "dropped", _("Dropped")
+    LEAD = "lead", pgettext_lazy("project stage", "Lead")
+    NEGOTIATING = "negotiating", pgettext_lazy("project stage", "Negotiating")
+    SIGNED = "signed", pgettext_lazy("project stage", "Signed")
+    LANDED = "landed", pgettext_lazy("project stage", "Landed")
+    DROPPED = "dropped", pgettext_lazy("project stage", "Dropped")
 
 
 class InvestmentProject(ScopedMixin, models.Model):

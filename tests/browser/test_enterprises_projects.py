@@ -89,6 +89,7 @@ def test_projects_fairs_and_bodies_pages(page, console, cast):
 
     # A new project in euros is converted at the signing day's rate.
     page.goto("/enterprises/projects/new/")
+    page.select_option("#id_unit", str(cast.district_a.pk))
     page.fill("#id_name", "Polish appliance R&D centre")
     page.fill("#id_investor", "Nowak Technologies")
     page.select_option("#id_country", "PL")
@@ -98,6 +99,7 @@ def test_projects_fairs_and_bodies_pages(page, console, cast):
     page.select_option("#id_stage", "signed")
     page.fill("#id_found_on", "2026-02-01")
     page.fill("#id_signed_on", "2026-04-01")
+    snap(page, "project-form")
     page.click("#form-save")
     expect(page.locator("#project-facts")).to_contain_text("7,800,000")
     snap(page, "project-new-detail")
