@@ -13,7 +13,16 @@ from ninja import Field, Router, Schema, Status
 from qiaolian.core.api_kit import ApiError, UnitOwnedOut, paginated, require, visible_unit
 from qiaolian.enterprises import selectors, services
 from qiaolian.enterprises.codes import District, Industry, Size
-from qiaolian.enterprises.models import AppealCategory, AppealStatus, Enterprise, SurveyRound
+from qiaolian.enterprises.models import (
+    AppealCategory,
+    AppealStatus,
+    BodyKind,
+    DomesticBody,
+    Enterprise,
+    InvestmentProject,
+    ProjectStage,
+    SurveyRound,
+)
 
 router = Router(tags=["enterprises"])
 VIEW = "enterprises.view"
@@ -180,3 +189,84 @@ def _round(request, round_id: UUID) -> SurveyRound:
     if survey is None:
         raise Http404
     return survey
+
+
+class BodyOut(UnitOwnedOut):
+    id: UUID = Field(..., alias="public_id")
+    name: str
+    kind: BodyKind
+    contact_name: str
+    contact_phone: str
+    members: int
+
+
+class ProjectOut(UnitOwnedOut):
+    id: UUID = Field(..., alias="public_id")
+    name: str
+    investor: str
+    country: str
+    industry: Industry
+    amount: Decimal
+    currency: str
+    amount_cny: Decimal | None
+    stage: ProjectStage
+    fair: str
+    found_on: date
+    signed_on: date | None
+    landed_on: date | None
+
+    @staticmethod
+    def resolve_country(obj) -> str:
+        return obj.country.code
+
+    @staticmethod
+    def resolve_fair(obj) -> str:
+        return obj.fair.name if obj.fair else ""
+
+
+class ProjectDetailOut(ProjectOut):
+    notes: str
+
+
+@router.get("/bodies", response=list[BodyOut])
+@paginated(page_size=100)
+def body_list(request, unit: UUID | None = None):
+    """Domestic bodies (国内涉侨团体) in the caller's scope."""
+    require(request.auth, VIEW)
+    within = visible_unit(request.auth, unit, VIEW)
+    return (
+        DomesticBody.objects.restrict(request.auth, VIEW)
+        .in_subtree(within)
+        .select_related("unit")
+        .order_by("name", "pk")
+    )
+
+
+@router.get("/bodies/{body_id}", response=BodyOut)
+def body_detail(request, body_id: UUID):
+    return DomesticBody.objects.select_related("unit").get_visible(
+        request.auth, VIEW, public_id=body_id
+    )
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginated(page_size=100)
+def project_list(request, stage: ProjectStage | None = None, unit: UUID | None = None):
+    """Investment projects in the caller's scope."""
+    require(request.auth, VIEW)
+    within = visible_unit(request.auth, unit, VIEW)
+    queryset = (
+        InvestmentProject.objects.restrict(request.auth, VIEW)
+        .in_subtree(within)
+        .select_related("unit", "fair")
+    )
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    return queryset.order_by("-found_on", "pk")
+
+
+@router.get("/projects/{project_id}", response=ProjectDetailOut)
+def project_detail(request, project_id: UUID):
+    return InvestmentProject.objects.select_related("unit", "fair").get_visible(
+        request.auth, VIEW, public_id=project_id
+    )

@@ -23,6 +23,9 @@ PEOPLE = pgettext_lazy("measure", "people")
 DEPARTMENTS = pgettext_lazy("measure", "departments")
 APPEALS = pgettext_lazy("measure", "appeals")
 SHARE = pgettext_lazy("measure", "share")
+PROJECTS = pgettext_lazy("measure", "projects")
+YUAN = pgettext_lazy("measure", "yuan")
+BODIES = pgettext_lazy("measure", "bodies")
 
 
 class EnterprisesConfig(QiaolianApp):
@@ -52,6 +55,9 @@ class EnterprisesConfig(QiaolianApp):
                     item(_("Departments"), "department_list", "ti-building-bank", True),
                     item(_("Meetings"), "meeting_list", "ti-presentation", True),
                     item(_("Resumption surveys"), "round_list", "ti-chart-pie", True),
+                    item(_("Investment projects"), "project_list", "ti-briefcase"),
+                    item(_("Trade fairs"), "fair_list", "ti-building-store", True),
+                    item(_("Domestic bodies"), "body_list", "ti-affiliate", True),
                 ),
             )
         ]
@@ -107,10 +113,18 @@ class EnterprisesConfig(QiaolianApp):
                 257,
             ),
             figure("resumption_rate", _("Resumption rate"), SHARE, "rounds_url", 258, True),
+            figure(
+                "projects_landed", _("Investment projects landed"), PROJECTS, "projects_url", 259
+            ),
+            figure("investment_cny", _("Investment landed"), YUAN, "projects_url", 260),
+            figure("domestic_bodies", _("Domestic bodies"), BODIES, "bodies_url", 261, True),
         ]
 
     def person_data(self) -> list[PersonData]:
-        return [PersonData("enterprises.Investor", "person", _("Investments in enterprises"))]
+        return [
+            PersonData("enterprises.Investor", "person", _("Investments in enterprises")),
+            PersonData("enterprises.InvestmentProject", "person", _("Investment projects")),
+        ]
 
     def narrowed(self) -> list[Narrowed]:
         return [

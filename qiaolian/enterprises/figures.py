@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 
 from qiaolian.core.figures import FigureContext
 from qiaolian.enterprises import selectors
-from qiaolian.enterprises.models import AppealStatus, Enterprise, LiaisonAssignment
+from qiaolian.enterprises.models import (
+    AppealStatus,
+    DomesticBody,
+    Enterprise,
+    InvestmentProject,
+    LiaisonAssignment,
+    ProjectStage,
+)
 
 
 def _enterprises(ctx: FigureContext):
@@ -101,3 +108,34 @@ def appeals_url(ctx: FigureContext) -> str:
 
 def rounds_url(ctx: FigureContext) -> str:
     return ctx.url("enterprises:round_list", unit_as="")
+
+
+def _landed(ctx: FigureContext):
+    period = ctx.period
+    return (
+        InvestmentProject.objects.restrict(ctx.user)
+        .in_subtree(ctx.unit)
+        .filter(stage=ProjectStage.LANDED, landed_on__range=(period.start, period.end))
+    )
+
+
+def projects_landed(ctx: FigureContext) -> int:
+    """Investment projects that landed in the period (by landing date)."""
+    return _landed(ctx).count()
+
+
+def investment_cny(ctx: FigureContext) -> Decimal:
+    """The yuan amount (at the signing day's rate) of the projects landed in the period."""
+    return _landed(ctx).aggregate(total=Sum("amount_cny"))["total"] or Decimal(0)
+
+
+def domestic_bodies(ctx: FigureContext) -> int:
+    return DomesticBody.objects.restrict(ctx.user).in_subtree(ctx.unit).count()
+
+
+def projects_url(ctx: FigureContext) -> str:
+    return ctx.url("enterprises:project_list", unit_as="")
+
+
+def bodies_url(ctx: FigureContext) -> str:
+    return ctx.url("enterprises:body_list", unit_as="")

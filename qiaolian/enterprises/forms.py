@@ -13,11 +13,14 @@ from qiaolian.enterprises.codes import District, Industry, Size, normalise_uscc,
 from qiaolian.enterprises.models import (
     AppealCategory,
     AppealStatus,
+    BodyKind,
     ContactKind,
     Department,
     Enterprise,
     Meeting,
+    ProjectStage,
     Resumption,
+    TradeFair,
 )
 from qiaolian.enterprises.services import officer_choices
 
@@ -268,3 +271,112 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _unit_first(self, user, "enterprises.add")
+
+
+# --- domestic bodies, trade fairs and investment projects --------------------------------
+
+
+def _scoped_multi(form, name, model, user):
+    form.fields[name].queryset = model.objects.restrict(user)
+    form.fields[name].widget.attrs["data-tom-select"] = "1"
+
+
+class BodyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of body"), choices=BodyKind.choices)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    members = forms.IntegerField(label=_("Members"), min_value=0, initial=0)
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("Enterprises"), queryset=None, required=False
+    )
+    people = forms.ModelMultipleChoiceField(label=_("People"), queryset=None, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, user, action="enterprises.add", **kwargs):
+        from qiaolian.people.models import Person
+
+        super().__init__(*args, **kwargs)
+        _unit_first(self, user, action)
+        _scoped_multi(self, "enterprises", Enterprise, user)
+        _scoped_multi(self, "people", Person, user)
+
+
+class FairForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    online = forms.BooleanField(label=_("Online"), required=False)
+    starts_on = forms.DateField(label=_("Opens"), widget=DATE)
+    ends_on = forms.DateField(label=_("Closes"), widget=DATE)
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("Participating enterprises"), queryset=None, required=False
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("Participating overseas people"), queryset=None, required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from qiaolian.people.models import Person
+
+        super().__init__(*args, **kwargs)
+        _unit_first(self, user, "enterprises.add")
+        _scoped_multi(self, "enterprises", Enterprise, user)
+        _scoped_multi(self, "people", Person, user)
+
+
+def _currency_choices():
+    """Codes with their Chinese names on Chinese pages, the bare codes on English ones."""
+    from django.utils.translation import get_language
+
+    from qiaolian.core.money import CURRENCIES
+
+    if (get_language() or "zh").startswith("zh"):
+        return [(code, f"{code} {name}") for code, (_sym, name, _d) in CURRENCIES.items()]
+    return [(code, code) for code in CURRENCIES]
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(label=_("Project name"), max_length=200)
+    investor = forms.CharField(label=_("Investor"), max_length=200)
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    person = forms.ModelChoiceField(label=_("Overseas person"), queryset=None, required=False)
+    association = forms.ModelChoiceField(label=_("Association"), queryset=None, required=False)
+    country = forms.ChoiceField(label=_("Country (region)"), choices=())
+    industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=18, decimal_places=2)
+    currency = forms.ChoiceField(label=_("Currency"), initial="CNY")
+    stage = forms.ChoiceField(label=_("Stage"), choices=ProjectStage.choices)
+    officer = forms.ModelChoiceField(label=_("Liaison officer"), queryset=None, required=False)
+    fair = forms.ModelChoiceField(label=_("Trade fair"), queryset=None, required=False)
+    found_on = forms.DateField(label=_("Lead found"), widget=DATE)
+    signed_on = forms.DateField(label=_("Signed"), widget=DATE, required=False)
+    landed_on = forms.DateField(label=_("Landed"), widget=DATE, required=False)
+    notes = forms.CharField(
+        label=_("Timeline notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, user, action="enterprises.add", **kwargs):
+        from qiaolian.people.models import Association, Person
+
+        super().__init__(*args, **kwargs)
+        _unit_first(self, user, action)
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user)
+        self.fields["person"].queryset = Person.objects.restrict(user)
+        self.fields["association"].queryset = Association.objects.restrict(user)
+        self.fields["fair"].queryset = TradeFair.objects.restrict(user)
+        self.fields["officer"].queryset = officer_choices(user)
+        self.fields["country"].choices = [("", "—"), *countries.choices()]
+        self.fields["currency"].choices = _currency_choices()
+        for name in ("enterprise", "person", "association", "officer"):
+            self.fields[name].widget.attrs["data-tom-select"] = "1"
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label=_("Project or investor"), required=False)
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=_all(_("All stages"), ProjectStage.choices)
+    )

@@ -559,3 +559,193 @@ class SurveyAnswer(ScopedMixin, models.Model):
     @classmethod
     def assigned_to(cls, user: Any) -> Q:
         return Q(enterprise_id__in=_officer_enterprise_ids(user))
+
+
+# --- domestic bodies, trade fairs and investment projects --------------------------------
+
+
+class BodyKind(models.TextChoices):
+    CHAMBER = "chamber", _("Overseas Chinese chamber of commerce")
+    INNOVATION = "innovation", _("Overseas Chinese innovation association")
+    TALENT = "talent", _("Overseas talent association")
+    RETURNEE = "returnee", _("Returnee entrepreneurs' association")
+    CAMPUS = "campus", _("University federation of returned overseas Chinese")
+    ALUMNI = "alumni", _("Returned students' or alumni association")
+    SCHOOL = "school", _("Key high school")
+    OTHER = "other", _("Other body")
+
+
+class DomesticBody(ScopedMixin, models.Model):
+    """A body at home the federation works with (国内涉侨团体: 侨商会, 侨创会, 留联会 …)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind of body"), max_length=12, choices=BodyKind.choices)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    members = models.PositiveIntegerField(_("members"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("enterprises"), blank=True, related_name="bodies"
+    )
+    people = models.ManyToManyField(
+        "people.Person", verbose_name=_("people"), blank=True, related_name="+"
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("domestic body")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="enterprises_body_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def assigned_to(cls, user: Any) -> Q:
+        return Q()  # the bodies are a registry open to every officer of the unit
+
+
+class TradeFair(ScopedMixin, models.Model):
+    """A trade fair where projects are found (中东欧博览会, 浙洽会), online or in person."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    online = models.BooleanField(_("online"), default=False)
+    starts_on = models.DateField(_("opens"))
+    ends_on = models.DateField(_("closes"))
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("participating enterprises"), blank=True, related_name="fairs"
+    )
+    people = models.ManyToManyField(
+        "people.Person",
+        verbose_name=_("participating overseas people"),
+        blank=True,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("trade fair")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="enterprises_fair_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def assigned_to(cls, user: Any) -> Q:
+        return Q()
+
+
+class ProjectStage(models.TextChoices):
+    LEAD = "lead", pgettext_lazy("project stage", "Lead")
+    NEGOTIATING = "negotiating", pgettext_lazy("project stage", "Negotiating")
+    SIGNED = "signed", pgettext_lazy("project stage", "Signed")
+    LANDED = "landed", pgettext_lazy("project stage", "Landed")
+    DROPPED = "dropped", pgettext_lazy("project stage", "Dropped")
+
+
+class InvestmentProject(ScopedMixin, models.Model):
+    """An overseas capital project guided to land in the city (招商引资项目)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("project name"), max_length=200)
+    investor = models.CharField(_("investor"), max_length=200)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("overseas person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    association = models.ForeignKey(
+        "people.Association",
+        verbose_name=_("association"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    country = CountryField(_("country (region)"))
+    industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    amount_cny = models.DecimalField(
+        _("amount (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=ProjectStage.choices, default=ProjectStage.LEAD
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    fair = models.ForeignKey(
+        TradeFair,
+        verbose_name=_("trade fair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    found_on = models.DateField(_("lead found"))
+    signed_on = models.DateField(_("signed"), null=True, blank=True)
+    landed_on = models.DateField(_("landed"), null=True, blank=True)
+    notes = models.TextField(_("timeline notes"), blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("investment project")
+        ordering = ["-found_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def assigned_to(cls, user: Any) -> Q:
+        return Q(officer=user)
+
+    @property
+    def money(self):
+        from qiaolian.core.money import Money
+
+        return Money(self.amount, self.currency)
+
+    @property
+    def money_cny(self):
+        from qiaolian.core.money import Money
+
+        return None if self.amount_cny is None else Money(self.amount_cny, "CNY")

@@ -24,14 +24,18 @@ from qiaolian.enterprises.models import (
     ContactKind,
     ContactLog,
     Department,
+    DomesticBody,
     Enterprise,
+    InvestmentProject,
     Investor,
     LiaisonAssignment,
     Meeting,
     MeetingAttendee,
+    ProjectStage,
     Resumption,
     SurveyAnswer,
     SurveyRound,
+    TradeFair,
 )
 
 RANDOM_SEED = 20200318
@@ -167,7 +171,15 @@ class _Seeder:
         self.city = city
         self.rng = rng
         self.today = timezone.localdate()
-        self.made = {"enterprises": 0, "officers": 0, "departments": 0, "appeals": 0}
+        self.made = {
+            "enterprises": 0,
+            "officers": 0,
+            "departments": 0,
+            "appeals": 0,
+            "bodies": 0,
+            "fairs": 0,
+            "projects": 0,
+        }
         self.districts = [Unit.objects.get(code=code) for code in District.values]
 
     def run(self) -> dict:
@@ -178,6 +190,9 @@ class _Seeder:
         meeting = self._meeting(departments, enterprises)
         self._appeals(meeting, departments, enterprises, officers)
         self._surveys(enterprises, officers)
+        _seed_bodies(self, enterprises)
+        fairs = _seed_fairs(self, enterprises)
+        _seed_projects(self, enterprises, fairs, officers)
         if any(self.made.values()):
             audit.record(
                 actor=None, action="seed.enterprises", unit=self.city, message=str(self.made)
@@ -394,3 +409,138 @@ class _Seeder:
                     answered_by=officers[index % OFFICERS],
                     answered_at=timezone.now() - timedelta(days=opened - 2),
                 )
+
+
+# --- domestic bodies, trade fairs and investment projects --------------------------------
+
+BODIES = (
+    ("宁波市侨商会", "chamber", 320),
+    ("宁波市侨界创新创业协会（侨创会）", "innovation", 180),
+    ("宁波市海外高层次人才创新创业协会（海创会）", "talent", 150),
+    ("宁波市留学人员创业协会（留创会）", "returnee", 210),
+    ("宁波大学侨联", "campus", 90),
+    ("宁波诺丁汉大学侨联", "campus", 60),
+    ("宁波市欧美同学会（留联会）", "alumni", 400),
+    ("宁波大学海外校友会", "alumni", 260),
+    ("宁波市效实中学", "school", 0),
+    ("宁波市镇海中学", "school", 0),
+)
+FAIRS = (
+    ("中国—中东欧国家博览会", True, (2026, 6, 8), (2026, 6, 11)),
+    ("浙江投资贸易洽谈会（浙洽会）", True, (2026, 5, 18), (2026, 5, 20)),
+)
+# name, investor, country, industry, amount, currency, stage, fair index or None
+PROJECTS = (
+    (
+        "匈牙利新能源汽车零部件项目",
+        "Kovács Holding Kft.",
+        "HU",
+        "C",
+        80_000_000,
+        "EUR",
+        "landed",
+        0,
+    ),
+    ("波兰智能家电研发中心", "Nowak Technologies", "PL", "M", 30_000_000, "EUR", "landed", 0),
+    ("捷克精密轴承项目", "Novák Precision", "CZ", "C", 12_000_000, "EUR", "signed", 0),
+    ("塞尔维亚农产品进口分拨中心", "Petrović Trade", "RS", "F", 5_000_000, "EUR", "negotiating", 0),
+    ("罗马尼亚葡萄酒保税仓", "Popescu Vinuri", "RO", "G", 2_000_000, "EUR", "lead", 0),
+    ("美国生物医药中试基地", "陈氏生物科技", "US", "M", 25_000_000, "USD", "landed", 1),
+    ("新加坡跨境电商总部", "林氏控股", "SG", "I", 10_000_000, "USD", "signed", 1),
+    ("香港港口物流项目", "宁港航运（香港）", "HK", "G", 200_000_000, "CNY", "landed", 1),
+    ("澳大利亚乳制品加工项目", "黄氏农业", "AU", "C", 8_000_000, "USD", "negotiating", 1),
+    ("日本机器人系统集成项目", "王氏机电", "JP", "C", 6_000_000, "USD", "dropped", None),
+    ("意大利服装设计中心", "陈氏时装", "IT", "C", 3_000_000, "EUR", "lead", None),
+    ("加拿大清洁能源项目", "张氏能源", "CA", "D", 15_000_000, "USD", "negotiating", None),
+)
+SEED_RATES = {"EUR": "7.80", "USD": "7.10"}
+
+
+def _seed_rates(on) -> None:
+    from decimal import Decimal
+
+    from qiaolian.core.models import ExchangeRate
+
+    for code, rate in SEED_RATES.items():
+        if not ExchangeRate.objects.filter(currency=code, date__lte=on).exists():
+            ExchangeRate.objects.get_or_create(
+                currency=code,
+                date=on,
+                defaults={"rate": Decimal(rate), "source": "演示数据 / demo data"},
+            )
+
+
+def _seed_bodies(self: _Seeder, enterprises) -> None:
+    for index, (name, kind, members) in enumerate(BODIES):
+        body, created = DomesticBody.objects.get_or_create(
+            unit=self.city,
+            name=name,
+            defaults={
+                "kind": kind,
+                "members": members,
+                "contact_name": _name(self.rng),
+                "contact_phone": f"0574-8729{index:04d}",
+            },
+        )
+        if created:
+            if kind in ("chamber", "innovation"):
+                body.enterprises.set(enterprises[index * 7 : index * 7 + 12])
+            self.made["bodies"] += 1
+
+
+def _seed_fairs(self: _Seeder, enterprises) -> list[TradeFair]:
+    from datetime import date
+
+    result = []
+    for index, (name, online, start, end) in enumerate(FAIRS):
+        fair, created = TradeFair.objects.get_or_create(
+            unit=self.city,
+            name=name,
+            defaults={"online": online, "starts_on": date(*start), "ends_on": date(*end)},
+        )
+        if created:
+            fair.enterprises.set(enterprises[index * 20 : index * 20 + 15 + index * 10])
+            self.made["fairs"] += 1
+        result.append(fair)
+    return result
+
+
+def _seed_projects(self: _Seeder, enterprises, fairs, officers) -> None:
+    from decimal import Decimal
+
+    from qiaolian.core.money import Money, to_cny
+
+    for index, (name, investor, country, industry, amount, currency, stage, fair) in enumerate(
+        PROJECTS
+    ):
+        if InvestmentProject.objects.filter(name=name).exists():
+            continue
+        found = self.today - timedelta(days=200 - index * 7)
+        signed = landed = None
+        if stage in (ProjectStage.SIGNED, ProjectStage.LANDED):
+            signed = found + timedelta(days=60)
+        if stage == ProjectStage.LANDED:
+            landed = min(signed + timedelta(days=45 + index), self.today)
+        amount_cny = None
+        if signed is not None:
+            _seed_rates(signed)
+            amount_cny = to_cny(Money(Decimal(amount), currency), signed).amount
+        InvestmentProject.objects.create(
+            unit=self.districts[index % len(self.districts)] if index % 3 else self.city,
+            name=name,
+            investor=investor,
+            enterprise=enterprises[index * 11] if index % 2 == 0 else None,
+            country=country,
+            industry=industry,
+            amount=Decimal(amount),
+            currency=currency,
+            amount_cny=amount_cny,
+            stage=stage,
+            officer=officers[index % len(officers)] if officers else None,
+            fair=fairs[fair] if fair is not None else None,
+            found_on=found,
+            signed_on=signed,
+            landed_on=landed,
+            notes="首次接洽；已实地考察。" if stage != ProjectStage.LEAD else "",
+        )
+        self.made["projects"] += 1

@@ -32,13 +32,17 @@ from qiaolian.enterprises.models import (
     Confirmation,
     ContactLog,
     Department,
+    DomesticBody,
     Enterprise,
+    InvestmentProject,
     Investor,
     LiaisonAssignment,
     Meeting,
     MeetingAttendee,
+    ProjectStage,
     SurveyAnswer,
     SurveyRound,
+    TradeFair,
 )
 
 ENTERPRISE_FIELDS = (
@@ -769,3 +773,161 @@ def difficulty_to_appeal(*, actor, answer: SurveyAnswer, category: str) -> Appea
     answer.save(update_fields=["appeal"])
     audit.record(actor=actor, action="resumption.to_appeal", obj=appeal, message=answer.round.title)
     return appeal
+
+
+# --- domestic bodies, trade fairs and investment projects --------------------------------
+
+BODY_FIELDS = ("unit", "name", "kind", "contact_name", "contact_phone", "members", "notes")
+FAIR_FIELDS = ("unit", "name", "online", "starts_on", "ends_on", "notes")
+PROJECT_FIELDS = (
+    "unit",
+    "name",
+    "investor",
+    "enterprise",
+    "person",
+    "association",
+    "country",
+    "industry",
+    "amount",
+    "currency",
+    "stage",
+    "officer",
+    "fair",
+    "found_on",
+    "signed_on",
+    "landed_on",
+    "notes",
+)
+
+
+def _visible_set(actor, model, chosen, message) -> list:
+    chosen = list(chosen or ())
+    ids = [c.pk for c in chosen]
+    if model.objects.restrict(actor).filter(pk__in=ids).count() != len(set(ids)):
+        raise PermissionDenied(message)
+    return chosen
+
+
+def _links(actor, enterprises, people) -> tuple[list, list]:
+    from qiaolian.people.models import Person
+
+    return (
+        _visible_set(actor, Enterprise, enterprises, _("You cannot name these enterprises.")),
+        _visible_set(actor, Person, people, _("You cannot name these people.")),
+    )
+
+
+@transaction.atomic
+def body_create(*, actor, enterprises=(), people=(), **fields: Any) -> DomesticBody:
+    firms, persons = _links(actor, enterprises, people)
+    body = create_scoped(
+        actor=actor,
+        obj=DomesticBody(**fields),
+        audit_action="domestic_body.create",
+        fields=BODY_FIELDS,
+    )
+    body.enterprises.set(firms)
+    body.people.set(persons)
+    return body
+
+
+@transaction.atomic
+def body_update(
+    *, actor, body: DomesticBody, enterprises=None, people=None, **changes: Any
+) -> DomesticBody:
+    obj, _diff = update_scoped(
+        actor=actor,
+        obj=body,
+        changes=changes,
+        audit_action="domestic_body.update",
+        fields=BODY_FIELDS,
+    )
+    if enterprises is not None or people is not None:
+        firms, persons = _links(actor, enterprises, people)
+        if enterprises is not None:
+            obj.enterprises.set(firms)
+        if people is not None:
+            obj.people.set(persons)
+    return obj
+
+
+@transaction.atomic
+def fair_create(*, actor, enterprises=(), people=(), **fields: Any) -> TradeFair:
+    if (
+        fields.get("ends_on")
+        and fields.get("starts_on")
+        and fields["ends_on"] < fields["starts_on"]
+    ):
+        raise ValidationError(_("The fair cannot close before it opens."))
+    firms, persons = _links(actor, enterprises, people)
+    fair = create_scoped(
+        actor=actor, obj=TradeFair(**fields), audit_action="trade_fair.create", fields=FAIR_FIELDS
+    )
+    fair.enterprises.set(firms)
+    fair.people.set(persons)
+    return fair
+
+
+def _project_clean(project: InvestmentProject) -> None:
+    """Dates follow the stage; the yuan amount is the amount at the rate of the signing day."""
+    from qiaolian.core.money import Money, to_cny
+
+    stage = project.stage
+    if stage in (ProjectStage.SIGNED, ProjectStage.LANDED) and not project.signed_on:
+        raise ValidationError({"signed_on": _("Give the signing date of a signed project.")})
+    if stage == ProjectStage.LANDED and not project.landed_on:
+        raise ValidationError({"landed_on": _("Give the landing date of a landed project.")})
+    if project.signed_on and project.signed_on < project.found_on:
+        raise ValidationError({"signed_on": _("A project cannot be signed before it was found.")})
+    if project.landed_on and project.signed_on and project.landed_on < project.signed_on:
+        raise ValidationError({"landed_on": _("A project cannot land before it is signed.")})
+    if project.amount is not None and project.amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    project.currency = (project.currency or "CNY").upper()
+    if project.signed_on and project.amount is not None:
+        project.amount_cny = to_cny(
+            Money(project.amount, project.currency), project.signed_on
+        ).amount
+    else:
+        project.amount_cny = None
+    project.full_clean()
+
+
+def _project_refs(actor, fields: dict) -> None:
+    from qiaolian.people.models import Association, Person
+
+    for name, model in (
+        ("enterprise", Enterprise),
+        ("person", Person),
+        ("association", Association),
+        ("fair", TradeFair),
+    ):
+        value = fields.get(name)
+        if value is not None and not model.objects.restrict(actor).filter(pk=value.pk).exists():
+            raise PermissionDenied(_("You cannot name this record."))
+
+
+@transaction.atomic
+def project_create(*, actor, **fields: Any) -> InvestmentProject:
+    _project_refs(actor, fields)
+    return create_scoped(
+        actor=actor,
+        obj=InvestmentProject(**fields),
+        audit_action="investment_project.create",
+        fields=PROJECT_FIELDS,
+        clean=_project_clean,
+    )
+
+
+@transaction.atomic
+def project_update(*, actor, project: InvestmentProject, **changes: Any) -> InvestmentProject:
+    _project_refs(actor, changes)
+    obj, _diff = update_scoped(
+        actor=actor,
+        obj=project,
+        changes=changes,
+        audit_action="investment_project.update",
+        fields=PROJECT_FIELDS,
+        clean=_project_clean,
+    )
+    return obj

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,13 +32,16 @@ from qiaolian.enterprises.models import (
     AppealCategory,
     AppealStatus,
     Department,
+    DomesticBody,
     Enterprise,
+    InvestmentProject,
     LiaisonAssignment,
     Meeting,
     MeetingAttendee,
     Resumption,
     SurveyAnswer,
     SurveyRound,
+    TradeFair,
 )
 
 FORM = "enterprises/form.html"
@@ -1028,3 +1031,275 @@ class AnswerToAppealView(ScopedFormView):
 
     def get_success_url(self, obj):
         return reverse("enterprises:appeal_detail", args=[obj.public_id])
+
+
+# --- domestic bodies ----------------------------------------------------------------------
+
+
+class _Heading:
+    heading: object = ""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.heading}
+
+
+class BodyListView(ScopedListView):
+    template_name = "enterprises/body_list.html"
+    model = DomesticBody
+    paginate_by = 100
+
+    def narrow(self, queryset):
+        return (
+            queryset.in_subtree(self.request.active_unit)
+            .select_related("unit")
+            .annotate(enterprise_count=Count("enterprises", distinct=True))
+            .order_by("kind", "name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = holds_subtree(self.request.user, "enterprises.add")
+        return context
+
+
+class BodyDetailView(ScopedDetailView):
+    template_name = "enterprises/body_detail.html"
+    model = DomesticBody
+
+    def get_context_data(self, **kwargs):
+        from qiaolian.people.models import Person
+
+        context = super().get_context_data(**kwargs)
+        user, body = self.request.user, self.object
+        context.update(
+            enterprises=Enterprise.objects.restrict(user).filter(bodies=body),
+            people=Person.objects.restrict(user).filter(pk__in=body.people.values("pk")),
+            can_manage=_can_manage(user, body.unit),
+        )
+        return context
+
+
+class BodyCreateView(_Heading, ScopedFormView):
+    action = Action.ADD
+    model = DomesticBody
+    template_name = FORM
+    success_message = gettext_lazy("Domestic body added.")
+    heading = gettext_lazy("New domestic body")
+
+    def get_form(self, data=None):
+        return forms.BodyForm(data, user=self.request.user)
+
+    def perform(self, form):
+        return services.body_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("enterprises:body_detail", args=[obj.public_id])
+
+
+class BodyEditView(ScopedFormView):
+    action = Action.CHANGE
+    model = DomesticBody
+    needs_object = True
+    needs_whole_subtree = True
+    template_name = FORM
+    success_message = gettext_lazy("Domestic body saved.")
+
+    def get_form(self, data=None):
+        initial = {name: getattr(self.object, name) for name in services.BODY_FIELDS}
+        initial["enterprises"] = list(self.object.enterprises.all())
+        initial["people"] = list(self.object.people.all())
+        return forms.BodyForm(
+            data, user=self.request.user, action="enterprises.change", initial=initial
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.object.name}
+
+    def perform(self, form):
+        return services.body_update(actor=self.request.user, body=self.object, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("enterprises:body_detail", args=[obj.public_id])
+
+
+# --- trade fairs --------------------------------------------------------------------------
+
+
+class FairListView(ScopedListView):
+    template_name = "enterprises/fair_list.html"
+    model = TradeFair
+
+    def narrow(self, queryset):
+        return (
+            queryset.in_subtree(self.request.active_unit)
+            .annotate(
+                enterprise_count=Count("enterprises", distinct=True),
+                people_count=Count("people", distinct=True),
+                project_count=Count("projects", distinct=True),
+            )
+            .order_by("-starts_on", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = holds_subtree(self.request.user, "enterprises.add")
+        return context
+
+
+class FairDetailView(ScopedDetailView):
+    template_name = "enterprises/fair_detail.html"
+    model = TradeFair
+
+    def get_context_data(self, **kwargs):
+        from qiaolian.people.models import Person
+
+        context = super().get_context_data(**kwargs)
+        user, fair = self.request.user, self.object
+        context.update(
+            enterprises=Enterprise.objects.restrict(user).filter(fairs=fair),
+            people=Person.objects.restrict(user).filter(pk__in=fair.people.values("pk")),
+            projects=InvestmentProject.objects.restrict(user).filter(fair=fair),
+        )
+        return context
+
+
+class FairCreateView(_Heading, ScopedFormView):
+    action = Action.ADD
+    model = TradeFair
+    template_name = FORM
+    success_message = gettext_lazy("Trade fair added.")
+    heading = gettext_lazy("New trade fair")
+
+    def get_form(self, data=None):
+        return forms.FairForm(data, user=self.request.user)
+
+    def perform(self, form):
+        return services.fair_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("enterprises:fair_detail", args=[obj.public_id])
+
+
+# --- investment projects ------------------------------------------------------------------
+
+
+class ProjectListView(ExportableListView):
+    template_name = "enterprises/project_list.html"
+    model = InvestmentProject
+    filter_form_class = forms.ProjectFilterForm
+    sort_fields = {"name": "name", "found": "found_on", "amount": "amount_cny"}
+    default_sort = "-found"
+    export_name = "investment_projects"
+    export_title = gettext_lazy("Investment projects")
+
+    def narrow(self, queryset):
+        return queryset.in_subtree(self.request.active_unit).select_related("unit", "fair")
+
+    def filter_queryset(self, queryset, data):
+        if data.get("q"):
+            q = data["q"].strip()
+            queryset = queryset.filter(Q(name__icontains=q) | Q(investor__icontains=q))
+        if data.get("stage"):
+            queryset = queryset.filter(stage=data["stage"])
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = holds_subtree(self.request.user, "enterprises.add")
+        return context
+
+    def export_header(self):
+        return [
+            _("Project name"),
+            _("Investor"),
+            _("Country (region)"),
+            _("Industry"),
+            _("Amount"),
+            _("Currency"),
+            _("Amount (yuan)"),
+            _("Stage"),
+            _("Trade fair"),
+            _("Lead found"),
+            _("Signed"),
+            _("Landed"),
+            _("Owner unit"),
+        ]
+
+    def export_rows(self, queryset):
+        return (
+            [
+                p.name,
+                p.investor,
+                p.country.name,
+                p.get_industry_display(),
+                p.amount,
+                p.currency,
+                p.amount_cny,
+                p.get_stage_display(),
+                p.fair.name if p.fair else "",
+                p.found_on,
+                p.signed_on,
+                p.landed_on,
+                p.unit.label,
+            ]
+            for p in queryset.order_by("unit__path", "-found_on", "pk")[: self.export_limit]
+        )
+
+
+class ProjectDetailView(ScopedDetailView):
+    template_name = "enterprises/project_detail.html"
+    model = InvestmentProject
+
+    def narrow(self, queryset):
+        return queryset.select_related("unit", "fair", "enterprise", "officer")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, project = self.request.user, self.object
+        context["can_change"] = (
+            InvestmentProject.objects.restrict(user, Action.CHANGE).filter(pk=project.pk).exists()
+        )
+        return context
+
+
+class ProjectCreateView(_Heading, ScopedFormView):
+    action = Action.ADD
+    model = InvestmentProject
+    template_name = FORM
+    success_message = gettext_lazy("Investment project added.")
+    heading = gettext_lazy("New investment project")
+
+    def get_form(self, data=None):
+        return forms.ProjectForm(data, user=self.request.user)
+
+    def perform(self, form):
+        return services.project_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("enterprises:project_detail", args=[obj.public_id])
+
+
+class ProjectEditView(ScopedFormView):
+    action = Action.CHANGE
+    model = InvestmentProject
+    needs_object = True
+    template_name = FORM
+    success_message = gettext_lazy("Investment project saved.")
+
+    def get_form(self, data=None):
+        initial = {name: getattr(self.object, name) for name in services.PROJECT_FIELDS}
+        initial["country"] = self.object.country.code
+        return forms.ProjectForm(
+            data, user=self.request.user, action="enterprises.change", initial=initial
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.object.name}
+
+    def perform(self, form):
+        return services.project_update(
+            actor=self.request.user, project=self.object, **form.cleaned_data
+        )
+
+    def get_success_url(self, obj):
+        return reverse("enterprises:project_detail", args=[obj.public_id])

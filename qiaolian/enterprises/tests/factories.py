@@ -8,11 +8,14 @@ from qiaolian.enterprises.codes import make_uscc
 from qiaolian.enterprises.models import (
     Appeal,
     Department,
+    DomesticBody,
     Enterprise,
+    InvestmentProject,
     LiaisonAssignment,
     Meeting,
     SurveyAnswer,
     SurveyRound,
+    TradeFair,
 )
 
 _rng = random.Random(7)
@@ -80,3 +83,35 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     status = "resumed"
     staff_back = 90
     capacity = 80
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DomesticBody
+
+    name = factory.Sequence(lambda n: f"测试侨商会{n}")
+    kind = "chamber"
+    members = 50
+
+
+class FairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TradeFair
+
+    name = factory.Sequence(lambda n: f"测试博览会{n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    ends_on = factory.LazyFunction(timezone.localdate)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvestmentProject
+
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    investor = "海外投资人"
+    country = "DE"
+    industry = "C"
+    amount = 1000000
+    currency = "CNY"
+    stage = "lead"
+    found_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))

@@ -7,9 +7,12 @@ from qiaolian.enterprises.tests.factories import (
     AnswerFactory,
     AppealFactory,
     AssignmentFactory,
+    BodyFactory,
     DepartmentFactory,
     EnterpriseFactory,
+    FairFactory,
     MeetingFactory,
+    ProjectFactory,
     RoundFactory,
 )
 
@@ -18,6 +21,21 @@ APPEAL_MARKER = "乙区企业诉求标记"
 DEPARTMENT_MARKER = "乙区部门标记"
 MEETING_MARKER = "乙区恳谈会标记"
 ROUND_MARKER = "乙区复工调查标记"
+BODY_MARKER = "乙区侨商会标记"
+FAIR_MARKER = "乙区博览会标记"
+PROJECT_MARKER = "乙区招商项目标记"
+
+
+def _body(cast):
+    return BodyFactory(unit=cast.district_b, name=BODY_MARKER)
+
+
+def _fair(cast):
+    return FairFactory(unit=cast.district_b, name=FAIR_MARKER)
+
+
+def _project(cast):
+    return ProjectFactory(unit=cast.district_b, name=PROJECT_MARKER)
 
 
 def _enterprise(cast):
@@ -162,6 +180,54 @@ SWEEP = {
     "enterprises:round_detail": Detail(_pid(_round), methods=("GET",)),
     "enterprises:answer_add": Detail(_pid(_round)),
     "enterprises:answer_to_appeal": Detail(_answer),
+    "enterprises:body_list": Listing(lambda cast: ({}, _body(cast).name)),
+    "enterprises:body_create": Create(
+        "enterprises.DomesticBody",
+        lambda cast: {
+            "unit": cast.district_b.pk,
+            "name": "新侨商会",
+            "kind": "chamber",
+            "members": 10,
+        },
+    ),
+    "enterprises:body_detail": Detail(_pid(_body), methods=("GET",)),
+    "enterprises:body_edit": Detail(_pid(_body)),
+    "enterprises:fair_list": Listing(lambda cast: ({}, _fair(cast).name)),
+    "enterprises:fair_create": Create(
+        "enterprises.TradeFair",
+        lambda cast: {
+            "unit": cast.district_b.pk,
+            "name": "新博览会",
+            "starts_on": "2026-06-08",
+            "ends_on": "2026-06-11",
+        },
+    ),
+    "enterprises:fair_detail": Detail(_pid(_fair), methods=("GET",)),
+    "enterprises:project_list": Listing(
+        lambda cast: ({}, _project(cast).name), exports=("csv", "xlsx")
+    ),
+    "enterprises:project_create": Create(
+        "enterprises.InvestmentProject",
+        lambda cast: {
+            "unit": cast.district_b.pk,
+            "name": "新项目",
+            "investor": "某投资人",
+            "country": "DE",
+            "industry": "C",
+            "amount": "1000",
+            "currency": "CNY",
+            "stage": "lead",
+            "found_on": "2026-01-05",
+        },
+    ),
+    "enterprises:project_detail": Detail(_pid(_project), methods=("GET",)),
+    "enterprises:project_edit": Detail(_pid(_project)),
+    "api:body_list": Listing(lambda cast: ({}, _body(cast).name)),
+    "api:body_detail": Detail(lambda cast: {"body_id": _body(cast).public_id}, methods=("GET",)),
+    "api:project_list": Listing(lambda cast: ({}, _project(cast).name)),
+    "api:project_detail": Detail(
+        lambda cast: {"project_id": _project(cast).public_id}, methods=("GET",)
+    ),
     "api:enterprise_list": Listing(lambda cast: ({}, _enterprise(cast).name)),
     "api:enterprise_detail": Detail(
         lambda cast: {"enterprise_id": _enterprise(cast).public_id}, methods=("GET",)

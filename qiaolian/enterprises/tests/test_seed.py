@@ -15,9 +15,12 @@ from qiaolian.enterprises.models import (
     Appeal,
     Department,
     Enterprise,
+    InvestmentProject,
     LiaisonAssignment,
     Meeting,
+    ProjectStage,
     SurveyAnswer,
+    TradeFair,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +68,11 @@ def test_the_article_seed_gives_the_reference_texts_figures(ningbo):
         SurveyAnswer.objects.count(),
     )
     assert Department.objects.count() == 18
+    # Domestic bodies, the two fairs (online) and a dozen projects in every stage.
+    assert figures["enterprises.domestic_bodies"] == len(seed.BODIES) == 10
+    assert TradeFair.objects.filter(online=True).count() == 2
+    projects = InvestmentProject.objects.all()
+    assert projects.count() == 12
+    assert set(projects.values_list("stage", flat=True)) == set(ProjectStage.values)
+    assert not projects.filter(stage="landed", amount_cny__isnull=True).exists()
+    assert made["projects"] == 12 and again["projects"] == 0
