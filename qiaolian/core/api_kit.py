@@ -23,6 +23,7 @@ only the page it returns.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -162,10 +163,19 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+# What the schema's text pattern refuses (api/root.py TEXT_PATTERN): an error that quotes the
+# caller's bad value shows such a character as U+FFFD, so the error itself keeps the schema.
+_CONTROL_CHARACTERS = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]")
+
+
+def _shown(text: Any) -> str:
+    return _CONTROL_CHARACTERS.sub("\ufffd", str(text))
+
+
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
-    body: dict[str, Any] = {"code": code, "message": message}
+    body: dict[str, Any] = {"code": code, "message": _shown(message)}
     if fields:
-        body["fields"] = fields
+        body["fields"] = {name: [_shown(m) for m in messages] for name, messages in fields.items()}
     return {"error": body}
 
 

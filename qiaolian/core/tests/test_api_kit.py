@@ -164,6 +164,13 @@ class ErrorShapeTests(SimpleTestCase):
         # An empty mapping blames nothing: no `fields` key at all, as the handlers write it.
         self.assertNotIn("fields", error_body("invalid", "Bad.", {})["error"])
 
+    def test_a_quoted_control_character_is_shown_as_a_replacement_character(self):
+        # Found by the schema fuzz: a phone number with U+0091 quoted back in the message broke
+        # the error schema's text pattern.
+        body = error_body("invalid", "Bad \x00.", {"number": ["“K\x910” is not a number."]})
+        self.assertEqual(body["error"]["message"], "Bad \ufffd.")
+        self.assertEqual(body["error"]["fields"]["number"], ["“K\ufffd0” is not a number."])
+
     def test_an_operation_returns_it_through_the_declared_schema_unchanged(self):
         response = client.get("/conflict")
         self.assertEqual(response.status_code, 409)
