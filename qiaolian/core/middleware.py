@@ -4,13 +4,14 @@ import functools
 import json
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from qiaolian.core import audit, denials
@@ -170,7 +171,7 @@ class ControlCharacterMiddleware:
         if request.method in ("POST", "PUT", "PATCH") and request.content_type == (
             "application/json"
         ):
-            field = _control_character_field(request.body)
+            field = _control_character_field(request.body, operation_field_names(request))
             if field is not None:
                 message = control_character_message()
                 body = error_body("invalid", _("Some fields are invalid."), {field: [message]})
@@ -193,8 +194,52 @@ def api_field_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def _control_character_field(body: bytes) -> str | None:
-    """The dotted name of the first string in a JSON body that holds a control character."""
+def _property_names(schema: Any) -> set[str]:
+    """Every property name anywhere in a JSON schema (nested objects and `$defs` included)."""
+    names: set[str] = set()
+    if isinstance(schema, dict):
+        names.update(schema.get("properties", {}))
+        for value in schema.values():
+            names |= _property_names(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            names |= _property_names(value)
+    return names
+
+
+@functools.lru_cache(maxsize=1024)
+def _operation_fields(route: str, method: str, path_view: Any) -> frozenset[str] | None:
+    for operation in getattr(path_view, "operations", ()):
+        if method in operation.methods:
+            names: set[str] = set()
+            for model in operation.models:
+                names |= _property_names(model.model_json_schema())
+            return frozenset(names)
+    return None
+
+
+def operation_field_names(request) -> frozenset[str]:
+    """The field names of the operation this request reaches: a key another operation declares
+    is one this operation ignores (found by the fuzz: `industry` sent to the tomb order). Any
+    field of the API when the path is no operation's."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return api_field_names()
+    cells = getattr(match.func, "__closure__", None) or ()
+    for cell in cells:
+        contents = cell.cell_contents
+        if hasattr(contents, "operations"):  # ninja's PathView
+            found = _operation_fields(match.route, request.method, contents)
+            if found is not None:
+                return found
+    return api_field_names()
+
+
+def _control_character_field(body: bytes, fields: frozenset[str] | None = None) -> str | None:
+    """The dotted name of the first string in a JSON body that holds a control character,
+    among the keys in `fields` (by default every field of the API)."""
+    known = api_field_names() if fields is None else fields
     try:
         data = json.loads(body or b"null")
     except ValueError:
@@ -207,8 +252,8 @@ def _control_character_field(body: bytes) -> str | None:
             return None
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, item in items:
-            if isinstance(key, str) and key not in api_field_names():
-                continue  # not a field of any operation: the API ignores it, so does this
+            if isinstance(key, str) and key not in known:
+                continue  # not a field of this operation: the API ignores it, so does this
             # A list item is named by its list ("phones", not "phones.0"), as the API does.
             name = path if isinstance(key, int) else (f"{path}.{key}" if path else key)
             found = walk(item, name)

@@ -263,6 +263,27 @@ def test_the_api_refuses_nul_in_any_json_body_naming_the_field(cast, client):
     assert list(response.json()["error"]["fields"]) == ["text"]
 
 
+def test_a_field_of_another_operation_is_ignored_like_any_unknown_key(cast, client):
+    """Found by the schema fuzz: `industry` (an enterprise's field) with a control character,
+    sent as an extra key to a case comment, was refused though the comment ignores it."""
+    secret = api_token_create(actor=cast.district_manager, name="t")[1]
+    case = CaseFactory(unit=cast.district_a)
+    response = client.post(
+        f"/api/hotline/cases/{case.public_id}/comments",
+        json.dumps({"text": "你好", "industry": "bad\u0095"}),
+        content_type="application/json",
+        headers={"authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code < 300, response.content
+    response = client.post(
+        f"/api/hotline/cases/{case.public_id}/comments",
+        json.dumps({"text": "bad\u0095", "industry": "ok"}),
+        content_type="application/json",
+        headers={"authorization": f"Bearer {secret}"},
+    )
+    assert list(response.json()["error"]["fields"]) == ["text"]
+
+
 # --- issue 10.4: what a user without the reveal right sees of the birth date ----------------
 
 
