@@ -10,6 +10,7 @@ counted (news/counting.py).
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -120,10 +121,16 @@ class CachedPage(View):
         key = cache.page_key(generation, request.get_host(), self.language, request.path, query)
         store = caches["default"]
         entry = store.get(key) if cache.enabled() else None
+        # The entry carries its own end (the next scheduled change), read against the site's
+        # clock: a backend's expiry (Redis' TTL) runs on another clock.
+        if entry is not None and entry.get("until", float("inf")) <= time.time():
+            entry = None
         if entry is None:
             entry = self.build()
             if cache.enabled():
-                store.set(key, entry, cache.seconds_to_next_change())
+                seconds = cache.seconds_to_next_change()
+                entry["until"] = time.time() + seconds
+                store.set(key, entry, seconds)
         html, extra = self.finish(entry)
         digest = hashlib.blake2b(f"{key}|{extra}".encode(), digest_size=12).hexdigest()
         etag = f'"{digest}"'
